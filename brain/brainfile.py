@@ -1,0 +1,174 @@
+"""Brain files: a trained network plus what its inputs and outputs mean, as JSON.
+
+Schema (version 1)::
+
+    {"format": "neurocar-brain", "version": 1,
+     "inputs": ["distance", "position"],
+     "outputs": [{"name": "turn", "decoder": "round"}, ...],
+     "actions": [{"decision": [0, 1], "label": "forward"}, ...],
+     "layers": [{"inputs": 2, "outputs": 3, "activation": "tanh", "bias": true,
+                 "weights": [[...], ...],   # inputs x outputs
+                 "biases": [...] or null}, ...],
+     "provenance": {"table": ..., "table_sha256": ..., "hyperparameters": {...},
+                    "seed": ..., "epochs": ..., "final_loss": ..., ...}}
+"""
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from brain.activations import ACTIVATIONS, get_activation
+from brain.atomic import atomic_write_text
+from brain.decoders import DECODERS, decode_all
+from brain.errors import BrainFileError
+from brain.network import Layer, Network
+
+FORMAT = "neurocar-brain"
+VERSION = 1
+
+
+@dataclass
+class Brain:
+    """A network that knows the names and decoders of its inputs and outputs."""
+    network: Network
+    input_names: list[str]
+    output_names: list[str]
+    decoders: list[str]
+    actions: dict[tuple, str] = field(default_factory=dict)   # decision -> label from the table
+    provenance: dict = field(default_factory=dict)
+
+    def forward(self, x) -> np.ndarray:
+        return self.network.forward(x)
+
+    def decide(self, x) -> np.ndarray:
+        """Decoded decisions (ints) for a batch of inputs."""
+        return decode_all(self.decoders, self.network.forward(np.atleast_2d(x)))
+
+    def action_label(self, decision) -> str:
+        return self.actions.get(tuple(int(v) for v in decision), "")
+
+    @classmethod
+    def from_table(cls, network: Network, table, provenance: dict | None = None) -> "Brain":
+        actions = {}
+        for decision, label in zip(table.decoded_targets(), table.labels):
+            if label:
+                actions.setdefault(tuple(int(v) for v in decision), label)
+        return cls(network, table.input_names, table.output_names, table.decoders, actions,
+                   dict(provenance or {}))
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT,
+            "version": VERSION,
+            "inputs": list(self.input_names),
+            "outputs": [{"name": n, "decoder": d} for n, d in zip(self.output_names, self.decoders)],
+            "actions": [{"decision": list(k), "label": v} for k, v in self.actions.items()],
+            "layers": [{
+                "inputs": l.n_in, "outputs": l.n_out, "activation": l.activation.name,
+                "bias": l.has_bias, "weights": l.weights.tolist(),
+                "biases": l.biases.tolist() if l.has_bias else None,
+            } for l in self.network.layers],
+            "provenance": self.provenance,
+        }
+
+    def sha256(self) -> str:
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()
+
+
+def save_brain(path, brain: Brain) -> None:
+    atomic_write_text(path, json.dumps(brain.to_dict(), indent=1) + "\n")
+
+
+def load_brain(path) -> Brain:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BrainFileError(f"{path}: no such brain file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BrainFileError(f"{path}: cannot be read as a UTF-8 text file ({e})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BrainFileError(f"{path}, line {e.lineno}: not valid JSON ({e.msg}); "
+                             f"a brain file is JSON written by 'neurocar train'") from None
+    return brain_from_dict(data, str(path))
+
+
+def brain_from_dict(data, source: str = "<brain>") -> Brain:
+    def bad(what: str) -> BrainFileError:
+        return BrainFileError(f"{source}: {what}")
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise bad(f"not a neurocar brain file (expected \"format\": \"{FORMAT}\")")
+    if data.get("version") != VERSION:
+        raise bad(f"brain file version {data.get('version')!r} is not supported; "
+                  f"this neurocar reads version {VERSION} (retrain with 'neurocar train')")
+    inputs = data.get("inputs")
+    outputs = data.get("outputs")
+    if not _is_list_of(inputs, str) or not inputs:
+        raise bad("\"inputs\" must be a non-empty list of input names")
+    if not isinstance(outputs, list) or not outputs or not all(
+            isinstance(o, dict) and isinstance(o.get("name"), str) and o.get("decoder") in DECODERS
+            for o in outputs):
+        raise bad("\"outputs\" must be a non-empty list of {\"name\", \"decoder\"} with decoders "
+                  + ", ".join(DECODERS))
+    layers_data = data.get("layers")
+    if not isinstance(layers_data, list) or not layers_data:
+        raise bad("\"layers\" must be a non-empty list")
+    layers = [_layer(i, ld, bad) for i, ld in enumerate(layers_data)]
+    try:
+        network = Network(layers)
+    except ValueError as e:
+        raise bad(str(e)) from None
+    if network.n_inputs != len(inputs) or network.n_outputs != len(outputs):
+        raise bad(f"the network takes {network.n_inputs} inputs and gives {network.n_outputs} outputs, "
+                  f"but the file names {len(inputs)} inputs and {len(outputs)} outputs")
+    actions = {}
+    for a in data.get("actions") or []:
+        if not (isinstance(a, dict) and _is_list_of(a.get("decision"), int) and isinstance(a.get("label"), str)):
+            raise bad("each of \"actions\" must be {\"decision\": [ints], \"label\": text}")
+        actions[tuple(a["decision"])] = a["label"]
+    provenance = data.get("provenance") or {}
+    if not isinstance(provenance, dict):
+        raise bad("\"provenance\" must be an object")
+    return Brain(network, list(inputs), [o["name"] for o in outputs], [o["decoder"] for o in outputs],
+                 actions, provenance)
+
+
+def _layer(i: int, ld, bad) -> Layer:
+    where = f"layer {i + 1}"
+    if not isinstance(ld, dict):
+        raise bad(f"{where} must be an object")
+    n_in, n_out = ld.get("inputs"), ld.get("outputs")
+    if not (isinstance(n_in, int) and isinstance(n_out, int) and n_in > 0 and n_out > 0):
+        raise bad(f"{where}: \"inputs\" and \"outputs\" must be positive integers")
+    if ld.get("activation") not in ACTIVATIONS:
+        raise bad(f"{where}: activation {ld.get('activation')!r} is not one of {', '.join(ACTIVATIONS)}")
+    has_bias = ld.get("bias", True)
+    if not isinstance(has_bias, bool):
+        raise bad(f"{where}: \"bias\" must be true or false")
+    weights = _matrix(ld.get("weights"), (n_in, n_out), f"{where} weights", bad)
+    if has_bias:
+        biases = _matrix(ld.get("biases"), (n_out,), f"{where} biases", bad)
+    else:
+        biases = np.zeros(n_out)
+    return Layer(weights, biases, get_activation(ld["activation"]), has_bias)
+
+
+def _matrix(value, shape, what, bad) -> np.ndarray:
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise bad(f"{what} must be numbers of shape {shape}") from None
+    if arr.shape != shape:
+        raise bad(f"{what} have shape {arr.shape}, expected {shape}")
+    if not np.isfinite(arr).all():
+        raise bad(f"{what} hold non-finite values (NaN or infinity); retrain the brain")
+    return arr
+
+
+def _is_list_of(value, kind) -> bool:
+    return isinstance(value, list) and all(isinstance(v, kind) and not isinstance(v, bool) for v in value)

@@ -1,0 +1,187 @@
+"""Training tables: CSV files that say which columns are inputs and which are outputs.
+
+The header names each column and its role, ``name:in``, ``name:out:DECODER`` or
+``name:label``; lines starting with ``#`` before the header are comments. Example::
+
+    # the tutorial's car table
+    distance:in,position:in,turn:out:round,direction:out:sign,action:label
+    0,0,0,1,forward
+"""
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from brain.decoders import DECODERS, decode_all
+from brain.errors import TableError
+
+ROLES = ("in", "out", "label")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    role: str
+    decoder: str | None = None
+
+    def header(self) -> str:
+        return f"{self.name}:{self.role}" + (f":{self.decoder}" if self.decoder else "")
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    inputs: np.ndarray                  # (rows, n_inputs)
+    targets: np.ndarray                 # (rows, n_outputs)
+    labels: list[str] = field(default_factory=list)   # one per row; "" when the table has none
+    name: str = "table"
+    comments: list[str] = field(default_factory=list)
+
+    @property
+    def input_names(self) -> list[str]:
+        return [c.name for c in self.columns if c.role == "in"]
+
+    @property
+    def output_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.role == "out"]
+
+    @property
+    def output_names(self) -> list[str]:
+        return [c.name for c in self.output_columns]
+
+    @property
+    def decoders(self) -> list[str]:
+        return [c.decoder for c in self.output_columns]
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+    def decoded_targets(self) -> np.ndarray:
+        return decode_all(self.decoders, self.targets)
+
+    def rows_right(self, outputs) -> np.ndarray:
+        """Which rows the given network outputs get right, after decoding."""
+        return (decode_all(self.decoders, outputs) == self.decoded_targets()).all(axis=1)
+
+    def to_csv(self) -> str:
+        out = io.StringIO()
+        for line in self.comments:
+            out.write(f"# {line}\n")
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([c.header() for c in self.columns])
+        for i in range(len(self)):
+            values = iter(list(self.inputs[i]) + list(self.targets[i]))
+            row = []
+            for c in self.columns:
+                row.append(self.labels[i] if c.role == "label" else _fmt(next(values)))
+            writer.writerow(row)
+        return out.getvalue()
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.to_csv().encode()).hexdigest()
+
+    def with_rows(self, inputs, targets, labels) -> "Table":
+        """A copy holding other rows (for editors and demonstration recording)."""
+        return Table(self.columns, np.array(inputs, dtype=float).reshape(-1, self.inputs.shape[1]),
+                     np.array(targets, dtype=float).reshape(-1, self.targets.shape[1]),
+                     list(labels), self.name, list(self.comments))
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def load_table(path) -> Table:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TableError(f"{path}: no such table file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise TableError(f"{path}: cannot be read as a UTF-8 text file ({e})") from None
+    return parse_table(text, str(path), name=path.name)
+
+
+def parse_table(text: str, source: str = "<table>", name: str = "table") -> Table:
+    lines = text.splitlines()
+    comments, start = [], 0
+    while start < len(lines) and (lines[start].lstrip().startswith("#") or not lines[start].strip()):
+        if lines[start].strip():
+            comments.append(lines[start].lstrip()[1:].strip())
+        start += 1
+    if start == len(lines):
+        raise TableError(f"{source}: the table is empty; expected a header row such as "
+                         f"'distance:in,position:in,turn:out:round' and at least one data row")
+    columns = _parse_header(lines[start], source, start + 1)
+    inputs, targets, labels = [], [], []
+    for lineno, row in _data_rows(lines, start + 1):
+        if len(row) != len(columns):
+            raise TableError(f"{source}, line {lineno}: {len(row)} values, but the header has "
+                             f"{len(columns)} columns ({', '.join(c.name for c in columns)})")
+        ins, outs, label = [], [], ""
+        for col, cell in zip(columns, row):
+            if col.role == "label":
+                label = cell.strip()
+                continue
+            value = _number(cell, source, lineno, col)
+            (ins if col.role == "in" else outs).append(value)
+        inputs.append(ins)
+        targets.append(outs)
+        labels.append(label)
+    if not inputs:
+        raise TableError(f"{source}: the table has a header but no data rows")
+    n_in = sum(c.role == "in" for c in columns)
+    n_out = sum(c.role == "out" for c in columns)
+    return Table(columns, np.array(inputs, dtype=float).reshape(-1, n_in),
+                 np.array(targets, dtype=float).reshape(-1, n_out), labels, name, comments)
+
+
+def _data_rows(lines, first):
+    for i in range(first, len(lines)):
+        line = lines[i]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        yield i + 1, next(csv.reader([line]))
+
+
+def _parse_header(line: str, source: str, lineno: int) -> list[Column]:
+    where = f"{source}, line {lineno}"
+    accepted = ("each header cell must be name:in, name:out:DECODER (decoders: "
+                + ", ".join(DECODERS) + ") or name:label")
+    columns = []
+    for cell in next(csv.reader([line])):
+        parts = [p.strip() for p in cell.split(":")]
+        name, role = parts[0], (parts[1] if len(parts) > 1 else "")
+        if not name or role not in ROLES:
+            raise TableError(f"{where}: header cell {cell.strip()!r} has no known role; {accepted}")
+        if role == "out":
+            if len(parts) != 3 or parts[2] not in DECODERS:
+                raise TableError(f"{where}: output column {cell.strip()!r} needs a decoder; {accepted}")
+            columns.append(Column(name, role, parts[2]))
+        elif len(parts) != 2:
+            raise TableError(f"{where}: header cell {cell.strip()!r} has extra parts; {accepted}")
+        else:
+            columns.append(Column(name, role))
+    names = [c.name for c in columns]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise TableError(f"{where}: column names must be unique; repeated: {', '.join(duplicated)}")
+    if not any(c.role == "in" for c in columns) or not any(c.role == "out" for c in columns):
+        raise TableError(f"{where}: a table needs at least one input column and one output column; {accepted}")
+    if sum(c.role == "label" for c in columns) > 1:
+        raise TableError(f"{where}: at most one label column is allowed")
+    return columns
+
+
+def _number(cell: str, source: str, lineno: int, col: Column) -> float:
+    try:
+        value = float(cell)
+    except ValueError:
+        value = None
+    if value is None or not np.isfinite(value):
+        raise TableError(f"{source}, line {lineno}, column {col.name!r}: {cell.strip()!r} is not a "
+                         f"finite number; input and output cells must be numbers such as -1, 0.5 or 1")
+    return value

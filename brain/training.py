@@ -1,0 +1,254 @@
+"""Training by backpropagation: per-sample SGD (the tutorial's way), mini-batch and
+full-batch gradient descent, momentum and Adam.
+
+A ``Trainer`` advances in slices (``run(max_epochs=..., seconds=...)``) so a window
+can retrain without freezing; ``train`` does a whole run for the command line.
+"""
+import time
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from brain.decoders import decode_all
+from brain.errors import TrainingError
+from brain.losses import get_loss
+from brain.network import INITIALISERS, Network
+from brain.optimizers import Adam, GradientDescent, Momentum
+
+OPTIMIZERS = ("adam", "gd", "sgd", "momentum")
+DEFAULT_LR = {"adam": 0.05, "gd": 0.5, "sgd": 0.03, "momentum": 0.2}
+
+
+@dataclass
+class TrainConfig:
+    """Every setting of a training run. ``sgd`` is the tutorial's per-sample SGD (a random
+    row per update); the others use the whole table per update unless ``batch_size`` is set.
+    An epoch is one pass's worth of rows: for sgd, as many single-row updates as rows."""
+    hidden: list[int] = field(default_factory=lambda: [3])
+    activation: str = "tanh"
+    output_activation: str | None = None      # None: the same as the hidden layers
+    optimizer: str = "adam"
+    lr: float | None = None                   # None: DEFAULT_LR[optimizer]
+    epochs: int = 2000
+    batch_size: int | None = None
+    momentum: float = 0.9
+    init: str = "xavier"
+    loss: str = "mse"
+    tolerance: float = 1e-5                   # stop when the loss falls below it
+    stop_when_right: bool = True              # stop when every row decodes right
+    seed: int = 0
+
+    def learning_rate(self) -> float:
+        return DEFAULT_LR[self.optimizer] if self.lr is None else self.lr
+
+    def validate(self) -> None:
+        from brain.activations import ACTIVATIONS
+        from brain.losses import LOSSES
+        checks = [
+            (self.optimizer in OPTIMIZERS, f"optimizer {self.optimizer!r}; accepted: {', '.join(OPTIMIZERS)}"),
+            (self.activation in ACTIVATIONS, f"activation {self.activation!r}; accepted: {', '.join(ACTIVATIONS)}"),
+            (self.output_activation in (None, *ACTIVATIONS),
+             f"output activation {self.output_activation!r}; accepted: {', '.join(ACTIVATIONS)}"),
+            (self.loss in LOSSES, f"loss {self.loss!r}; accepted: {', '.join(LOSSES)}"),
+            (self.init in INITIALISERS, f"initialiser {self.init!r}; accepted: {', '.join(INITIALISERS)}"),
+            (all(isinstance(h, int) and 1 <= h <= 1024 for h in self.hidden),
+             f"hidden layer sizes {self.hidden}; each must be a whole number from 1 to 1024"),
+            (isinstance(self.epochs, int) and self.epochs >= 1, f"epochs {self.epochs}; must be 1 or more"),
+            (np.isfinite(self.learning_rate()) and self.learning_rate() > 0,
+             f"learning rate {self.learning_rate()}; must be a positive number"),
+            (self.batch_size is None or self.batch_size >= 1, f"batch size {self.batch_size}; must be 1 or more"),
+        ]
+        for ok, what in checks:
+            if not ok:
+                raise TrainingError(f"unsupported {what}")
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["lr"] = self.learning_rate()
+        return d
+
+
+class Trainer:
+    """Trains ``network`` in place on (inputs, targets). Learned state ends in ``_``."""
+
+    def __init__(self, network: Network, inputs, targets, config: TrainConfig, decoders=None):
+        config.validate()
+        self.network = network
+        self.x = np.asarray(inputs, dtype=float)
+        self.y = np.asarray(targets, dtype=float)
+        self.config = config
+        self.decoders = decoders
+        self._decoded_y = decode_all(decoders, self.y) if decoders else None
+        self.loss = get_loss(config.loss)
+        self.rng = np.random.default_rng(config.seed)
+        self.optimizer = _make_optimizer(config)
+        self.params = _parameters(network)
+        self._good = [p.copy() for p in self.params]
+        self.epochs_ = 0
+        self.iterations_ = 0
+        self.loss_curve_: list[float] = []
+        self.rows_right_ = 0
+        self.status_ = "running"          # running, solved, converged, finished, diverged
+        self.message_ = ""
+        self.train_seconds_ = 0.0
+
+    @property
+    def done(self) -> bool:
+        return self.status_ != "running"
+
+    def run(self, max_epochs: int | None = None, seconds: float | None = None) -> str:
+        """Train until done, or for at most ``max_epochs`` more epochs or ``seconds`` of
+        wall time, whichever comes first; call again to resume. Returns the status."""
+        start = time.perf_counter()
+        stop_at = self.epochs_ + (max_epochs if max_epochs is not None else self.config.epochs)
+        while not self.done and self.epochs_ < stop_at:
+            self._epoch()
+            if seconds is not None and time.perf_counter() - start >= seconds:
+                break
+        self.train_seconds_ += time.perf_counter() - start
+        return self.status_
+
+    # -- one epoch -------------------------------------------------------------------
+    def _epoch(self) -> None:
+        n = len(self.x)
+        batch = self.config.batch_size or (1 if self.config.optimizer == "sgd" else n)
+        if batch >= n:
+            loss, outputs = self._update(self.x, self.y)      # full batch: measured before the step
+        else:
+            order = (self.rng.integers(0, n, n) if batch == 1     # the tutorial: a random row each time
+                     else self.rng.permutation(n))
+            for i in range(0, n, batch):
+                idx = order[i:i + batch]
+                self._update(self.x[idx], self.y[idx])
+            zs, acts = self.network.trace(self.x)
+            loss, outputs = self.loss.value(zs[-1], acts[-1], self.y), acts[-1]
+        self.epochs_ += 1
+        self._record(loss, outputs)
+
+    def _update(self, x, y):
+        zs, acts = self.network.trace(x)
+        loss = self.loss.value(zs[-1], acts[-1], y)
+        self.optimizer.update(self.params, backprop(self.network, zs, acts, y, self.loss))
+        self.iterations_ += 1
+        return loss, acts[-1]
+
+    def _record(self, loss: float, outputs) -> None:
+        if not (np.isfinite(loss) and all(np.isfinite(p).all() for p in self.params)):
+            for p, good in zip(self.params, self._good):
+                p[...] = good
+            self.status_ = "diverged"
+            self.message_ = (f"training diverged at epoch {self.epochs_} (the loss became non-finite); "
+                             f"kept the last good weights. Try a smaller learning rate "
+                             f"(now {self.config.learning_rate()})")
+            return
+        for p, good in zip(self.params, self._good):
+            good[...] = p
+        self.loss_curve_.append(loss)
+        if self._decoded_y is not None:
+            self.rows_right_ = int((decode_all(self.decoders, outputs) == self._decoded_y).all(axis=1).sum())
+        cfg = self.config
+        if self._decoded_y is not None and cfg.stop_when_right and self.rows_right_ == len(self.x):
+            # outputs came before this epoch's last step: confirm on the current weights
+            now = decode_all(self.decoders, self.network.forward(self.x))
+            if (now == self._decoded_y).all():
+                self.status_ = "solved"
+                return
+        if loss < cfg.tolerance:
+            self.status_ = "converged"
+        elif self.epochs_ >= cfg.epochs:
+            self.status_ = "finished"
+
+    def final_rows_right(self) -> np.ndarray:
+        """Which rows the current weights get right (needs decoders)."""
+        return (decode_all(self.decoders, self.network.forward(self.x)) == self._decoded_y).all(axis=1)
+
+
+def backprop(network: Network, zs, acts, y, loss) -> list[np.ndarray]:
+    """Gradients of the loss for every trained parameter, in ``_parameters`` order."""
+    layers = network.layers
+    delta = loss.delta(zs[-1], acts[-1], y, layers[-1].activation)
+    grads = []
+    for i in range(len(layers) - 1, -1, -1):
+        layer = layers[i]
+        if layer.has_bias:
+            grads.append(delta.sum(axis=0))
+        grads.append(acts[i].T @ delta)
+        if i:
+            delta = (delta @ layer.weights.T) * layers[i - 1].activation.df(zs[i - 1], acts[i])
+    grads.reverse()
+    return grads
+
+
+def _parameters(network: Network) -> list[np.ndarray]:
+    params = []
+    for layer in network.layers:
+        params.append(layer.weights)
+        if layer.has_bias:
+            params.append(layer.biases)
+    return params
+
+
+def _make_optimizer(config: TrainConfig):
+    lr = config.learning_rate()
+    if config.optimizer == "adam":
+        return Adam(lr)
+    if config.optimizer == "momentum":
+        return Momentum(lr, config.momentum)
+    return GradientDescent(lr)
+
+
+def check_fit(network: Network, table, config: TrainConfig | None = None) -> None:
+    """Refuse, with a message naming the problem, a network or loss that cannot learn the table."""
+    source = table.name
+    if network.n_inputs != len(table.input_names):
+        raise TrainingError(f"{source}: the network takes {network.n_inputs} inputs but the table has "
+                            f"{len(table.input_names)} input columns ({', '.join(table.input_names)})")
+    if network.n_outputs != len(table.output_names):
+        raise TrainingError(f"{source}: the network gives {network.n_outputs} outputs but the table has "
+                            f"{len(table.output_names)} output columns ({', '.join(table.output_names)})")
+    act = network.layers[-1].activation
+    for j, name in enumerate(table.output_names):
+        column = table.targets[:, j]
+        bad = column[(column < act.low) | (column > act.high)]
+        if bad.size:
+            advice = ("use a tanh output (--activation tanh, range -1..1) or rescale the targets to 0..1"
+                      if act.name == "sigmoid" else "use an output activation whose range holds the targets")
+            raise TrainingError(f"{source}: output column {name!r} has target {bad[0]:g}, but a {act.name} "
+                                f"output only reaches {act.low:g}..{act.high:g}; {advice}")
+    if config is not None and config.loss == "bce":
+        if act.name != "sigmoid" or ((table.targets != 0) & (table.targets != 1)).any():
+            raise TrainingError(f"{source}: cross-entropy loss (bce) needs a sigmoid output and 0/1 targets; "
+                                f"use --loss mse otherwise")
+
+
+def new_network(table, config: TrainConfig) -> Network:
+    config.validate()
+    sizes = [len(table.input_names), *config.hidden, len(table.output_names)]
+    acts = [config.activation] * len(config.hidden) + [config.output_activation or config.activation]
+    return Network.create(sizes, acts, seed=config.seed, init=config.init)
+
+
+def train(table, config: TrainConfig, network: Network | None = None, progress=None):
+    """Train a network on a table (a new one from ``config`` unless given) and return
+    ``(brain, trainer)``. ``progress(trainer)`` is called between slices of a long run."""
+    from brain.brainfile import Brain
+    network = network if network is not None else new_network(table, config)
+    check_fit(network, table, config)
+    trainer = Trainer(network, table.inputs, table.targets, config, table.decoders)
+    while not trainer.done:
+        trainer.run(max_epochs=max(1, config.epochs // 50) if progress else None)
+        if progress:
+            progress(trainer)
+    provenance = {
+        "table": table.name,
+        "table_sha256": table.sha256(),
+        "hyperparameters": config.to_dict(),
+        "seed": config.seed,
+        "epochs": trainer.epochs_,
+        "iterations": trainer.iterations_,
+        "final_loss": trainer.loss_curve_[-1] if trainer.loss_curve_ else None,
+        "rows": len(table),
+        "rows_right": int(trainer.final_rows_right().sum()),
+        "status": trainer.status_,
+    }
+    return Brain.from_table(network, table, provenance), trainer

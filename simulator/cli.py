@@ -1,0 +1,80 @@
+"""The ``neurocar`` command: one entry point, a subcommand per job.
+
+Each package adds its own subcommands through a ``register(subparsers)`` function;
+bad input raised as one of ``USER_ERRORS`` is printed as one line and exits 2.
+"""
+import argparse
+import importlib
+import sys
+
+from brain.errors import BrainError
+
+# Modules that define register(subparsers); each subcommand sets args.run(args) -> exit code.
+COMMAND_MODULES = [
+    "simulator.train_cli",
+    "simulator.eval_cli",
+    "firmware_export.cli",
+]
+# The GUI is imported only when it runs, so headless commands never load pygame.
+GUI_MODULE = "simulator.gui.app"
+
+
+class UserError(Exception):
+    """Bad input from the user (a file, a value): printed as one line, exit 2."""
+
+
+USER_ERRORS = (BrainError, UserError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="neurocar",
+        description="Watch a tiny neural network drive a robot car. With no command, opens the simulator window.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv or argv[0].startswith("--") and argv[0] not in ("--help",):
+        return _run_gui(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return int(args.run(args) or 0)
+    except USER_ERRORS as e:
+        print(f"neurocar {args.command}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _run_gui(argv) -> int:
+    try:
+        app = importlib.import_module(GUI_MODULE)
+    except ModuleNotFoundError as e:
+        if e.name != GUI_MODULE:
+            raise
+        print("The simulator window is not built yet. Try 'neurocar train --help' or 'neurocar --help'.")
+        return 0
+    try:
+        return int(app.main(argv) or 0)
+    except USER_ERRORS as e:
+        print(f"neurocar: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
