@@ -1,0 +1,53 @@
+"""Plain-text reports: the per-row check after training, and a brain's weights."""
+from brain.decoders import decode_all
+
+
+def _num(v: float) -> str:
+    return f"{v:g}" if float(v).is_integer() else f"{v:.3f}"
+
+
+def rows_report(table, outputs) -> str:
+    """Each row: inputs, expected and obtained outputs, and whether it decodes right."""
+    right = (decode_all(table.decoders, outputs) == table.decoded_targets()).all(axis=1)
+    head = ["#", *table.input_names, *(f"{n} expected" for n in table.output_names),
+            *(f"{n} obtained" for n in table.output_names), "right", "action"]
+    rows = []
+    for i in range(len(table)):
+        rows.append([str(i + 1), *map(_num, table.inputs[i]), *map(_num, table.targets[i]),
+                     *(f"{v:+.3f}" for v in outputs[i]), "yes" if right[i] else "NO",
+                     table.labels[i] if table.labels else ""])
+    widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
+    lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths)).rstrip() for r in [head, *rows]]
+    lines.append(f"{int(right.sum())}/{len(table)} rows right")
+    return "\n".join(lines)
+
+
+def weights_report(brain) -> str:
+    """Every layer's weights and biases with their shapes named, plus what the brain means."""
+    net = brain.network
+    lines = [f"network {'-'.join(map(str, net.sizes))}, {net.n_parameters()} parameters",
+             f"inputs:  {', '.join(brain.input_names)}",
+             "outputs: " + ", ".join(f"{n} ({d})" for n, d in zip(brain.output_names, brain.decoders))]
+    names = [brain.input_names] + [[f"h{k + 1}.{j + 1}" for j in range(l.n_out)]
+                                   for k, l in enumerate(net.layers[:-1])] + [brain.output_names]
+    for k, layer in enumerate(net.layers):
+        src, dst = names[k], names[k + 1]
+        lines.append("")
+        lines.append(f"layer {k + 1}: {layer.n_in} -> {layer.n_out}, {layer.activation.name}")
+        lines.append(f"  weights [{layer.n_in} inputs x {layer.n_out} neurons]:")
+        width = max(8, *(len(d) for d in dst))
+        lines.append("    " + " " * max(len(s) for s in src) + "  " + "".join(d.rjust(width + 1) for d in dst))
+        for s, row in zip(src, layer.weights):
+            lines.append("    " + s.rjust(max(len(x) for x in src)) + "  "
+                         + "".join(f"{w:+.{width - 3}f}".rjust(width + 1) for w in row))
+        if layer.has_bias:
+            lines.append(f"  biases [{layer.n_out}]: " + " ".join(f"{b:+.4f}" for b in layer.biases))
+        else:
+            lines.append("  no biases")
+    prov = brain.provenance
+    if prov:
+        lines.append("")
+        lines.append(f"trained on {prov.get('table', '?')} (sha256 {str(prov.get('table_sha256', ''))[:12]}), "
+                     f"seed {prov.get('seed')}, {prov.get('epochs')} epochs, final loss {prov.get('final_loss')}")
+    return "\n".join(lines)
+

@@ -1,0 +1,62 @@
+"""The cost curve, drawn with pygame: live in the window, and as a PNG for `neurocar train --plot`."""
+import math
+import os
+
+import pygame
+
+BACKGROUND = (250, 250, 247)
+AXIS = (90, 90, 90)
+GRID = (225, 225, 220)
+CURVE = (200, 60, 40)
+TEXT = (40, 40, 40)
+
+
+def draw_cost_curve(surface, rect, losses, font=None, title: str = "") -> None:
+    """Loss against epoch in ``rect``, on a log scale when it spans over a decade."""
+    rect = pygame.Rect(rect)
+    font = font or pygame.font.Font(None, 18)
+    pygame.draw.rect(surface, BACKGROUND, rect)
+    pad_l, pad_b, pad_t = 46, 20, 18 if title else 6
+    plot = pygame.Rect(rect.x + pad_l, rect.y + pad_t, rect.w - pad_l - 8, rect.h - pad_t - pad_b)
+    if title:
+        surface.blit(font.render(title, True, TEXT), (rect.x + 6, rect.y + 2))
+    pygame.draw.rect(surface, AXIS, plot, 1)
+    values = [v for v in losses if v is not None and math.isfinite(v)]
+    if len(values) < 2 or plot.w < 10 or plot.h < 10:
+        return
+    lo, hi = min(values), max(values)
+    log = lo > 0 and hi / lo > 10
+    f = (lambda v: math.log10(v)) if log else (lambda v: v)
+    flo, fhi = f(lo), f(hi)
+    span = (fhi - flo) or 1.0
+    for frac in (0.25, 0.5, 0.75):
+        y = plot.bottom - frac * plot.h
+        pygame.draw.line(surface, GRID, (plot.x + 1, y), (plot.right - 2, y))
+    points = []
+    n = len(values)
+    step = max(1, n // plot.w)          # at most one point per pixel column
+    for i in range(0, n, step):
+        x = plot.x + i / (n - 1) * (plot.w - 1)
+        y = plot.bottom - 1 - (f(values[i]) - flo) / span * (plot.h - 2)
+        points.append((x, y))
+    points.append((plot.right - 1, plot.bottom - 1 - (f(values[-1]) - flo) / span * (plot.h - 2)))
+    pygame.draw.lines(surface, CURVE, False, points, 2)
+    surface.blit(font.render(f"{hi:.3g}", True, TEXT), (rect.x + 2, plot.y))
+    surface.blit(font.render(f"{lo:.3g}", True, TEXT), (rect.x + 2, plot.bottom - 12))
+    label = f"epoch {n}" + ("  (log scale)" if log else "")
+    surface.blit(font.render(label, True, TEXT), (plot.right - font.size(label)[0], plot.bottom + 3))
+
+
+def save_cost_plot(path, losses, title: str = "cost", size=(640, 360)) -> None:
+    """Write the cost curve to a PNG without opening a window."""
+    from brain.atomic import atomic_write_bytes
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    pygame.font.init()
+    surface = pygame.Surface(size)
+    draw_cost_curve(surface, surface.get_rect(), losses, pygame.font.Font(None, 20), title)
+    tmp = f"{path}.tmp.png"
+    pygame.image.save(surface, tmp)
+    with open(tmp, "rb") as f:
+        data = f.read()
+    os.unlink(tmp)
+    atomic_write_bytes(path, data)

@@ -1,0 +1,87 @@
+"""`neurocar train` and `neurocar weights`: the brain package from the command line."""
+import json
+import sys
+import time
+from pathlib import Path
+
+from brain import TrainConfig, load_brain, load_table, save_brain, train
+from brain.activations import ACTIVATIONS
+from brain.atomic import atomic_write_text
+from brain.errors import TrainingError
+from brain.losses import LOSSES
+from brain.network import INITIALISERS
+from brain.report import rows_report, weights_report
+from brain.training import OPTIMIZERS
+
+PROGRESS_AFTER_S = 0.5   # long runs show a progress line; short ones stay quiet
+
+
+def register(sub) -> None:
+    p = sub.add_parser("train", help="train a brain on a table",
+                       description="Train a network on a training table and save it as a brain file.")
+    p.add_argument("table", help="training table (CSV with a role header, see assets/tables/)")
+    p.add_argument("--out", required=True, help="brain file to write (JSON)")
+    p.add_argument("--hidden", type=int, action="append", metavar="N",
+                   help="neurons in a hidden layer; repeat for more layers (default: one layer of 3)")
+    p.add_argument("--activation", default="tanh", choices=sorted(ACTIVATIONS))
+    p.add_argument("--output-activation", choices=sorted(ACTIVATIONS),
+                   help="activation of the output layer (default: the same as --activation)")
+    p.add_argument("--optimizer", default="adam", choices=OPTIMIZERS,
+                   help="adam, gd (full batch), sgd (a random row per update, the tutorial's way), momentum")
+    p.add_argument("--lr", type=float, help="learning rate (default depends on the optimizer)")
+    p.add_argument("--epochs", type=int, default=TrainConfig.epochs, help="most epochs to train")
+    p.add_argument("--batch-size", type=int, help="rows per update (default: all; sgd: 1)")
+    p.add_argument("--init", default="xavier", choices=INITIALISERS)
+    p.add_argument("--loss", default="mse", choices=sorted(LOSSES))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-early-stop", action="store_true",
+                   help="train all epochs even when every row is already right")
+    p.add_argument("--plot", metavar="COST.png", help="write the cost curve as a PNG")
+    p.add_argument("--json", metavar="RESULT.json", help="write a summary of the run as JSON")
+    p.set_defaults(run=run_train)
+
+    w = sub.add_parser("weights", help="print a brain's weights",
+                       description="Print each layer's weights and biases with their shapes named.")
+    w.add_argument("brain", help="brain file (JSON)")
+    w.set_defaults(run=lambda args: print(weights_report(load_brain(args.brain))))
+
+
+def _config(args) -> TrainConfig:
+    return TrainConfig(hidden=args.hidden or [3], activation=args.activation,
+                       output_activation=args.output_activation, optimizer=args.optimizer, lr=args.lr,
+                       epochs=args.epochs, batch_size=args.batch_size, init=args.init, loss=args.loss,
+                       seed=args.seed, stop_when_right=not args.no_early_stop)
+
+
+def run_train(args) -> int:
+    table = load_table(args.table)
+    config = _config(args)
+    started = time.perf_counter()
+    brain, trainer = train(table, config, progress=lambda t: _progress(t, started))
+    if time.perf_counter() - started > PROGRESS_AFTER_S:
+        print(file=sys.stderr)
+    if trainer.status_ == "diverged":
+        raise TrainingError(f"{args.table}: {trainer.message_}; {args.out} was not written")
+    save_brain(args.out, brain)
+    print(rows_report(table, brain.forward(table.inputs)))
+    print(f"{trainer.status_} after {trainer.epochs_} epochs ({trainer.iterations_} updates) "
+          f"in {trainer.train_seconds_ * 1000:.1f} ms of training; final loss {trainer.loss_curve_[-1]:.3g}")
+    print(f"wrote {args.out}")
+    if args.plot:
+        from simulator.gui.plot import save_cost_plot   # pygame only when a plot is asked for
+        save_cost_plot(args.plot, trainer.loss_curve_, f"cost: {Path(args.table).name}, seed {args.seed}")
+        print(f"wrote {args.plot}")
+    if args.json:
+        result = {"rows": len(table), "rows_right": brain.provenance["rows_right"], "epochs": trainer.epochs_,
+                  "iterations": trainer.iterations_, "train_seconds": trainer.train_seconds_,
+                  "final_loss": trainer.loss_curve_[-1], "status": trainer.status_,
+                  "brain": str(args.out), "config": config.to_dict()}
+        atomic_write_text(args.json, json.dumps(result, indent=1) + "\n")
+    return 0
+
+
+def _progress(trainer, started) -> None:
+    if time.perf_counter() - started > PROGRESS_AFTER_S:
+        total = trainer.config.epochs
+        print(f"\rtraining: epoch {trainer.epochs_}/{total}  loss {trainer.loss_curve_[-1]:.4g}"
+              if trainer.loss_curve_ else "", end="", file=sys.stderr, flush=True)
