@@ -1,0 +1,224 @@
+"""The firmware's control tick, once, in Python: the reference the C code must match.
+
+Every tick (``profile.control.tick_s``, 25 ms) each car
+
+1. moves its servo one ``step_deg`` between ``min_deg`` and ``max_deg``, reversing at
+   the ends (an overshoot is clamped to the end, then the sweep turns back);
+2. if it is holding an action, counts the hold down and keeps its motor pins;
+3. otherwise reads the echo distance at the new servo angle, as whole centimetres
+   clamped to [0, distance_clamp_cm] (no echo reads as the clamp), encodes
+
+       input1 = 1 - 2 * d / clamp                          (1 touching, -1 far)
+       input2 = servo angle mapped to [-1, 1], -1 at servo.left_end_deg
+
+   runs the brain once for all deciding cars, decodes its outputs into the motor pins
+   and holds the action for ``hold_min_ticks + floor(hold_ticks_per_unit * (input1 + 1))``
+   ticks in all (1 at the clamp, 81 touching). The hold is computed in integers,
+   ``min + (2 * per_unit * (clamp - d)) // clamp``, so float rounding cannot change it.
+
+Two kinds of brain outputs are decoded (the brain file says which it has):
+- ``turn`` and ``direction``: turn != 0 gives the profile's turn-in-place pattern
+  (turn 1 right, -1 left), otherwise direction >= 0 forward, < 0 backward;
+- one output per motor pin, named as ``profile.motors.pin_order`` (IN1..IN4): each pin
+  is its decoder's value (the ``bit`` decoder: round(|output|)).
+The PWM is ``drive.reference_pwm``, or ``drive.turn_pwm`` while the sides run opposite.
+
+The interface (any controller the evaluation loop can drive has exactly this; the
+firmware exporter's host-compiled C controller implements the same)::
+
+    ctl = Controller(profile, brain, n)   # n cars side by side, all state as arrays
+    ctl.reset()                            # servo to start, no action held, pins off
+    angles = ctl.sweep()                   # step 1: (n,) servo degrees after the step
+    need = ctl.deciding()                  # (n,) bool: cars that read the sensor now
+    ctl.decide(distances_cm)               # steps 2-3: (n,) float cm, np.inf = no echo;
+                                           #   only entries where ``need`` is read
+    ctl.pins (n, 4) int, ctl.pwm (n,) int, ctl.hold (n,) int, ctl.servo_deg (n,) int
+    ctl.inputs (n, 2), ctl.outputs (n, n_out): the last decision's raw values per car
+    ctl.brain = other_brain                # swap at run time (same output kind or not)
+
+``replay(profile, brain, distances)`` drives one car from a plain sequence of
+readings (one per tick, used only on deciding ticks) and returns a per-tick record,
+so the generated C code can be compared pin for pin. The firmware computes in
+float32; this reference stays in float64, and the record shows the raw inputs and
+outputs so a near-tie (an output close to a rounding edge) is easy to spot.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from brain.decoders import decode_all
+
+TURN_DIRECTION = ("turn", "direction")
+
+
+class ControllerError(ValueError):
+    """A brain whose outputs this robot cannot turn into motor pins."""
+
+
+def output_kind(brain, profile) -> str:
+    """'turn_direction' or 'pins': how a brain's outputs drive this robot's motors."""
+    names = tuple(brain.output_names)
+    if names == TURN_DIRECTION:
+        return "turn_direction"
+    if names == tuple(profile.motors.pin_order):
+        return "pins"
+    raise ControllerError(
+        f"the brain's outputs {', '.join(names)} cannot drive the motors; accepted: "
+        f"{', '.join(TURN_DIRECTION)} or one per motor pin ({', '.join(profile.motors.pin_order)})")
+
+
+def encode_distance(d_cm, clamp_cm):
+    """input1 from whole centimetres: 1 touching, -1 at the clamp or beyond."""
+    return 1.0 - 2.0 * np.asarray(d_cm, dtype=float) / clamp_cm
+
+
+def encode_angle(angle_deg, servo):
+    """input2: the servo angle mapped linearly onto [-1, 1], -1 at the left end."""
+    span = servo.max_deg - servo.min_deg
+    x = 2.0 * (np.asarray(angle_deg, dtype=float) - servo.min_deg) / span - 1.0
+    return x if servo.left_end_deg == servo.min_deg else -x
+
+
+def whole_cm(distances_cm, clamp_cm):
+    """The firmware's reading: whole cm (pulse / 58 truncates), clamped; no echo -> clamp."""
+    d = np.asarray(distances_cm, dtype=float)
+    d = np.where(np.isfinite(d), d, clamp_cm)
+    return np.clip(np.floor(d), 0, clamp_cm).astype(int)
+
+
+def hold_ticks(d_cm, control):
+    """Ticks an action decided at whole-cm distance d lasts, in exact integer arithmetic."""
+    clamp = control.distance_clamp_cm
+    d = np.asarray(d_cm, dtype=int)
+    return control.hold_min_ticks + (2 * control.hold_ticks_per_unit * (clamp - d)) // clamp
+
+
+def sweep_step(angle, direction, servo):
+    """One servo step for arrays of angles and directions (+1/-1); returns new ones."""
+    angle = angle + direction * servo.step_deg
+    high, low = angle >= servo.max_deg, angle <= servo.min_deg
+    angle = np.clip(angle, servo.min_deg, servo.max_deg)
+    direction = np.where(high, -1, np.where(low, 1, direction))
+    return angle, direction
+
+
+def decode_pins(outputs, brain, profile):
+    """Motor pins (rows, len(pin_order)) and PWM (rows,) from raw brain outputs."""
+    decided = decode_all(brain.decoders, outputs)
+    motors = profile.motors
+    if output_kind(brain, profile) == "pins":
+        pins = decided.astype(int)
+    else:
+        turn, direction = decided[:, 0], decided[:, 1]
+        choice = np.where(turn > 0, 2, np.where(turn < 0, 3, np.where(direction >= 0, 0, 1)))
+        table = np.array([motors.patterns[n] for n in ("forward", "backward", "right", "left")])
+        pins = table[choice]
+    left, right = motors.side_directions(pins)
+    turning = left * right < 0
+    pwm = np.where(turning, profile.drive.turn_pwm, profile.drive.reference_pwm)
+    return pins, pwm
+
+
+class Controller:
+    """The firmware tick for n cars at once (n = 1 for the window)."""
+
+    def __init__(self, profile, brain, n: int = 1):
+        self.profile = profile
+        self.n = int(n)
+        self.brain = brain
+        self.reset()
+
+    @property
+    def brain(self):
+        return self._brain
+
+    @brain.setter
+    def brain(self, brain):
+        output_kind(brain, self.profile)
+        if brain.network.n_inputs != 2:
+            raise ControllerError(f"the brain takes {brain.network.n_inputs} inputs; this car gives it 2 "
+                                  f"(distance, position)")
+        self._brain = brain
+
+    def reset(self, mask=None) -> None:
+        """Servo to its start, no action held, motors off (for all cars, or where mask)."""
+        n, servo = self.n, self.profile.servo
+        if mask is None or not hasattr(self, "pins"):
+            self.servo_deg = np.full(n, servo.start_deg, dtype=int)
+            self.servo_dir = np.full(n, servo.start_direction, dtype=int)
+            self.hold = np.zeros(n, dtype=int)
+            self.pins = np.zeros((n, len(self.profile.motors.pin_order)), dtype=int)
+            self.pwm = np.zeros(n, dtype=int)
+            self.inputs = np.zeros((n, 2))
+            self.outputs = np.zeros((n, len(self._brain.output_names)))
+            self.reading_cm = np.full(n, -1, dtype=int)
+            return
+        self.servo_deg[mask] = servo.start_deg
+        self.servo_dir[mask] = servo.start_direction
+        self.hold[mask] = 0
+        self.pins[mask] = 0
+        self.pwm[mask] = 0
+
+    def sweep(self) -> np.ndarray:
+        """Step 1 of a tick: move every servo; returns the angles the sensors now face."""
+        self.servo_deg, self.servo_dir = sweep_step(self.servo_deg, self.servo_dir, self.profile.servo)
+        return self.servo_deg
+
+    def deciding(self) -> np.ndarray:
+        """Cars with no action in progress: they read the sensor and decide this tick."""
+        return self.hold == 0
+
+    def decide(self, distances_cm) -> np.ndarray:
+        """Steps 2-3 of a tick. distances_cm (n,) are read only for deciding cars.
+        Returns the mask of cars that decided."""
+        need = self.deciding()
+        self.hold[~need] -= 1
+        self.reading_cm[:] = -1
+        if not need.any():
+            return need
+        clamp = self.profile.control.distance_clamp_cm
+        d = whole_cm(np.asarray(distances_cm, dtype=float)[need], clamp)
+        x = np.column_stack([encode_distance(d, clamp), encode_angle(self.servo_deg[need], self.profile.servo)])
+        y = np.atleast_2d(self._brain.forward(x))
+        pins, pwm = decode_pins(y, self._brain, self.profile)
+        self.inputs[need], self.outputs[need] = x, y
+        self.pins[need], self.pwm[need] = pins, pwm
+        self.hold[need] = hold_ticks(d, self.profile.control) - 1
+        self.reading_cm[need] = d
+        return need
+
+    def tick(self, read_distance) -> np.ndarray:
+        """A whole tick: sweep, then ``read_distance(angles, need)`` -> (n,) cm, decide."""
+        angles = self.sweep()
+        need = self.deciding()
+        distances = read_distance(angles, need) if need.any() else np.full(self.n, np.inf)
+        return self.decide(distances)
+
+
+@dataclass
+class TickRecord:
+    """What one car's firmware did in one tick (for parity tests and debugging)."""
+    tick: int
+    servo_deg: int
+    decided: bool
+    reading_cm: int          # -1 when the car did not read the sensor this tick
+    inputs: tuple            # the last decision's inputs (float64)
+    outputs: tuple           # the last decision's raw outputs (float64)
+    pins: tuple
+    pwm: int
+    hold: int                # ticks left before the next decision
+
+
+def replay(profile, brain, distances_cm) -> list[TickRecord]:
+    """Drive one car from a sequence of readings, one per tick (used only on deciding
+    ticks; np.inf means no echo), and record each tick."""
+    ctl = Controller(profile, brain, 1)
+    records = []
+    for i, d in enumerate(distances_cm):
+        ctl.sweep()
+        decided = bool(ctl.decide(np.array([d], dtype=float))[0])
+        records.append(TickRecord(i, int(ctl.servo_deg[0]), decided, int(ctl.reading_cm[0]),
+                                  tuple(float(v) for v in ctl.inputs[0]),
+                                  tuple(float(v) for v in ctl.outputs[0]), tuple(int(p) for p in ctl.pins[0]),
+                                  int(ctl.pwm[0]), int(ctl.hold[0])))
+    return records
