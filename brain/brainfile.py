@@ -145,7 +145,7 @@ def _layer(i: int, ld, bad) -> Layer:
     n_in, n_out = ld.get("inputs"), ld.get("outputs")
     if not (isinstance(n_in, int) and isinstance(n_out, int) and n_in > 0 and n_out > 0):
         raise bad(f"{where}: \"inputs\" and \"outputs\" must be positive integers")
-    if ld.get("activation") not in ACTIVATIONS:
+    if not isinstance(ld.get("activation"), str) or ld["activation"] not in ACTIVATIONS:
         raise bad(f"{where}: activation {ld.get('activation')!r} is not one of {', '.join(ACTIVATIONS)}")
     has_bias = ld.get("bias", True)
     if not isinstance(has_bias, bool):
@@ -159,10 +159,12 @@ def _layer(i: int, ld, bad) -> Layer:
 
 
 def _matrix(value, shape, what, bad) -> np.ndarray:
+    if not isinstance(value, list):
+        raise bad(f"{what} must be a list of numbers of shape {shape}")
     try:
         arr = np.array(value, dtype=float)
     except (TypeError, ValueError):
-        raise bad(f"{what} must be numbers of shape {shape}") from None
+        raise bad(f"{what} must be a list of numbers of shape {shape}") from None
     if arr.shape != shape:
         raise bad(f"{what} have shape {arr.shape}, expected {shape}")
     if not np.isfinite(arr).all():

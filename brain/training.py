@@ -39,11 +39,12 @@ class TrainConfig:
     seed: int = 0
 
     def learning_rate(self) -> float:
-        return DEFAULT_LR[self.optimizer] if self.lr is None else self.lr
+        return DEFAULT_LR.get(self.optimizer, 0.0) if self.lr is None else self.lr
 
     def validate(self) -> None:
         from brain.activations import ACTIVATIONS
         from brain.losses import LOSSES
+        lr = self.learning_rate()
         checks = [
             (self.optimizer in OPTIMIZERS, f"optimizer {self.optimizer!r}; accepted: {', '.join(OPTIMIZERS)}"),
             (self.activation in ACTIVATIONS, f"activation {self.activation!r}; accepted: {', '.join(ACTIVATIONS)}"),
@@ -54,8 +55,8 @@ class TrainConfig:
             (all(isinstance(h, int) and 1 <= h <= 1024 for h in self.hidden),
              f"hidden layer sizes {self.hidden}; each must be a whole number from 1 to 1024"),
             (isinstance(self.epochs, int) and self.epochs >= 1, f"epochs {self.epochs}; must be 1 or more"),
-            (np.isfinite(self.learning_rate()) and self.learning_rate() > 0,
-             f"learning rate {self.learning_rate()}; must be a positive number"),
+            (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0,
+             f"learning rate {lr:g}; must be a positive number"),
             (self.batch_size is None or self.batch_size >= 1, f"batch size {self.batch_size}; must be 1 or more"),
         ]
         for ok, what in checks:
@@ -101,10 +102,11 @@ class Trainer:
         wall time, whichever comes first; call again to resume. Returns the status."""
         start = time.perf_counter()
         stop_at = self.epochs_ + (max_epochs if max_epochs is not None else self.config.epochs)
-        while not self.done and self.epochs_ < stop_at:
-            self._epoch()
-            if seconds is not None and time.perf_counter() - start >= seconds:
-                break
+        with np.errstate(over="ignore", invalid="ignore"):    # non-finite results are caught below
+            while not self.done and self.epochs_ < stop_at:
+                self._epoch()
+                if seconds is not None and time.perf_counter() - start >= seconds:
+                    break
         self.train_seconds_ += time.perf_counter() - start
         return self.status_
 

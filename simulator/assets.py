@@ -12,7 +12,9 @@ _CHECKOUT = Path(__file__).resolve().parent.parent / "assets"
 
 def _candidates():
     yield _CHECKOUT
-    for prefix in (sys.prefix, sys.base_prefix, site.getuserbase()):
+    # PREFIX/lib/pythonX.Y/site-packages/simulator/assets.py -> PREFIX
+    installed_prefix = Path(__file__).resolve().parents[4]
+    for prefix in (installed_prefix, sys.prefix, sys.base_prefix, site.getuserbase()):
         yield Path(prefix) / "share" / "neurocar" / "assets"
 
 

@@ -1,0 +1,17 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+
+@pytest.fixture
+def neurocar_cmd():
+    """The installed console command, run as a user would."""
+    exe = Path(sys.executable).parent / "neurocar"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator.cli"]

@@ -1,0 +1,109 @@
+"""The tutorials' own examples, learned with the brain package alone."""
+import numpy as np
+import pytest
+
+from brain import TrainConfig, TrainingError, load_table, train
+from brain.datasets import XOR_INPUTS, XOR_TARGETS, make_moons, make_stripes
+from brain.network import Network
+from brain.training import Trainer
+from simulator.assets import asset
+
+CAR_TABLE = asset("tables", "seed_turn_direction.csv")
+MOTOR_TABLE = asset("tables", "seed_motors.csv")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_car_table_2_3_2_tanh_learns_every_row(seed):
+    table = load_table(CAR_TABLE)
+    brain, trainer = train(table, TrainConfig(hidden=[3], activation="tanh", seed=seed))
+    assert brain.network.sizes == [2, 3, 2]
+    assert trainer.status_ == "solved"
+    assert table.rows_right(brain.forward(table.inputs)).sum() == 12
+
+
+def test_motor_table_2_3_4_tanh_learns_every_row():
+    table = load_table(MOTOR_TABLE)
+    brain, trainer = train(table, TrainConfig(hidden=[3], activation="tanh", seed=0))
+    assert brain.network.sizes == [2, 3, 4]
+    assert table.rows_right(brain.forward(table.inputs)).sum() == 9
+
+
+def test_car_table_the_tutorials_way_per_sample_sgd():
+    """Per-sample SGD at learning rate 0.03 with the tutorial's uniform initialisation."""
+    table = load_table(CAR_TABLE)
+    config = TrainConfig(optimizer="sgd", lr=0.03, init="uniform", epochs=4000, seed=1)
+    brain, trainer = train(table, config)
+    assert trainer.iterations_ == trainer.epochs_ * 12
+    assert table.rows_right(brain.forward(table.inputs)).all()
+
+
+def test_xor_2_2_1_sigmoid():
+    net = Network.create([2, 2, 1], "sigmoid", seed=2, init="uniform")
+    trainer = Trainer(net, XOR_INPUTS, XOR_TARGETS, TrainConfig(optimizer="gd", lr=2.0, epochs=5000, seed=2),
+                      decoders=["bit"])
+    trainer.run()
+    assert trainer.status_ == "solved"
+    assert ((net.forward(XOR_INPUTS) > 0.5) == XOR_TARGETS).all()
+    assert trainer.loss_curve_[-1] < trainer.loss_curve_[0]
+
+
+def test_moons_hidden_layer_beats_the_perceptron():
+    """As in the tutorial: 2 -> 1 plateaus; 4 hidden sigmoid units without bias go clearly lower."""
+    points, labels = make_moons(100, noise=0.1, seed=0)
+    errors = {}
+    for sizes in ([2, 1], [2, 4, 1]):
+        bias = [True] if len(sizes) == 2 else [False, False]
+        net = Network.create(sizes, "sigmoid", seed=0, init="uniform", bias=bias)
+        trainer = Trainer(net, points, labels, TrainConfig(optimizer="gd", lr=20, epochs=5000, seed=0,
+                                                           stop_when_right=False))
+        trainer.run()
+        errors[len(sizes)] = trainer.loss_curve_[-1] * len(points)    # summed squared error / 2
+    assert errors[3] < 0.75 * errors[2], errors
+
+
+def test_l_layer_relu_sigmoid_cross_entropy_on_image_like_data():
+    """The L-layer tutorial's architecture [n, 20, 7, 5, 1], ReLU then sigmoid, cross-entropy."""
+    images, labels = make_stripes(200, side=12, seed=0)
+    net = Network.create([images.shape[1], 20, 7, 5, 1], ["relu"] * 3 + ["sigmoid"], seed=1, init="he")
+    trainer = Trainer(net, images, labels, TrainConfig(optimizer="gd", lr=0.0075, epochs=2500, loss="bce",
+                                                       seed=1, stop_when_right=False))
+    trainer.run()
+    accuracy = ((net.forward(images) > 0.5) == labels).mean()
+    assert accuracy >= 0.9
+    assert trainer.loss_curve_[-1] < 0.5 * trainer.loss_curve_[0]
+
+
+def test_sigmoid_output_on_the_car_table_is_refused_with_advice():
+    table = load_table(CAR_TABLE)
+    with pytest.raises(TrainingError) as err:
+        train(table, TrainConfig(activation="sigmoid", seed=0))
+    message = str(err.value)
+    assert "seed_turn_direction.csv" in message
+    assert "'turn' has target -1" in message and "sigmoid output only reaches 0..1" in message
+    assert "use a tanh output" in message and "rescale" in message
+
+
+def test_training_that_diverges_stops_and_keeps_the_last_good_weights():
+    table = load_table(CAR_TABLE)
+    config = TrainConfig(activation="linear", optimizer="gd", lr=1e6, epochs=500, seed=0)
+    from brain.training import new_network
+    net = new_network(table, config)
+    trainer = Trainer(net, table.inputs, table.targets, config, table.decoders)
+    trainer.run()
+    assert trainer.status_ == "diverged"
+    assert "diverged" in trainer.message_ and "smaller learning rate" in trainer.message_
+    assert net.is_finite()
+    assert all(np.isfinite(trainer.loss_curve_))
+
+
+def test_training_in_slices_resumes_where_it_stopped():
+    table = load_table(CAR_TABLE)
+    config = TrainConfig(seed=3, stop_when_right=False, epochs=300)
+    whole, _ = train(table, config)
+    from brain.training import new_network
+    net = new_network(table, config)
+    trainer = Trainer(net, table.inputs, table.targets, config, table.decoders)
+    while not trainer.done:
+        trainer.run(max_epochs=7)
+    assert trainer.epochs_ == 300
+    np.testing.assert_array_equal(net.layers[0].weights, whole.network.layers[0].weights)
