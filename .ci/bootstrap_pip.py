@@ -7,14 +7,16 @@ import json
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
-with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as reply:
+INDEX = "https://pypi.org/pypi/pip/json"
+with urllib.request.urlopen(INDEX, timeout=60) as reply:
     release = json.load(reply)
 wheel = next(u for u in release["urls"] if u["filename"].endswith("py3-none-any.whl"))
 with tempfile.TemporaryDirectory() as tmp:
     path = Path(tmp) / wheel["filename"]
-    urllib.request.urlretrieve(wheel["url"], path)
+    urllib.request.urlretrieve(urllib.parse.urljoin(INDEX, wheel["url"]), path)
     # A pip wheel can run itself: python pip.whl/pip install pip
     subprocess.run([sys.executable, str(path / "pip"), "install", "-q", str(path)], check=True)
