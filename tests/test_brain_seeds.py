@@ -107,3 +107,15 @@ def test_training_in_slices_resumes_where_it_stopped():
         trainer.run(max_epochs=7)
     assert trainer.epochs_ == 300
     np.testing.assert_array_equal(net.layers[0].weights, whole.network.layers[0].weights)
+
+
+@pytest.mark.parametrize("optimizer,batch,lr", [
+    ("gd", None, 0.5), ("momentum", None, 0.2), ("adam", 4, 0.05), ("sgd", None, 0.05), ("gd", 3, 0.3)])
+def test_every_optimizer_and_batch_size_learns_the_car_table(optimizer, batch, lr):
+    table = load_table(CAR_TABLE)
+    config = TrainConfig(optimizer=optimizer, batch_size=batch, lr=lr, epochs=5000, seed=0)
+    brain, trainer = train(table, config)
+    assert trainer.status_ == "solved", (trainer.status_, trainer.epochs_)
+    assert table.rows_right(brain.forward(table.inputs)).all()
+    updates_per_epoch = {None: 12 if optimizer == "sgd" else 1, 4: 3, 3: 4}[batch]
+    assert trainer.iterations_ == trainer.epochs_ * updates_per_epoch
