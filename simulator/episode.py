@@ -1,0 +1,298 @@
+"""Episodes: cars driving in worlds, one control tick at a time, deterministically.
+
+``Episodes`` runs n episodes side by side in one pymunk space (each world shifted far
+from the others, so the cars never meet) and does all per-tick work as arrays: one
+pose read, one batched sonar cast, one brain forward pass and one velocity write per
+car per tick, then ``steps_per_tick`` physics steps with no Python work in between.
+
+``Simulation`` is the same machinery for one car, for the window::
+
+    sim = Simulation(world, profile, brain, seed=0)  # SensorOptions(noise=..., missed_echoes=...)
+    sim.step_tick()              # one 25 ms control tick (3 physics steps at 120 Hz)
+    sim.advance(seconds)         # as many ticks as fit; returns how many ran
+    sim.reset(seed=None)         # back to the world's start pose, metrics cleared
+    sim.pose                     # (x_cm, y_cm, heading_deg) in world coordinates
+    sim.servo_deg, sim.echo_cm   # the sensor's angle and its last reading (inf: no echo)
+    sim.rays_cm                  # per-ray distances of the last reading, for drawing
+    sim.pins, sim.pwm, sim.hold  # what the controller last set
+    sim.inputs, sim.outputs      # the last decision's network inputs and raw outputs
+    sim.collisions, sim.touching, sim.metrics()
+    sim.brain = other_brain      # swap the brain at run time (after retraining)
+    sim.set_manual(pins, pwm)    # drive by hand (teach mode); set_manual(None) gives control back
+    sim.world.add_obstacle(...); sim.world_changed()   # after editing the world
+    sim.trajectory()             # the recorded ticks, when record=True
+
+Determinism: an episode depends only on its world, start pose, profile, brain, seed
+and where it sits in its batch; ``simulator.batch`` makes that layout a pure
+function of the episode list.
+"""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.car import Cars, wheel_velocities
+from simulator.controller import Controller
+from simulator.metrics import MetricsRecorder
+from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
+from simulator.sensor import Geometry, SensorOptions, Sonar
+
+WORLD_GAP_CM = 500.0      # more than the sonar's range and any car, between worlds
+
+
+@dataclass(frozen=True)
+class EpisodeSpec:
+    """One episode: a world, its seed (entropy for the sensor's generator) and an
+    optional start pose (x_cm, y_cm, heading_deg) other than the world's own."""
+    world: object
+    seed: int = 0
+    start: tuple | None = None
+
+    def start_pose(self) -> tuple:
+        s = self.world.start
+        return self.start if self.start is not None else (s.x_cm, s.y_cm, s.heading_deg)
+
+
+def layout(worlds) -> np.ndarray:
+    """Offsets (n, 2) placing worlds in a row, WORLD_GAP_CM apart beyond their walls."""
+    offsets, x = [], 0.0
+    for w in worlds:
+        x += w.wall_cm
+        offsets.append((x, 0.0))
+        x += w.width_cm + w.wall_cm + WORLD_GAP_CM
+    return np.array(offsets, dtype=float).reshape(-1, 2)
+
+
+class Episodes:
+    """n episodes of one profile and one brain, side by side in one space."""
+
+    def __init__(self, specs, profile, brain, *, controller=Controller,
+                 sensor_options: SensorOptions = SensorOptions(), record: bool = False):
+        self.specs, self.profile = list(specs), profile
+        self.n = len(self.specs)
+        self.worlds = [s.world for s in self.specs]
+        self.offsets = layout(self.worlds)
+        self.space = new_space()
+        self.static_shapes = [add_world(self.space, w, o) for w, o in zip(self.worlds, self.offsets)]
+        self.cars = Cars(self.space, profile, self.n)
+        for i, spec in enumerate(self.specs):
+            x, y, h = spec.start_pose()
+            self.cars.place(i, x + self.offsets[i, 0], y + self.offsets[i, 1], math.radians(h))
+        self.contacts = ContactCounter(self.space, self.cars.index_of_shape, self.n)
+        self.geometry = Geometry(self.worlds)
+        rngs = [np.random.default_rng(np.random.SeedSequence(s.seed)) for s in self.specs]
+        self.sonar = Sonar(profile, self.geometry, rngs, sensor_options)
+        self.controller = controller(profile, brain, self.n)
+        self.steps, self.dt = steps_per_tick(profile.control.tick_s), 0.0
+        self.dt = profile.control.tick_s / self.steps
+        pos, self.heading = self.cars.poses()
+        self.pos = pos - self.offsets
+        self.metrics = MetricsRecorder(self.worlds, profile, self.geometry, self.pos)
+        self.echo = np.full(self.n, np.inf)
+        self.manual = None
+        self.ticks = 0
+        self.recording = [] if record else None
+
+    def step_tick(self) -> None:
+        """One control tick for every car: sense, decide, drive, then step the physics."""
+        ctl = self.controller
+        angles = ctl.sweep()
+        need = ctl.deciding()
+        self.echo = np.where(need, self.sonar.read(self.pos, self.heading, angles, need), self.echo)
+        ctl.decide(self.echo)
+        pins, pwm = (ctl.pins, ctl.pwm) if self.manual is None else self.manual
+        speed, yaw = wheel_velocities(pins, pwm, self.profile)
+        self.cars.drive(speed, yaw, self.heading)
+        for _ in range(self.steps):
+            self.space.step(self.dt)
+        pos, self.heading = self.cars.poses()
+        self.pos = pos - self.offsets
+        self.ticks += 1
+        self.metrics.update(self.pos, self.heading, self.contacts.touching > 0, (speed != 0) | (yaw != 0))
+        if self.recording is not None:
+            self._record(angles, pins, pwm)
+
+    def run(self, seconds: float, progress=None) -> None:
+        """Run whole ticks for the given simulated time; progress(ticks_done) now and then."""
+        total = int(round(seconds / self.profile.control.tick_s))
+        for k in range(total):
+            self.step_tick()
+            if progress is not None and (k + 1) % 40 == 0:
+                progress(40)
+        if progress is not None and total % 40:
+            progress(total % 40)
+
+    def results(self):
+        return self.metrics.results(self.contacts.collisions)
+
+    def _record(self, angles, pins, pwm) -> None:
+        self.recording.append((self.pos.copy(), np.degrees(self.heading), angles.copy(), self.echo.copy(),
+                               self.controller.reading_cm.copy(), np.array(pins).copy(), np.array(pwm).copy(),
+                               self.contacts.touching > 0))
+
+    def trajectory(self, i: int) -> dict:
+        """Episode i's recorded ticks as arrays: t_s, x_cm, y_cm, heading_deg, servo_deg,
+        echo_cm (the last echo, inf: none), reading_cm (-1: not read this tick), pins, pwm, touching."""
+        if self.recording is None:
+            raise ValueError("this run was not recorded; pass record=True")
+        cols = list(zip(*self.recording)) if self.recording else [[]] * 8
+        tick = self.profile.control.tick_s
+        pos = np.array([p[i] for p in cols[0]]).reshape(-1, 2)
+        return {
+            "t_s": (np.arange(len(pos)) + 1) * tick,
+            "x_cm": pos[:, 0], "y_cm": pos[:, 1],
+            "heading_deg": np.array([h[i] for h in cols[1]]),
+            "servo_deg": np.array([a[i] for a in cols[2]], dtype=int),
+            "echo_cm": np.array([e[i] for e in cols[3]]),
+            "reading_cm": np.array([r[i] for r in cols[4]], dtype=int),
+            "pins": np.array([p[i] for p in cols[5]], dtype=int).reshape(-1, len(self.profile.motors.pin_order)),
+            "pwm": np.array([p[i] for p in cols[6]], dtype=int),
+            "touching": np.array([t[i] for t in cols[7]], dtype=bool),
+        }
+
+    def replace_world(self, i: int, world) -> None:
+        """Swap episode i's obstacles for a world's (after editing); the car stays put."""
+        self.space.remove(*self.static_shapes[i])
+        self.worlds[i] = world
+        self.static_shapes[i] = add_world(self.space, world, self.offsets[i])
+        self.geometry.__init__(self.worlds)
+        self.metrics = _rebased_metrics(self.metrics, self.worlds, self.profile, self.geometry, self.pos)
+
+
+def _rebased_metrics(old: MetricsRecorder, worlds, profile, geometry, pos) -> MetricsRecorder:
+    """New coverage grids for edited worlds, keeping the running totals."""
+    new = MetricsRecorder(worlds, profile, geometry, pos)
+    for name in ("ticks", "time", "distance", "contact", "stuck", "closest", "anchor", "anchor_time"):
+        setattr(new, name, getattr(old, name))
+    if new.visited.shape == old.visited.shape:
+        new.visited |= old.visited
+    return new
+
+
+class Simulation:
+    """One car in one world in real time, for the window (see the module docstring)."""
+
+    def __init__(self, world, profile, brain, seed: int = 0, *,
+                 sensor_options: SensorOptions = SensorOptions(), record: bool = False, controller=Controller):
+        self.world, self.profile, self.seed = world, profile, seed
+        self._brain, self.sensor_options, self.record = brain, sensor_options, record
+        self._controller_factory = controller
+        self._manual = None
+        self._ep = None
+        self.reset(seed)
+
+    def reset(self, seed: int | None = None) -> None:
+        self.seed = self.seed if seed is None else seed
+        self._ep = Episodes([EpisodeSpec(self.world, self.seed)], self.profile, self._brain,
+                            controller=self._controller_factory, sensor_options=self.sensor_options,
+                            record=self.record)
+        self._ep.manual = self._manual
+
+    def step_tick(self) -> None:
+        self._ep.step_tick()
+
+    def advance(self, seconds: float, max_ticks: int = 10_000) -> int:
+        """Run the ticks that fit in ``seconds`` (at most max_ticks); the caller keeps
+        the remainder, so a window's frame rate never changes the physics."""
+        ticks = min(int(seconds / self.profile.control.tick_s + 1e-9), max_ticks)
+        for _ in range(ticks):
+            self._ep.step_tick()
+        return ticks
+
+    # -- state the window draws ---------------------------------------------------------
+    @property
+    def time_s(self) -> float:
+        return self._ep.ticks * self.profile.control.tick_s
+
+    @property
+    def pose(self) -> tuple:
+        return (float(self._ep.pos[0, 0]), float(self._ep.pos[0, 1]), math.degrees(self._ep.heading[0]))
+
+    @property
+    def servo_deg(self) -> int:
+        return int(self._ep.controller.servo_deg[0])
+
+    @property
+    def echo_cm(self) -> float:
+        """The last echo read (inf: no echo); refreshed on deciding ticks only, as the firmware does."""
+        return float(self._ep.echo[0])
+
+    def beam(self):
+        """The sensor's origin (x, y) cm, beam axis in degrees, per-ray directions in degrees
+        and distances now (inf: no echo), read fresh for drawing."""
+        ep = self._ep
+        origins, axes = ep.sonar.beam_axes(ep.pos, ep.heading, ep.controller.servo_deg)
+        from simulator.sensor import cast
+        angles = axes[:, None] + ep.sonar.offsets
+        dist, _ = cast(origins, angles, ep.geometry.edges, ep.geometry.circles, self.profile.sensor.max_range_cm)
+        return tuple(origins[0]), math.degrees(axes[0]), np.degrees(angles[0]), dist[0]
+
+    @property
+    def pins(self) -> tuple:
+        pins = self._ep.controller.pins if self._manual is None else self._manual[0]
+        return tuple(int(p) for p in pins[0])
+
+    @property
+    def pwm(self) -> int:
+        return int((self._ep.controller.pwm if self._manual is None else self._manual[1])[0])
+
+    @property
+    def hold(self) -> int:
+        return int(self._ep.controller.hold[0])
+
+    @property
+    def inputs(self) -> np.ndarray:
+        return self._ep.controller.inputs[0]
+
+    @property
+    def outputs(self) -> np.ndarray:
+        return self._ep.controller.outputs[0]
+
+    @property
+    def collisions(self) -> int:
+        return int(self._ep.contacts.collisions[0])
+
+    @property
+    def touching(self) -> bool:
+        return bool(self._ep.contacts.touching[0] > 0)
+
+    def metrics(self):
+        return self._ep.results()[0]
+
+    def trajectory(self) -> dict:
+        return self._ep.trajectory(0)
+
+    # -- commands ------------------------------------------------------------------------
+    @property
+    def brain(self):
+        return self._brain
+
+    @brain.setter
+    def brain(self, brain) -> None:
+        self._ep.controller.brain = brain      # checks the outputs fit this robot first
+        self._brain = brain
+
+    def set_manual(self, pins, pwm: int | None = None) -> None:
+        """Drive with these motor pins (teach mode) until set_manual(None)."""
+        if pins is None:
+            self._manual = None
+        else:
+            pins = np.array(pins, dtype=int).reshape(1, -1)
+            if pwm is None:
+                left, right = self.profile.motors.side_directions(pins)
+                turning = left * right < 0
+                pwm = np.where(turning, self.profile.drive.turn_pwm, self.profile.drive.reference_pwm)
+            self._manual = (pins, np.array(pwm, dtype=int).reshape(1))
+        self._ep.manual = self._manual
+
+    def world_changed(self) -> None:
+        """Rebuild the obstacles after editing ``self.world``; the car stays where it is."""
+        self._ep.replace_world(0, self.world)
+
+    def place(self, x_cm: float, y_cm: float, heading_deg: float) -> None:
+        """Pick the car up and put it down elsewhere, at rest."""
+        ep = self._ep
+        ep.cars.place(0, x_cm + ep.offsets[0, 0], y_cm + ep.offsets[0, 1], math.radians(heading_deg))
+        pos, ep.heading = ep.cars.poses()
+        ep.pos = pos - ep.offsets
+        ep.metrics.prev = ep.pos.copy()

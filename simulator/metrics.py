@@ -1,0 +1,155 @@
+"""Episode metrics, gathered once per control tick for many cars at once.
+
+- collisions: each new contact between the car and an obstacle (pymunk's begin);
+  collisions per minute; collision-free when there were none;
+- contact_s: time during which the car touched something (sampled each tick);
+- distance_cm: path length of the body centre;
+- coverage: fraction of the world's free grid cells (``CELL_CM`` squares whose centre
+  the car's centre could reach, i.e. clear of obstacles by half the body width)
+  the centre has visited;
+- stuck_s: time spent with the motors running but no net progress: the centre has
+  stayed within ``STUCK_RADIUS_CM`` of where it was ``STUCK_WINDOW_S`` or more ago
+  (pushing a wall, turning on the spot, dithering back and forth);
+- closest_cm: the smallest gap seen between the car's outline (corners and edge
+  midpoints) and an obstacle, 0 when touching.
+"""
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from simulator.world import clearance
+
+CELL_CM = 10.0
+STUCK_RADIUS_CM = 10.0
+STUCK_WINDOW_S = 3.0
+
+
+@dataclass
+class EpisodeMetrics:
+    seconds: float
+    collisions: int
+    collisions_per_minute: float
+    collision_free: bool
+    contact_s: float
+    distance_cm: float
+    coverage: float
+    stuck_s: float
+    closest_cm: float
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def free_cells(world, half_width_cm: float):
+    """(rows, cols) bool grid of cells whose centre keeps the car's centre clear."""
+    cols = max(1, int(np.ceil(world.width_cm / CELL_CM)))
+    rows = max(1, int(np.ceil(world.height_cm / CELL_CM)))
+    xs = (np.arange(cols) + 0.5) * CELL_CM
+    ys = (np.arange(rows) + 0.5) * CELL_CM
+    centres = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    return (world.clearance(centres) >= half_width_cm).reshape(rows, cols)
+
+
+def outline_points(body) -> np.ndarray:
+    """(8, 2) body-frame points on the car's outline: corners and edge midpoints."""
+    hl, hw = body.length_cm / 2, body.width_cm / 2
+    return np.array([[hl, hw], [0, hw], [-hl, hw], [-hl, 0], [-hl, -hw], [0, -hw], [hl, -hw], [hl, 0]])
+
+
+class MetricsRecorder:
+    """Accumulates the metrics of n episodes running side by side."""
+
+    def __init__(self, worlds, profile, geometry, start_positions):
+        n = len(worlds)
+        self.tick_s = profile.control.tick_s
+        self.geometry = geometry
+        self.outline = outline_points(profile.body)
+        grids = [free_cells(w, profile.body.width_cm / 2) for w in worlds]
+        self.cols = np.array([g.shape[1] for g in grids])
+        self.rows = np.array([g.shape[0] for g in grids])
+        size = max(g.size for g in grids)
+        self.free = np.zeros((n, size), dtype=bool)
+        for i, g in enumerate(grids):
+            self.free[i, :g.size] = g.ravel()
+        self.visited = np.zeros((n, size), dtype=bool)
+        self.ticks = 0
+        self.time = 0.0
+        self.distance = np.zeros(n)
+        self.contact = np.zeros(n)
+        self.stuck = np.zeros(n)
+        self.closest = np.full(n, np.inf)
+        self.prev = np.array(start_positions, dtype=float)
+        self.anchor = self.prev.copy()
+        self.anchor_time = np.zeros(n)
+        self._visit(self.prev)
+
+    def _visit(self, pos) -> None:
+        col = np.clip((pos[:, 0] // CELL_CM).astype(int), 0, self.cols - 1)
+        row = np.clip((pos[:, 1] // CELL_CM).astype(int), 0, self.rows - 1)
+        self.visited[np.arange(len(pos)), row * self.cols + col] = True
+
+    def update(self, pos, heading, touching, motors_on) -> None:
+        """One tick: local positions (n, 2), headings (n,), touching and motors_on (n,) bools."""
+        self.ticks += 1
+        self.time = self.ticks * self.tick_s
+        self.distance += np.hypot(*(pos - self.prev).T)
+        self.prev = pos
+        self.contact += np.where(touching, self.tick_s, 0.0)
+        self._visit(pos)
+        moved = np.hypot(*(pos - self.anchor).T) > STUCK_RADIUS_CM
+        self.anchor[moved] = pos[moved]
+        self.anchor_time[moved] = self.time
+        self.stuck += np.where(motors_on & (self.time - self.anchor_time >= STUCK_WINDOW_S), self.tick_s, 0.0)
+        self.closest = np.minimum(self.closest, self._gap(pos, heading))
+
+    def _gap(self, pos, heading) -> np.ndarray:
+        c, s = np.cos(heading)[:, None], np.sin(heading)[:, None]
+        px = pos[:, 0, None] + c * self.outline[:, 0] - s * self.outline[:, 1]
+        py = pos[:, 1, None] + s * self.outline[:, 0] + c * self.outline[:, 1]
+        pts = np.stack([px, py], axis=-1)                      # (n, 8, 2)
+        return np.maximum(_nearest(pts, self.geometry.edges, self.geometry.circles), 0.0)
+
+    def results(self, collisions) -> list[EpisodeMetrics]:
+        minutes = self.time / 60.0
+        coverage = (self.visited & self.free).sum(1) / np.maximum(self.free.sum(1), 1)
+        return [EpisodeMetrics(
+            seconds=round(self.time, 9), collisions=int(collisions[i]),
+            collisions_per_minute=float(collisions[i] / minutes) if minutes else 0.0,
+            collision_free=bool(collisions[i] == 0), contact_s=float(self.contact[i]),
+            distance_cm=float(self.distance[i]), coverage=float(coverage[i]),
+            stuck_s=float(self.stuck[i]), closest_cm=float(self.closest[i]),
+        ) for i in range(len(collisions))]
+
+
+def _nearest(points, edges, circles) -> np.ndarray:
+    """Per car, the distance from its points (n, P, 2) to its nearest segment or circle."""
+    with np.errstate(invalid="ignore"):
+        a, b = edges[:, None, :, :2], edges[:, None, :, 2:]
+        ab = b - a
+        p = points[:, :, None, :]
+        t = np.clip(((p - a) * ab).sum(-1) / (ab * ab).sum(-1), 0, 1)
+        d_edges = np.linalg.norm(p - (a + t[..., None] * ab), axis=-1)
+        d_circles = np.linalg.norm(p - circles[:, None, :, :2], axis=-1) - circles[:, None, :, 2]
+    d = np.concatenate([d_edges, d_circles], axis=-1)
+    return np.nanmin(np.where(np.isnan(d), np.inf, d), axis=(1, 2))
+
+
+def summarise(rows, wall_seconds: float, jobs: int) -> dict:
+    """The totals ``neurocar eval`` prints and writes, from per-episode metric dicts."""
+    n = len(rows)
+    sim = sum(r["seconds"] for r in rows)
+    collisions = sum(r["collisions"] for r in rows)
+    return {
+        "episodes": n,
+        "sim_seconds": sim,
+        "wall_seconds": wall_seconds,
+        "jobs": jobs,
+        "collisions": collisions,
+        "collisions_per_minute": collisions / (sim / 60.0) if sim else 0.0,
+        "collision_free_fraction": sum(r["collision_free"] for r in rows) / n if n else 0.0,
+        "mean_distance_cm": sum(r["distance_cm"] for r in rows) / n if n else 0.0,
+        "mean_coverage": sum(r["coverage"] for r in rows) / n if n else 0.0,
+        "stuck_fraction": sum(r["stuck_s"] for r in rows) / sim if sim else 0.0,
+        "mean_contact_s": sum(r["contact_s"] for r in rows) / n if n else 0.0,
+        "speed_x_real_time_per_core": sim / wall_seconds / jobs if wall_seconds > 0 else 0.0,
+    }

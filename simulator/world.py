@@ -1,0 +1,274 @@
+"""Worlds: a walled rectangular arena with static obstacles, seen from above.
+
+Coordinates are centimetres with the origin at the arena's lower-left inner corner,
+x to the right and y up (the window flips y when it draws). Headings are degrees
+counter-clockwise from +x in files and radians inside code.
+
+World files are JSON::
+
+    {"format": "neurocar-world", "version": 1, "name": "living room",
+     "arena": {"width_cm": 400, "height_cm": 300, "wall_cm": 5},
+     "start": {"x_cm": 50, "y_cm": 50, "heading_deg": 0},
+     "obstacles": [
+       {"type": "box", "x_cm": 200, "y_cm": 150, "width_cm": 80, "height_cm": 40, "angle_deg": 0},
+       {"type": "cylinder", "x_cm": 300, "y_cm": 80, "radius_cm": 15},
+       {"type": "wall", "x1_cm": 0, "y1_cm": 100, "x2_cm": 150, "y2_cm": 100, "thickness_cm": 4}]}
+
+A world is plain data that can be edited (add, remove, move obstacles); its geometry
+(``edges()`` and ``circles()``, arena walls included) feeds both the physics and the
+sensor's ray casting, so both see the same shapes.
+"""
+import json
+import math
+from dataclasses import MISSING, dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "neurocar-world"
+VERSION = 1
+MIN_THICKNESS_CM = 1.0     # thinner walls could let a fast car tunnel through
+
+
+class WorldError(ValueError):
+    """A world file or value that cannot be used; the message names file and value."""
+
+
+@dataclass(frozen=True)
+class Box:
+    x_cm: float
+    y_cm: float
+    width_cm: float
+    height_cm: float
+    angle_deg: float = 0.0
+    type = "box"
+
+    def corners(self) -> np.ndarray:
+        """(4, 2) corners counter-clockwise."""
+        hw, hh = self.width_cm / 2, self.height_cm / 2
+        local = np.array([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]])
+        c, s = math.cos(math.radians(self.angle_deg)), math.sin(math.radians(self.angle_deg))
+        return local @ np.array([[c, s], [-s, c]]) + (self.x_cm, self.y_cm)
+
+    def moved(self, x_cm, y_cm):
+        return replace(self, x_cm=float(x_cm), y_cm=float(y_cm))
+
+
+@dataclass(frozen=True)
+class Cylinder:
+    x_cm: float
+    y_cm: float
+    radius_cm: float
+    type = "cylinder"
+
+    def moved(self, x_cm, y_cm):
+        return replace(self, x_cm=float(x_cm), y_cm=float(y_cm))
+
+
+@dataclass(frozen=True)
+class Wall:
+    x1_cm: float
+    y1_cm: float
+    x2_cm: float
+    y2_cm: float
+    thickness_cm: float = 4.0
+    type = "wall"
+
+    def as_box(self) -> Box:
+        """A wall is a thin box along its centre line (ends flush, not rounded)."""
+        dx, dy = self.x2_cm - self.x1_cm, self.y2_cm - self.y1_cm
+        return Box((self.x1_cm + self.x2_cm) / 2, (self.y1_cm + self.y2_cm) / 2, math.hypot(dx, dy),
+                   self.thickness_cm, math.degrees(math.atan2(dy, dx)))
+
+    def moved(self, x_cm, y_cm):
+        """Move the wall's centre to (x, y), keeping its length and direction."""
+        cx, cy = (self.x1_cm + self.x2_cm) / 2, (self.y1_cm + self.y2_cm) / 2
+        dx, dy = x_cm - cx, y_cm - cy
+        return replace(self, x1_cm=self.x1_cm + dx, y1_cm=self.y1_cm + dy,
+                       x2_cm=self.x2_cm + dx, y2_cm=self.y2_cm + dy)
+
+
+OBSTACLE_TYPES = {"box": Box, "cylinder": Cylinder, "wall": Wall}
+
+
+@dataclass(frozen=True)
+class Pose:
+    x_cm: float
+    y_cm: float
+    heading_deg: float = 0.0
+
+
+@dataclass
+class World:
+    name: str
+    width_cm: float
+    height_cm: float
+    start: Pose
+    obstacles: list = field(default_factory=list)
+    wall_cm: float = 5.0
+    source: str = "<world>"
+
+    # -- editing (the window's world editor uses these) -------------------------------
+    def add_obstacle(self, obstacle) -> int:
+        _check_obstacle(obstacle, self.source, len(self.obstacles))
+        self.obstacles.append(obstacle)
+        return len(self.obstacles) - 1
+
+    def remove_obstacle(self, index: int):
+        return self.obstacles.pop(index)
+
+    def move_obstacle(self, index: int, x_cm: float, y_cm: float) -> None:
+        self.obstacles[index] = self.obstacles[index].moved(x_cm, y_cm)
+
+    def copy(self) -> "World":
+        return replace(self, obstacles=list(self.obstacles))
+
+    # -- geometry --------------------------------------------------------------------
+    def boxes(self) -> list[Box]:
+        """Every box-shaped solid: the four arena walls, boxes and walls."""
+        w, h, t = self.width_cm, self.height_cm, self.wall_cm
+        arena = [Box(w / 2, -t / 2, w + 2 * t, t), Box(w / 2, h + t / 2, w + 2 * t, t),
+                 Box(-t / 2, h / 2, t, h), Box(w + t / 2, h / 2, t, h)]
+        return arena + [o.as_box() if isinstance(o, Wall) else o
+                        for o in self.obstacles if not isinstance(o, Cylinder)]
+
+    def edges(self) -> np.ndarray:
+        """(E, 4) segments x1, y1, x2, y2 of every box outline."""
+        out = []
+        for box in self.boxes():
+            c = box.corners()
+            out.append(np.hstack([c, np.roll(c, -1, axis=0)]))
+        return np.vstack(out) if out else np.zeros((0, 4))
+
+    def circles(self) -> np.ndarray:
+        """(C, 3) cylinders x, y, radius."""
+        cyl = [(o.x_cm, o.y_cm, o.radius_cm) for o in self.obstacles if isinstance(o, Cylinder)]
+        return np.array(cyl, dtype=float).reshape(-1, 3)
+
+    def clearance(self, points) -> np.ndarray:
+        """Distance (cm) from each point (P, 2) to the nearest obstacle surface; negative
+        inside a cylinder, 0 inside a box."""
+        return clearance(np.asarray(points, dtype=float), self.edges(), self.circles(), self.boxes())
+
+    def to_dict(self) -> dict:
+        return {
+            "format": FORMAT, "version": VERSION, "name": self.name,
+            "arena": {"width_cm": self.width_cm, "height_cm": self.height_cm, "wall_cm": self.wall_cm},
+            "start": {"x_cm": self.start.x_cm, "y_cm": self.start.y_cm, "heading_deg": self.start.heading_deg},
+            "obstacles": [{"type": o.type, **{k: getattr(o, k) for k in o.__dataclass_fields__}}
+                          for o in self.obstacles],
+        }
+
+
+def clearance(points, edges, circles, boxes=()) -> np.ndarray:
+    """Distance from points (P, 2) to the nearest segment or circle surface."""
+    best = np.full(len(points), np.inf)
+    if len(edges):
+        a, b = edges[None, :, :2], edges[None, :, 2:]
+        ab = b - a
+        t = np.clip(((points[:, None] - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12), 0, 1)
+        nearest = a + t[..., None] * ab
+        best = np.minimum(best, np.linalg.norm(points[:, None] - nearest, axis=-1).min(axis=1))
+    if len(circles):
+        d = np.linalg.norm(points[:, None] - circles[None, :, :2], axis=-1) - circles[None, :, 2]
+        best = np.minimum(best, d.min(axis=1))
+    for box in boxes:
+        best = np.where(_inside_box(points, box), 0.0, best)
+    return best
+
+
+def _inside_box(points, box: Box) -> np.ndarray:
+    c, s = math.cos(math.radians(box.angle_deg)), math.sin(math.radians(box.angle_deg))
+    rel = points - (box.x_cm, box.y_cm)
+    u, v = rel @ np.array([c, s]), rel @ np.array([-s, c])
+    return (np.abs(u) <= box.width_cm / 2) & (np.abs(v) <= box.height_cm / 2)
+
+
+# -- files ---------------------------------------------------------------------------
+
+def load_world(path) -> World:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise WorldError(f"{path}: no such world file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise WorldError(f"{path}: cannot be read as a UTF-8 text file ({e})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise WorldError(f"{path}, line {e.lineno}: not valid JSON ({e.msg}); "
+                         f"a world file is JSON with \"format\": \"{FORMAT}\"") from None
+    return world_from_dict(data, str(path))
+
+
+def save_world(path, world: World) -> None:
+    from brain.atomic import atomic_write_text
+    atomic_write_text(path, json.dumps(world.to_dict(), indent=1) + "\n")
+
+
+def world_from_dict(data, source: str = "<world>") -> World:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise WorldError(f"{source}: not a neurocar world (expected \"format\": \"{FORMAT}\")")
+    if data.get("version") != VERSION:
+        raise WorldError(f"{source}: world version {data.get('version')!r} is not supported; expected {VERSION}")
+    arena = _object(data, "arena", source)
+    width, height = (_number(arena, k, f"{source}: arena", positive=True) for k in ("width_cm", "height_cm"))
+    wall = _number(arena, "wall_cm", f"{source}: arena", positive=True, default=5.0)
+    if wall < MIN_THICKNESS_CM:
+        raise WorldError(f"{source}: arena wall_cm = {wall} is too thin; at least {MIN_THICKNESS_CM} cm")
+    start = _object(data, "start", source)
+    pose = Pose(*(_number(start, k, f"{source}: start", default=0.0 if k == "heading_deg" else None)
+                  for k in ("x_cm", "y_cm", "heading_deg")))
+    if not (0 < pose.x_cm < width and 0 < pose.y_cm < height):
+        raise WorldError(f"{source}: start ({pose.x_cm}, {pose.y_cm}) lies outside the {width} x {height} cm arena")
+    items = data.get("obstacles", [])
+    if not isinstance(items, list):
+        raise WorldError(f"{source}: \"obstacles\" must be a list")
+    world = World(str(data.get("name", Path(source).stem)), width, height, pose, [], wall, source)
+    for i, item in enumerate(items):
+        world.add_obstacle(obstacle_from_dict(item, f"{source}: obstacle {i + 1}"))
+    return world
+
+
+def obstacle_from_dict(item, where: str):
+    if not isinstance(item, dict) or item.get("type") not in OBSTACLE_TYPES:
+        kind = item.get("type") if isinstance(item, dict) else item
+        raise WorldError(f"{where}: type {kind!r} is not one of {', '.join(OBSTACLE_TYPES)}")
+    cls = OBSTACLE_TYPES[item["type"]]
+    values = {}
+    for name, f in cls.__dataclass_fields__.items():
+        default = None if f.default is MISSING else f.default
+        values[name] = _number(item, name, where, default=default)
+    return cls(**values)
+
+
+def _check_obstacle(o, source, index) -> None:
+    where = f"{source}: obstacle {index + 1}"
+    sizes = {Box: ("width_cm", "height_cm"), Cylinder: ("radius_cm",), Wall: ("thickness_cm",)}[type(o)]
+    for name in sizes:
+        value = getattr(o, name)
+        if not value >= MIN_THICKNESS_CM / (2 if name == "radius_cm" else 1):
+            raise WorldError(f"{where}: {name} = {value} is too small; at least {MIN_THICKNESS_CM} cm thick")
+    if isinstance(o, Wall) and math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm) < MIN_THICKNESS_CM:
+        raise WorldError(f"{where}: the wall's two ends are (almost) the same point")
+
+
+def _object(data, key, source) -> dict:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        raise WorldError(f"{source}: \"{key}\" is missing or not an object")
+    return value
+
+
+def _number(table, key, where, positive=False, default=None) -> float:
+    if key not in table:
+        if default is not None:
+            return float(default)
+        raise WorldError(f"{where}: \"{key}\" is missing; expected a number in cm or degrees")
+    value = table[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise WorldError(f"{where}: \"{key}\" = {value!r} is not a finite number")
+    if positive and value <= 0:
+        raise WorldError(f"{where}: \"{key}\" = {value!r} must be greater than 0")
+    return float(value)
