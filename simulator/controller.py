@@ -34,7 +34,12 @@ firmware exporter's host-compiled C controller implements the same)::
                                            #   only entries where ``need`` is read
     ctl.pins (n, 4) int, ctl.pwm (n,) int, ctl.hold (n,) int, ctl.servo_deg (n,) int
     ctl.inputs (n, 2), ctl.outputs (n, n_out): the last decision's raw values per car
+    ctl.reading_cm (n,) int: this tick's whole-cm reading, -1 where the car did not read
     ctl.brain = other_brain                # swap at run time (same output kind or not)
+
+Controllers are looked up by name in ``CONTROLLERS`` ("python" is this class;
+"firmware" is the exporter's host-compiled C tick, a class with this interface);
+``neurocar eval --controller NAME`` picks one.
 
 ``replay(profile, brain, distances)`` drives one car from a plain sequence of
 readings (one per tick, used only on deciding ticks) and returns a per-tick record,
@@ -222,3 +227,26 @@ def replay(profile, brain, distances_cm) -> list[TickRecord]:
                                   tuple(float(v) for v in ctl.outputs[0]), tuple(int(p) for p in ctl.pins[0]),
                                   int(ctl.pwm[0]), int(ctl.hold[0])))
     return records
+
+
+# Controllers the evaluation loop can drive, by name: "module:attribute" of a class with
+# the interface above. "firmware" is the firmware exporter's host-compiled C tick.
+CONTROLLERS = {
+    "python": "simulator.controller:Controller",
+    "firmware": "firmware_export.host_controller:HostController",
+}
+
+
+def controller_factory(name: str):
+    """The controller class registered under name; a clear error when it is unavailable."""
+    import importlib
+    if name not in CONTROLLERS:
+        raise ControllerError(f"unknown controller {name!r}; accepted: {', '.join(CONTROLLERS)}")
+    module_name, attribute = CONTROLLERS[name].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name is None or not module_name.startswith(e.name):
+            raise
+        raise ControllerError(f"the {name!r} controller is not available ({module_name} is not installed)") from None
+    return getattr(module, attribute)

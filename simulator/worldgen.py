@@ -1,0 +1,71 @@
+"""Random worlds from a seed: arena size, obstacle count, shapes and sizes.
+
+The start pose is drawn first and every obstacle that would come within
+``START_CLEARANCE_CM`` of it is redrawn, so the car always starts free (and with room
+to turn). The same seed gives the same world, bit for bit; each world draws from its
+own generator.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.world import Box, Cylinder, Pose, Wall, World, clearance
+
+START_CLEARANCE_CM = 35.0
+
+
+@dataclass(frozen=True)
+class WorldGenConfig:
+    width_cm: tuple = (250.0, 600.0)
+    height_cm: tuple = (200.0, 450.0)
+    obstacles: tuple = (3, 12)            # inclusive range of the obstacle count
+    box_side_cm: tuple = (15.0, 90.0)
+    cylinder_radius_cm: tuple = (4.0, 25.0)
+    wall_length_cm: tuple = (40.0, 180.0)
+    wall_thickness_cm: tuple = (2.0, 6.0)
+    shape_weights: tuple = (0.45, 0.35, 0.20)   # box, cylinder, wall
+    wall_cm: float = 5.0
+    max_attempts: int = 50                # redraws per obstacle before giving it up
+
+
+def random_world(seed, config: WorldGenConfig = WorldGenConfig(), name: str | None = None) -> World:
+    """A random world; seed is an int or a numpy SeedSequence."""
+    rng = np.random.default_rng(seed)
+    width = float(np.round(rng.uniform(*config.width_cm)))
+    height = float(np.round(rng.uniform(*config.height_cm)))
+    margin = START_CLEARANCE_CM
+    start = Pose(float(np.round(rng.uniform(margin, width - margin), 1)),
+                 float(np.round(rng.uniform(margin, height - margin), 1)),
+                 float(np.round(rng.uniform(-180, 180), 1)))
+    label = name or f"random {seed if isinstance(seed, int) else seed.entropy}"
+    world = World(label, width, height, start, [], config.wall_cm, source=label)
+    count = int(rng.integers(config.obstacles[0], config.obstacles[1] + 1))
+    for _ in range(count):
+        for _ in range(config.max_attempts):
+            obstacle = _random_obstacle(rng, config, width, height)
+            if _keeps_start_free(obstacle, start):
+                world.add_obstacle(obstacle)
+                break
+    return world
+
+
+def _random_obstacle(rng, c: WorldGenConfig, width: float, height: float):
+    kind = rng.choice(3, p=np.array(c.shape_weights) / sum(c.shape_weights))
+    x, y = (float(np.round(v, 1)) for v in (rng.uniform(0, width), rng.uniform(0, height)))
+    if kind == 0:
+        w, h = (float(np.round(rng.uniform(*c.box_side_cm), 1)) for _ in range(2))
+        return Box(x, y, w, h, float(np.round(rng.uniform(0, 90), 1)))
+    if kind == 1:
+        return Cylinder(x, y, float(np.round(rng.uniform(*c.cylinder_radius_cm), 1)))
+    length = rng.uniform(*c.wall_length_cm)
+    angle = rng.uniform(0, np.pi)
+    dx, dy = length / 2 * np.cos(angle), length / 2 * np.sin(angle)
+    return Wall(float(np.round(x - dx, 1)), float(np.round(y - dy, 1)), float(np.round(x + dx, 1)),
+                float(np.round(y + dy, 1)), float(np.round(rng.uniform(*c.wall_thickness_cm), 1)))
+
+
+def _keeps_start_free(obstacle, start: Pose) -> bool:
+    probe = World("probe", 1e6, 1e6, Pose(1, 1), [obstacle], 1.0)
+    boxes = probe.boxes()[4:]
+    gap = clearance(np.array([[start.x_cm, start.y_cm]]), probe.edges()[16:], probe.circles(), boxes)
+    return bool(gap[0] >= START_CLEARANCE_CM)
