@@ -1,0 +1,208 @@
+"""The generated C, compiled for this machine, as a controller the simulator can drive.
+
+``FirmwareController`` has the interface of ``simulator.controller.Controller`` (see
+its docstring) but every tick runs the sketch's own C (``neurocar_sweep``,
+``neurocar_decide`` ...), one state struct per car, loaded with ctypes. Only the
+simulated sensor's reading is turned into whole centimetres on the Python side, as
+the HC-SR04's echo time / 58 does on the car. Builds are cached by the C text's hash.
+"""
+import ctypes
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from brain.atomic import atomic_write_text
+from simulator.controller import whole_cm
+
+from firmware_export.errors import ExportError
+from firmware_export.sketch import header_only
+from firmware_export.toolchain import default_cache, run as run_tool
+
+HOST_FLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-fPIC", "-shared"]
+NO_ECHO = 0xFFFF
+
+# Exported wrappers around the generated static functions, for n cars at once.
+SHIM = r"""
+#include <stddef.h>
+#include "neurocar_brain.h"
+
+size_t nc_state_size(void) { return sizeof(neurocar_controller); }
+int nc_n_outputs(void) { return NEUROCAR_N_OUTPUTS; }
+int nc_n_pins(void) { return NEUROCAR_N_PINS; }
+
+void nc_reset(neurocar_controller *cars, const unsigned char *mask, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (!mask || mask[i]) {
+            neurocar_reset(&cars[i]);
+        }
+    }
+}
+
+void nc_sweep(neurocar_controller *cars, int n)
+{
+    for (int i = 0; i < n; i++) {
+        neurocar_sweep(&cars[i]);
+    }
+}
+
+void nc_decide(neurocar_controller *cars, const uint16_t *readings, unsigned char *decided, int n)
+{
+    for (int i = 0; i < n; i++) {
+        decided[i] = neurocar_decide(&cars[i], readings[i]);
+    }
+}
+
+void nc_forward(const float *inputs, float *outputs)
+{
+    neurocar_forward(inputs, outputs);
+}
+
+void nc_decide_outputs(const float *inputs, int8_t *decision)
+{
+    neurocar_decide_outputs(inputs, decision);
+}
+
+void nc_state(const neurocar_controller *cars, int n, int16_t *servo, uint16_t *hold,
+              uint8_t *pins, uint8_t *pwm, int16_t *reading, float *inputs)
+{
+    for (int i = 0; i < n; i++) {
+        servo[i] = cars[i].servo_deg;
+        hold[i] = cars[i].hold;
+        pwm[i] = cars[i].pwm;
+        reading[i] = cars[i].reading_cm;
+        for (int k = 0; k < NEUROCAR_N_PINS; k++) {
+            pins[i * NEUROCAR_N_PINS + k] = cars[i].pins[k];
+        }
+        for (int k = 0; k < NEUROCAR_N_INPUTS; k++) {
+            inputs[i * NEUROCAR_N_INPUTS + k] = cars[i].inputs[k];
+        }
+    }
+}
+"""
+
+
+def host_compiler() -> str:
+    for cc in ("gcc", "cc"):
+        if shutil.which(cc):
+            return cc
+    raise ExportError("no C compiler for this machine (gcc) was found; install it with: sudo apt-get install gcc")
+
+
+def build_library(brain, profile, cache_dir: Path | None = None) -> Path:
+    """Compile the generated C (the sketch's header) into a shared library, cached."""
+    header = header_only(brain, profile)
+    key = hashlib.sha256((header + SHIM + " ".join(HOST_FLAGS)).encode()).hexdigest()[:16]
+    cache = Path(cache_dir) if cache_dir else default_cache()
+    lib = cache / f"host-{key}.so"
+    if lib.is_file():
+        return lib
+    with tempfile.TemporaryDirectory(prefix="neurocar-host-") as tmp:
+        atomic_write_text(Path(tmp) / "neurocar_brain.h", header)
+        atomic_write_text(Path(tmp) / "shim.c", SHIM)
+        out = Path(tmp) / "lib.so"
+        run_tool([host_compiler(), *HOST_FLAGS, f"-I{tmp}", Path(tmp) / "shim.c", "-o", out, "-lm"],
+                 "compiling the generated C for this machine")
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(out), lib.with_suffix(".tmp"))
+        lib.with_suffix(".tmp").replace(lib)
+    return lib
+
+
+class HostNetwork:
+    """The generated forward pass and decision alone, for one input row at a time."""
+
+    def __init__(self, lib: ctypes.CDLL, n_outputs: int):
+        self.lib, self.n_outputs = lib, n_outputs
+
+    @classmethod
+    def build(cls, brain, profile, cache_dir=None) -> "HostNetwork":
+        return cls(ctypes.CDLL(str(build_library(brain, profile, cache_dir))), brain.network.n_outputs)
+
+    def forward(self, x) -> np.ndarray:
+        x = np.ascontiguousarray(np.atleast_2d(x), dtype=np.float32)
+        out = np.zeros((len(x), self.n_outputs), dtype=np.float32)
+        for i in range(len(x)):
+            self.lib.nc_forward(_ptr(x[i]), _ptr(out[i]))
+        return out
+
+    def decide(self, x) -> np.ndarray:
+        x = np.ascontiguousarray(np.atleast_2d(x), dtype=np.float32)
+        out = np.zeros((len(x), self.n_outputs), dtype=np.int8)
+        for i in range(len(x)):
+            self.lib.nc_decide_outputs(_ptr(x[i]), _ptr(out[i]))
+        return out.astype(int)
+
+
+class FirmwareController:
+    """simulator.controller.Controller's interface, run by the sketch's compiled C."""
+
+    def __init__(self, profile, brain, n: int = 1, cache_dir=None):
+        self.profile, self.n, self._cache_dir = profile, int(n), cache_dir
+        self.brain = brain
+        self.reset()
+
+    @property
+    def brain(self):
+        return self._brain
+
+    @brain.setter
+    def brain(self, brain):
+        self._lib = ctypes.CDLL(str(build_library(brain, self.profile, self._cache_dir)))
+        self._lib.nc_state_size.restype = ctypes.c_size_t
+        self._brain = brain
+        self._net = HostNetwork(self._lib, brain.network.n_outputs)
+        self._state = ctypes.create_string_buffer(self._lib.nc_state_size() * self.n)
+        self._lib.nc_reset(self._state, None, self.n)
+        self.outputs = np.zeros((self.n, brain.network.n_outputs))
+        self._pull()
+
+    def reset(self, mask=None) -> None:
+        m = None if mask is None else np.ascontiguousarray(np.asarray(mask, dtype=np.uint8))
+        self._lib.nc_reset(self._state, None if m is None else _ptr(m), self.n)
+        if mask is None:
+            self.outputs = np.zeros((self.n, self._brain.network.n_outputs))
+        self._pull()
+
+    def sweep(self) -> np.ndarray:
+        self._lib.nc_sweep(self._state, self.n)
+        self._pull()
+        return self.servo_deg
+
+    def deciding(self) -> np.ndarray:
+        return self.hold == 0
+
+    def decide(self, distances_cm) -> np.ndarray:
+        d = np.asarray(distances_cm, dtype=float)
+        readings = np.where(np.isfinite(d), whole_cm(d, self.profile.control.distance_clamp_cm), NO_ECHO)
+        readings = np.ascontiguousarray(readings, dtype=np.uint16)
+        decided = np.zeros(self.n, dtype=np.uint8)
+        self._lib.nc_decide(self._state, _ptr(readings), _ptr(decided), self.n)
+        self._pull()
+        need = decided.astype(bool)
+        if need.any():
+            self.outputs[need] = self._net.forward(self.inputs[need])
+        return need
+
+    def tick(self, read_distance) -> np.ndarray:
+        angles = self.sweep()
+        need = self.deciding()
+        distances = read_distance(angles, need) if need.any() else np.full(self.n, np.inf)
+        return self.decide(distances)
+
+    def _pull(self) -> None:
+        n, n_pins = self.n, len(self.profile.motors.pin_order)
+        servo, hold = np.zeros(n, np.int16), np.zeros(n, np.uint16)
+        pins, pwm = np.zeros((n, n_pins), np.uint8), np.zeros(n, np.uint8)
+        reading, inputs = np.zeros(n, np.int16), np.zeros((n, 2), np.float32)
+        self._lib.nc_state(self._state, n, *(_ptr(a) for a in (servo, hold, pins, pwm, reading, inputs)))
+        self.servo_deg, self.hold = servo.astype(int), hold.astype(int)
+        self.pins, self.pwm, self.reading_cm = pins.astype(int), pwm.astype(int), reading.astype(int)
+        self.inputs = inputs.astype(float)
+
+
+def _ptr(array: np.ndarray):
+    return array.ctypes.data_as(ctypes.c_void_p)
