@@ -1,6 +1,6 @@
 """The generated C, compiled for this machine, as a controller the simulator can drive.
 
-``FirmwareController`` has the interface of ``simulator.controller.Controller`` (see
+``HostController`` has the interface of ``simulator.controller.Controller`` (see
 its docstring) but every tick runs the sketch's own C (``neurocar_sweep``,
 ``neurocar_decide`` ...), one state struct per car, loaded with ctypes. Only the
 simulated sensor's reading is turned into whole centimetres on the Python side, as
@@ -8,6 +8,7 @@ the HC-SR04's echo time / 58 does on the car. Builds are cached by the C text's 
 """
 import ctypes
 import hashlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.atomic import atomic_write_text
-from simulator.controller import whole_cm
+from simulator.controller import output_kind, whole_cm
 
 from firmware_export.errors import ExportError
 from firmware_export.sketch import header_only
@@ -107,8 +108,9 @@ def build_library(brain, profile, cache_dir: Path | None = None) -> Path:
         run_tool([host_compiler(), *HOST_FLAGS, f"-I{tmp}", Path(tmp) / "shim.c", "-o", out, "-lm"],
                  "compiling the generated C for this machine")
         cache.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(out), lib.with_suffix(".tmp"))
-        lib.with_suffix(".tmp").replace(lib)
+        partial = lib.with_name(f"{lib.name}.{os.getpid()}.tmp")
+        shutil.move(str(out), partial)
+        partial.replace(lib)     # atomic: parallel eval workers may build the same one
     return lib
 
 
@@ -137,8 +139,9 @@ class HostNetwork:
         return out.astype(int)
 
 
-class FirmwareController:
-    """simulator.controller.Controller's interface, run by the sketch's compiled C."""
+class HostController:
+    """simulator.controller.Controller's interface, run by the sketch's compiled C
+    (registered as the "firmware" controller of ``neurocar eval``)."""
 
     def __init__(self, profile, brain, n: int = 1, cache_dir=None):
         self.profile, self.n, self._cache_dir = profile, int(n), cache_dir
@@ -151,6 +154,7 @@ class FirmwareController:
 
     @brain.setter
     def brain(self, brain):
+        output_kind(brain, self.profile)          # the simulator's own refusal, first
         self._lib = ctypes.CDLL(str(build_library(brain, self.profile, self._cache_dir)))
         self._lib.nc_state_size.restype = ctypes.c_size_t
         self._brain = brain
