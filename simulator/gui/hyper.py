@@ -1,0 +1,165 @@
+"""The hyperparameters panel's settings: a small list of fields over ``brain.TrainConfig``.
+
+Left/Right steps a field through sensible values; Enter lets the user type one, which
+is checked here and refused with a message naming what would be accepted.
+"""
+from dataclasses import dataclass
+
+from brain.activations import ACTIVATIONS
+from brain.training import DEFAULT_LR, OPTIMIZERS, TrainConfig
+
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0)
+EPOCHS = (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 40000)
+HIDDEN = ("1", "2", "3", "4", "6", "8", "12", "16", "3,3", "4,4", "8,8", "8,8,8")
+OUTPUTS = ("same", *ACTIVATIONS)
+
+
+@dataclass
+class Field:
+    key: str
+    label: str
+    help: str
+
+
+FIELDS = (
+    Field("hidden", "hidden layers", "neurons per hidden layer, e.g. 3 or 4,4"),
+    Field("activation", "activation", "hidden-layer activation: " + ", ".join(ACTIVATIONS)),
+    Field("output", "output activation", "'same' or one of " + ", ".join(ACTIVATIONS)),
+    Field("optimizer", "optimizer", "adam, gd (full batch), sgd (tutorial: a random row per update), momentum"),
+    Field("lr", "learning rate", "a positive number such as 0.05"),
+    Field("epochs", "epochs", "most epochs to train, 1 to 1000000"),
+    Field("seed", "seed", "seed of the initial weights (a whole number)"),
+)
+
+
+class HyperParams:
+    def __init__(self, config: TrainConfig | None = None):
+        c = config or TrainConfig()
+        self.values = {
+            "hidden": ",".join(str(h) for h in c.hidden),
+            "activation": c.activation,
+            "output": c.output_activation or "same",
+            "optimizer": c.optimizer,
+            "lr": c.learning_rate(),
+            "epochs": c.epochs,
+            "seed": c.seed,
+        }
+        self.index = 0
+        self.flag: tuple[int, str] | None = None
+        self.version = 0
+
+    @classmethod
+    def from_provenance(cls, provenance: dict) -> "HyperParams":
+        hp = dict((provenance or {}).get("hyperparameters") or {})
+        known = {k: hp[k] for k in ("hidden", "activation", "output_activation", "optimizer", "lr",
+                                    "epochs", "seed") if k in hp}
+        try:
+            config = TrainConfig(**known)
+            config.validate()
+        except Exception:                      # a brain file from elsewhere: start from the defaults
+            config = TrainConfig()
+        return cls(config)
+
+    @property
+    def field(self) -> Field:
+        return FIELDS[self.index]
+
+    def move(self, d: int) -> None:
+        self.index = (self.index + d) % len(FIELDS)
+
+    def text(self, key: str) -> str:
+        v = self.values[key]
+        return f"{v:g}" if isinstance(v, float) else str(v)
+
+    def adjust(self, d: int) -> None:
+        key = self.field.key
+        v = self.values[key]
+        if key == "hidden":
+            self._set(key, _step(HIDDEN, v, d))
+        elif key in ("activation", "output", "optimizer"):
+            choices = {"activation": tuple(ACTIVATIONS), "output": OUTPUTS, "optimizer": OPTIMIZERS}[key]
+            self._set(key, choices[(choices.index(v) + d) % len(choices)] if v in choices else choices[0])
+            if key == "optimizer":
+                self.values["lr"] = DEFAULT_LR[self.values["optimizer"]]
+        elif key == "lr":
+            self._set(key, _step_number(LEARNING_RATES, v, d))
+        elif key == "epochs":
+            self._set(key, int(_step_number(EPOCHS, v, d)))
+        elif key == "seed":
+            self._set(key, max(0, v + d))
+
+    def set_text(self, text: str) -> str | None:
+        """Type a value into the selected field; returns an error message if refused."""
+        key, text = self.field.key, text.strip()
+        error = None
+        if key == "hidden":
+            try:
+                sizes = [int(p) for p in text.replace(" ", ",").split(",") if p]
+            except ValueError:
+                sizes = []
+            if not sizes or not all(1 <= s <= 64 for s in sizes) or len(sizes) > 4:
+                error = f"hidden layers {text!r}: 1 to 4 layers of 1 to 64 neurons, e.g. 3 or 4,4"
+            else:
+                value = ",".join(map(str, sizes))
+        elif key in ("activation", "output", "optimizer"):
+            choices = {"activation": tuple(ACTIVATIONS), "output": OUTPUTS, "optimizer": OPTIMIZERS}[key]
+            value = text.lower()
+            if value not in choices:
+                error = f"{self.field.label} {text!r}: accepted: {', '.join(choices)}"
+        elif key == "lr":
+            try:
+                value = float(text)
+                ok = 0 < value <= 100
+            except ValueError:
+                ok = False
+            if not ok:
+                error = f"learning rate {text!r}: a positive number up to 100, such as 0.05"
+        else:
+            try:
+                value = int(text)
+                ok = (1 <= value <= 1_000_000) if key == "epochs" else (0 <= value < 2 ** 32)
+            except ValueError:
+                ok = False
+            if not ok:
+                error = (f"epochs {text!r}: a whole number from 1 to 1000000" if key == "epochs"
+                         else f"seed {text!r}: a whole number from 0 to 4294967295")
+        if error:
+            self.flag = (self.index, error)
+            return error
+        self._set(key, value)
+        return None
+
+    def config(self) -> TrainConfig:
+        v = self.values
+        return TrainConfig(hidden=[int(h) for h in v["hidden"].split(",")], activation=v["activation"],
+                           output_activation=None if v["output"] == "same" else v["output"],
+                           optimizer=v["optimizer"], lr=float(v["lr"]), epochs=int(v["epochs"]),
+                           seed=int(v["seed"]))
+
+    def to_dict(self) -> dict:
+        return dict(self.values)
+
+    def load_dict(self, d: dict) -> None:
+        for key in self.values:
+            if key in d and isinstance(d[key], type(self.values[key])):
+                self.values[key] = d[key]
+        self.version += 1
+
+    def _set(self, key, value) -> None:
+        self.values[key] = value
+        self.flag = None
+        self.version += 1
+
+
+def _step(choices, value, d):
+    if value in choices:
+        return choices[min(max(choices.index(value) + d, 0), len(choices) - 1)]
+    return choices[0]
+
+
+def _step_number(choices, value, d):
+    if d > 0:
+        bigger = [c for c in choices if c > value * 1.0001]
+        return bigger[0] if bigger else choices[-1]
+    smaller = [c for c in choices if c < value * 0.9999]
+    return smaller[-1] if smaller else choices[0]

@@ -1,0 +1,241 @@
+"""The right-hand panel: the training table, the hyperparameters, the network with its
+live activations, and the cost curve. Each ``draw_*`` only reads state."""
+import numpy as np
+import pygame
+
+from simulator.gui import theme as th
+from simulator.gui.hyper import FIELDS
+from simulator.gui.plot import draw_cost_curve
+
+
+def section(surface, text, rect, title: str, focused: bool = False, note: str = "") -> pygame.Rect:
+    """A titled card; returns the inner rect below the title."""
+    pygame.draw.rect(surface, th.SECTION_BG, rect, border_radius=6)
+    if focused:
+        pygame.draw.rect(surface, th.SECTION_FOCUS, rect, 2, border_radius=6)
+    text.draw(surface, title, (rect.x + 10, rect.y + 6), th.FONT_TITLE, th.TEXT, bold=True)
+    if note:
+        tw = text.width(title, th.FONT_TITLE, bold=True)
+        note = text.fit(note, rect.w - tw - 30, th.FONT_SMALL)
+        text.draw(surface, note, (rect.right - 10, rect.y + 8), th.FONT_SMALL, th.TEXT_DIM, anchor="topright")
+    return pygame.Rect(rect.x + 8, rect.y + 26, rect.w - 16, rect.h - 32)
+
+
+# -- the table ---------------------------------------------------------------------------
+class TableView:
+    """Draws a TableEditor; keeps the scroll offset and the column layout."""
+
+    def __init__(self):
+        self.scroll = 0
+        self.cell_rects: dict[tuple[int, int], pygame.Rect] = {}
+
+    def draw(self, surface, text, rect, editor, *, focused, entry=None, rows_right=None,
+             current_row=None, blink=True, title_note=""):
+        inner = section(surface, text, rect, "Training table", focused, title_note)
+        cols = editor.columns
+        n_cols = len(cols)
+        check_w = 22
+        label_idx = [i for i, c in enumerate(cols) if c.role == "label"]
+        widths = []
+        for c in cols:
+            widths.append(max(text.width(c.name, th.FONT_SMALL, bold=True) + 16, 56 if c.role != "label" else 90))
+        spare = inner.w - check_w - sum(widths)
+        if spare > 0:
+            if label_idx:
+                widths[label_idx[0]] += spare
+            else:
+                widths = [w + spare // n_cols for w in widths]
+        xs = [inner.x + check_w]
+        for w in widths[:-1]:
+            xs.append(xs[-1] + w)
+        # header
+        y = inner.y
+        for c, x, w in zip(cols, xs, widths):
+            color = th.INPUT_HUE if c.role == "in" else th.OUTPUT_HUE if c.role == "out" else th.TEXT_DIM
+            if c.role == "label":
+                text.draw(surface, text.fit(c.name, w - 6, th.FONT_SMALL), (x + 4, y), th.FONT_SMALL, color, bold=True)
+            else:
+                text.draw(surface, text.fit(c.name, w - 6, th.FONT_SMALL), (x + w - 6, y), th.FONT_SMALL, color,
+                          bold=True, anchor="topright")
+        y += th.ROW_H
+        pygame.draw.line(surface, th.NEUTRAL, (inner.x, y - 2), (inner.right, y - 2))
+        footer_h = th.ROW_H
+        visible = max(1, (inner.bottom - y - footer_h) // th.ROW_H)
+        if editor.row < self.scroll:
+            self.scroll = editor.row
+        elif editor.row >= self.scroll + visible:
+            self.scroll = editor.row - visible + 1
+        self.scroll = max(0, min(self.scroll, max(0, editor.n_rows - visible)))
+        self.cell_rects.clear()
+        flag = editor.flag
+        for r in range(self.scroll, min(editor.n_rows, self.scroll + visible)):
+            row_rect = pygame.Rect(inner.x, y, inner.w, th.ROW_H)
+            if r == editor.row:
+                pygame.draw.rect(surface, th.ROW_SELECTED, row_rect)
+            elif r % 2:
+                pygame.draw.rect(surface, th.ROW_ALT, row_rect)
+            if r == current_row:
+                pygame.draw.rect(surface, th.TEACH if False else th.OUTPUT_HUE, (inner.x, y, 3, th.ROW_H))
+            if rows_right is not None and r < len(rows_right):
+                ok = rows_right[r]
+                text.draw(surface, "✓" if ok else "✗", (inner.x + 8, y + 2), th.FONT_SMALL,
+                          th.TEXT_OK if ok else th.TEXT_ERROR)
+            for c, (x, w) in enumerate(zip(xs, widths)):
+                cell = pygame.Rect(x, y, w, th.ROW_H)
+                self.cell_rects[(r, c)] = cell
+                editing = entry is not None and r == editor.row and c == editor.col
+                s = entry.display(blink) if editing else editor.cell_text(r, c)
+                color = th.TEXT
+                if flag and flag[0] == r and flag[1] == c:
+                    pygame.draw.rect(surface, th.TEXT_ERROR, cell, 2)
+                    color = th.TEXT_ERROR
+                elif r == editor.row and c == editor.col:
+                    pygame.draw.rect(surface, th.CELL_SELECTED if focused else th.TEXT_DIM, cell, 2 if editing else 1)
+                if cols[c].role != "label":
+                    text.draw(surface, text.fit(s, w - 8, th.FONT), (x + w - 6, y + 2), th.FONT, color,
+                              anchor="topright")
+                else:
+                    text.draw(surface, text.fit(s, w - 8, th.FONT), (x + 4, y + 2), th.FONT,
+                              color if (s or editing) else th.TEXT_DIM)
+            y += th.ROW_H
+        # footer: the refusal message, or where we are
+        fy = inner.bottom - footer_h + 3
+        if flag:
+            text.draw(surface, text.fit("✗ " + flag[2], inner.w, th.FONT_SMALL), (inner.x, fy), th.FONT_SMALL,
+                      th.TEXT_ERROR)
+        else:
+            more = f"  (rows {self.scroll + 1}-{min(editor.n_rows, self.scroll + visible)} of {editor.n_rows})" \
+                if editor.n_rows > visible else ""
+            col = cols[editor.col]
+            what = f"{col.role}put" if col.role != "label" else "action name"
+            if col.role == "out":
+                what += f", decoded by {col.decoder}"
+            text.draw(surface, text.fit(f"row {editor.row + 1}, {col.name} ({what}){more}", inner.w, th.FONT_SMALL),
+                      (inner.x, fy), th.FONT_SMALL, th.TEXT_DIM)
+
+
+# -- hyperparameters ---------------------------------------------------------------------
+def draw_hyper(surface, text, rect, hyper, *, focused, entry=None, blink=True, status="", status_color=None):
+    inner = section(surface, text, rect, "Hyperparameters", focused)
+    y = inner.y
+    label_w = 128
+    for i, f in enumerate(FIELDS):
+        row = pygame.Rect(inner.x, y, inner.w, th.ROW_H)
+        if i == hyper.index and focused:
+            pygame.draw.rect(surface, th.ROW_SELECTED, row)
+        text.draw(surface, f.label, (inner.x + 4, y + 2), th.FONT_SMALL, th.TEXT_DIM)
+        if entry is not None and i == hyper.index:
+            value, color = entry.display(blink), th.TEXT
+        else:
+            value = hyper.text(f.key)
+            color = th.TEXT_ERROR if hyper.flag and hyper.flag[0] == i else th.TEXT
+            if i == hyper.index and focused:
+                value = f"‹ {value} ›"
+        text.draw(surface, value, (inner.x + label_w, y + 2), th.FONT, color)
+        y += th.ROW_H
+    y += 4
+    if hyper.flag:
+        msg, color = "✗ " + hyper.flag[1], th.TEXT_ERROR
+    elif focused:
+        msg, color = hyper.field.help, th.TEXT_DIM
+    else:
+        msg, color = "", th.TEXT_DIM
+    if msg and y + 14 <= inner.bottom:
+        text.draw(surface, text.fit(msg, inner.w, th.FONT_SMALL), (inner.x, y), th.FONT_SMALL, color)
+        y += 16
+    if status and y + 14 <= inner.bottom:
+        for line in _wrap(text, status, inner.w, th.FONT_SMALL)[:max(1, (inner.bottom - y) // 15)]:
+            text.draw(surface, line, (inner.x, y), th.FONT_SMALL, status_color or th.TEXT)
+            y += 15
+
+
+def _wrap(text, s: str, width: int, size: int) -> list[str]:
+    words, lines, line = s.split(), [], ""
+    for w in words:
+        trial = f"{line} {w}".strip()
+        if text.width(trial, size) <= width or not line:
+            line = trial
+        else:
+            lines.append(line)
+            line = w
+    if line:
+        lines.append(line)
+    return lines
+
+
+# -- the cost curve ----------------------------------------------------------------------
+def draw_cost(surface, text, rect, losses, note: str = ""):
+    inner = section(surface, text, rect, "Cost", note=note)
+    if len(losses) < 2:
+        pygame.draw.rect(surface, (250, 250, 247), inner)
+        text.draw(surface, "press R to retrain", inner.center, th.FONT_SMALL, (120, 120, 120), anchor="center")
+        return
+    draw_cost_curve(surface, inner, losses, text.font(th.FONT_SMALL))
+
+
+# -- the network -------------------------------------------------------------------------
+class NetworkView:
+    """Neurons and weights; the weight lines are laid out once per brain."""
+
+    def __init__(self):
+        self._key = None
+        self._nodes: list[list[tuple[int, int]]] = []
+        self._lines: list[tuple] = []
+
+    def _layout(self, network, area):
+        key = (id(network), tuple(area))
+        if key == self._key:
+            return
+        self._key = key
+        sizes = network.sizes
+        n = len(sizes)
+        xs = [area.x + (area.w * i) // max(1, n - 1) for i in range(n)]
+        nodes = []
+        for x, size in zip(xs, sizes):
+            gap = min(34, area.h // max(size, 1))
+            top = area.centery - gap * (size - 1) / 2
+            nodes.append([(x, int(top + gap * j)) for j in range(size)])
+        self._nodes = nodes
+        lines = []
+        biggest = max(float(np.abs(l.weights).max()) for l in network.layers) or 1.0
+        for li, layer in enumerate(network.layers):
+            for i, a in enumerate(nodes[li]):
+                for j, b in enumerate(nodes[li + 1]):
+                    w = float(layer.weights[i, j])
+                    width = 1 + int(4 * abs(w) / biggest)
+                    color = th.POSITIVE if w >= 0 else th.NEGATIVE
+                    lines.append((color, a, b, width))
+        self._lines = lines
+
+    def draw(self, surface, text, rect, brain, inputs, *, decoded=None, action="", title_note=""):
+        inner = section(surface, text, rect, "Network", note=title_note)
+        if brain is None:
+            return
+        net = brain.network
+        label_w = 118
+        area = pygame.Rect(inner.x + label_w, inner.y + 10, inner.w - 2 * label_w, inner.h - 20)
+        self._layout(net, area)
+        x = np.asarray(inputs, dtype=float).reshape(1, -1)
+        _, acts = net.trace(x)
+        for color, a, b, width in self._lines:
+            pygame.draw.line(surface, color, a, b, width)
+        r = 9 if max(net.sizes) <= 8 else 6
+        for layer_nodes, act in zip(self._nodes, acts):
+            for (px, py), v in zip(layer_nodes, act[0]):
+                pygame.draw.circle(surface, th.value_color(float(v)), (px, py), r)
+                pygame.draw.circle(surface, th.TEXT_DIM, (px, py), r, 1)
+        for (px, py), name, v in zip(self._nodes[0], brain.input_names, acts[0][0]):
+            text.draw(surface, f"{name} {v:+.2f}", (px - r - 6, py), th.FONT_SMALL, th.INPUT_HUE, anchor="midright")
+        outs = acts[-1][0]
+        for k, ((px, py), name, v) in enumerate(zip(self._nodes[-1], brain.output_names, outs)):
+            s = f"{name} {v:+.2f}"
+            if decoded is not None and k < len(decoded):
+                s += f" → {int(decoded[k])}"
+            text.draw(surface, s, (px + r + 6, py), th.FONT_SMALL, th.OUTPUT_HUE, anchor="midleft")
+        if action:
+            text.draw(surface, action, (inner.right, inner.bottom), th.FONT, th.TEXT, bold=True,
+                      anchor="bottomright")
+        sizes = "-".join(map(str, net.sizes))
+        acts_names = ", ".join(sorted({l.activation.name for l in net.layers}))
+        text.draw(surface, f"{sizes} {acts_names}", (inner.x, inner.bottom), th.FONT_SMALL, th.TEXT_DIM,
+                  anchor="bottomleft")

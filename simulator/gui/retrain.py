@@ -1,0 +1,72 @@
+"""Retraining inside the window: ``brain.Trainer`` advanced a few milliseconds per frame.
+
+The car keeps its current brain while a job runs; ``result()`` hands over the new one
+only when training has ended well. A diverged run yields no brain and a message.
+"""
+import time
+
+from brain.brainfile import Brain
+from brain.table import Table
+from brain.training import TrainConfig, Trainer, check_fit, new_network
+
+
+class RetrainJob:
+    def __init__(self, table: Table, config: TrainConfig):
+        network = new_network(table, config)        # raises TrainingError for bad settings
+        check_fit(network, table, config)
+        self.table = table
+        self.config = config
+        self.network = network
+        self.trainer = Trainer(network, table.inputs, table.targets, config, table.decoders)
+        self.started = time.perf_counter()
+        self.wall_seconds = 0.0
+
+    @property
+    def done(self) -> bool:
+        return self.trainer.done
+
+    @property
+    def status(self) -> str:
+        return self.trainer.status_
+
+    @property
+    def losses(self) -> list[float]:
+        return self.trainer.loss_curve_
+
+    def step(self, seconds: float) -> None:
+        """Train for about ``seconds`` of wall time (at least one epoch)."""
+        if not self.done:
+            self.trainer.run(seconds=seconds)
+            self.wall_seconds = time.perf_counter() - self.started
+
+    def finish(self) -> None:
+        while not self.done:
+            self.trainer.run()
+
+    def result(self) -> Brain | None:
+        """The trained brain, or None while running or after divergence."""
+        if not self.done or self.status == "diverged":
+            return None
+        t = self.trainer
+        provenance = {
+            "table": self.table.name,
+            "table_sha256": self.table.sha256(),
+            "hyperparameters": self.config.to_dict(),
+            "seed": self.config.seed,
+            "epochs": t.epochs_,
+            "iterations": t.iterations_,
+            "final_loss": t.loss_curve_[-1] if t.loss_curve_ else None,
+            "rows": len(self.table),
+            "rows_right": int(t.final_rows_right().sum()),
+            "status": t.status_,
+        }
+        return Brain.from_table(self.network, self.table, provenance)
+
+    def summary(self) -> str:
+        t = self.trainer
+        loss = f"{t.loss_curve_[-1]:.4g}" if t.loss_curve_ else "-"
+        if self.status == "diverged":
+            return t.message_
+        right = int(t.final_rows_right().sum()) if self.done else t.rows_right_
+        state = "training" if not self.done else t.status_
+        return f"{state}: epoch {t.epochs_}, cost {loss}, {right}/{len(self.table)} rows right"

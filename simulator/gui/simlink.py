@@ -1,0 +1,78 @@
+"""What the window reads from ``simulator.episode.Simulation`` each frame, gathered in one
+place: the car's pose, the live sensor beam, the inputs the brain would get now, and
+the action names teach mode drives with."""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.controller import encode_angle, encode_distance, output_kind, whole_cm
+
+# teach-mode action -> (profile pattern name, label in tables, turn/direction targets)
+ACTIONS = {
+    "forward": ("forward", "forward", (0.0, 1.0)),
+    "backward": ("backward", "backward", (0.0, -1.0)),
+    "left": ("left", "turn left", (-1.0, 1.0)),
+    "right": ("right", "turn right", (1.0, 1.0)),
+}
+
+
+@dataclass
+class CarState:
+    x: float
+    y: float
+    heading: float               # radians, counter-clockwise from +x
+    servo_deg: int
+    beam_origin: tuple
+    beam_axis: float             # radians
+    echo_cm: float               # nearest echo along the beam now (inf: none)
+
+
+def car_state(sim) -> CarState:
+    x, y, heading_deg = sim.pose
+    origin, axis_deg, _, dists = sim.beam()
+    echo = float(np.min(dists)) if len(dists) else math.inf
+    if echo > sim.profile.sensor.max_range_cm:
+        echo = math.inf
+    return CarState(x, y, math.radians(heading_deg), sim.servo_deg, tuple(origin), math.radians(axis_deg), echo)
+
+
+def live_inputs(sim, car: CarState) -> np.ndarray:
+    """The brain's inputs for what the sensor sees at this moment (the controller's own
+    encoding): distance in whole cm clamped, and the servo angle."""
+    profile = sim.profile
+    clamp = profile.control.distance_clamp_cm
+    echo = max(car.echo_cm, profile.sensor.min_range_cm)
+    d = whole_cm(np.array([echo]), clamp)
+    return np.array([float(encode_distance(d, clamp)[0]), float(encode_angle(car.servo_deg, profile.servo))])
+
+
+def action_pins(profile, action: str):
+    return profile.motors.patterns[ACTIONS[action][0]]
+
+
+def action_targets(brain, profile, action: str) -> tuple:
+    """The table row outputs that mean ``action`` for this brain's kind of outputs."""
+    if output_kind(brain, profile) == "pins":
+        return tuple(float(p) for p in action_pins(profile, action))
+    return ACTIONS[action][2]
+
+
+def action_label(table, targets, action: str) -> str:
+    """The name the table already uses for these outputs, else the usual one."""
+    decoded = table.decoded_targets()
+    from brain.decoders import decode_all
+    want = decode_all(table.decoders, np.array([targets]))[0]
+    for label, row in zip(table.labels, decoded):
+        if label and (row == want).all():
+            return label
+    return ACTIONS[action][1]
+
+
+def doing(profile, pins) -> str:
+    """The name of the motion the pins make (forward, turn left, ...) or 'stopped'."""
+    for name, pattern in profile.motors.patterns.items():
+        if tuple(pattern) == tuple(pins):
+            return {"left": "turn left", "right": "turn right"}.get(name, name)
+    left, right = profile.motors.side_directions(np.array(pins))
+    return "stopped" if left == 0 and right == 0 else f"left side {int(left):+d}, right side {int(right):+d}"

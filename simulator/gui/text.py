@@ -1,0 +1,65 @@
+"""Fonts and a cache of rendered text: a label is rendered once, then only blitted.
+
+A common sans-serif font installed on the system is used when there is one (DejaVu
+Sans on most Linux desktops); otherwise pygame's own font, with plain-ASCII stand-ins
+for the few symbols it lacks.
+"""
+import pygame
+
+DEFAULT_SIZE = 14
+PREFERRED = "dejavusans,dejavusanscondensed,liberationsans,freesans,arial,helvetica"
+FALLBACK_SCALE = 1.3          # pygame's own font draws smaller at the same size
+ASCII = str.maketrans({"→": ">", "✓": "+", "✗": "x", "‹": "<", "›": ">", "…": "...", "°": " deg",
+                       "❚": "|", "—": "-"})
+
+
+class Text:
+    """``draw(surface, text, pos)`` with surfaces cached by (text, size, colour, bold)."""
+
+    def __init__(self, limit: int = 3000):
+        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+        self._cache: dict[tuple, pygame.Surface] = {}
+        self.limit = limit
+        self.renders = 0                       # how many times text was actually rendered
+        self.path = pygame.font.match_font(PREFERRED)
+
+    def font(self, size: int = DEFAULT_SIZE, bold: bool = False) -> pygame.font.Font:
+        key = (size, bold)
+        if key not in self._fonts:
+            if self.path:
+                font = pygame.font.Font(self.path, size)
+            else:
+                font = pygame.font.Font(None, round(size * FALLBACK_SCALE))
+            font.bold = bold
+            self._fonts[key] = font
+        return self._fonts[key]
+
+    def render(self, text: str, size: int = DEFAULT_SIZE, color=(230, 230, 230), bold: bool = False):
+        key = (text, size, tuple(color), bold)
+        surf = self._cache.get(key)
+        if surf is None:
+            if len(self._cache) >= self.limit:
+                self._cache.clear()
+            shown = text if self.path else text.translate(ASCII)
+            surf = self.font(size, bold).render(shown, True, color)
+            self._cache[key] = surf
+            self.renders += 1
+        return surf
+
+    def draw(self, surface, text: str, pos, size: int = DEFAULT_SIZE, color=(230, 230, 230),
+             bold: bool = False, anchor: str = "topleft") -> pygame.Rect:
+        surf = self.render(text, size, color, bold)
+        rect = surf.get_rect(**{anchor: (int(pos[0]), int(pos[1]))})
+        surface.blit(surf, rect)
+        return rect
+
+    def width(self, text: str, size: int = DEFAULT_SIZE, bold: bool = False) -> int:
+        return self.font(size, bold).size(text if self.path else text.translate(ASCII))[0]
+
+    def fit(self, text: str, max_width: int, size: int = DEFAULT_SIZE) -> str:
+        """``text`` cut with an ellipsis so it fits ``max_width`` pixels."""
+        if self.width(text, size) <= max_width:
+            return text
+        while text and self.width(text + "…", size) > max_width:
+            text = text[:-1]
+        return text + "…"

@@ -1,0 +1,218 @@
+"""Editing the world with the mouse and the keyboard: add, move, resize and delete
+obstacles. Every edit goes through ``World``'s own methods and then
+``Simulation.world_changed()``; each one can be undone."""
+import math
+from dataclasses import replace
+
+import pygame
+
+from simulator.gui import theme as th
+from simulator.gui.worldview import handles
+from simulator.world import Box
+
+HANDLE_PX = 8
+NUDGE_CM = 5.0
+MIN_SIZE_CM = 4.0
+NEW_BOX_CM = 30.0
+
+
+def contains(o, x: float, y: float) -> bool:
+    if o.type == "cylinder":
+        return math.hypot(x - o.x_cm, y - o.y_cm) <= o.radius_cm
+    box = o.as_box() if o.type == "wall" else o
+    a = math.radians(box.angle_deg)
+    dx, dy = x - box.x_cm, y - box.y_cm
+    u, v = dx * math.cos(a) + dy * math.sin(a), -dx * math.sin(a) + dy * math.cos(a)
+    pad = 2.0 if o.type == "wall" else 0.0           # thin walls are easier to grab
+    return abs(u) <= box.width_cm / 2 + pad and abs(v) <= box.height_cm / 2 + pad
+
+
+def center(o) -> tuple[float, float]:
+    if o.type == "wall":
+        return (o.x1_cm + o.x2_cm) / 2, (o.y1_cm + o.y2_cm) / 2
+    return o.x_cm, o.y_cm
+
+
+def resized(o, factor: float):
+    if o.type == "cylinder":
+        return replace(o, radius_cm=max(MIN_SIZE_CM / 2, o.radius_cm * factor))
+    if o.type == "wall":
+        cx, cy = center(o)
+        return replace(o, x1_cm=cx + (o.x1_cm - cx) * factor, y1_cm=cy + (o.y1_cm - cy) * factor,
+                       x2_cm=cx + (o.x2_cm - cx) * factor, y2_cm=cy + (o.y2_cm - cy) * factor)
+    return replace(o, width_cm=max(MIN_SIZE_CM, o.width_cm * factor), height_cm=max(MIN_SIZE_CM, o.height_cm * factor))
+
+
+def dragged_handle(o, k: int, x: float, y: float):
+    """The obstacle with its handle k moved to (x, y)."""
+    if o.type == "cylinder":
+        return replace(o, radius_cm=max(MIN_SIZE_CM / 2, math.hypot(x - o.x_cm, y - o.y_cm)))
+    if o.type == "wall":
+        return replace(o, x1_cm=x, y1_cm=y) if k == 0 else replace(o, x2_cm=x, y2_cm=y)
+    a = math.radians(o.angle_deg)
+    dx, dy = x - o.x_cm, y - o.y_cm
+    u, v = dx * math.cos(a) + dy * math.sin(a), -dx * math.sin(a) + dy * math.cos(a)
+    return replace(o, width_cm=max(MIN_SIZE_CM, 2 * abs(u)), height_cm=max(MIN_SIZE_CM, 2 * abs(v)))
+
+
+class WorldEditor:
+    def __init__(self, app):
+        self.app = app
+        self.selected: int | None = None
+        self.version = 0
+        self._undo: list[list] = []
+        self._redo: list[list] = []
+        self._drag = None          # ("move", dx, dy) | ("handle", k) | ("new", x0, y0) | ("pan",)
+        self._preview = None       # the obstacle being dragged, before it is committed
+        self._new_rect = None
+
+    @property
+    def world(self):
+        return self.app.sim.world
+
+    def reset(self) -> None:
+        self.selected = None
+        self._undo.clear()
+        self._redo.clear()
+        self._drag = self._preview = self._new_rect = None
+        self.version += 1
+
+    # -- edits -------------------------------------------------------------------------
+    def _apply(self, obstacles) -> None:
+        self._undo.append(list(self.world.obstacles))
+        self._redo.clear()
+        self._set(obstacles)
+        self.app._edited("world")
+
+    def _set(self, obstacles) -> None:
+        self.world.obstacles[:] = obstacles
+        self.app.sim.world_changed()
+        self.version += 1
+        if self.selected is not None and self.selected >= len(obstacles):
+            self.selected = None
+
+    def undo_redo(self, what: str) -> bool:
+        source, dest = (self._undo, self._redo) if what == "undo" else (self._redo, self._undo)
+        if not source:
+            return False
+        dest.append(list(self.world.obstacles))
+        self._set(source.pop())
+        return True
+
+    def replace_selected(self, new) -> None:
+        obstacles = list(self.world.obstacles)
+        obstacles[self.selected] = new
+        self._apply(obstacles)
+
+    def add(self, obstacle) -> None:
+        self._apply(list(self.world.obstacles) + [obstacle])
+        self.selected = len(self.world.obstacles) - 1
+        self.app.say(f"added a {obstacle.type}; drag it, drag its corners, Delete removes it")
+
+    def add_at(self, xy) -> None:
+        x = min(max(xy[0], NEW_BOX_CM), self.world.width_cm - NEW_BOX_CM)
+        y = min(max(xy[1], NEW_BOX_CM), self.world.height_cm - NEW_BOX_CM)
+        self.add(Box(x, y, NEW_BOX_CM, NEW_BOX_CM))
+
+    def delete_selected(self) -> bool:
+        if self.selected is None:
+            return False
+        obstacles = list(self.world.obstacles)
+        gone = obstacles.pop(self.selected)
+        self.selected = None
+        self._apply(obstacles)
+        self.app.say(f"deleted a {gone.type} (Ctrl+Z undoes)")
+        return True
+
+    def nudge(self, dx: int, dy: int) -> bool:
+        if self.selected is None:
+            return False
+        o = self.world.obstacles[self.selected]
+        cx, cy = center(o)
+        self.replace_selected(o.moved(cx + dx * NUDGE_CM, cy + dy * NUDGE_CM))
+        return True
+
+    def resize_selected(self, factor: float) -> bool:
+        if self.selected is None:
+            return False
+        self.replace_selected(resized(self.world.obstacles[self.selected], factor))
+        return True
+
+    # -- the mouse ---------------------------------------------------------------------
+    def hit(self, x: float, y: float) -> int | None:
+        for i in range(len(self.world.obstacles) - 1, -1, -1):
+            if contains(self.world.obstacles[i], x, y):
+                return i
+        return None
+
+    def mouse(self, event, pos) -> None:
+        cam = self.app.camera
+        inside = cam.viewport.collidepoint(pos)
+        if event.type == pygame.MOUSEWHEEL:
+            if cam.viewport.collidepoint(pygame.mouse.get_pos()):
+                cam.zoom(1.15 ** event.y, pygame.mouse.get_pos())
+            return
+        if event.type == pygame.MOUSEBUTTONDOWN and inside:
+            self.app.focus = "world"
+            x, y = cam.to_world(*pos)
+            if event.button == 1:
+                if self.selected is not None:
+                    for k, h in enumerate(handles(self.world.obstacles[self.selected])):
+                        hx, hy = cam.to_screen(*h)
+                        if abs(hx - pos[0]) <= HANDLE_PX and abs(hy - pos[1]) <= HANDLE_PX:
+                            self._drag = ("handle", k)
+                            return
+                i = self.hit(x, y)
+                if i is not None:
+                    self.selected = i
+                    cx, cy = center(self.world.obstacles[i])
+                    self._drag = ("move", cx - x, cy - y)
+                else:
+                    self.selected = None
+                    self._drag = ("new", x, y)
+            elif event.button == 3:
+                i = self.hit(x, y)
+                if i is not None:
+                    self.selected = i
+                    self.delete_selected()
+                else:
+                    self._drag = ("pan",)
+            elif event.button == 2:
+                self._drag = ("pan",)
+        elif event.type == pygame.MOUSEMOTION and self._drag:
+            x, y = cam.to_world(*pos)
+            kind = self._drag[0]
+            if kind == "pan":
+                cam.pan_pixels(*event.rel)
+            elif kind == "move":
+                o = self.world.obstacles[self.selected]
+                self._preview = o.moved(x + self._drag[1], y + self._drag[2])
+            elif kind == "handle":
+                self._preview = dragged_handle(self.world.obstacles[self.selected], self._drag[1], x, y)
+            elif kind == "new":
+                self._new_rect = (self._drag[1], self._drag[2], x, y)
+        elif event.type == pygame.MOUSEBUTTONUP and self._drag:
+            kind = self._drag[0]
+            if kind in ("move", "handle") and self._preview is not None:
+                self.replace_selected(self._preview)
+            elif kind == "new" and self._new_rect is not None:
+                x0, y0, x1, y1 = self._new_rect
+                if abs(x1 - x0) >= MIN_SIZE_CM and abs(y1 - y0) >= MIN_SIZE_CM:
+                    self.add(Box((x0 + x1) / 2, (y0 + y1) / 2, abs(x1 - x0), abs(y1 - y0)))
+            self._drag = self._preview = self._new_rect = None
+
+    def draw_overlay(self, surface) -> None:
+        """The obstacle or the new box being dragged, drawn over the world."""
+        cam = self.app.camera
+        if self._preview is not None:
+            o = self._preview
+            if o.type == "cylinder":
+                pygame.draw.circle(surface, th.OBSTACLE_SELECTED, cam.to_screen(o.x_cm, o.y_cm),
+                                   max(1, round(cam.length(o.radius_cm))), 2)
+            else:
+                box = o.as_box() if o.type == "wall" else o
+                pygame.draw.polygon(surface, th.OBSTACLE_SELECTED, cam.points([tuple(p) for p in box.corners()]), 2)
+        if self._new_rect is not None:
+            x0, y0, x1, y1 = self._new_rect
+            pts = cam.points([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+            pygame.draw.polygon(surface, th.OBSTACLE_SELECTED, pts, 2)
