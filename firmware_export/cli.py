@@ -1,0 +1,147 @@
+"""``neurocar export`` and ``neurocar import-sketch``.
+
+    neurocar export --brain B.json --out DIR [--name NAME] [--robot R.toml]
+                    [--check] [--verify] [--json REPORT.json] [--upload --port PORT [--dry-run]]
+    neurocar import-sketch SKETCH.ino --out BRAIN.json [--table TABLE.csv] [--activation tanh|sigmoid]
+
+Exit 0 when everything asked for succeeded, 1 when verification found a difference,
+2 on bad input or a missing toolchain (one line naming the fix).
+"""
+import json
+import sys
+from pathlib import Path
+
+from brain.atomic import atomic_write_text
+
+from firmware_export.errors import ExportError
+
+TABLE_FOR_OUTPUTS = {2: "seed_turn_direction.csv", 4: "seed_motors.csv"}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("export", help="write the brain as an Arduino sketch for the real car",
+                              description="Write an Arduino sketch (DIR/NAME/NAME.ino) that runs the brain "
+                                          "with the robot profile's control tick; optionally compile, verify "
+                                          "and upload it.")
+    p.add_argument("--brain", required=True, metavar="BRAIN", help="a brain file (JSON)")
+    p.add_argument("--robot", metavar="PROFILE", help="robot profile TOML (default: the Elegoo V3)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the sketch folder into")
+    p.add_argument("--name", default="neurocar", help="sketch name, a C identifier (default neurocar)")
+    p.add_argument("--check", action="store_true", help="compile for the Uno and print flash and RAM used")
+    p.add_argument("--verify", action="store_true",
+                   help="compare the firmware with the simulator's controller (simavr and host runs)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the verification's sequences and worlds")
+    p.add_argument("--json", metavar="REPORT", help="write sizes and verification figures as JSON")
+    p.add_argument("--upload", action="store_true", help="upload the compiled sketch with avrdude")
+    p.add_argument("--port", help="serial port of the board, e.g. /dev/ttyACM0 (with --upload)")
+    p.add_argument("--dry-run", action="store_true", help="with --upload: print the avrdude command only")
+    p.set_defaults(run=run_export)
+
+    q = subparsers.add_parser("import-sketch", help="read a tutorial-style sketch's weights into a brain file",
+                              description="Read HiddenWeights[inputs+1][hidden+1] and OutputWeights[hidden+1]"
+                                          "[outputs] from a sketch in the tutorial's layout and write a brain "
+                                          "file that computes exactly what the sketch computes.")
+    q.add_argument("sketch", metavar="SKETCH.ino")
+    q.add_argument("--out", required=True, metavar="BRAIN", help="brain file to write (JSON)")
+    q.add_argument("--table", metavar="TABLE",
+                   help="the table the sketch was trained on (default: the seed table with as many outputs)")
+    q.add_argument("--activation", choices=("tanh", "sigmoid"), help="override the activation found in the sketch")
+    q.set_defaults(run=run_import)
+
+
+def _profile(path):
+    from simulator.profile import ProfileError, default_profile, load_profile
+    try:
+        return load_profile(path) if path else default_profile()
+    except ProfileError as e:
+        raise ExportError(str(e)) from None
+
+
+def run_export(args) -> int:
+    from brain import load_brain
+
+    from firmware_export.sketch import generate
+    if args.upload and not args.port:
+        raise ExportError("--upload needs --port, the board's serial port (for example /dev/ttyACM0)")
+    if (args.dry_run or args.port) and not args.upload:
+        raise ExportError("--port and --dry-run go with --upload")
+    brain, profile = load_brain(args.brain), _profile(args.robot)
+    sketch = generate(brain, profile, args.name, args.brain)
+    folder = sketch.write(args.out)
+    print(f"wrote {folder / (args.name + '.ino')} and {folder / 'neurocar_brain.h'}")
+    build = _build(folder, args) if (args.check or args.verify or (args.upload and not args.dry_run)) else None
+    status, opened, closed = 0, None, None
+    if args.verify:
+        opened, closed = _verify(brain, profile, args.seed)
+        status = 0 if (opened.ok and closed.metrics_equal) else 1
+    if args.json:
+        from firmware_export.verify import json_report
+        atomic_write_text(args.json, json.dumps(json_report(build, opened, closed), indent=1) + "\n")
+    if args.upload and status == 0:
+        from firmware_export.upload import upload
+        hex_path = build.hex if build else folder / "build" / f"{args.name}.hex"
+        upload(hex_path, args.port, dry_run=args.dry_run)
+    return status
+
+
+def _build(folder: Path, args):
+    from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, check_sizes
+    from firmware_export.toolchain import build_sketch
+    build = build_sketch(folder, folder / "build")
+    print(f"flash {build.flash_bytes:,} of {FLASH_LIMIT:,} bytes ({100 * build.flash_bytes / FLASH_LIMIT:.1f} %), "
+          f"RAM {build.ram_bytes:,} of {RAM_LIMIT:,} bytes ({100 * build.ram_bytes / RAM_LIMIT:.1f} %) "
+          f"for the ATmega328P (Arduino Uno)")
+    check_sizes(build.flash_bytes, build.ram_bytes)
+    return build
+
+
+def _verify(brain, profile, seed: int):
+    import numpy as np
+
+    from firmware_export.verify import (RANDOM_TICKS, closed_loop, episode_sequences, open_loop,
+                                        random_sequence)
+    rng = np.random.default_rng(seed)
+    clamp = profile.control.distance_clamp_cm
+    sequences = [random_sequence(rng, RANDOM_TICKS, clamp)] + episode_sequences(profile, brain, seed)
+    opened = open_loop(brain, profile, sequences)
+    print(f"open loop (simavr, ATmega328P at 16 MHz): {opened.ticks_compared:,} ticks "
+          f"({opened.decisions_compared:,} decisions) and {opened.grid_points} grid points compared; "
+          f"pin mismatches {opened.pin_mismatches} (grid {opened.grid_pin_mismatches}), "
+          f"other state mismatches {opened.state_mismatches}, max output error {opened.max_output_error:.2e}, "
+          f"decisions near a decoder edge {opened.near_edge_decisions}")
+    print(f"time per decision {opened.cycles_per_inference:,.0f} cycles = {opened.us_per_inference:.0f} us; "
+          f"full forward pass {opened.cycles_per_forward:,.0f} cycles = {opened.us_per_forward:.0f} us")
+    for ex in opened.first_mismatches:
+        print(f"  tick {ex['tick']}: python pins {ex['python']}, firmware {ex['firmware']}", file=sys.stderr)
+    closed = closed_loop(brain, profile, seed)
+    print(f"closed loop (host C vs Python controller): {closed.episodes} episodes of {closed.seconds:.0f} s, "
+          f"metrics {'identical' if closed.metrics_equal else 'DIFFERENT'}")
+    return opened, closed
+
+
+def run_import(args) -> int:
+    from brain import Brain, load_table, save_brain
+    from simulator.assets import asset
+
+    from firmware_export.seedsketch import network_from_sketch
+    try:
+        network = network_from_sketch(args.sketch, args.activation)
+    except ValueError as e:
+        raise ExportError(f"{args.sketch}: {e}") from None
+    if args.table:
+        table = load_table(args.table)
+    elif network.n_outputs in TABLE_FOR_OUTPUTS:
+        table = load_table(asset("tables", TABLE_FOR_OUTPUTS[network.n_outputs]))
+    else:
+        raise ExportError(f"{args.sketch}: the network has {network.n_outputs} outputs; name its table with --table")
+    if (len(table.input_names), len(table.output_names)) != (network.n_inputs, network.n_outputs):
+        raise ExportError(f"{args.sketch}: the sketch's network takes {network.n_inputs} inputs and gives "
+                          f"{network.n_outputs} outputs, the table {table.name} has {len(table.input_names)} and "
+                          f"{len(table.output_names)}")
+    provenance = {"imported_from": Path(args.sketch).name, "table": table.name, "table_sha256": table.sha256()}
+    brain = Brain.from_table(network, table, provenance)
+    save_brain(args.out, brain)
+    right = int(table.rows_right(brain.forward(table.inputs)).sum())
+    print(f"wrote {args.out}: network {'-'.join(map(str, network.sizes))} "
+          f"({network.layers[0].activation.name}), {right} of {len(table)} rows of {table.name} right")
+    return 0

@@ -1,0 +1,33 @@
+"""Uploading a compiled sketch to an Uno with avrdude (the Uno's bootloader speaks
+the STK500v1 protocol at 115200 baud, as the Arduino IDE uses it)."""
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+from firmware_export.errors import ExportError
+from firmware_export.toolchain import MCU
+
+PROGRAMMER = "arduino"
+BAUD = 115_200
+
+
+def avrdude_command(hex_path, port: str) -> list[str]:
+    """The exact avrdude command that writes the HEX file to the board's flash."""
+    return ["avrdude", "-p", MCU, "-c", PROGRAMMER, "-P", port, "-b", str(BAUD), "-D",
+            "-U", f"flash:w:{Path(hex_path)}:i"]
+
+
+def upload(hex_path, port: str, dry_run: bool = False, echo=print) -> int:
+    cmd = avrdude_command(hex_path, port)
+    if dry_run:
+        echo(shlex.join(cmd))
+        return 0
+    if shutil.which("avrdude") is None:
+        raise ExportError("avrdude is missing; install it with: sudo apt-get install avrdude")
+    echo(f"uploading to {port}: {shlex.join(cmd)}")
+    result = subprocess.run(cmd)
+    if result.returncode != 0:
+        raise ExportError(f"avrdude failed (exit {result.returncode}); check the port ({port}), the cable, "
+                          f"and that no serial monitor holds the port")
+    return 0

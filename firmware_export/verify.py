@@ -1,0 +1,230 @@
+"""Proof that the firmware behaves like the simulator's controller.
+
+Open loop: the generated C runs in simavr on the ATmega328P's own float arithmetic
+(avr-libc's tanh) over the whole discrete input grid (every whole-cm distance from 0
+to the clamp times every angle the sweep reaches) and over tick sequences, random ones
+and ones recorded from simulator episodes; each is compared with
+``simulator.controller.replay`` (float64): outputs within ``FLOAT32_TOLERANCE``, pins,
+PWM, hold and servo angle identical on every tick. Decisions whose float64 output sits
+within the tolerance of a decoder's edge are counted, since float32 may fall either side.
+
+Closed loop: the same C compiled for the host drives ``Episodes`` in seeded worlds in
+place of the Python controller; every episode's metrics must be equal.
+"""
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from simulator.controller import Controller, decode_pins, encode_angle, encode_distance, replay, sweep_step, whole_cm
+
+from firmware_export import harness
+from firmware_export.errors import ExportError
+from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT
+from firmware_export.sketch import header_only
+from firmware_export.toolchain import F_CPU
+
+FLOAT32_TOLERANCE = 1e-5        # about 80 float32 steps at 1.0
+RANDOM_TICKS = 6_000
+EPISODE_SECONDS = 30.0
+EPISODE_WORLDS = 4
+EDGES = {"round": (0.5, -0.5), "sign": (0.0,), "bit": (0.5, -0.5)}
+
+
+@dataclass
+class OpenLoopReport:
+    ticks_compared: int
+    decisions_compared: int
+    grid_points: int
+    pin_mismatches: int
+    grid_pin_mismatches: int
+    state_mismatches: int
+    max_output_error: float
+    near_edge_decisions: int
+    cycles_per_inference: float
+    us_per_inference: float
+    cycles_per_forward: float
+    us_per_forward: float
+    first_mismatches: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return (self.pin_mismatches == 0 and self.grid_pin_mismatches == 0 and self.state_mismatches == 0
+                and self.max_output_error <= FLOAT32_TOLERANCE)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def sweep_angles(servo) -> list[int]:
+    """Every angle the servo sweep reaches from its start."""
+    angle, direction, seen = np.array([servo.start_deg]), np.array([servo.start_direction]), set()
+    while (int(angle[0]), int(direction[0])) not in seen:
+        seen.add((int(angle[0]), int(direction[0])))
+        angle, direction = sweep_step(angle, direction, servo)
+    return sorted({a for a, _ in seen})
+
+
+def random_sequence(rng: np.random.Generator, ticks: int, clamp: int) -> np.ndarray:
+    """Readings in cm: mostly beyond the clamp (so the car decides often), some near,
+    some below zero, some with no echo at all."""
+    d = np.where(rng.random(ticks) < 0.6, rng.uniform(clamp, 2 * clamp, ticks), rng.uniform(-2, clamp + 1, ticks))
+    d[rng.random(ticks) < 0.05] = np.inf
+    return d
+
+
+def episode_sequences(profile, brain, seed: int, worlds: int = EPISODE_WORLDS,
+                      seconds: float = EPISODE_SECONDS) -> list[np.ndarray]:
+    """The echo readings of simulator episodes in seeded random worlds, one per tick."""
+    from simulator.batch import random_specs
+    from simulator.episode import Episodes
+    ep = Episodes(random_specs(worlds, seed), profile, brain, record=True)
+    ep.run(seconds)
+    return [ep.trajectory(i)["echo_cm"] for i in range(worlds)]
+
+
+def reference_grid(profile, brain, angles):
+    clamp = profile.control.distance_clamp_cm
+    d = np.repeat(np.arange(clamp + 1), len(angles))
+    a = np.tile(np.asarray(angles), clamp + 1)
+    x = np.column_stack([encode_distance(d, clamp), encode_angle(a, profile.servo)])
+    outputs = np.atleast_2d(brain.forward(x))
+    pins, _ = decode_pins(outputs, brain, profile)
+    return outputs, pins
+
+
+def readings_for_c(distances, clamp: int) -> np.ndarray:
+    d = np.asarray(distances, dtype=float)
+    return np.where(np.isfinite(d), whole_cm(d, clamp), harness.NO_ECHO)
+
+
+def open_loop(brain, profile, sequences, build_dir=None) -> OpenLoopReport:
+    """Run the grid and the sequences in simavr and compare with the Python tick."""
+    if not harness.simavr_available():
+        raise ExportError("--verify needs simavr and the AVR compiler; install them with: "
+                          "sudo apt-get install simavr gcc-avr avr-libc")
+    angles = sweep_angles(profile.servo)
+    clamp = profile.control.distance_clamp_cm
+    chunks = _chunks(sequences, harness.MAX_TICKS_PER_RUN)
+    counts = _Counts()
+    grid_out, grid_pins = reference_grid(profile, brain, angles)
+    with tempfile.TemporaryDirectory(prefix="neurocar-verify-") as tmp:
+        for k, chunk in enumerate(chunks):
+            readings = np.concatenate([readings_for_c(s, clamp) for s in chunk])
+            starts = np.cumsum([0] + [len(s) for s in chunk[:-1]])
+            elf = harness.build(header_only(brain, profile), harness.data_header(angles, readings, starts),
+                                Path(build_dir or tmp) / f"run{k}")
+            result = harness.run(elf, len(profile.motors.pin_order), brain.network.n_outputs)
+            if k == 0:
+                counts.add_grid(result, grid_out, grid_pins, brain)
+            counts.add_ticks(result, [replay(profile, brain, s) for s in chunk], brain)
+    return counts.report(len(grid_pins))
+
+
+def _chunks(sequences, limit: int) -> list[list]:
+    chunks, current, size = [], [], 0
+    for seq in sequences:
+        for start in range(0, len(seq), limit):
+            part = seq[start:start + limit]
+            if size + len(part) > limit and current:
+                chunks.append(current)
+                current, size = [], 0
+            current.append(part)
+            size += len(part)
+    return chunks + ([current] if current else [])
+
+
+class _Counts:
+    """Running totals of one open-loop verification."""
+
+    def __init__(self):
+        self.ticks = self.decisions = self.pin_mismatches = self.grid_mismatches = 0
+        self.state_mismatches = self.near_edges = 0
+        self.max_error = 0.0
+        self.cycles = (0.0, 0.0)
+        self.examples = []
+
+    def add_grid(self, result, outputs, pins, brain):
+        self.grid_mismatches = int((result.grid_pins != pins).any(axis=1).sum())
+        self.max_error = max(self.max_error, float(np.abs(result.grid_outputs - outputs).max()))
+        self.near_edges += int(_near_edges(outputs, brain.decoders).sum())
+        self.cycles = (result.forward_cycles, result.decide_cycles)
+
+    def add_ticks(self, result, records_per_sequence, brain):
+        records = [r for seq in records_per_sequence for r in seq]
+        for i, rec in enumerate(records):
+            if tuple(result.tick_pins[i]) != rec.pins:
+                self.pin_mismatches += 1
+                if len(self.examples) < 5:
+                    self.examples.append({"tick": self.ticks + i, "python": rec.pins,
+                                          "firmware": tuple(int(v) for v in result.tick_pins[i])})
+            if (result.tick_pwm[i], result.tick_hold[i], result.tick_servo[i]) != (rec.pwm, rec.hold, rec.servo_deg):
+                self.state_mismatches += 1
+            if rec.decided:
+                out = result.tick_outputs.get(i)
+                if out is None:
+                    self.state_mismatches += 1
+                    continue
+                self.decisions += 1
+                ref = np.array(rec.outputs)
+                self.max_error = max(self.max_error, float(np.abs(out - ref).max()))
+                self.near_edges += int(_near_edges(ref[None, :], brain.decoders).sum())
+        self.ticks += len(records)
+
+    def report(self, grid_points: int) -> OpenLoopReport:
+        fwd, dec = self.cycles
+        us = 1e6 / F_CPU
+        return OpenLoopReport(self.ticks, self.decisions, grid_points, self.pin_mismatches, self.grid_mismatches,
+                              self.state_mismatches, self.max_error, self.near_edges, round(dec, 1),
+                              round(dec * us, 1), round(fwd, 1), round(fwd * us, 1), self.examples)
+
+
+def _near_edges(outputs, decoders) -> np.ndarray:
+    """Rows where some output lies within the tolerance of its decoder's edge."""
+    near = np.zeros(len(outputs), dtype=bool)
+    for k, dec in enumerate(decoders):
+        for edge in EDGES[dec]:
+            near |= np.abs(np.abs(outputs[:, k]) - abs(edge)) <= FLOAT32_TOLERANCE if dec == "bit" else \
+                np.abs(outputs[:, k] - edge) <= FLOAT32_TOLERANCE
+    return near
+
+
+@dataclass
+class ClosedLoopReport:
+    episodes: int
+    seconds: float
+    metrics_equal: bool
+    python: list
+    firmware: list
+
+
+def closed_loop(brain, profile, seed: int = 0, worlds: int = EPISODE_WORLDS,
+                seconds: float = EPISODE_SECONDS) -> ClosedLoopReport:
+    """The same seeded episodes driven by the Python tick and by the host-compiled C."""
+    from simulator.batch import random_specs
+    from simulator.episode import Episodes
+
+    from firmware_export.host_controller import HostController
+    rows = []
+    for controller in (Controller, HostController):
+        ep = Episodes(random_specs(worlds, seed), profile, brain, controller=controller)
+        ep.run(seconds)
+        rows.append([m.to_dict() for m in ep.results()])
+    return ClosedLoopReport(worlds, seconds, rows[0] == rows[1], rows[0], rows[1])
+
+
+def json_report(build, open_report: OpenLoopReport | None, closed: ClosedLoopReport | None) -> dict:
+    """The --json report: sizes against the Uno's limits, then the verification figures."""
+    out = {"flash_bytes": build.flash_bytes if build else None, "ram_bytes": build.ram_bytes if build else None,
+           "flash_limit": FLASH_LIMIT, "ram_limit": RAM_LIMIT}
+    keys = ("ticks_compared", "pin_mismatches", "max_output_error", "cycles_per_inference", "us_per_inference")
+    src = open_report.to_dict() if open_report else {}
+    out |= {k: src.get(k) for k in keys}
+    if open_report:
+        out |= {k: v for k, v in src.items() if k not in keys}
+    if closed:
+        out["closed_loop"] = {"episodes": closed.episodes, "seconds": closed.seconds,
+                              "metrics_equal": closed.metrics_equal, "python": closed.python,
+                              "firmware": closed.firmware}
+    return out
