@@ -1,0 +1,265 @@
+"""The simulator window, driven headless by real key events (SDL's dummy video driver)."""
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import numpy as np
+import pygame
+import pytest
+
+from simulator.gui import keymap
+from simulator.gui.app import App, main
+from simulator.gui.dialogs import Prompt
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
+    a = App(realtime=False, restore=False)
+    yield a
+    pygame.quit()
+
+
+def key(k, mod=0, unicode=None, up=False):
+    if unicode is None:
+        name = pygame.key.name(k)
+        unicode = name if len(name) == 1 else ""
+    pygame.event.post(pygame.event.Event(pygame.KEYUP if up else pygame.KEYDOWN, key=k, mod=mod, unicode=unicode))
+
+
+def type_text(s):
+    for ch in s:
+        try:
+            k = pygame.key.key_code(ch)
+        except ValueError:
+            k = pygame.K_UNKNOWN
+        key(k, unicode=ch)
+
+
+def frames(app, n=1):
+    app.run(frames=app.frame + n)
+
+
+def edit_cell(app, text):
+    key(pygame.K_RETURN)
+    frames(app)
+    for _ in range(8):
+        key(pygame.K_BACKSPACE)
+    type_text(text)
+    key(pygame.K_RETURN)
+    frames(app)
+
+
+def test_screenshot_option_writes_a_png(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
+    out = tmp_path / "shot.png"
+    assert main(["--frames", "3", "--screenshot", str(out)]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert pygame.image.load(str(out)).get_size() == (1280, 720)
+
+
+def test_edit_a_cell_retrain_and_the_car_uses_the_new_weights(app):
+    old = app.sim.brain
+    assert old.decide([0.5, 1.0])[0].tolist() == [-1, 1]          # obstacle on the right: turn left
+    key(pygame.K_TAB)                                              # focus the table
+    for _ in range(3):
+        key(pygame.K_DOWN)
+    for _ in range(2):
+        key(pygame.K_RIGHT)                                        # row 4, column "turn"
+    frames(app)
+    assert app.focus == "table" and app.editor.columns[app.editor.col].name == "turn"
+    edit_cell(app, "1")
+    assert app.editor.table.targets[3].tolist() == [1.0, 1.0]
+    assert app.editor.table.labels[3] == "turn right"              # named after the rows like it
+    key(pygame.K_r)
+    frames(app)
+    assert app.job is not None and app.sim.brain is old           # the car keeps driving meanwhile
+    for _ in range(600):
+        if app.job is None:
+            break
+        frames(app)
+    new = app.sim.brain
+    assert new is not old
+    assert not np.allclose(new.network.layers[0].weights, old.network.layers[0].weights)
+    assert new.decide([0.5, 1.0])[0].tolist() == [1, 1]           # the edited row is learned
+    frames(app, 20)                                                # the controller decides with it
+    assert np.allclose(app.sim.outputs, new.forward(app.sim.inputs))
+    assert "now uses the new weights" in app.message
+
+
+def test_a_bad_edit_is_refused_with_a_message(app):
+    key(pygame.K_TAB)
+    frames(app)
+    before = app.editor.table.to_csv()
+    edit_cell(app, "abc")
+    assert app.editor.table.to_csv() == before
+    assert app.editor.flag is not None and app.editor.flag[:2] == (0, 0)
+    assert "refused" in app.message and "not a number" in app.message
+    edit_cell(app, "7")
+    assert app.editor.table.to_csv() == before
+    assert "out of range" in app.message
+    key(pygame.K_DOWN)
+    frames(app)
+    assert app.editor.flag is None                                 # moving on clears the flag
+
+
+def test_rows_add_duplicate_delete_and_undo(app):
+    key(pygame.K_TAB)
+    n = app.editor.n_rows
+    key(pygame.K_a)
+    key(pygame.K_d)
+    frames(app)
+    assert app.editor.n_rows == n + 2
+    key(pygame.K_DELETE)
+    frames(app)
+    assert app.editor.n_rows == n + 1
+    for _ in range(3):
+        key(pygame.K_z, mod=pygame.KMOD_CTRL)
+    frames(app)
+    assert app.editor.n_rows == n
+
+
+def test_pause_and_single_step(app):
+    frames(app, 30)
+    key(pygame.K_SPACE)
+    frames(app)
+    assert app.paused
+    t = app.sim.time_s
+    frames(app, 10)
+    assert app.sim.time_s == t
+    key(pygame.K_n)
+    frames(app)
+    assert app.sim.time_s == pytest.approx(t + app.profile.control.tick_s)
+    key(pygame.K_SPACE)
+    frames(app, 10)
+    assert app.sim.time_s > t + app.profile.control.tick_s
+
+
+def test_speeds_run_more_ticks_per_frame(app):
+    t0 = app.sim.time_s
+    frames(app, 12)
+    x1 = app.sim.time_s - t0
+    key(pygame.K_3)
+    frames(app)
+    t0 = app.sim.time_s
+    frames(app, 12)
+    assert app.sim.time_s - t0 == pytest.approx(16 * x1, rel=0.1)
+
+
+def test_teach_mode_records_rows_and_adds_them(app):
+    n = app.editor.n_rows
+    key(pygame.K_t)
+    frames(app)
+    assert app.teach is not None
+    key(pygame.K_UP)
+    frames(app, 30)
+    recorded = len(app.teach)
+    assert recorded >= 15
+    assert app.sim.pins == tuple(app.profile.motors.patterns["forward"])
+    key(pygame.K_UP, up=True)
+    key(pygame.K_LEFT)
+    frames(app, 10)
+    key(pygame.K_LEFT, up=True)
+    frames(app, 5)
+    assert len(app.teach) > recorded
+    rows = app.teach.rows
+    assert {r[2] for r in rows} == {"forward", "turn left"}
+    assert all(-1 <= v <= 1 for r in rows for v in r[0])
+    key(pygame.K_t)
+    frames(app)
+    assert isinstance(app.modal, Prompt)
+    total = len(rows)
+    key(pygame.K_m)                                                # merged: every recorded tick
+    frames(app)
+    assert app.editor.n_rows == n + total
+    assert app.job is not None                                     # retraining started
+
+
+def test_help_overlay_and_key_map(app):
+    key(pygame.K_h)
+    frames(app)
+    assert app.help
+    key(pygame.K_ESCAPE)
+    frames(app)
+    assert not app.help
+    for b in keymap.BINDINGS:                                      # every key has a handler
+        assert (hasattr(app, f"cmd_{b.context}_{b.command}") or hasattr(app, f"cmd_{b.command}")), b
+    assert "| `Space` |" in keymap.markdown_table()
+
+
+def test_world_editing_by_keyboard(app):
+    n = len(app.sim.world.obstacles)
+    key(pygame.K_a)                                                # world has the focus at start
+    frames(app)
+    assert len(app.sim.world.obstacles) == n + 1 and app.world_edit.selected == n
+    x = app.sim.world.obstacles[n].x_cm
+    key(pygame.K_RIGHT)
+    key(pygame.K_RIGHTBRACKET, unicode="]")
+    frames(app)
+    o = app.sim.world.obstacles[n]
+    assert o.x_cm == x + 5 and o.width_cm > 30
+    key(pygame.K_DELETE)
+    frames(app)
+    assert len(app.sim.world.obstacles) == n
+    key(pygame.K_z, mod=pygame.KMOD_CTRL)
+    frames(app)
+    assert len(app.sim.world.obstacles) == n + 1
+
+
+def test_new_random_world_shows_its_seed(app):
+    key(pygame.K_g)
+    frames(app)
+    assert app.world_seed == 0 and "seed 0" in app.message
+    key(pygame.K_g)
+    frames(app)
+    assert app.world_seed == 1
+
+
+def test_a_diverging_run_keeps_the_last_good_weights(app):
+    old = app.sim.brain
+    app.hyper.values.update(activation="linear", optimizer="gd", lr=50.0, epochs=500)
+    key(pygame.K_r)
+    for _ in range(200):
+        frames(app)
+        if app.job is None:
+            break
+    assert app.sim.brain is old
+    assert "diverged" in app.message
+
+
+def test_sigmoid_on_minus_one_targets_is_refused_with_advice(app):
+    app.hyper.values.update(activation="sigmoid")
+    key(pygame.K_r)
+    frames(app)
+    assert app.job is None
+    assert "sigmoid" in app.message and "tanh" in app.message
+
+
+def test_autosave_and_restore(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
+    a = App(realtime=False, restore=True)
+    assert a.modal is None                                         # nothing to restore yet
+    key(pygame.K_TAB)
+    key(pygame.K_DELETE)
+    frames(a, 70)                                                  # autosave runs about once a second
+    assert (tmp_path / "state" / "session.json").exists()
+    pygame.quit()
+    b = App(realtime=False, restore=True)
+    assert isinstance(b.modal, Prompt)
+    key(pygame.K_RETURN)
+    frames(b)
+    assert b.editor.n_rows == 11
+    pygame.quit()
+
+
+def test_open_a_file_typed_by_path(app, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{ nope")
+    key(pygame.K_o)
+    frames(app)
+    type_text(str(bad).replace("/", ""))                           # an unreadable path first
+    key(pygame.K_RETURN)
+    frames(app)
+    assert app.modal is None and "no such file" in app.message
+    app._open_file("brain", bad)
+    assert "not valid JSON" in app.message
