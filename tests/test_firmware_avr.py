@@ -1,0 +1,74 @@
+"""The sketch on the ATmega328P: Debian's AVR toolchain builds it, simavr runs the
+generated C on the chip's float arithmetic, and it matches the Python controller."""
+import shutil
+
+import numpy as np
+import pytest
+
+from brain import load_brain
+from simulator.assets import asset
+from simulator.profile import default_profile
+
+from firmware_export import toolchain
+from firmware_export.errors import ExportError
+from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, estimate
+from firmware_export.sketch import generate
+from firmware_export.verify import closed_loop, episode_sequences, open_loop, random_sequence
+
+has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None
+needs_avr = pytest.mark.skipif(not has_avr, reason="AVR toolchain missing: apt-get install " + toolchain.PACKAGES)
+needs_simavr = pytest.mark.skipif(shutil.which("simavr") is None or not has_avr,
+                                  reason="simavr or the AVR toolchain missing: apt-get install simavr "
+                                         + toolchain.PACKAGES)
+
+
+@pytest.fixture(scope="module")
+def profile():
+    return default_profile()
+
+
+@needs_avr
+@pytest.mark.parametrize("brain_file", ["default.json", "seed_motors.json"])
+def test_sketch_compiles_with_debian_core_and_fits(brain_file, profile, tmp_path):
+    brain = load_brain(asset("brains", brain_file))
+    folder = generate(brain, profile, "car").write(tmp_path)
+    build = toolchain.build_sketch(folder, tmp_path / "build", tmp_path / "cache")
+    assert build.hex.stat().st_size > 0
+    assert 0 < build.flash_bytes < 0.9 * FLASH_LIMIT and 0 < build.ram_bytes < 0.75 * RAM_LIMIT
+    est_flash, est_ram = estimate(brain.network)
+    assert build.flash_bytes <= est_flash and build.ram_bytes <= est_ram, "the pre-write estimate must not undercount"
+
+
+def test_missing_toolchain_names_the_packages(monkeypatch):
+    monkeypatch.setattr(toolchain.shutil, "which", lambda name: None)
+    with pytest.raises(ExportError, match="install it with: sudo apt-get install gcc-avr avr-libc arduino-core-avr"):
+        toolchain.require_toolchain()
+
+
+def test_missing_core_names_the_packages(monkeypatch):
+    monkeypatch.setattr(toolchain, "find_core", lambda: None)
+    monkeypatch.setattr(toolchain, "missing_tools", lambda tools=None: [])
+    with pytest.raises(ExportError, match="Arduino AVR core was not found.*arduino-core-avr"):
+        toolchain.require_toolchain()
+
+
+@needs_simavr
+@pytest.mark.parametrize("brain_file", ["default.json", "seed_motors.json"])
+def test_open_loop_parity_in_simavr(brain_file, profile):
+    brain = load_brain(asset("brains", brain_file))
+    rng = np.random.default_rng(11)
+    sequences = [random_sequence(rng, 6000, 50)] + episode_sequences(profile, brain, seed=1, worlds=2, seconds=60)
+    report = open_loop(brain, profile, sequences)
+    assert report.ticks_compared >= 10_000
+    assert report.grid_points == 51 * 35
+    assert report.pin_mismatches == 0 and report.grid_pin_mismatches == 0 and report.state_mismatches == 0
+    assert report.max_output_error < 1e-5
+    assert report.us_per_inference < 1000
+
+
+def test_closed_loop_metrics_equal(profile):
+    brain = load_brain(asset("brains", "default.json"))
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc (host C compiler) is not installed")
+    report = closed_loop(brain, profile, seed=2, worlds=3, seconds=20)
+    assert report.metrics_equal, (report.python, report.firmware)

@@ -1,0 +1,121 @@
+"""neurocar export / import-sketch from the command line: refusals, upload dry run,
+and the round trip of a tutorial-style sketch."""
+import json
+import shlex
+import shutil
+
+import numpy as np
+import pytest
+
+from brain import load_brain
+from brain.seedlayout import to_seed_layout
+from simulator.assets import asset
+from simulator.cli import main
+
+from firmware_export import toolchain
+from firmware_export.seedsketch import reference_source
+from firmware_export.upload import avrdude_command
+
+DEFAULT = str(asset("brains", "default.json"))
+has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None
+
+
+def test_export_writes_sketch_folder(tmp_path, capsys):
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path), "--name", "car1"]) == 0
+    assert (tmp_path / "car1" / "car1.ino").is_file()
+
+
+def test_bad_name_refused_before_writing(tmp_path, capsys):
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path / "o"), "--name", "my car"]) == 2
+    assert "not usable as a C identifier" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_upload_dry_run_prints_the_exact_command(tmp_path, capsys):
+    rc = main(["export", "--brain", DEFAULT, "--out", str(tmp_path), "--upload", "--port", "/dev/ttyACM0",
+               "--dry-run"])
+    assert rc == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    hex_path = tmp_path / "neurocar" / "build" / "neurocar.hex"
+    assert shlex.split(last) == avrdude_command(hex_path, "/dev/ttyACM0")
+    assert last.startswith("avrdude -p atmega328p -c arduino -P /dev/ttyACM0 -b 115200 -D -U flash:w:")
+
+
+def test_upload_needs_a_port(tmp_path, capsys):
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path), "--upload"]) == 2
+    assert "--upload needs --port" in capsys.readouterr().err
+
+
+def test_check_without_toolchain_exits_2_naming_packages(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(toolchain.shutil, "which", lambda name: None)
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path), "--check"]) == 2
+    assert "sudo apt-get install gcc-avr avr-libc arduino-core-avr" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not has_avr or shutil.which("simavr") is None,
+                    reason="AVR toolchain or simavr missing: apt-get install simavr " + toolchain.PACKAGES)
+def test_check_verify_json(tmp_path, capsys):
+    report = tmp_path / "r.json"
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path), "--check", "--verify",
+                 "--json", str(report)]) == 0
+    data = json.loads(report.read_text())
+    for key in ("flash_bytes", "ram_bytes", "flash_limit", "ram_limit", "ticks_compared", "pin_mismatches",
+                "max_output_error", "cycles_per_inference", "us_per_inference"):
+        assert data[key] is not None, key
+    assert data["flash_limit"] == 32256 and data["ram_limit"] == 2048
+    assert data["pin_mismatches"] == 0 and data["ticks_compared"] >= 10_000
+    assert data["closed_loop"]["metrics_equal"]
+
+
+def _seed_sketch(path, seed=0):
+    """A sketch in the tutorial's layout: 2 inputs + bias -> 3 + 1 hidden -> 4 pins."""
+    rng = np.random.default_rng(seed)
+    hw, ow = rng.uniform(-2, 2, (3, 4)), rng.uniform(-2, 2, (4, 4))
+    path.write_text("// the tutorial's car\n" + reference_source(hw, ow) + "\nvoid setup() {}\nvoid loop() {}\n")
+    return hw, ow
+
+
+def test_import_sketch_reproduces_the_tutorial_arithmetic(tmp_path, capsys):
+    from brain.seedlayout import from_seed_layout
+    rng = np.random.default_rng(5)
+    hw, ow = rng.uniform(-2, 2, (3, 4)), rng.uniform(-2, 2, (4, 4))
+    sketch = tmp_path / "NN_Obstacle_Car.ino"
+    sketch.write_text(reference_source(hw, ow))
+    out = tmp_path / "imported.json"
+    assert main(["import-sketch", str(sketch), "--out", str(out)]) == 0
+    brain = load_brain(out)
+    assert brain.network.sizes == [2, 4, 4] and not brain.network.layers[1].has_bias
+    x = rng.uniform(-1, 1, (50, 2))
+    # the tutorial's own loop: bias unit first, every hidden column through tanh
+    xb = np.column_stack([np.ones(len(x)), x])
+    expected = np.tanh(np.tanh(xb @ np.round(hw, 9)) @ np.round(ow, 9))
+    assert np.allclose(brain.forward(x), expected, atol=1e-7)
+    assert np.allclose(from_seed_layout(hw, ow).forward(x), brain.forward(x), atol=1e-6)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("float HiddenWeights[3][4] = {{1,2,3,4},{1,2,3,4}};\nfloat OutputWeights[4][4] = {};\n",
+     "line 1: HiddenWeights has 2 rows; the declaration says 3"),
+    ("float HiddenWeights[1][2] = {\n {1, x}};\nfloat OutputWeights[2][1] = {{1},{2}};\n",
+     "line 2: HiddenWeights row 0 holds 'x', which is not a number"),
+    ("float HiddenWeights[1][2] = {{1, 2, 3}};\n", "line 1: HiddenWeights row 0 has 3 values"),
+    ("int x;\n", "no HiddenWeights"),
+])
+def test_import_sketch_names_the_bad_line(text, message, tmp_path, capsys):
+    sketch = tmp_path / "bad.ino"
+    sketch.write_text(text + "float y = tanh(1.0);\n")
+    assert main(["import-sketch", str(sketch), "--out", str(tmp_path / "b.json")]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "b.json").exists()
+
+
+@pytest.mark.skipif(not has_avr or shutil.which("simavr") is None,
+                    reason="AVR toolchain or simavr missing: apt-get install simavr " + toolchain.PACKAGES)
+def test_imported_sketch_exports_and_verifies(tmp_path, capsys):
+    sketch = tmp_path / "tutorial.ino"
+    hw, ow = _seed_sketch(sketch)
+    brain_path = tmp_path / "imported.json"
+    assert main(["import-sketch", str(sketch), "--out", str(brain_path)]) == 0
+    h2, o2 = to_seed_layout(load_brain(brain_path).network)
+    assert np.allclose(h2, hw, atol=1e-8) and np.allclose(o2, ow, atol=1e-8)
+    assert main(["export", "--brain", str(brain_path), "--out", str(tmp_path), "--verify"]) == 0
