@@ -98,6 +98,7 @@ class App:
         self._saved_versions = None
         self._last_autosave = 0.0
         self.edited = False
+        self.export_dir = state_dir() / "firmware"
 
         self.profile = load_profile(robot_path) if robot_path else default_profile()
         self.world_seed = None
@@ -146,8 +147,8 @@ class App:
         self.panel_rect = pygame.Rect(w - pw, 0, pw, h - th.HINT_H)
         pad = 8
         inner = self.panel_rect.inflate(-2 * pad, -2 * pad)
-        table_h = int(inner.h * 0.44)
-        net_h = int(inner.h * 0.27)
+        table_h = int(inner.h * 0.42)
+        net_h = int(inner.h * 0.26)
         rest = inner.h - table_h - net_h - 2 * pad
         self.table_rect = pygame.Rect(inner.x, inner.y, inner.w, table_h)
         self.net_rect = pygame.Rect(inner.x, self.table_rect.bottom + pad, inner.w, net_h)
@@ -278,7 +279,7 @@ class App:
         self.brain_name = "retrained (unsaved)"
         right = brain.provenance.get("rows_right")
         color = th.TEXT_OK if right == len(job.table) else th.OUTPUT_HUE
-        self.train_status, self.train_color = job.summary() + " — the car now drives with it", color
+        self.train_status, self.train_color = job.summary() + "; the car drives with it", color
         self.say(f"retrained in {job.wall_seconds:.1f} s: {right}/{len(job.table)} rows right; "
                  f"the car now uses the new weights", color)
 
@@ -538,22 +539,21 @@ class App:
             self.error(f"{path}: could not save ({e.strerror or e})")
 
     def cmd_export(self, event=None):
+        """Write the Arduino sketch for the current brain, when the exporter is installed."""
         try:
-            module = importlib.import_module("firmware_export")
+            sketch = importlib.import_module("firmware_export.sketch")
         except ImportError:
-            module = None
-        exporter = next((getattr(module, n) for n in ("export_firmware", "export_sketch", "export")
-                         if module is not None and callable(getattr(module, n, None))), None)
-        if exporter is None:
+            sketch = None
+        generate = getattr(sketch, "generate", None)
+        if generate is None:
             self.say("firmware export is not available yet in this neurocar", th.OUTPUT_HUE)
             return
-        out = state_dir() / "firmware"
         try:
-            result = exporter(self.sim.brain, self.profile, out)
-        except TypeError as e:
-            self.error(f"the firmware exporter could not be called: {e}")
+            folder = generate(self.sim.brain, self.profile, "neurocar", self.brain_name).write(self.export_dir)
+        except OSError as e:
+            self.error(f"could not write the sketch to {self.export_dir}: {e.strerror or e}")
             return
-        self.say(f"firmware exported to {result or out}", th.TEXT_OK)
+        self.say(f"firmware sketch written to {folder} (neurocar export --check builds it)", th.TEXT_OK)
 
     def cmd_undo(self, event=None):
         self._undo_redo(self.history, self.redo_history, "undo")

@@ -212,7 +212,7 @@ class NetworkView:
         if brain is None:
             return
         net = brain.network
-        label_w = 118
+        label_w = 128
         area = pygame.Rect(inner.x + label_w, inner.y + 10, inner.w - 2 * label_w, inner.h - 20)
         self._layout(net, area)
         x = np.asarray(inputs, dtype=float).reshape(1, -1)
@@ -235,6 +235,8 @@ class NetworkView:
         if action:
             text.draw(surface, action, (inner.right, inner.bottom), th.FONT, th.TEXT, bold=True,
                       anchor="bottomright")
+        text.draw(surface, "weights: blue +, orange −, thicker = larger", (inner.centerx, inner.y - 2),
+                  th.FONT_SMALL, th.TEXT_DIM, anchor="midtop")
         sizes = "-".join(map(str, net.sizes))
         acts_names = ", ".join(sorted({l.activation.name for l in net.layers}))
         text.draw(surface, f"{sizes} {acts_names}", (inner.x, inner.bottom), th.FONT_SMALL, th.TEXT_DIM,
