@@ -263,3 +263,21 @@ def test_open_a_file_typed_by_path(app, tmp_path):
     assert app.modal is None and "no such file" in app.message
     app._open_file("brain", bad)
     assert "not valid JSON" in app.message
+
+
+def test_export_key_writes_the_sketch_or_says_it_is_not_available(app, tmp_path):
+    app.export_dir = tmp_path / "fw"
+    key(pygame.K_e)
+    frames(app)
+    sketches = list((tmp_path / "fw").glob("*/*.ino"))
+    assert sketches or "not available" in app.message
+    if sketches:
+        assert "written to" in app.message
+
+
+def test_the_layout_follows_a_resized_window(app):
+    pygame.display.set_mode((960, 600), pygame.RESIZABLE)
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(960, 600), w=960, h=600))
+    frames(app, 2)
+    assert app.panel_rect.right == 960 and app.hint_rect.bottom == 600
+    assert app.camera.viewport.right == app.panel_rect.left

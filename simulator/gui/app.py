@@ -14,7 +14,6 @@ import time
 from collections import deque
 from pathlib import Path
 
-import numpy as np
 import pygame
 
 from brain.atomic import atomic_write_text
@@ -288,6 +287,7 @@ class App:
         if event.type == pygame.QUIT:
             self.running = False
         elif event.type == pygame.VIDEORESIZE:
+            self.screen = pygame.display.get_surface()
             self.layout()
         elif event.type == pygame.KEYDOWN:
             self._key(event)
@@ -844,7 +844,7 @@ class App:
         screen, text = self.screen, self.text
         w, h = screen.get_size()
         shade = pygame.Surface((w, h), pygame.SRCALPHA)
-        shade.fill((10, 12, 16, 225))
+        shade.fill((10, 12, 16, 242))
         screen.blit(shade, (0, 0))
         text.draw(screen, "neurocar — keys", (30, 18), 22, th.TEXT, bold=True)
         text.draw(screen, "H, F1 or Esc closes this help · the mouse also works in the world view and panels",
