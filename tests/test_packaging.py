@@ -17,7 +17,7 @@ def test_editable_install_reads_the_checkout_assets():
 
 def test_regular_install_ships_and_finds_the_assets(tmp_path):
     prefix = tmp_path / "prefix"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(prefix), str(ROOT)],
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", "--prefix", str(prefix), str(ROOT)],
                    check=True, capture_output=True, timeout=600)
     site = Path(sysconfig.get_path("purelib", vars={"base": str(prefix), "platbase": str(prefix)}))
     env = {**os.environ, "PYTHONPATH": str(site)}
@@ -30,3 +30,5 @@ def test_regular_install_ships_and_finds_the_assets(tmp_path):
     assert Path(out[0]).is_relative_to(prefix)          # the installed copy, not the checkout
     assert Path(out[1]) == prefix / "share" / "neurocar" / "assets"
     assert out[2] == "12"
+    # and the install under test left this environment's own install alone
+    subprocess.run([sys.executable, "-c", "import importlib.metadata as m; m.version('neurocar')"], check=True)
