@@ -281,3 +281,29 @@ def test_the_layout_follows_a_resized_window(app):
     frames(app, 2)
     assert app.panel_rect.right == 960 and app.hint_rect.bottom == 600
     assert app.camera.viewport.right == app.panel_rect.left
+
+
+def test_save_and_open_by_keyboard(app, tmp_path):
+    brain_file, table_file = tmp_path / "b.json", tmp_path / "t.csv"
+    key(pygame.K_s)
+    frames(app)
+    for _ in range(20):
+        key(pygame.K_BACKSPACE)
+    type_text(str(brain_file))
+    key(pygame.K_RETURN)
+    frames(app)
+    assert brain_file.exists() and "saved the brain" in app.message
+    key(pygame.K_s)
+    key(pygame.K_TAB)                                              # brain -> table
+    frames(app)
+    for _ in range(20):
+        key(pygame.K_BACKSPACE)
+    type_text(str(table_file))
+    key(pygame.K_RETURN)
+    frames(app)
+    assert table_file.read_text() == app.editor.table.to_csv()
+    key(pygame.K_o)
+    type_text(str(brain_file))
+    key(pygame.K_RETURN)
+    frames(app)
+    assert "opened brain b.json" in app.message

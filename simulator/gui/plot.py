@@ -11,6 +11,20 @@ CURVE = (200, 60, 40)
 TEXT = (40, 40, 40)
 
 
+_LABELS: dict = {}
+
+
+def _label(font, text: str):
+    """A rendered label, cached: the live curve redraws its labels every frame."""
+    key = (id(font), text)
+    surf = _LABELS.get(key)
+    if surf is None:
+        if len(_LABELS) > 256:
+            _LABELS.clear()
+        surf = _LABELS[key] = font.render(text, True, TEXT)
+    return surf
+
+
 def draw_cost_curve(surface, rect, losses, font=None, title: str = "") -> None:
     """Loss against epoch in ``rect``, on a log scale when it spans over a decade."""
     rect = pygame.Rect(rect)
@@ -19,7 +33,7 @@ def draw_cost_curve(surface, rect, losses, font=None, title: str = "") -> None:
     pad_l, pad_b, pad_t = 46, 20, 18 if title else 6
     plot = pygame.Rect(rect.x + pad_l, rect.y + pad_t, rect.w - pad_l - 8, rect.h - pad_t - pad_b)
     if title:
-        surface.blit(font.render(title, True, TEXT), (rect.x + 6, rect.y + 2))
+        surface.blit(_label(font, title), (rect.x + 6, rect.y + 2))
     pygame.draw.rect(surface, AXIS, plot, 1)
     values = [v for v in losses if v is not None and math.isfinite(v)]
     if len(values) < 2 or plot.w < 10 or plot.h < 10:
@@ -41,10 +55,10 @@ def draw_cost_curve(surface, rect, losses, font=None, title: str = "") -> None:
         points.append((x, y))
     points.append((plot.right - 1, plot.bottom - 1 - (f(values[-1]) - flo) / span * (plot.h - 2)))
     pygame.draw.lines(surface, CURVE, False, points, 2)
-    surface.blit(font.render(f"{hi:.3g}", True, TEXT), (rect.x + 2, plot.y))
-    surface.blit(font.render(f"{lo:.3g}", True, TEXT), (rect.x + 2, plot.bottom - 12))
+    surface.blit(_label(font, f"{hi:.3g}"), (rect.x + 2, plot.y))
+    surface.blit(_label(font, f"{lo:.3g}"), (rect.x + 2, plot.bottom - 12))
     label = f"epoch {n}" + ("  (log scale)" if log else "")
-    surface.blit(font.render(label, True, TEXT), (plot.right - font.size(label)[0], plot.bottom + 3))
+    surface.blit(_label(font, label), (plot.right - font.size(label)[0], plot.bottom + 3))
 
 
 def save_cost_plot(path, losses, title: str = "cost", size=(640, 360)) -> None:
