@@ -1,5 +1,5 @@
 """The one error a user can cause while exporting, importing or uploading a sketch."""
-from simulator.cli import UserError
+from simulator.errors import UserError
 
 
 class ExportError(UserError):

@@ -8,6 +8,7 @@ import importlib
 import sys
 
 from brain.errors import BrainError
+from simulator.errors import UserError
 
 # Modules that define register(subparsers); each subcommand sets args.run(args) -> exit code.
 COMMAND_MODULES = [
@@ -17,10 +18,6 @@ COMMAND_MODULES = [
 ]
 # The GUI is imported only when it runs, so headless commands never load pygame.
 GUI_MODULE = "simulator.gui.app"
-
-
-class UserError(Exception):
-    """Bad input from the user (a file, a value): printed as one line, exit 2."""
 
 
 USER_ERRORS = (BrainError, UserError)

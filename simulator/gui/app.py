@@ -21,7 +21,7 @@ from brain.brainfile import brain_from_dict, load_brain, save_brain
 from brain.errors import BrainError
 from brain.table import load_table, parse_table
 from simulator.assets import asset, assets_dir
-from simulator.cli import UserError
+from simulator.errors import UserError
 from simulator.episode import Simulation
 from simulator.gui import keymap, simlink, theme as th
 from simulator.gui.autosave import Autosave, state_dir
