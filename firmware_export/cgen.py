@@ -2,10 +2,11 @@
 
 The generated header is plain C99 that also compiles as C++ (an Arduino sketch), on
 the host with gcc and on the ATmega328P with avr-gcc. Names follow the Python side:
-``layerN_weights`` is layer N's (inputs, outputs) matrix row by row, ``layerN_biases``
-its biases (absent when the layer has none), ``neurocar_forward`` is
-``Network.forward`` and ``neurocar_activate`` applies a ``brain.activations`` function
-with the same formula. Everything is static storage: no dynamic allocation.
+``neurocar_neurons`` holds every layer's weights and biases neuron by neuron (layer
+N's neuron j: column j of its (inputs, outputs) matrix, then its bias),
+``neurocar_layers`` each layer's shape, ``neurocar_forward`` is ``Network.forward`` and
+``neurocar_activate`` applies a ``brain.activations`` function with the same formula.
+Everything is static storage: no dynamic allocation.
 """
 import re
 
@@ -52,15 +53,21 @@ def c_float(value: float) -> str:
     return text + "f"
 
 
-def c_array(name: str, values, per_line: int = 6) -> str:
-    """A flash-resident float array, one row of the (inputs, outputs) matrix per line."""
-    values = np.asarray(values, dtype=float)
-    rows = values.reshape(-1, values.shape[-1]) if values.ndim == 2 else values.reshape(1, -1)
-    lines = []
-    for row in rows:
-        for start in range(0, len(row), per_line):
-            lines.append("    " + ", ".join(c_float(v) for v in row[start:start + per_line]) + ",")
-    return f"static const float {name}[{values.size}] PROGMEM = {{\n" + "\n".join(lines) + "\n};\n"
+def neuron_table(network) -> str:
+    """Every layer's neurons in one flash table, in the order the pass reads them: layer
+    by layer, one line per output neuron, its weight from each input (column j of the
+    layer's (inputs, outputs) matrix), then its bias if the layer has biases."""
+    lines, total = [], 0
+    for i, layer in enumerate(network.layers, start=1):
+        rows = np.asarray(layer.weights, dtype=float).T
+        if layer.has_bias:
+            rows = np.column_stack([rows, np.asarray(layer.biases, dtype=float).reshape(-1)])
+        what = "weights from each input, then bias" if layer.has_bias else "weights from each input (no bias)"
+        lines.append(f"    /* layer {i}: {layer.n_in} inputs -> {layer.n_out} outputs, {layer.activation.name} */")
+        lines += [f"    {', '.join(c_float(v) for v in row)},  /* neuron {j}: {what} */"
+                  for j, row in enumerate(rows)]
+        total += rows.size
+    return (f"static const float neurocar_neurons[{total}] PROGMEM = {{\n" + "\n".join(lines) + "\n};\n")
 
 
 def count_type(network) -> str:
@@ -71,24 +78,53 @@ def count_type(network) -> str:
 def network_source(network) -> str:
     """The whole network header body: constants, weights and the forward pass."""
     check_activations(network)
-    width = max(network.sizes)
-    parts = [_PRELUDE, _activation_function(network), _constants(network, width)]
-    for i, layer in enumerate(network.layers, start=1):
-        parts.append(c_array(f"layer{i}_weights", layer.weights))
-        if layer.has_bias:
-            parts.append(c_array(f"layer{i}_biases", layer.biases))
-    parts.append(_LAYER_FUNCTION.replace("COUNT_T", count_type(network)))
-    parts.append(_forward_function(network))
+    count_t = count_type(network)
+    parts = [_PRELUDE, _activation_function(network), _constants(network), _shape_table(network, count_t),
+             neuron_table(network), _layer_properties(network),
+             _PASS_FUNCTION.replace("COUNT_T", count_t).replace("HIDDEN_OUTPUT", _hidden_output(network)),
+             _forward_function(network)]
     return "\n".join(parts)
 
 
-def _constants(network, width: int) -> str:
+def _constants(network) -> str:
     sizes = ", ".join(str(s) for s in network.sizes)
+    hidden = max(network.sizes[1:-1], default=0)
     return (f"/* Layer sizes {sizes}: inputs first, outputs last. */\n"
             f"#define NEUROCAR_N_INPUTS {network.n_inputs}\n"
             f"#define NEUROCAR_N_OUTPUTS {network.n_outputs}\n"
             f"#define NEUROCAR_N_LAYERS {len(network.layers)}\n"
-            f"#define NEUROCAR_MAX_WIDTH {width}\n")
+            f"#define NEUROCAR_MAX_WIDTH {max(network.sizes)}\n"
+            f"#define NEUROCAR_HIDDEN_WIDTH {hidden}   /* the widest hidden layer */\n")
+
+
+def _shape_table(network, count_t: str) -> str:
+    rows = "\n".join(f"    {{{layer.n_in}, {layer.n_out}, {int(layer.has_bias)}, "
+                     f"{C_ACTIVATIONS[layer.activation.name][0]}}},  /* layer {i} */"
+                     for i, layer in enumerate(network.layers, start=1))
+    return ("/* Each layer's shape: inputs, outputs, 1 if it has biases, its activation. */\n"
+            f"static const {count_t} neurocar_layers[NEUROCAR_N_LAYERS][4] PROGMEM = {{\n{rows}\n}};\n"
+            f"#define NEUROCAR_LAYER(l, k) NEUROCAR_READ_{'BYTE' if count_t == 'uint8_t' else 'WORD'}"
+            "(&neurocar_layers[l][k])\n")
+
+
+def _layer_properties(network) -> str:
+    """Whether layer l has biases, and a hidden layer's activation: constants when every
+    layer agrees (so the compiler drops the test), else read from the shape table."""
+    biased = {layer.has_bias for layer in network.layers}
+    hidden = {layer.activation.name for layer in network.layers[:-1]}
+    bias = str(int(biased.pop())) if len(biased) == 1 else "NEUROCAR_LAYER(l, 2)"
+    act = C_ACTIVATIONS[hidden.pop()][0] if len(hidden) == 1 else "NEUROCAR_LAYER(l, 3)"
+    return ("/* Whether layer l has biases, and hidden layer l's activation (one value for every\n"
+            "   layer when they all agree). */\n"
+            f"#define NEUROCAR_HAS_BIAS(l) {bias}\n#define NEUROCAR_HIDDEN_ACTIVATION(l) {act}\n")
+
+
+def _hidden_output(network) -> str:
+    """Where hidden layer l writes: one buffer with a single hidden layer, two in turn else."""
+    n = len(network.layers)
+    if n == 1:
+        return "z"
+    return "(l + 1 == NEUROCAR_N_LAYERS) ? z : neurocar_buffers[" + ("0" if n == 2 else "l & 1") + "]"
 
 
 def _activation_function(network) -> str:
@@ -101,23 +137,14 @@ def _activation_function(network) -> str:
 
 
 def _forward_function(network) -> str:
-    calls = []
-    for i, layer in enumerate(network.layers, start=1):
-        src = "inputs" if i == 1 else ("neurocar_buffer_a" if i % 2 == 0 else "neurocar_buffer_b")
-        dst = "outputs" if i == len(network.layers) else ("neurocar_buffer_a" if i % 2 else "neurocar_buffer_b")
-        biases = f"layer{i}_biases" if layer.has_bias else "0"
-        act = C_ACTIVATIONS[layer.activation.name][0]
-        calls.append(f"    neurocar_layer({src}, {layer.n_in}, layer{i}_weights, {biases}, "
-                     f"{layer.n_out}, {act}, {dst});")
-    buffers = []
-    if len(network.layers) > 1:
-        buffers.append("    static float neurocar_buffer_a[NEUROCAR_MAX_WIDTH];")
-    if len(network.layers) > 2:
-        buffers.append("    static float neurocar_buffer_b[NEUROCAR_MAX_WIDTH];")
-    body = "\n".join(buffers + calls)
-    return ("/* Network.forward: outputs[NEUROCAR_N_OUTPUTS] from inputs[NEUROCAR_N_INPUTS]. */\n"
+    act = C_ACTIVATIONS[network.layers[-1].activation.name][0]
+    return ("/* Network.forward: outputs[NEUROCAR_N_OUTPUTS] from inputs[NEUROCAR_N_INPUTS]: the pass,\n"
+            "   then the output layer's activation. */\n"
             "static inline void neurocar_forward(const float *inputs, float *outputs)\n{\n"
-            f"{body}\n}}\n")
+            "    neurocar_pass(inputs, outputs);\n"
+            "    for (uint8_t k = 0; k < NEUROCAR_N_OUTPUTS; k++) {\n"
+            f"        outputs[k] = neurocar_activate({act}, outputs[k]);\n"
+            "    }\n}\n")
 
 
 _PRELUDE = """\
@@ -129,30 +156,50 @@ _PRELUDE = """\
 #ifdef __AVR__
 #include <avr/pgmspace.h>
 #define NEUROCAR_READ_FLOAT(p) pgm_read_float(p)
+#define NEUROCAR_READ_BYTE(p) pgm_read_byte(p)
+#define NEUROCAR_READ_WORD(p) pgm_read_word(p)
 #else
 #ifndef PROGMEM
 #define PROGMEM
 #endif
 #define NEUROCAR_READ_FLOAT(p) (*(p))
+#define NEUROCAR_READ_BYTE(p) (*(p))
+#define NEUROCAR_READ_WORD(p) (*(p))
 #endif
 """
 
-_LAYER_FUNCTION = """\
-/* One layer, a = f(x @ W + b), with W stored (inputs, outputs) row by row.
-   biases is 0 for a layer without a bias. */
-static inline void neurocar_layer(const float *x, COUNT_T n_in, const float *weights,
-                                  const float *biases, COUNT_T n_out, uint8_t activation, float *a)
+# One loop over the layers reads the neuron table from start to end: a single copy of
+# the multiply-add code however many layers there are, which keeps the pass small.
+_PASS_FUNCTION = """\
+/* The pass up to the output layer's pre-activations z = x @ W + b (z[NEUROCAR_N_OUTPUTS]),
+   every hidden layer's activation applied. Each neuron's products are summed in input
+   order and its bias added last, as x @ W + b; the sum starts at the first product
+   (0.0f + p is p: one float addition fewer). */
+static void neurocar_pass(const float *inputs, float *z)
 {
-    for (COUNT_T j = 0; j < n_out; j++) {
-        float z = 0.0f;
-        const float *w = &weights[j];
-        for (COUNT_T i = 0; i < n_in; i++, w += n_out) {
-            z += x[i] * NEUROCAR_READ_FLOAT(w);
+#if NEUROCAR_N_LAYERS > 1
+    static float neurocar_buffers[NEUROCAR_N_LAYERS > 2 ? 2 : 1][NEUROCAR_HIDDEN_WIDTH];
+#endif
+    const float *p = neurocar_neurons;   /* the next weight or bias to read */
+    const float *x = inputs;
+    for (uint8_t l = 0; l < NEUROCAR_N_LAYERS; l++) {
+        float *a = HIDDEN_OUTPUT;
+        for (COUNT_T j = 0; j < NEUROCAR_LAYER(l, 1); j++) {
+            float sum = x[0] * NEUROCAR_READ_FLOAT(p);
+            p++;
+            for (COUNT_T i = 1; i < NEUROCAR_LAYER(l, 0); i++, p++) {
+                sum += x[i] * NEUROCAR_READ_FLOAT(p);
+            }
+            if (NEUROCAR_HAS_BIAS(l)) {
+                sum += NEUROCAR_READ_FLOAT(p);
+                p++;
+            }
+            if (l + 1 < NEUROCAR_N_LAYERS) {   /* a hidden layer */
+                sum = neurocar_activate(NEUROCAR_HIDDEN_ACTIVATION(l), sum);
+            }
+            a[j] = sum;
         }
-        if (biases) {
-            z += NEUROCAR_READ_FLOAT(&biases[j]);
-        }
-        a[j] = neurocar_activate(activation, z);
+        x = a;
     }
 }
 """

@@ -8,8 +8,7 @@ Every number in it comes from the profile or the brain, none is typed here.
 """
 from simulator.controller import TURN_DIRECTION, ControllerError, output_kind
 
-from firmware_export.cgen import C_ACTIVATIONS, c_float
-from firmware_export.decisions import decoder_expression
+from firmware_export.decisions import BITS_VARIABLE, decoder_expression
 from firmware_export.errors import ExportError
 
 PATTERN_ORDER = ("forward", "backward", "right", "left")
@@ -59,32 +58,55 @@ def _profile_constants(profile) -> str:
 def _decide_outputs(brain) -> str:
     """The network up to the last layer's pre-activations, then one decoder per output."""
     layers = brain.network.layers
-    calls = []
-    for i, layer in enumerate(layers, start=1):
-        src = "inputs" if i == 1 else ("neurocar_buffer_a" if i % 2 == 0 else "neurocar_buffer_b")
-        dst = "z" if i == len(layers) else ("neurocar_buffer_a" if i % 2 else "neurocar_buffer_b")
-        biases = f"layer{i}_biases" if layer.has_bias else "0"
-        act = "NEUROCAR_LINEAR" if i == len(layers) else C_ACTIVATIONS[layer.activation.name][0]
-        calls.append(f"    neurocar_layer({src}, {layer.n_in}, layer{i}_weights, {biases}, {layer.n_out}, {act}, {dst});")
-    buffers = ["    static float z[NEUROCAR_N_OUTPUTS];"]
-    if len(layers) > 1:
-        buffers.append("    static float neurocar_buffer_a[NEUROCAR_MAX_WIDTH];")
-    if len(layers) > 2:
-        buffers.append("    static float neurocar_buffer_b[NEUROCAR_MAX_WIDTH];")
+    lines = ["    float z[NEUROCAR_N_OUTPUTS];   /* the output layer's pre-activations */",
+             "    neurocar_pass(inputs, z);"]
     last = layers[-1].activation.name
-    decodes = [f"    decision[{k}] = {_decoded(decoder, last, k)};  /* {name}: {decoder} */"
-               for k, (name, decoder) in enumerate(zip(brain.output_names, brain.decoders))]
-    return ("/* Brain.decide: each output's decision (brain.decoders) from the inputs. The output\n"
+    expressions = {d: decoder_expression(d, last) for d in brain.decoders}
+    functions = [_decoder_function(d, last, e) for d, e in expressions.items() if BITS_VARIABLE in e]
+    pairs = list(zip(brain.output_names, brain.decoders))
+    if len(pairs) > 1 and len(expressions) == 1 and functions:
+        decoder = brain.decoders[0]
+        names = " ".join(brain.output_names)
+        decodes = [f"    for (uint8_t k = 0; k < NEUROCAR_N_OUTPUTS; k++) {{  /* {names}: {decoder} of {last}(z) */",
+                   f"        decision[k] = neurocar_{decoder}(z[k]);", "    }"]
+    else:
+        decodes = [f"    decision[{k}] = {_decode_call(d, expressions[d], k)};  /* {name}: {d} of {last}(z) */"
+                   for k, (name, d) in enumerate(pairs)]
+    return ((_BITS_NOTE if functions else "") + "".join(functions) +
+            "/* Brain.decide: each output's decision (brain.decoders) from the inputs. The output\n"
             "   layer's activation is monotonic, so each decoder compares its pre-activation z with\n"
             "   the activation's inverse at the decoder's edge: the same decision as decoding\n"
             "   f(z), without the dearest calls of the pass. */\n"
             "static inline void neurocar_decide_outputs(const float *inputs, int8_t *decision)\n{\n"
-            + "\n".join(buffers + calls + decodes) + "\n}\n")
+            + "\n".join(lines + decodes) + "\n}\n")
 
 
-def _decoded(decoder: str, activation: str, k: int) -> str:
-    expr = decoder_expression(decoder, activation)
-    return expr.replace("z", f"z[{k}]") if "z" in expr else expr
+DECODER_RULES = {"round": "the nearest of -1, 0, 1 (0.5 rounds to 0)", "sign": "1 if >= 0, else -1",
+                 "bit": "round(|a|): 1 when |a| > 0.5, else 0"}
+
+
+def _decoder_function(decoder: str, activation: str, expression: str) -> str:
+    """One decoder of a = activation(z) as a function of z (written once, used per output).
+    Its tests read z's bits: each is exactly the float comparison in the comment beside it
+    (see firmware_export.decisions)."""
+    return (f"/* {decoder} of a = {activation}(z): {DECODER_RULES[decoder]}. */\n"
+            f"static int8_t neurocar_{decoder}(float z)\n{{\n"
+            f"    union {{ float f; int32_t i; uint32_t u; }} {BITS_VARIABLE};\n"
+            f"    {BITS_VARIABLE}.f = z;\n"
+            f"    return {expression};\n}}\n\n")
+
+
+_BITS_NOTE = """\
+/* The decoders test z's bits (IEEE 754: sign, then magnitude) instead of comparing floats:
+   read signed (.i) for an edge >= 0, unsigned (.u) with the comparison reversed for an
+   edge below 0, magnitude bits alone for |z|. Each test is exactly the float comparison
+   in the comment beside it, and the float comparison routines stay out of the sketch. */
+"""
+
+
+def _decode_call(decoder: str, expression: str, k: int) -> str:
+    """The decoder's function on output k, or its constant when it can give only one value."""
+    return f"neurocar_{decoder}(z[{k}])" if BITS_VARIABLE in expression else expression
 
 
 def _pin_rule(brain, profile, kind: str) -> str:

@@ -2,10 +2,14 @@
 
     python -m tests.bench_firmware
 
-Each network is built alone in a bare avr-libc program (no Arduino core, so only the
-network is measured), with avr-gcc -Os -flto for the ATmega328P, and timed in simavr at
-16 MHz with Timer1 counting cycles, averaged over the whole input grid (51 distances x
-every servo angle). Rows:
+Every row is the same bare avr-libc program (``MAIN``: no Arduino core, so only the
+network is measured) built with the same command (``FLAGS``: avr-gcc -Os -flto for the
+ATmega328P, with libm) and timed in simavr at 16 MHz with Timer1 counting cycles,
+averaged over the whole input grid (51 distances x every servo angle). Only the line
+the program runs per grid point differs, and every result it gives is stored (floats
+as floats, decisions as int8) so that none is optimised away. "net B" is the flash
+beyond the program with no network at all (the first row), which includes libm's tanh
+and the float routines each network pulls in. Rows:
 
 - seed: the tutorial's 2-3-4 float network as its sketch writes it (float arrays in
   RAM, bias unit as input 0, avr-libc tanh on all 4 hidden and 4 output neurons);
@@ -45,7 +49,10 @@ NETWORK_INCLUDE
 static const uint16_t grid_deg[] PROGMEM = {ANGLES};
 static int put(char c, FILE *s) { (void)s; while (!(UCSR0A & _BV(UDRE0))) {} UDR0 = c; return 0; }
 static FILE uart = FDEV_SETUP_STREAM(put, NULL, _FDEV_SETUP_WRITE);
-volatile float sink;
+/* Every result is stored, each as the type it has, so no row's work is optimised away. */
+volatile float sink_float[8];
+volatile int8_t sink_int8[8];
+#define SINK(sink, v) for (uint8_t k = 0; k < sizeof v / sizeof v[0]; k++) sink[k] = v[k]
 int main(void)
 {
     UCSR0A = _BV(U2X0); UBRR0 = 0; UCSR0B = _BV(TXEN0); stdout = &uart;
@@ -69,9 +76,16 @@ int main(void)
 
 OURS = {
     "decision": ("int8_t decision[NEUROCAR_N_OUTPUTS]; float x[2] = {in1, in2}; "
-                 "neurocar_decide_outputs(x, decision); sink = decision[0]"),
-    "forward": "float y[NEUROCAR_N_OUTPUTS]; float x[2] = {in1, in2}; neurocar_forward(x, y); sink = y[0]",
+                 "neurocar_decide_outputs(x, decision); SINK(sink_int8, decision)"),
+    "forward": ("float y[NEUROCAR_N_OUTPUTS]; float x[2] = {in1, in2}; neurocar_forward(x, y); "
+                "SINK(sink_float, y)"),
 }
+SEED_RUN = "InputToOutput(in1, in2); SINK(sink_float, Output)"
+# The harness alone: the inputs are computed and stored, no network runs.
+EMPTY_RUN = "float x[2] = {in1, in2}; SINK(sink_float, x)"
+
+
+FLAGS = [f"-mmcu={toolchain.MCU}", f"-DF_CPU={toolchain.F_CPU}L", "-std=gnu99", "-Os", "-flto"]
 
 
 def build_and_time(network_c: str, run: str, profile, tmp: Path, name: str) -> dict:
@@ -87,8 +101,7 @@ def build_and_time(network_c: str, run: str, profile, tmp: Path, name: str) -> d
             .replace("RUN", run))
     (folder / "main.c").write_text(main)
     elf = folder / "bench.elf"
-    toolchain.run(["avr-gcc", f"-mmcu={toolchain.MCU}", f"-DF_CPU={toolchain.F_CPU}L", "-std=gnu99", "-Os",
-                   "-flto", f"-I{folder}", folder / "main.c", "-o", elf, "-lm"], f"building {name}")
+    toolchain.run(["avr-gcc", *FLAGS, f"-I{folder}", folder / "main.c", "-o", elf, "-lm"], f"building {name}")
     flash, ram = toolchain.sizes(elf)
     out = subprocess.run(["simavr", "-m", toolchain.MCU, "-f", str(toolchain.F_CPU), str(elf)],
                          capture_output=True, text=True, timeout=300)
@@ -112,8 +125,9 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="neurocar-bench-") as tmp:
         tmp = Path(tmp)
-        ref = build_and_time(reference_source(hw, ow), "InputToOutput(in1, in2); sink = Output[0]", profile,
-                             tmp, "seed")
+        empty = build_and_time("", EMPTY_RUN, profile, tmp, "empty")
+        rows.append(("harness alone (no network)", "-", empty))
+        ref = build_and_time(reference_source(hw, ow), SEED_RUN, profile, tmp, "seed")
         rows.append(("seed sketch network 2-3(+1)-4 float tanh", "forward", ref))
         for k, (label, brain) in enumerate(brains.items()):
             for what, run in OURS.items():
@@ -121,9 +135,11 @@ def main() -> int:
                 rows.append((label, what, r))
         sketch = generate(brains["default 2-3-2 tanh"], profile, "neurocar").write(tmp / "sketch")
         full = toolchain.build_sketch(sketch, tmp / "sketch-build")
-    print(f"{'network':<42} {'path':<9} {'flash B':>8} {'RAM B':>6} {'cycles':>8} {'us':>7}")
+    print(f"every row: the same harness, avr-gcc {' '.join(FLAGS)} ... -lm, timed in simavr")
+    print(f"{'network':<42} {'path':<9} {'flash B':>8} {'net B':>6} {'RAM B':>6} {'cycles':>8} {'us':>7}")
     for label, what, r in rows:
-        print(f"{label:<42} {what:<9} {r['flash']:>8,} {r['ram']:>6} {r['cycles']:>8,.0f} {r['us']:>7.0f}")
+        print(f"{label:<42} {what:<9} {r['flash']:>8,} {r['flash'] - empty['flash']:>6,} {r['ram']:>6} "
+              f"{r['cycles']:>8,.0f} {r['us']:>7.0f}")
     print(f"full default sketch (Arduino core, servo, HC-SR04, motors): flash {full.flash_bytes:,} of "
           f"{toolchain_limits()[0]:,} B, RAM {full.ram_bytes:,} of {toolchain_limits()[1]:,} B")
     return 0

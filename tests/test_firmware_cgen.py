@@ -1,5 +1,6 @@
 """Generated C against the Python model: host gcc -std=c99 -Werror, then outputs,
 decisions and ticks compared (no AVR toolchain needed, only gcc)."""
+import re
 import shutil
 import subprocess
 
@@ -7,12 +8,16 @@ import numpy as np
 import pytest
 
 from brain import Brain, TrainConfig, load_brain, load_table, train
-from brain.activations import Activation
+from brain.activations import SIGMOID, Activation, get_activation
+from brain.decoders import decode
+from brain.seedlayout import from_seed_layout
 from simulator.assets import asset
 from simulator.controller import decode_pins, replay
 from simulator.profile import default_profile, load_profile
 
-from firmware_export.cgen import check_identifier, network_source
+from firmware_export.cgen import C_ACTIVATIONS, check_identifier, network_source
+from firmware_export.ctick import DECODER_RULES, _decoder_function
+from firmware_export.decisions import decoder_expression
 from firmware_export.errors import ExportError
 from firmware_export.host_controller import HostController, HostNetwork
 from firmware_export.sketch import generate
@@ -31,12 +36,30 @@ def profile():
     return default_profile()
 
 
+def _mixed_hidden() -> Brain:
+    """Three hidden layers, relu then sigmoid then relu: the activation is read per layer."""
+    brain = _brain("seed_motors.csv", [5, 4, 3], "relu", "tanh", seed=1)
+    brain.network.layers[1].activation = SIGMOID
+    return brain
+
+
+def _seed_layout() -> Brain:
+    """The tutorial's layout: a bias on the hidden layer only, so biases are read per layer."""
+    brain = load_brain(asset("brains", "seed_motors.json"))
+    rng = np.random.default_rng(4)
+    brain.network = from_seed_layout(rng.uniform(-2, 2, (3, 4)), rng.uniform(-2, 2, (4, 4)))
+    return brain
+
+
 BRAINS = {
     "default": lambda: load_brain(asset("brains", "default.json")),
     "seed_motors": lambda: load_brain(asset("brains", "seed_motors.json")),
     "motors_2_5_4": lambda: _brain("seed_motors.csv", [5]),
     "turn_two_hidden_relu": lambda: _brain("seed_turn_direction.csv", [6, 4], "relu", "tanh"),
     "motors_sigmoid_linear": lambda: _brain("seed_motors.csv", [4], "sigmoid", "linear"),
+    "turn_no_hidden_linear": lambda: _brain("seed_turn_direction.csv", [], "linear"),
+    "motors_mixed_hidden": _mixed_hidden,
+    "motors_seed_layout": _seed_layout,
 }
 
 
@@ -57,7 +80,8 @@ def test_host_c_matches_python(name, profile, tmp_path):
 
 
 @needs_gcc
-@pytest.mark.parametrize("name", ["default", "seed_motors", "motors_2_5_4"])
+@pytest.mark.parametrize("name", ["default", "seed_motors", "motors_2_5_4", "motors_seed_layout",
+                                  "turn_no_hidden_linear"])
 def test_host_tick_matches_replay(name, profile, tmp_path):
     brain = BRAINS[name]()
     rng = np.random.default_rng(3)
@@ -135,3 +159,70 @@ def test_enable_pin_without_pwm_is_refused(tmp_path):
 
 def test_identifier_accepts_plain_names():
     assert check_identifier("neurocar_v2") == "neurocar_v2"
+
+
+def _decoder_probes(expression_text: str) -> np.ndarray:
+    """float32 values to decode: every edge in the expression and its neighbours, both
+    zeros, infinities, the extremes, subnormals and random values at many scales."""
+    edges = [np.float32(float(v)) for v in re.findall(r"/\* \|?z\|? [<>=]+ (-?[0-9.e+-]+)f \*/", expression_text)]
+    values = [0.0, -0.0, np.inf, -np.inf, 1e-45, -1e-45, 3.4e38, -3.4e38, 1.0, -1.0]
+    for t in edges:
+        for sign in (1, -1):
+            v = np.float32(sign * t)
+            for _ in range(4):
+                values += [v]
+                v = np.nextafter(v, np.float32(np.inf))
+            v = np.float32(sign * t)
+            for _ in range(4):
+                v = np.nextafter(v, np.float32(-np.inf))
+                values += [v]
+    rng = np.random.default_rng(0)
+    values += list(rng.standard_normal(3000) * 10.0 ** rng.integers(-8, 8, 3000))
+    return np.array(values, dtype=np.float32)
+
+
+@needs_gcc
+def test_decoder_bit_tests_are_the_float_comparisons(tmp_path):
+    """Every decoder the generator writes, for every activation: its tests on z's bits give
+    exactly the float comparisons written beside them, and away from the edges the
+    decision of brain.decoders on f(z)."""
+    cases = [(d, a) for a in sorted(C_ACTIVATIONS) for d in sorted(DECODER_RULES)]
+    functions, float_versions = [], []
+    for k, (decoder, activation) in enumerate(cases):
+        expression = decoder_expression(decoder, activation)
+        body = _decoder_function(decoder, activation, expression).replace(f"neurocar_{decoder}(", f"bits_{k}(")
+        if "bits" not in expression:   # a constant decision: no function is generated for it
+            body = f"static int8_t bits_{k}(float z) {{ (void)z; return {expression}; }}\n"
+        functions.append(body)
+        # the same decision with the float comparisons of the comments
+        by_floats = re.sub(r"\((?:\(bits\.u & 0x7FFFFFFFUL\)|bits\.[iu]) [^/]*/\* (.*?) \*/\)", r"(\1)",
+                           expression).replace("|z|", "fabsf(z)")
+        assert "bits" not in by_floats, by_floats
+        float_versions.append(f"static int8_t floats_{k}(float z) {{ (void)z; return {by_floats}; }}\n")
+    calls = "".join(f"        out[{2 * k}] = bits_{k}(z); out[{2 * k + 1}] = floats_{k}(z);\n"
+                    for k in range(len(cases)))
+    src = tmp_path / "decoders.c"
+    src.write_text("#include <math.h>\n#include <stdint.h>\n#include <stdio.h>\n" + "".join(functions + float_versions)
+                   + "int main(void)\n{\n    float z;\n    int8_t out[" + str(2 * len(cases)) + "];\n"
+                   "    while (fread(&z, sizeof z, 1, stdin) == 1) {\n" + calls
+                   + "        fwrite(out, 1, sizeof out, stdout);\n    }\n    return 0;\n}\n")
+    exe = tmp_path / "decoders"
+    subprocess.run(["gcc", "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror", "-O2", str(src), "-o", str(exe),
+                    "-lm"], check=True)
+    probes = np.concatenate([_decoder_probes(decoder_expression(d, a)) for d, a in cases])
+    z = np.unique(probes.view(np.uint32)).view(np.float32)   # unique by bits: -0 and +0 both kept
+    out = subprocess.run([str(exe)], input=z.tobytes(), capture_output=True, check=True).stdout
+    got = np.frombuffer(out, dtype=np.int8).reshape(len(z), len(cases), 2)
+    assert (got[:, :, 0] == got[:, :, 1]).all(), "a bit test differs from its float comparison"
+    finite = np.isfinite(z)
+    for k, (decoder, activation) in enumerate(cases):
+        a = _activate(activation, z[finite].astype(float))
+        away = np.abs(np.abs(a) - 0.5) > 1e-6
+        away &= np.abs(a) > 1e-6 if decoder == "sign" else True
+        expected = decode(decoder, a[away])
+        assert (got[finite][away, k, 0] == expected).all(), (decoder, activation)
+
+
+def _activate(name: str, z: np.ndarray) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return get_activation(name).f(z)
