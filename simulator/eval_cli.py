@@ -110,6 +110,8 @@ def format_summary(brain_name: str, rows, s: dict) -> str:
         lines.append(f"... {len(rows) - 10} more episodes (see --json)")
     lines += [
         f"collisions            {s['collisions']}  ({s['collisions_per_minute']:.2f} per minute)",
+        f"per metre driven      {s['collisions_per_metre']:.2f} collisions",
+        f"in contact            {100 * s['contact_fraction']:.1f} % of the time",
         f"collision-free        {100 * s['collision_free_fraction']:.0f} % of episodes",
         f"mean distance         {s['mean_distance_cm']:.0f} cm",
         f"mean coverage         {100 * s['mean_coverage']:.1f} % of free cells",

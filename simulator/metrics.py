@@ -146,6 +146,8 @@ def summarise(rows, wall_seconds: float, jobs: int) -> dict:
         "jobs": jobs,
         "collisions": collisions,
         "collisions_per_minute": collisions / (sim / 60.0) if sim else 0.0,
+        "collisions_per_metre": collisions / (sum(r["distance_cm"] for r in rows) / 100.0 or 1.0),
+        "contact_fraction": sum(r["contact_s"] for r in rows) / sim if sim else 0.0,
         "collision_free_fraction": sum(r["collision_free"] for r in rows) / n if n else 0.0,
         "mean_distance_cm": sum(r["distance_cm"] for r in rows) / n if n else 0.0,
         "mean_coverage": sum(r["coverage"] for r in rows) / n if n else 0.0,
