@@ -1,0 +1,89 @@
+"""World files, profiles and the random world generator."""
+import json
+
+import numpy as np
+import pytest
+
+from simulator.assets import asset
+from simulator.profile import ProfileError, load_profile
+from simulator.world import WorldError, load_world, save_world
+from simulator.worldgen import START_CLEARANCE_CM, random_world
+
+WORLDS = ["empty", "living_room", "corridor", "slalom", "small_maze"]
+
+
+@pytest.mark.parametrize("name", WORLDS)
+def test_shipped_worlds_load_with_a_free_start(name):
+    world = load_world(asset("worlds", f"{name}.json"))
+    start = np.array([[world.start.x_cm, world.start.y_cm]])
+    assert world.clearance(start)[0] > 20
+
+
+def test_a_world_survives_a_save_and_load(tmp_path):
+    world = load_world(asset("worlds", "living_room.json"))
+    save_world(tmp_path / "w.json", world)
+    again = load_world(tmp_path / "w.json")
+    assert again.to_dict() == world.to_dict()
+
+
+@pytest.mark.parametrize("text, words", [
+    ("{not json", ["line 1", "not valid JSON"]),
+    ('{"format": "neurocar-world", "version": 1, "arena": {"width_cm": 100}, "start": {"x_cm": 1, "y_cm": 1}}',
+     ["height_cm", "missing"]),
+    ('{"format": "neurocar-world", "version": 1, "arena": {"width_cm": 100, "height_cm": 100},'
+     ' "start": {"x_cm": 50, "y_cm": 50}, "obstacles": [{"type": "pyramid"}]}', ["obstacle 1", "pyramid", "box"]),
+    ('{"format": "neurocar-world", "version": 1, "arena": {"width_cm": 100, "height_cm": 100},'
+     ' "start": {"x_cm": 500, "y_cm": 50}}', ["outside"]),
+])
+def test_bad_world_files_name_the_file_and_the_problem(tmp_path, text, words):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(WorldError) as err:
+        load_world(path)
+    assert "bad.json" in str(err.value)
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_world_editing_adds_moves_and_removes_obstacles():
+    from simulator.world import Cylinder
+    world = load_world(asset("worlds", "empty.json"))
+    i = world.add_obstacle(Cylinder(100, 100, 10))
+    world.move_obstacle(i, 150, 80)
+    assert world.circles().tolist() == [[150, 80, 10]]
+    world.remove_obstacle(i)
+    assert len(world.circles()) == 0
+
+
+def test_random_worlds_are_seeded_and_start_free():
+    for seed in range(30):
+        a, b = random_world(seed), random_world(seed)
+        assert a.to_dict() == b.to_dict()
+        start = np.array([[a.start.x_cm, a.start.y_cm]])
+        assert a.clearance(start)[0] >= START_CLEARANCE_CM - 1e-9
+    assert random_world(1).to_dict() != random_world(2).to_dict()
+
+
+def test_both_profiles_load_and_differ():
+    a = load_profile(asset("robots", "elegoo_v3.toml"))
+    b = load_profile(asset("robots", "two_wheel.toml"))
+    assert a.motors.pins["IN4"] == 11 and a.servo.step_deg == 9 and a.control.tick_s == 0.025
+    assert a.drive.wheels == 4 and b.drive.wheels == 2
+    assert a.servo.left_end_deg != b.servo.left_end_deg
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda t: t.replace("speed_cm_s = 30.0", ""), ["drive.speed_cm_s", "missing", "a number"]),
+    (lambda t: t.replace('forward = "1001"', 'forward = "1002"'), ["motors.patterns.forward", "0 and 1"]),
+    (lambda t: t.replace('right = "0101"', 'right = "1010"'), ["motors.patterns.right", "(left, right)"]),
+    (lambda t: t.replace("step_deg = 9", 'step_deg = "nine"'), ["servo.step_deg", "whole number"]),
+])
+def test_bad_profiles_name_the_file_and_the_key(tmp_path, edit, words):
+    text = asset("robots", "elegoo_v3.toml").read_text()
+    path = tmp_path / "bad.toml"
+    path.write_text(edit(text))
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    assert "bad.toml" in str(err.value)
+    for w in words:
+        assert w in str(err.value)
