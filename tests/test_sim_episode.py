@@ -1,0 +1,98 @@
+"""Episodes: determinism, batching whatever the job count, and the one-car Simulation."""
+import numpy as np
+import pytest
+
+from brain import load_brain
+from simulator.assets import asset
+from simulator.batch import Job, batches, evaluate, random_specs
+from simulator.episode import EpisodeSpec, Episodes, Simulation
+from simulator.profile import load_profile
+from simulator.sensor import SensorOptions
+from simulator.world import Box, Cylinder, load_world
+
+PROFILE = load_profile(asset("robots", "elegoo_v3.toml"))
+BRAIN = load_brain(asset("brains", "default.json"))
+
+
+def _run(specs, seconds=8.0, options=SensorOptions()):
+    ep = Episodes(specs, PROFILE, BRAIN, sensor_options=options)
+    ep.run(seconds)
+    return [m.to_dict() for m in ep.results()]
+
+
+def test_same_seed_same_metrics_bit_for_bit():
+    specs = random_specs(4, seed=5)
+    assert _run(specs) == _run(specs)
+    noisy = SensorOptions(noise=True, missed_echoes=True)
+    assert _run(specs, options=noisy) == _run(specs, options=noisy)
+
+
+def test_episode_seeds_depend_on_seed_and_index_only():
+    a, b = random_specs(3, seed=5), random_specs(6, seed=5)
+    assert [s.seed for s in a] == [s.seed for s in b[:3]]
+    assert [s.world.to_dict() for s in a] == [s.world.to_dict() for s in b[:3]]
+    assert random_specs(1, seed=6)[0].seed != a[0].seed
+
+
+def test_jobs_one_and_two_agree():
+    specs = random_specs(30, seed=2)
+    assert len(batches(specs)) == 2
+    job = Job(BRAIN.to_dict(), PROFILE, 4.0)
+    assert evaluate(job, specs, jobs=1) == evaluate(job, specs, jobs=2)
+
+
+def test_metrics_are_sensible_in_the_living_room():
+    world = load_world(asset("worlds", "living_room.json"))
+    m = _run([EpisodeSpec(world, 0)], seconds=20)[0]
+    assert m["seconds"] == 20 and m["distance_cm"] > 50
+    assert 0 < m["coverage"] < 1 and m["closest_cm"] >= 0
+    assert m["collisions_per_minute"] == pytest.approx(m["collisions"] * 3)
+    assert m["collision_free"] == (m["collisions"] == 0)
+
+
+def test_stuck_time_counts_a_car_pinned_against_a_wall():
+    from simulator.baselines import straight_brain
+    world = load_world(asset("worlds", "empty.json"))
+    sim = Simulation(world, PROFILE, straight_brain())
+    sim.advance(20)
+    m = sim.metrics()
+    assert m.collisions == 1 and m.contact_s > 10 and m.stuck_s > 5
+
+
+def test_simulation_api_for_the_window():
+    world = load_world(asset("worlds", "empty.json"))
+    sim = Simulation(world, PROFILE, BRAIN, seed=0, record=True)
+    assert sim.advance(1.0) == 40 and sim.time_s == pytest.approx(1.0)
+    x, y, heading = sim.pose
+    assert x > world.start.x_cm and sim.pins == PROFILE.motors.patterns["forward"]
+    origin, axis, ray_deg, ray_cm = sim.beam()
+    assert len(ray_cm) == PROFILE.sensor.rays
+    traj = sim.trajectory()
+    assert len(traj["x_cm"]) == 40 and traj["pins"].shape == (40, 4)
+    sim.set_manual(PROFILE.motors.patterns["left"])
+    sim.advance(0.5)
+    assert sim.pose[2] > heading + 30 and sim.pwm == PROFILE.drive.turn_pwm
+    sim.set_manual(None)
+    sim.brain = load_brain(asset("brains", "improved.json"))
+    sim.advance(0.5)
+    sim.reset()
+    assert sim.time_s == 0 and sim.pose[:2] == (world.start.x_cm, world.start.y_cm)
+
+
+def test_world_editing_is_seen_by_physics_and_sensor():
+    world = load_world(asset("worlds", "empty.json")).copy()
+    sim = Simulation(world, PROFILE, BRAIN)
+    sim.place(100, 100, 0)
+    before = sim.beam()[3]
+    world.add_obstacle(Box(150, 100, 10, 60))
+    sim.world_changed()
+    after = sim.beam()[3]
+    assert after.min() == pytest.approx(145 - 100 - PROFILE.sensor.mount_forward_cm) and before.min() > 150
+    from simulator.baselines import straight_brain
+    sim.brain = straight_brain()
+    sim.advance(3)
+    assert sim.collisions == 1
+    world.remove_obstacle(0)
+    world.add_obstacle(Cylinder(10, 10, 3))
+    sim.world_changed()
+    assert sim.beam()[3].min() > 100             # the box has gone
