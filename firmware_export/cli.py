@@ -98,11 +98,12 @@ def _build(folder: Path, args):
 def _verify(brain, profile, seed: int):
     import numpy as np
 
-    from firmware_export.verify import (RANDOM_TICKS, closed_loop, episode_sequences, open_loop,
-                                        random_sequence)
+    from firmware_export.verify import (FAR_TICKS, RANDOM_TICKS, closed_loop, episode_sequences, far_sequence,
+                                        open_loop, random_sequence)
     rng = np.random.default_rng(seed)
     clamp = profile.control.distance_clamp_cm
-    sequences = [random_sequence(rng, RANDOM_TICKS, clamp)] + episode_sequences(profile, brain, seed)
+    sequences = ([random_sequence(rng, RANDOM_TICKS, clamp), far_sequence(rng, FAR_TICKS, clamp)]
+                 + episode_sequences(profile, brain, seed))
     opened = open_loop(brain, profile, sequences)
     print(f"open loop (simavr, ATmega328P at 16 MHz): {opened.ticks_compared:,} ticks "
           f"({opened.decisions_compared:,} decisions) and {opened.grid_points} grid points compared; "

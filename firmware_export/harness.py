@@ -7,8 +7,8 @@ header and a data header with the inputs to replay, runs
    ``neurocar_decide_outputs``, timing both with Timer1 (one count per CPU cycle);
 2. the controller tick over a sequence of readings, one per tick,
 
-and prints each result over UART0 as hex (floats bit for bit), which simavr copies to
-its console. ``run`` parses that back into arrays.
+and prints each result over UART0 (numbers in hex, floats bit for bit; no printf in the
+per-tick lines, which keeps simavr's run short), which simavr copies to its console. ``run`` parses that back into arrays.
 """
 import re
 import shutil
@@ -75,11 +75,30 @@ static uint32_t cycles(void)
     return (high << 16) | low;
 }
 
+/* Hex output without printf: vfprintf costs thousands of cycles per number, and the
+   tick run prints a line per tick. */
+static void put_hex(uint32_t v, uint8_t digits)
+{
+    while (digits--) {
+        uint8_t d = (v >> (4 * digits)) & 0xF;
+        uart_putchar(d < 10 ? '0' + d : 'a' + d - 10, 0);
+    }
+}
+
 static void print_float(float v)
 {
     union { float f; uint32_t u; } bits;
     bits.f = v;
-    printf(" %08lx", (unsigned long)bits.u);
+    uart_putchar(' ', 0);
+    put_hex(bits.u, 8);
+}
+
+static void print_pins(char tag, const uint8_t *pins)
+{
+    uart_putchar(tag, 0);
+    for (uint8_t k = 0; k < NEUROCAR_N_PINS; k++) {
+        uart_putchar('0' + pins[k], 0);
+    }
 }
 
 static void run_grid(void)
@@ -100,14 +119,11 @@ static void run_grid(void)
         neurocar_decide_outputs(inputs, decision);
         neurocar_decode_pins(decision, pins);
         decide_cycles += cycles();
-        printf("G");
-        for (uint8_t k = 0; k < NEUROCAR_N_PINS; k++) {
-            printf("%u", pins[k]);
-        }
+        print_pins('G', pins);
         for (uint8_t k = 0; k < NEUROCAR_N_OUTPUTS; k++) {
             print_float(outputs[k]);
         }
-        printf("\n");
+        uart_putchar('\n', 0);
       }
     }
     printf("C %lu %lu %u\n", (unsigned long)forward_cycles, (unsigned long)decide_cycles,
@@ -127,18 +143,20 @@ static void run_ticks(void)
         neurocar_sweep(&car);
         uint8_t byte = pgm_read_byte(&readings_cm[t]);
         uint8_t decided = neurocar_decide(&car, byte == NO_ECHO_BYTE ? NEUROCAR_NO_ECHO : byte);
-        printf("T");
-        for (uint8_t k = 0; k < NEUROCAR_N_PINS; k++) {
-            printf("%u", car.pins[k]);
-        }
-        printf(" %u %u %u", car.pwm, car.hold, car.servo_deg);
+        print_pins('T', car.pins);      /* then pwm, hold and servo angle in hex */
+        uart_putchar(' ', 0);
+        put_hex(car.pwm, 2);
+        uart_putchar(' ', 0);
+        put_hex(car.hold, 4);
+        uart_putchar(' ', 0);
+        put_hex((uint16_t)car.servo_deg, 4);
         if (decided) {
             neurocar_forward(car.inputs, outputs);
             for (uint8_t k = 0; k < NEUROCAR_N_OUTPUTS; k++) {
                 print_float(outputs[k]);
             }
         }
-        printf("\n");
+        uart_putchar('\n', 0);
     }
 }
 
@@ -248,7 +266,7 @@ def _parse(lines, n_pins: int, n_outputs: int) -> HarnessResult:
             grid_pins.append([int(c) for c in parts[0][1:]])
             grid_out.append(_floats(parts[1:]))
         elif line.startswith("T"):
-            ticks.append([int(c) for c in parts[0][1:]] + [int(v) for v in parts[1:4]])
+            ticks.append([int(c) for c in parts[0][1:]] + [int(v, 16) for v in parts[1:4]])
             if len(parts) > 4:
                 tick_out[len(ticks) - 1] = np.array(_floats(parts[4:]), dtype=np.float32)
         elif line.startswith("C "):

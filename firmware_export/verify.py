@@ -2,8 +2,9 @@
 
 Open loop: the generated C runs in simavr on the ATmega328P's own float arithmetic
 (avr-libc's tanh) over the whole discrete input grid (every whole-cm distance from 0
-to the clamp times every angle the sweep reaches) and over tick sequences, random ones
-and ones recorded from simulator episodes; each is compared with
+to the clamp times every angle the sweep reaches) and over tick sequences: random ones,
+random ones of mostly far readings (short holds, so most of their ticks decide) and
+ones recorded from simulator episodes; each is compared with
 ``simulator.controller.replay`` (float64): outputs within ``FLOAT32_TOLERANCE``, pins,
 PWM, hold and servo angle identical on every tick. Decisions whose float64 output sits
 within the tolerance of a decoder's edge are counted, since float32 may fall either side.
@@ -27,6 +28,7 @@ from firmware_export.toolchain import F_CPU
 
 FLOAT32_TOLERANCE = 1e-5        # about 80 float32 steps at 1.0
 RANDOM_TICKS = 6_000
+FAR_TICKS = 6_000
 EPISODE_SECONDS = 30.0
 EPISODE_WORLDS = 4
 EDGES = {"round": (0.5, -0.5), "sign": (0.0,), "bit": (0.5, -0.5)}
@@ -70,6 +72,19 @@ def random_sequence(rng: np.random.Generator, ticks: int, clamp: int) -> np.ndar
     """Readings in cm: mostly beyond the clamp (so the car decides often), some near,
     some below zero, some with no echo at all."""
     d = np.where(rng.random(ticks) < 0.6, rng.uniform(clamp, 2 * clamp, ticks), rng.uniform(-2, clamp + 1, ticks))
+    d[rng.random(ticks) < 0.05] = np.inf
+    return d
+
+
+def far_sequence(rng: np.random.Generator, ticks: int, clamp: int) -> np.ndarray:
+    """Readings that keep holds short, so that most ticks decide: a hold lasts longer the
+    nearer the reading it was decided at, one tick at the clamp. Half are beyond the
+    clamp, most others a few cm inside it (exponential, mean clamp / 20), 2 % anywhere
+    (the long holds) and 5 % with no echo."""
+    d = np.where(rng.random(ticks) < 0.5, rng.uniform(clamp, 2 * clamp, ticks),
+                 clamp - rng.exponential(clamp / 20, ticks))
+    anywhere = rng.random(ticks) < 0.02
+    d[anywhere] = rng.uniform(-2, clamp + 1, int(anywhere.sum()))
     d[rng.random(ticks) < 0.05] = np.inf
     return d
 

@@ -13,7 +13,7 @@ from firmware_export import toolchain
 from firmware_export.errors import ExportError
 from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, estimate
 from firmware_export.sketch import generate
-from firmware_export.verify import closed_loop, episode_sequences, open_loop, random_sequence
+from firmware_export.verify import closed_loop, episode_sequences, far_sequence, open_loop, random_sequence
 
 has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None
 needs_avr = pytest.mark.skipif(not has_avr, reason="AVR toolchain missing: apt-get install " + toolchain.PACKAGES)
@@ -57,9 +57,11 @@ def test_missing_core_names_the_packages(monkeypatch):
 def test_open_loop_parity_in_simavr(brain_file, profile):
     brain = load_brain(asset("brains", brain_file))
     rng = np.random.default_rng(11)
-    sequences = [random_sequence(rng, 6000, 50)] + episode_sequences(profile, brain, seed=1, worlds=2, seconds=60)
+    sequences = ([random_sequence(rng, 6000, 50), far_sequence(rng, 6000, 50)]
+                 + episode_sequences(profile, brain, seed=1, worlds=2, seconds=60))
     report = open_loop(brain, profile, sequences)
     assert report.ticks_compared >= 10_000
+    assert report.decisions_compared >= 2_000, "the far readings' short holds should decide on most ticks"
     assert report.grid_points == 51 * 35
     assert report.pin_mismatches == 0 and report.grid_pin_mismatches == 0 and report.state_mismatches == 0
     assert report.max_output_error < 1e-5
