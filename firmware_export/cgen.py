@@ -81,7 +81,8 @@ def network_source(network) -> str:
     count_t = count_type(network)
     parts = [_PRELUDE, _activation_function(network), _constants(network), _shape_table(network, count_t),
              neuron_table(network), _layer_properties(network),
-             _PASS_FUNCTION.replace("COUNT_T", count_t).replace("HIDDEN_OUTPUT", _hidden_output(network)),
+             _PASS_FUNCTION.replace("COUNT_T", count_t).replace("HIDDEN_OUTPUT", _hidden_output(network))
+             .replace("HIDDEN_TEST", "l < NEUROCAR_N_LAYERS - 1" if len(network.layers) > 1 else "0"),
              _forward_function(network)]
     return "\n".join(parts)
 
@@ -124,7 +125,7 @@ def _hidden_output(network) -> str:
     n = len(network.layers)
     if n == 1:
         return "z"
-    return "(l + 1 == NEUROCAR_N_LAYERS) ? z : neurocar_buffers[" + ("0" if n == 2 else "l & 1") + "]"
+    return "(l == NEUROCAR_N_LAYERS - 1) ? z : neurocar_buffers[" + ("0" if n == 2 else "l & 1") + "]"
 
 
 def _activation_function(network) -> str:
@@ -194,7 +195,7 @@ static void neurocar_pass(const float *inputs, float *z)
                 sum += NEUROCAR_READ_FLOAT(p);
                 p++;
             }
-            if (l + 1 < NEUROCAR_N_LAYERS) {   /* a hidden layer */
+            if (HIDDEN_TEST) {   /* a hidden layer */
                 sum = neurocar_activate(NEUROCAR_HIDDEN_ACTIVATION(l), sum);
             }
             a[j] = sum;

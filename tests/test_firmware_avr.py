@@ -74,3 +74,20 @@ def test_closed_loop_metrics_equal(profile):
         pytest.skip("gcc (host C compiler) is not installed")
     report = closed_loop(brain, profile, seed=2, worlds=3, seconds=20)
     assert report.metrics_equal, (report.python, report.firmware)
+
+
+@needs_simavr
+@pytest.mark.parametrize("brain_file", ["default.json", "seed_motors.json"])
+def test_decision_build_no_bigger_than_the_seed_network(brain_file, profile, tmp_path):
+    """The benchmark's comparison: the same harness and flags, the tutorial's 2-3-4 float
+    network against the brain's decision path; no more flash, and under 1 ms."""
+    from firmware_export.seedsketch import reference_source
+    from firmware_export.sketch import header_only
+    from tests import bench_firmware as bench
+    rng = np.random.default_rng(bench.SEED)
+    hw, ow = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 4))
+    seed = bench.build_and_time(reference_source(hw, ow), bench.SEED_RUN, profile, tmp_path, "seed")
+    brain = load_brain(asset("brains", brain_file))
+    ours = bench.build_and_time(header_only(brain, profile), bench.OURS["decision"], profile, tmp_path, "ours")
+    assert ours["flash"] <= seed["flash"], (ours, seed)
+    assert ours["us"] < 1000 and ours["us"] < seed["us"]
