@@ -49,7 +49,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from simulator.cli import UserError
+    from simulator.errors import UserError
     try:
         job, specs = _prepare(args)
     except (ProfileError, WorldError, ControllerError, ValueError) as e:
