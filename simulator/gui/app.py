@@ -899,12 +899,28 @@ def _size(text: str):
     return w, h
 
 
+def _require_display() -> None:
+    """An open-ended run needs a screen: SDL would otherwise fall back, silently, to an
+    invisible offscreen window. Asking for a driver by name (SDL_VIDEODRIVER) is respected."""
+    if os.environ.get("SDL_VIDEODRIVER"):
+        return
+    pygame.display.init()
+    driver = pygame.display.get_driver()
+    pygame.display.quit()
+    if driver in ("offscreen", "dummy"):
+        raise UserError("no display to open the window on (set DISPLAY, or run on a desktop); "
+                        "headless work needs no window: 'neurocar eval', 'neurocar train', 'neurocar export', "
+                        "or 'neurocar --frames N --screenshot FILE.png'")
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     if args.frames is not None and args.frames < 1:
         raise UserError(f"--frames {args.frames}: must be 1 or more")
     if args.screenshot and not args.screenshot.lower().endswith(".png"):
         raise UserError(f"--screenshot {args.screenshot}: the file name must end in .png")
+    if args.frames is None:
+        _require_display()
     try:
         app = App(world_path=args.world, brain_path=args.brain, table_path=args.table, robot_path=args.robot,
                   seed=args.seed, size=_size(args.size), realtime=args.frames is None,
