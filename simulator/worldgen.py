@@ -1,10 +1,14 @@
 """Random worlds from a seed: arena size, obstacle count, shapes and sizes.
 
+Every obstacle lies wholly inside the arena walls: its shape, size and direction are
+drawn first, then its centre among the places that keep all of it inside.
+
 The start pose is drawn first and every obstacle that would come within
 ``START_CLEARANCE_CM`` of it is redrawn, so the car always starts free (and with room
 to turn). The same seed gives the same world, bit for bit; each world draws from its
 own generator.
 """
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,18 +54,37 @@ def random_world(seed, config: WorldGenConfig = WorldGenConfig(), name: str | No
 
 
 def _random_obstacle(rng, c: WorldGenConfig, width: float, height: float):
+    """One obstacle wholly inside the arena: its shape and size are drawn first, then
+    its centre uniformly among the places where every part of it stays inside."""
     kind = rng.choice(3, p=np.array(c.shape_weights) / sum(c.shape_weights))
-    x, y = (float(np.round(v, 1)) for v in (rng.uniform(0, width), rng.uniform(0, height)))
     if kind == 0:
         w, h = (float(np.round(rng.uniform(*c.box_side_cm), 1)) for _ in range(2))
-        return Box(x, y, w, h, float(np.round(rng.uniform(0, 90), 1)))
+        angle = float(np.round(rng.uniform(0, 90), 1))
+        ext = np.abs(Box(0.0, 0.0, w, h, angle).corners()).max(axis=0)
+        x, y = _centre(rng, ext, width, height)
+        return Box(x, y, w, h, angle)
     if kind == 1:
-        return Cylinder(x, y, float(np.round(rng.uniform(*c.cylinder_radius_cm), 1)))
+        r = float(np.round(rng.uniform(*c.cylinder_radius_cm), 1))
+        x, y = _centre(rng, (r, r), width, height)
+        return Cylinder(x, y, r)
     length = rng.uniform(*c.wall_length_cm)
     angle = rng.uniform(0, np.pi)
-    dx, dy = length / 2 * np.cos(angle), length / 2 * np.sin(angle)
+    thickness = float(np.round(rng.uniform(*c.wall_thickness_cm), 1))
+    dx, dy = float(np.round(length / 2 * np.cos(angle), 1)), float(np.round(length / 2 * np.sin(angle), 1))
+    ext = np.abs(Wall(-dx, -dy, dx, dy, thickness).as_box().corners()).max(axis=0)
+    x, y = _centre(rng, ext, width, height)
     return Wall(float(np.round(x - dx, 1)), float(np.round(y - dy, 1)), float(np.round(x + dx, 1)),
-                float(np.round(y + dy, 1)), float(np.round(rng.uniform(*c.wall_thickness_cm), 1)))
+                float(np.round(y + dy, 1)), thickness)
+
+
+def _centre(rng, half_extent, width: float, height: float) -> tuple:
+    """A centre (rounded to 0.1 cm) keeping a shape of this half extent (x, y) inside
+    the arena; the ranges are narrowed by the rounding so it cannot push it out."""
+    out = []
+    for ext, size in zip(half_extent, (width, height)):
+        low, high = math.ceil((ext + 1e-9) * 10) / 10, math.floor((size - ext - 1e-9) * 10) / 10
+        out.append(float(np.round(rng.uniform(low, max(low, high)) * 10) / 10))
+    return out[0], out[1]
 
 
 def _keeps_start_free(obstacle, start: Pose) -> bool:

@@ -64,6 +64,21 @@ def test_random_worlds_are_seeded_and_start_free():
     assert random_world(1).to_dict() != random_world(2).to_dict()
 
 
+def test_random_obstacles_lie_inside_the_arena_walls():
+    shapes = set()
+    for seed in range(300):
+        world = random_world(seed)
+        w, h = world.width_cm, world.height_cm
+        edges = world.edges()[16:]          # every obstacle outline after the four arena walls
+        points = edges.reshape(-1, 2)
+        assert (points >= -1e-9).all() and (points[:, 0] <= w + 1e-9).all() and (points[:, 1] <= h + 1e-9).all()
+        c = world.circles()
+        assert (c[:, 0] - c[:, 2] >= -1e-9).all() and (c[:, 0] + c[:, 2] <= w + 1e-9).all()
+        assert (c[:, 1] - c[:, 2] >= -1e-9).all() and (c[:, 1] + c[:, 2] <= h + 1e-9).all()
+        shapes |= {o.type for o in world.obstacles}
+    assert shapes == {"box", "cylinder", "wall"}
+
+
 def test_both_profiles_load_and_differ():
     a = load_profile(asset("robots", "elegoo_v3.toml"))
     b = load_profile(asset("robots", "two_wheel.toml"))
