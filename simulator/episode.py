@@ -16,6 +16,7 @@ car per tick, then ``steps_per_tick`` physics steps with no Python work in betwe
     sim.rays_cm                  # per-ray distances of the last reading, for drawing
     sim.pins, sim.pwm, sim.hold  # what the controller last set
     sim.inputs, sim.outputs      # the last decision's network inputs and raw outputs
+    sim.sensed_inputs()          # the inputs the sonar gives now, read fresh (teach mode)
     sim.collisions, sim.touching, sim.metrics()
     sim.brain = other_brain      # swap the brain at run time (after retraining)
     sim.set_manual(pins, pwm)    # drive by hand (teach mode); set_manual(None) gives control back
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.car import Cars, wheel_velocities
-from simulator.controller import Controller
+from simulator.controller import Controller, encode_angle, encode_distance, whole_cm
 from simulator.metrics import MetricsRecorder
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
 from simulator.sensor import Geometry, SensorOptions, Sonar
@@ -226,6 +227,29 @@ class Simulation:
         angles = axes[:, None] + ep.sonar.offsets
         dist, _ = cast(origins, angles, ep.geometry.edges, ep.geometry.circles, self.profile.sensor.max_range_cm)
         return tuple(origins[0]), math.degrees(axes[0]), np.degrees(angles[0]), dist[0]
+
+    def sensed_inputs(self) -> np.ndarray:
+        """The network inputs (distance, position) for what the sonar sees now, at the
+        current servo angle, encoded as the controller encodes them: the same sonar read
+        (range limits, and noise or missed echoes when on), whole cm clamped, the servo
+        angle mapped. A look, not a tick: the seeded sensor streams, the last reading
+        and the controller's state are left exactly as they were, so a run is the same
+        whether or not this is called."""
+        ep = self._ep
+        sonar = ep.sonar
+        saved = [r.bit_generator.state for r in sonar.rngs] if sonar.rngs is not None else None
+        last_rays = sonar.last_rays
+        servo = np.array(ep.controller.servo_deg, dtype=int).copy()
+        try:
+            echo = sonar.read(ep.pos, ep.heading, servo, np.arange(ep.n) == 0)
+        finally:
+            if saved is not None:
+                for r, state in zip(sonar.rngs, saved):
+                    r.bit_generator.state = state
+            sonar.last_rays = last_rays
+        clamp = self.profile.control.distance_clamp_cm
+        d = whole_cm(echo[:1], clamp)
+        return np.array([float(encode_distance(d, clamp)[0]), float(encode_angle(servo[0], self.profile.servo))])
 
     @property
     def pins(self) -> tuple:

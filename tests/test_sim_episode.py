@@ -96,3 +96,43 @@ def test_world_editing_is_seen_by_physics_and_sensor():
     world.add_obstacle(Cylinder(10, 10, 3))
     sim.world_changed()
     assert sim.beam()[3].min() > 100             # the box has gone
+
+
+def _sensed_run(world, options, look: bool, ticks: int = 400):
+    sim = Simulation(world, PROFILE, BRAIN, seed=3, sensor_options=options, record=True)
+    looks = []
+    for _ in range(ticks):
+        if look:
+            looks.append(sim.sensed_inputs())
+        sim.step_tick()
+        if look:
+            looks.append(sim.sensed_inputs())
+    return sim, looks
+
+
+@pytest.mark.parametrize("options", [SensorOptions(), SensorOptions(noise=True, missed_echoes=True)])
+def test_sensed_inputs_leave_the_run_unchanged(options):
+    world = load_world(asset("worlds", "living_room.json"))
+    plain, _ = _sensed_run(world, options, look=False)
+    looked, looks = _sensed_run(world, options, look=True)
+    a, b = plain.trajectory(), looked.trajectory()
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    assert plain.metrics() == looked.metrics()
+    assert len({tuple(x) for x in looks}) > 10          # it really reads what changes
+
+
+def test_sensed_inputs_are_the_controllers_encoding_of_a_fresh_reading():
+    from simulator.controller import encode_angle, encode_distance
+    world = load_world(asset("worlds", "empty.json"))
+    sim = Simulation(world, PROFILE, BRAIN)
+    clamp = PROFILE.control.distance_clamp_cm
+    sim.place(world.width_cm - 11 - 30.6, world.height_cm / 2, 0.0)    # servo axis 30.6 cm from the wall
+    assert sim.servo_deg == 90
+    np.testing.assert_array_equal(sim.sensed_inputs(), [encode_distance(30, clamp), 0.0])
+    sim.place(world.width_cm / 2, world.height_cm / 2, 0.0)            # nothing within the clamp
+    sim.step_tick()
+    assert sim.sensed_inputs().tolist() == [-1.0, float(encode_angle(sim.servo_deg, PROFILE.servo))]
+    sim.place(world.width_cm - 11 - 1.0, world.height_cm / 2, 0.0)     # nearer than the sensor's minimum
+    sim._ep.controller.servo_deg[:] = 90
+    assert sim.sensed_inputs()[0] == encode_distance(int(PROFILE.sensor.min_range_cm), clamp)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.controller import encode_angle, encode_distance, output_kind, whole_cm
+from simulator.controller import output_kind
 
 # teach-mode action -> (profile pattern name, label in tables, turn/direction targets)
 ACTIONS = {
@@ -37,14 +37,10 @@ def car_state(sim) -> CarState:
     return CarState(x, y, math.radians(heading_deg), sim.servo_deg, tuple(origin), math.radians(axis_deg), echo)
 
 
-def live_inputs(sim, car: CarState) -> np.ndarray:
-    """The brain's inputs for what the sensor sees at this moment (the controller's own
-    encoding): distance in whole cm clamped, and the servo angle."""
-    profile = sim.profile
-    clamp = profile.control.distance_clamp_cm
-    echo = max(car.echo_cm, profile.sensor.min_range_cm)
-    d = whole_cm(np.array([echo]), clamp)
-    return np.array([float(encode_distance(d, clamp)[0]), float(encode_angle(car.servo_deg, profile.servo))])
+def live_inputs(sim, car: CarState | None = None) -> np.ndarray:
+    """The brain's inputs for what the sensor sees at this moment, read and encoded by
+    the simulation itself (``Simulation.sensed_inputs``); ``car`` is not needed."""
+    return sim.sensed_inputs()
 
 
 def action_pins(profile, action: str):
