@@ -15,7 +15,6 @@ Schema (version 1)::
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -23,6 +22,7 @@ from brain.activations import ACTIVATIONS, get_activation
 from brain.atomic import atomic_write_text
 from brain.decoders import DECODERS, decode_all
 from brain.errors import BrainFileError
+from brain.fileio import read_json
 from brain.network import Layer, Network
 
 FORMAT = "neurocar-brain"
@@ -82,18 +82,7 @@ def save_brain(path, brain: Brain) -> None:
 
 
 def load_brain(path) -> Brain:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BrainFileError(f"{path}: no such brain file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise BrainFileError(f"{path}: cannot be read as a UTF-8 text file ({e})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise BrainFileError(f"{path}, line {e.lineno}: not valid JSON ({e.msg}); "
-                             f"a brain file is JSON written by 'neurocar train'") from None
+    data = read_json(path, "brain file", BrainFileError, "a brain file is JSON written by 'neurocar train'")
     return brain_from_dict(data, str(path))
 
 

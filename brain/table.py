@@ -17,6 +17,7 @@ import numpy as np
 
 from brain.decoders import DECODERS, decode_all
 from brain.errors import TableError
+from brain.fileio import read_text
 
 ROLES = ("in", "out", "label")
 
@@ -96,13 +97,7 @@ def _fmt(v: float) -> str:
 
 def load_table(path) -> Table:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise TableError(f"{path}: no such table file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise TableError(f"{path}: cannot be read as a UTF-8 text file ({e})") from None
-    return parse_table(text, str(path), name=path.name)
+    return parse_table(read_text(path, "table file", TableError), str(path), name=path.name)
 
 
 def parse_table(text: str, source: str = "<table>", name: str = "table") -> Table:

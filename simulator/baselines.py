@@ -6,8 +6,6 @@ run through the same controller, and the firmware, as any trained brain:
 - ``random`` is a seeded network of the default shape (2-3-2 tanh) with weights drawn
   uniformly from [-1, 1], as the tutorial initialises them: a brain that learned nothing.
 """
-import numpy as np
-
 from brain import Brain, Network
 
 BASELINES = ("straight", "random")

@@ -5,7 +5,6 @@
 A progress bar goes to stderr; the summary table and the speed go to stdout. Exit 1
 when ``--max-collision-rate`` (collisions per minute) is exceeded, 2 on bad input.
 """
-import argparse
 import json
 import math
 import sys

@@ -18,7 +18,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from simulator.world import clearance
 
 CELL_CM = 10.0
 STUCK_RADIUS_CM = 10.0

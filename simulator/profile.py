@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from brain.fileio import read_text
+
 DEFAULT_PROFILE = "elegoo_v3.toml"
 PATTERN_NAMES = ("forward", "backward", "right", "left")
 # Which way each wheel side runs (left, right) for each named pattern.
@@ -131,11 +133,7 @@ def load_profile(path) -> Profile:
     """Read and check a profile; a bad file raises ProfileError naming file and key."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"{path}: no such robot profile") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ProfileError(f"{path}: cannot be read as a UTF-8 text file ({e})") from None
+        data = tomllib.loads(read_text(path, "robot profile", ProfileError))
     except tomllib.TOMLDecodeError as e:
         raise ProfileError(f"{path}: not valid TOML ({e})") from None
     return profile_from_dict(data, str(path))

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
+from brain.fileio import read_json
+
 FORMAT = "neurocar-world"
 VERSION = 1
 MIN_THICKNESS_CM = 1.0     # thinner walls could let a fast car tunnel through
@@ -187,18 +189,7 @@ def _inside_box(points, box: Box) -> np.ndarray:
 # -- files ---------------------------------------------------------------------------
 
 def load_world(path) -> World:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WorldError(f"{path}: no such world file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise WorldError(f"{path}: cannot be read as a UTF-8 text file ({e})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise WorldError(f"{path}, line {e.lineno}: not valid JSON ({e.msg}); "
-                         f"a world file is JSON with \"format\": \"{FORMAT}\"") from None
+    data = read_json(path, "world file", WorldError, f"a world file is JSON with \"format\": \"{FORMAT}\"")
     return world_from_dict(data, str(path))
 
 
