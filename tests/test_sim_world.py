@@ -1,5 +1,4 @@
 """World files, profiles and the random world generator."""
-import json
 
 import numpy as np
 import pytest

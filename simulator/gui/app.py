@@ -251,7 +251,7 @@ class App:
             self.trail.append((x, y))
         if self.teach is not None and self.teach_keys:
             action = self.teach_keys[-1]
-            inputs = simlink.live_inputs(sim, simlink.car_state(sim))
+            inputs = sim.sensed_inputs()
             targets = simlink.action_targets(sim.brain, self.profile, action)
             label = simlink.action_label(self.editor.table, targets, action)
             self.teach.record(inputs, targets, label)
@@ -762,7 +762,7 @@ class App:
         screen.set_clip(None)
         pygame.draw.rect(screen, th.PANEL_BG, self.panel_rect)
         blink = (self.frame // 20) % 2 == 0
-        inputs = simlink.live_inputs(sim, car)
+        inputs = sim.sensed_inputs()
         self.table_view.draw(screen, self.text, self.table_rect, self.editor, focused=self.focus == "table",
                              entry=self.entry if self.focus == "table" else None, rows_right=self._rows_right_now(),
                              blink=blink, title_note=f"{self.editor.table.name} · {self.editor.n_rows} rows")

@@ -37,12 +37,6 @@ def car_state(sim) -> CarState:
     return CarState(x, y, math.radians(heading_deg), sim.servo_deg, tuple(origin), math.radians(axis_deg), echo)
 
 
-def live_inputs(sim, car: CarState | None = None) -> np.ndarray:
-    """The brain's inputs for what the sensor sees at this moment, read and encoded by
-    the simulation itself (``Simulation.sensed_inputs``); ``car`` is not needed."""
-    return sim.sensed_inputs()
-
-
 def action_pins(profile, action: str):
     return profile.motors.patterns[ACTIONS[action][0]]
 
