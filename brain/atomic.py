@@ -1,4 +1,5 @@
 """Atomic file writes: a crash or a full disk never leaves half a file behind."""
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -6,6 +7,8 @@ from pathlib import Path
 
 def atomic_write_bytes(path, data: bytes) -> None:
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; give a file name", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -53,6 +53,10 @@ def main(argv=None) -> int:
     except USER_ERRORS as e:
         print(f"neurocar {args.command}: {e}", file=sys.stderr)
         return 2
+    except OSError as e:            # a file the command was told to write cannot be written
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"neurocar {args.command}: {where}{e.strerror or e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -62,3 +62,15 @@ def test_bad_inputs_give_one_line_and_exit_2_without_touching_the_output(neuroca
         assert "Traceback" not in proc.stderr
         assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
         assert good.read_text() == "keep me"
+
+
+def test_unwritable_outputs_are_one_line_and_folders_are_made(neurocar_cmd, tmp_path):
+    folder = tmp_path / "a_folder"
+    folder.mkdir()
+    proc = run(neurocar_cmd, "train", CAR_TABLE, "--out", folder)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"neurocar train: {folder}: is a folder; give a file name"
+    plot = tmp_path / "new" / "deeper" / "cost.png"
+    proc = run(neurocar_cmd, "train", CAR_TABLE, "--out", tmp_path / "b.json", "--plot", plot)
+    assert proc.returncode == 0, proc.stderr
+    assert plot.read_bytes()[:4] == b"\x89PNG"

@@ -1,4 +1,5 @@
 """The cost curve, drawn with pygame: live in the window, and as a PNG for `neurocar train --plot`."""
+import io
 import math
 import os
 
@@ -68,9 +69,6 @@ def save_cost_plot(path, losses, title: str = "cost", size=(640, 360)) -> None:
     pygame.font.init()
     surface = pygame.Surface(size)
     draw_cost_curve(surface, surface.get_rect(), losses, pygame.font.Font(None, 20), title)
-    tmp = f"{path}.tmp.png"
-    pygame.image.save(surface, tmp)
-    with open(tmp, "rb") as f:
-        data = f.read()
-    os.unlink(tmp)
-    atomic_write_bytes(path, data)
+    png = io.BytesIO()
+    pygame.image.save(surface, png, "png")
+    atomic_write_bytes(path, png.getvalue())
