@@ -13,8 +13,12 @@ run: $(STAMP)
 test: $(TESTSTAMP)
 	$(PY) -m pytest -q
 
+# The benchmarks behind the README's figures (the firmware one needs the AVR toolchain).
 bench: $(STAMP)
 	$(PY) -m tests.bench_train
+	$(PY) -m tests.bench_sim
+	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench_gui
+	$(PY) -m tests.bench_firmware
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
