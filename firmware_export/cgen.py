@@ -8,8 +8,6 @@ N's neuron j: column j of its (inputs, outputs) matrix, then its bias),
 ``neurocar_activate`` applies a ``brain.activations`` function with the same formula.
 Everything is static storage: no dynamic allocation.
 """
-import re
-
 import numpy as np
 
 from firmware_export.errors import ExportError
@@ -22,22 +20,6 @@ C_ACTIVATIONS = {
     "sigmoid": ("NEUROCAR_SIGMOID", "0.5f * (1.0f + tanhf(0.5f * z))"),
     "relu": ("NEUROCAR_RELU", "(z > 0.0f ? z : 0.0f)"),
 }
-C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern
-float for goto if inline int long register restrict return short signed sizeof static struct
-switch typedef union unsigned void volatile while bool class delete new private public
-protected template this throw try virtual setup loop main""".split())
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}\Z")
-
-
-def check_identifier(name: str, what: str = "sketch name") -> str:
-    """A user-given name becomes a file and a C identifier: refuse anything else."""
-    if not _IDENTIFIER.match(name or "") or name in C_KEYWORDS or name.startswith("__"):
-        raise ExportError(f"{what} {name!r} is not usable as a C identifier: use letters, digits "
-                          f"and underscores, start with a letter or underscore, at most 63 characters, "
-                          f"and not a C/C++ keyword or Arduino function name")
-    return name
-
-
 def check_activations(network) -> None:
     for i, layer in enumerate(network.layers, start=1):
         if layer.activation.name not in C_ACTIVATIONS:

@@ -15,10 +15,11 @@ from pathlib import Path
 from brain.atomic import atomic_write_text
 
 from firmware_export import templates
-from firmware_export.cgen import check_identifier, network_source
+from firmware_export.cgen import network_source
 from firmware_export.ctick import controller_source
 from firmware_export.errors import ExportError
 from firmware_export.limits import check_fits
+from firmware_export.names import check_identifier
 
 HEADER_NAME = "neurocar_brain.h"
 # Uno pins with hardware PWM, and the two the servo driver's timer (Timer2) takes.

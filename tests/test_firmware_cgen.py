@@ -15,11 +15,12 @@ from simulator.assets import asset
 from simulator.controller import decode_pins, replay
 from simulator.profile import default_profile, load_profile
 
-from firmware_export.cgen import C_ACTIVATIONS, check_identifier, network_source
+from firmware_export.cgen import C_ACTIVATIONS, network_source
 from firmware_export.ctick import DECODER_RULES, _decoder_function
 from firmware_export.decisions import decoder_expression
 from firmware_export.errors import ExportError
 from firmware_export.host_controller import HostController, HostNetwork
+from firmware_export.names import check_identifier
 from firmware_export.sketch import generate
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc (host C compiler) is not installed")
@@ -119,10 +120,17 @@ def test_sketch_layout_and_banner(profile, tmp_path):
     assert "malloc" not in ino + (folder / "neurocar_brain.h").read_text()
 
 
-@pytest.mark.parametrize("name", ["", "1car", "my-car", "int", "loop", "a" * 64, "__x"])
-def test_bad_sketch_names_are_refused(name, profile, tmp_path):
-    with pytest.raises(ExportError, match="not usable as a C identifier"):
+@pytest.mark.parametrize("name, why", [
+    ("", "it is empty"), ("1car", "starts with a digit"), ("my-car", "holds '-'"), ("coche_rápido", "holds 'á'"),
+    ("car\n", "holds '\\n'"), ("a" * 64, "64 characters long"), ("__x", "reserved to the compiler"),
+    ("_Car", "reserved to the compiler"), ("int", "C/C++ keyword"), ("class", "C/C++ keyword"),
+    ("loop", "already defines it"), ("setup", "already defines it"), ("Servo", "already defines it"),
+    ("Serial", "already defines it"), ("millis", "already defines it"), ("con", "Windows cannot use it"),
+])
+def test_bad_sketch_names_are_refused(name, why, profile, tmp_path):
+    with pytest.raises(ExportError, match="not usable as a C identifier") as e:
         generate(BRAINS["default"](), profile, name)
+    assert why in str(e.value)
     assert not any(tmp_path.iterdir())
 
 
@@ -157,8 +165,9 @@ def test_enable_pin_without_pwm_is_refused(tmp_path):
         generate(BRAINS["default"](), load_profile(tmp_path / "r.toml"))
 
 
-def test_identifier_accepts_plain_names():
-    assert check_identifier("neurocar_v2") == "neurocar_v2"
+@pytest.mark.parametrize("name", ["neurocar_v2", "car", "_car", "Car2", "a" * 63])
+def test_identifier_accepts_plain_names(name):
+    assert check_identifier(name) == name
 
 
 def _decoder_probes(expression_text: str) -> np.ndarray:
