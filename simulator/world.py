@@ -20,6 +20,7 @@ sensor's ray casting, so both see the same shapes.
 """
 import json
 import math
+import numbers
 from dataclasses import MISSING, dataclass, field, replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from brain.fileio import read_json
 FORMAT = "neurocar-world"
 VERSION = 1
 MIN_THICKNESS_CM = 1.0     # thinner walls could let a fast car tunnel through
+MAX_WORLD_CM = 10_000.0    # no arena side, obstacle size or coordinate beyond 100 m
 
 
 class WorldError(ValueError):
@@ -142,6 +144,15 @@ class World:
             out.append(np.hstack([c, np.roll(c, -1, axis=0)]))
         return np.vstack(out) if out else np.zeros((0, 4))
 
+    def bounds(self) -> tuple:
+        """(x_min, y_min, x_max, y_max) of every solid, arena walls included."""
+        t, edges, circles = self.wall_cm, self.edges(), self.circles()
+        xs = np.concatenate([[-t, self.width_cm + t], edges[:, 0], edges[:, 2],
+                             circles[:, 0] - circles[:, 2], circles[:, 0] + circles[:, 2]])
+        ys = np.concatenate([[-t, self.height_cm + t], edges[:, 1], edges[:, 3],
+                             circles[:, 1] - circles[:, 2], circles[:, 1] + circles[:, 2]])
+        return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
+
     def circles(self) -> np.ndarray:
         """(C, 3) cylinders x, y, radius."""
         cyl = [(o.x_cm, o.y_cm, o.radius_cm) for o in self.obstacles if isinstance(o, Cylinder)]
@@ -162,8 +173,14 @@ class World:
         }
 
 
+CLEARANCE_CHUNK = 4096      # points per pass, so big grids never need huge temporaries
+
+
 def clearance(points, edges, circles, boxes=()) -> np.ndarray:
-    """Distance from points (P, 2) to the nearest segment or circle surface."""
+    """Distance from points (P, 2) to the nearest segment or circle surface, 0 inside a box."""
+    if len(points) > CLEARANCE_CHUNK:
+        return np.concatenate([clearance(points[k:k + CLEARANCE_CHUNK], edges, circles, boxes)
+                               for k in range(0, len(points), CLEARANCE_CHUNK)])
     best = np.full(len(points), np.inf)
     if len(edges):
         a, b = edges[None, :, :2], edges[None, :, 2:]
@@ -236,11 +253,16 @@ def obstacle_from_dict(item, where: str):
 
 def _check_obstacle(o, source, index) -> None:
     where = f"{source}: obstacle {index + 1}"
+    for name, value in ((k, getattr(o, k)) for k in o.__dataclass_fields__):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not abs(value) <= MAX_WORLD_CM:
+            raise WorldError(f"{where}: {name} = {value!r} is not a number from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
     sizes = {Box: ("width_cm", "height_cm"), Cylinder: ("radius_cm",), Wall: ("thickness_cm",)}[type(o)]
     for name in sizes:
         value = getattr(o, name)
-        if not value >= MIN_THICKNESS_CM / (2 if name == "radius_cm" else 1):
-            raise WorldError(f"{where}: {name} = {value} is too small; at least {MIN_THICKNESS_CM} cm thick")
+        smallest = MIN_THICKNESS_CM / (2 if name == "radius_cm" else 1)
+        if not value >= smallest:
+            raise WorldError(f"{where}: {name} = {value} is too small; at least {smallest} cm "
+                             f"(the obstacle must be at least {MIN_THICKNESS_CM} cm thick)")
     if isinstance(o, Wall) and math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm) < MIN_THICKNESS_CM:
         raise WorldError(f"{where}: the wall's two ends are (almost) the same point")
 
@@ -262,4 +284,6 @@ def _number(table, key, where, positive=False, default=None) -> float:
         raise WorldError(f"{where}: \"{key}\" = {value!r} is not a finite number")
     if positive and value <= 0:
         raise WorldError(f"{where}: \"{key}\" = {value!r} must be greater than 0")
+    if abs(value) > MAX_WORLD_CM:
+        raise WorldError(f"{where}: \"{key}\" = {value!r} is out of range; expected -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
     return float(value)

@@ -1,11 +1,12 @@
 """World files, profiles and the random world generator."""
+import json
 
 import numpy as np
 import pytest
 
 from simulator.assets import asset
 from simulator.profile import ProfileError, load_profile
-from simulator.world import WorldError, load_world, save_world
+from simulator.world import MAX_WORLD_CM, WorldError, load_world, save_world, world_from_dict
 from simulator.worldgen import START_CLEARANCE_CM, random_world
 
 WORLDS = ["empty", "living_room", "corridor", "slalom", "small_maze"]
@@ -42,6 +43,50 @@ def test_bad_world_files_name_the_file_and_the_problem(tmp_path, text, words):
     assert "bad.json" in str(err.value)
     for w in words:
         assert w in str(err.value)
+
+
+def _world_text(arena='"width_cm": 300, "height_cm": 200', obstacle=None):
+    obstacles = f'[{obstacle}]' if obstacle else '[]'
+    return ('{"format": "neurocar-world", "version": 1, "arena": {' + arena + '}, '
+            '"start": {"x_cm": 50, "y_cm": 50}, "obstacles": ' + obstacles + '}')
+
+
+@pytest.mark.parametrize("text, words", [
+    (_world_text(arena='"width_cm": 1e9, "height_cm": 200'), ["width_cm", "1000000000.0", "10000"]),
+    (_world_text(arena='"width_cm": NaN, "height_cm": 200'), ["width_cm", "finite"]),
+    (_world_text(arena='"width_cm": 300, "height_cm": -5'), ["height_cm", "greater than 0"]),
+    (_world_text(obstacle='{"type": "box", "x_cm": 100, "y_cm": 100, "width_cm": 0, "height_cm": 10}'),
+     ["obstacle 1", "width_cm = 0.0", "at least 1.0"]),
+    (_world_text(obstacle='{"type": "box", "x_cm": 100, "y_cm": 100, "width_cm": -20, "height_cm": 10}'),
+     ["obstacle 1", "width_cm = -20.0"]),
+    (_world_text(obstacle='{"type": "cylinder", "x_cm": 100, "y_cm": 100, "radius_cm": Infinity}'),
+     ["obstacle 1", "radius_cm", "finite"]),
+    (_world_text(obstacle='{"type": "cylinder", "x_cm": 100, "y_cm": 100, "radius_cm": 0.2}'),
+     ["obstacle 1", "radius_cm = 0.2", "at least 0.5"]),
+    (_world_text(obstacle='{"type": "cylinder", "x_cm": 1e200, "y_cm": 100, "radius_cm": 5}'),
+     ["obstacle 1", "x_cm", "10000"]),
+    (_world_text(obstacle='{"type": "wall", "x1_cm": 10, "y1_cm": 10, "x2_cm": 10, "y2_cm": 10}'),
+     ["obstacle 1", "same point"]),
+])
+def test_bad_sizes_and_numbers_in_world_files_are_refused(tmp_path, text, words):
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(WorldError) as err:
+        load_world(path)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith(str(path))
+    for w in words:
+        assert w in message
+
+
+def test_the_biggest_world_allowed_still_loads_and_runs():
+    from simulator.baselines import straight_brain
+    from simulator.episode import Simulation
+    path_text = _world_text(arena=f'"width_cm": {MAX_WORLD_CM}, "height_cm": {MAX_WORLD_CM}')
+    world = world_from_dict(json.loads(path_text), "big.json")
+    sim = Simulation(world, load_profile(asset("robots", "elegoo_v3.toml")), straight_brain())
+    sim.advance(1.0)
+    assert 0 < sim.metrics().coverage < 1e-3
 
 
 def test_world_editing_adds_moves_and_removes_obstacles():
@@ -91,6 +136,11 @@ def test_both_profiles_load_and_differ():
     (lambda t: t.replace('forward = "1001"', 'forward = "1002"'), ["motors.patterns.forward", "0 and 1"]),
     (lambda t: t.replace('right = "0101"', 'right = "1010"'), ["motors.patterns.right", "(left, right)"]),
     (lambda t: t.replace("step_deg = 9", 'step_deg = "nine"'), ["servo.step_deg", "whole number"]),
+    (lambda t: t.replace("speed_cm_s = 30.0", "speed_cm_s = inf"), ["drive.speed_cm_s", "finite"]),
+    (lambda t: t.replace("mass_kg = 1.3", "mass_kg = nan"), ["body.mass_kg", "finite"]),
+    (lambda t: t.replace("tick_s = 0.025", "tick_s = 1e300"), ["control.tick_s", "at most 1 s"]),
+    (lambda t: t.replace("beam_deg = 15.0", "beam_deg = 200.0"), ["sensor.beam_deg", "below 180"]),
+    (lambda t: t.replace("ENA = 5", 'ENA = "five"'), ["motors.pins.ENA", "pin number"]),
 ])
 def test_bad_profiles_name_the_file_and_the_key(tmp_path, edit, words):
     text = asset("robots", "elegoo_v3.toml").read_text()
@@ -98,6 +148,6 @@ def test_bad_profiles_name_the_file_and_the_key(tmp_path, edit, words):
     path.write_text(edit(text))
     with pytest.raises(ProfileError) as err:
         load_profile(path)
-    assert "bad.toml" in str(err.value)
+    assert "bad.toml" in str(err.value) and "\n" not in str(err.value)
     for w in words:
         assert w in str(err.value)
