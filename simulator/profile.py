@@ -16,6 +16,7 @@ from pathlib import Path
 from brain.fileio import read_text
 
 DEFAULT_PROFILE = "elegoo_v3.toml"
+MAX_TICK_S = 1.0          # a control tick longer than a second is a typo, not a robot
 PATTERN_NAMES = ("forward", "backward", "right", "left")
 # Which way each wheel side runs (left, right) for each named pattern.
 PATTERN_SIDES = {"forward": (1, 1), "backward": (-1, -1), "right": (1, -1), "left": (-1, 1)}
@@ -191,6 +192,8 @@ class _Reader:
         out = {}
         for key in keys:
             value = self.get(key, kind, section)
+            if not math.isfinite(value):
+                raise self.fail(f"{section}.{key}", f"= {value!r} must be a finite number")
             if positive and not value > 0:
                 raise self.fail(f"{section}.{key}", f"= {value!r} must be greater than 0")
             out[key] = value
@@ -212,6 +215,9 @@ def _drive(r: _Reader) -> Drive:
 def _motors(r: _Reader) -> Motors:
     order = r.get("pin_order", list, "motors")
     pins = r.get("pins", dict, "motors")
+    for name, number in pins.items():
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise r.fail(f"motors.pins.{name}", f"= {number!r} must be an Arduino pin number (a whole number, 0 or more)")
     if not order or not all(isinstance(p, str) and p in pins for p in order):
         raise r.fail("motors.pin_order", f"= {order!r} must list pin names defined in motors.pins")
     sides = {}
@@ -253,6 +259,10 @@ def _sensor(r: _Reader) -> Sensor:
         raise r.fail("sensor.min_range_cm", "must be below sensor.max_range_cm")
     if values["grazing_miss_probability"] > 1:
         raise r.fail("sensor.grazing_miss_probability", "must be from 0 to 1")
+    if values["beam_deg"] >= 180:
+        raise r.fail("sensor.beam_deg", f"= {values['beam_deg']} must be below 180 degrees")
+    if values["grazing_deg"] > 90:
+        raise r.fail("sensor.grazing_deg", f"= {values['grazing_deg']} must be from 0 to 90 degrees")
     return Sensor(**values)
 
 
@@ -275,4 +285,6 @@ def _servo(r: _Reader) -> Servo:
 def _control(r: _Reader) -> Control:
     values = r.numbers("control", ("tick_s",))
     values |= r.numbers("control", ("distance_clamp_cm", "hold_ticks_per_unit", "hold_min_ticks"), kind=int)
+    if values["tick_s"] > MAX_TICK_S:
+        raise r.fail("control.tick_s", f"= {values['tick_s']} must be at most {MAX_TICK_S:g} s")
     return Control(**values)
