@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.episode import EpisodeSpec, Episodes
+from simulator.episode import EpisodeSpec, Episodes, ticks_in
 from simulator.sensor import SensorOptions
 
 BATCH_SIZE = 25
@@ -78,7 +78,7 @@ def evaluate(job: Job, specs, jobs: int | None = None, progress=None) -> list[di
     """Metrics dicts for all episodes, in episode order. progress(done_ticks, total_ticks)."""
     work = batches(specs)
     jobs = workers_for(jobs, len(specs))
-    total = len(specs) * int(round(job.seconds / job.profile.control.tick_s))
+    total = len(specs) * ticks_in(job.seconds, job.profile.control.tick_s)
     results = _run_here(job, work, total, progress) if jobs == 1 else _run_pool(job, work, jobs, total, progress)
     rows = []
     for i, metrics in sorted(results):

@@ -38,7 +38,7 @@ from simulator.metrics import MetricsRecorder
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
 from simulator.sensor import Geometry, SensorOptions, Sonar
 
-WORLD_GAP_CM = 500.0      # more than the sonar's range and any car, between worlds
+WORLD_GAP_CM = 500.0      # between one world's outermost solid and the next one's
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,35 @@ class EpisodeSpec:
 
 
 def layout(worlds) -> np.ndarray:
-    """Offsets (n, 2) placing worlds in a row, WORLD_GAP_CM apart beyond their walls."""
+    """Offsets (n, 2) placing worlds in a row, WORLD_GAP_CM apart beyond their outermost
+    solids (the arena walls, or an obstacle sticking out past them)."""
     offsets, x = [], 0.0
     for w in worlds:
-        x += w.wall_cm
-        offsets.append((x, 0.0))
-        x += w.width_cm + w.wall_cm + WORLD_GAP_CM
+        x_min, _, x_max, _ = w.bounds()
+        offsets.append((x - x_min, 0.0))
+        x += x_max - x_min + WORLD_GAP_CM
     return np.array(offsets, dtype=float).reshape(-1, 2)
+
+
+def ticks_in(seconds: float, tick_s: float) -> int:
+    """The whole control ticks an episode of ``seconds`` runs (rounded to the nearest)."""
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise ValueError(f"an episode's length must be 0 seconds or more, not {seconds!r}")
+    return int(round(seconds / tick_s))
+
+
+def check_start(spec: EpisodeSpec, profile) -> None:
+    """Raise WorldError when the car, put at the episode's start, would overlap a solid."""
+    from simulator.world import WorldError
+    space = new_space()
+    add_world(space, spec.world, (0.0, 0.0))
+    cars = Cars(space, profile, 1)
+    x, y, heading = spec.start_pose()
+    cars.place(0, x, y, math.radians(heading))
+    if space.shape_query(cars.shapes[0]):
+        raise WorldError(f"{spec.world.source}: the {profile.body.length_cm:g} x {profile.body.width_cm:g} cm car "
+                         f"at the start ({x:g}, {y:g}, heading {heading:g} deg) overlaps an obstacle or the "
+                         f"arena wall; move the start or the obstacle")
 
 
 class Episodes:
@@ -84,7 +106,7 @@ class Episodes:
         rngs = [np.random.default_rng(np.random.SeedSequence(s.seed)) for s in self.specs]
         self.sonar = Sonar(profile, self.geometry, rngs, sensor_options)
         self.controller = controller(profile, brain, self.n)
-        self.steps, self.dt = steps_per_tick(profile.control.tick_s), 0.0
+        self.steps = steps_per_tick(profile.control.tick_s)
         self.dt = profile.control.tick_s / self.steps
         pos, self.heading = self.cars.poses()
         self.pos = pos - self.offsets
@@ -115,7 +137,7 @@ class Episodes:
 
     def run(self, seconds: float, progress=None) -> None:
         """Run whole ticks for the given simulated time; progress(ticks_done) now and then."""
-        total = int(round(seconds / self.profile.control.tick_s))
+        total = ticks_in(seconds, self.profile.control.tick_s)
         for k in range(total):
             self.step_tick()
             if progress is not None and (k + 1) % 40 == 0:
@@ -195,6 +217,8 @@ class Simulation:
     def advance(self, seconds: float, max_ticks: int = 10_000) -> int:
         """Run the ticks that fit in ``seconds`` (at most max_ticks); the caller keeps
         the remainder, so a window's frame rate never changes the physics."""
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise ValueError(f"advance() needs 0 seconds or more, not {seconds!r}")
         ticks = min(int(seconds / self.profile.control.tick_s + 1e-9), max_ticks)
         for _ in range(ticks):
             self._ep.step_tick()

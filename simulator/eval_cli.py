@@ -7,6 +7,7 @@ when ``--max-collision-rate`` (collisions per minute) is exceeded, 2 on bad inpu
 """
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from brain.atomic import atomic_write_text
 from simulator.batch import Job, Timer, evaluate, file_specs, random_specs, workers_for
 from simulator.baselines import BASELINES, baseline
 from simulator.controller import CONTROLLERS, ControllerError, controller_factory, output_kind
+from simulator.episode import check_start
 from simulator.profile import DEFAULT_PROFILE, ProfileError, load_profile
 from simulator.sensor import SensorOptions
 from simulator.world import WorldError, load_world
@@ -60,7 +62,7 @@ def run(args) -> int:
         bar.close()
     jobs = workers_for(args.jobs, len(specs))
     from simulator.metrics import summarise
-    summary = summarise(rows, timer.seconds, jobs)
+    summary = summarise(rows, timer.seconds, jobs, cores=min(jobs, os.cpu_count() or 1))
     print(format_summary(args.brain, rows, summary))
     if args.json:
         atomic_write_text(args.json, json.dumps({**summary, "brain": args.brain, "seed": args.seed,
@@ -75,13 +77,18 @@ def run(args) -> int:
 
 def _prepare(args):
     from brain import load_brain
-    if args.seconds <= 0 or not math.isfinite(args.seconds):
-        raise ValueError(f"--seconds {args.seconds} must be a positive number")
     if args.worlds is not None and args.worlds < 1:
         raise ValueError(f"--worlds {args.worlds} must be 1 or more")
     if args.jobs is not None and args.jobs < 1:
         raise ValueError(f"--jobs {args.jobs} must be 1 or more")
+    if args.seed < 0:
+        raise ValueError(f"--seed {args.seed} must be 0 or more")
+    if args.json and Path(args.json).is_dir():
+        raise ValueError(f"--json {args.json} is a folder; give a file name")
     profile = load_profile(args.robot) if args.robot else load_profile(_asset("robots", DEFAULT_PROFILE))
+    tick = profile.control.tick_s
+    if not (math.isfinite(args.seconds) and args.seconds >= tick):
+        raise ValueError(f"--seconds {args.seconds} must be a number of seconds, at least one control tick ({tick:g} s)")
     brain = baseline(args.brain, args.seed) if args.brain in BASELINES else load_brain(args.brain)
     output_kind(brain, profile)
     controller_factory(args.controller)
@@ -89,6 +96,8 @@ def _prepare(args):
         specs = file_specs([load_world(f) for f in args.world], args.seed)
     else:
         specs = random_specs(args.worlds or DEFAULT_WORLDS, args.seed)
+    for spec in specs:
+        check_start(spec, profile)
     options = SensorOptions(noise=args.noise, missed_echoes=args.missed_echoes)
     return Job(brain.to_dict(), profile, args.seconds, args.controller, options), specs
 
@@ -116,7 +125,7 @@ def format_summary(brain_name: str, rows, s: dict) -> str:
         f"mean coverage         {100 * s['mean_coverage']:.1f} % of free cells",
         f"stuck                 {100 * s['stuck_fraction']:.1f} % of the time",
         f"speed                 {s['sim_seconds'] / s['wall_seconds']:.0f}x real time in {s['wall_seconds']:.2f} s wall "
-        f"on {s['jobs']} worker(s) = {s['speed_x_real_time_per_core']:.0f}x real time per core",
+        f"on {s['jobs']} worker(s), {s['cores']} core(s) = {s['speed_x_real_time_per_core']:.0f}x real time per core",
     ]
     return "\n".join(lines)
 

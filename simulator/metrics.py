@@ -142,8 +142,10 @@ def _nearest(points, edges, circles) -> np.ndarray:
     return np.nanmin(np.where(np.isnan(d), np.inf, d), axis=(1, 2))
 
 
-def summarise(rows, wall_seconds: float, jobs: int) -> dict:
-    """The totals ``neurocar eval`` prints and writes, from per-episode metric dicts."""
+def summarise(rows, wall_seconds: float, jobs: int, cores: int | None = None) -> dict:
+    """The totals ``neurocar eval`` prints and writes, from per-episode metric dicts.
+    ``cores``: the processor cores the ``jobs`` workers really had (default: one each)."""
+    cores = jobs if cores is None else cores
     n = len(rows)
     sim = sum(r["seconds"] for r in rows)
     collisions = sum(r["collisions"] for r in rows)
@@ -161,5 +163,6 @@ def summarise(rows, wall_seconds: float, jobs: int) -> dict:
         "mean_coverage": sum(r["coverage"] for r in rows) / n if n else 0.0,
         "stuck_fraction": sum(r["stuck_s"] for r in rows) / sim if sim else 0.0,
         "mean_contact_s": sum(r["contact_s"] for r in rows) / n if n else 0.0,
-        "speed_x_real_time_per_core": sim / wall_seconds / jobs if wall_seconds > 0 else 0.0,
+        "cores": cores,
+        "speed_x_real_time_per_core": sim / wall_seconds / cores if wall_seconds > 0 else 0.0,
     }

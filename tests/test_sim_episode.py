@@ -5,10 +5,10 @@ import pytest
 from brain import load_brain
 from simulator.assets import asset
 from simulator.batch import Job, batches, evaluate, random_specs
-from simulator.episode import EpisodeSpec, Episodes, Simulation
+from simulator.episode import EpisodeSpec, Episodes, Simulation, check_start, layout
 from simulator.profile import load_profile
 from simulator.sensor import SensorOptions
-from simulator.world import Box, Cylinder, load_world
+from simulator.world import Box, Cylinder, Pose, World, WorldError, load_world
 
 PROFILE = load_profile(asset("robots", "elegoo_v3.toml"))
 BRAIN = load_brain(asset("brains", "default.json"))
@@ -136,3 +136,37 @@ def test_sensed_inputs_are_the_controllers_encoding_of_a_fresh_reading():
     sim.place(world.width_cm - 11 - 1.0, world.height_cm / 2, 0.0)     # nearer than the sensor's minimum
     sim._ep.controller.servo_deg[:] = 90
     assert sim.sensed_inputs()[0] == encode_distance(int(PROFILE.sensor.min_range_cm), clamp)
+
+
+def test_a_start_overlapping_a_solid_is_refused_and_a_free_one_accepted():
+    world = load_world(asset("worlds", "empty.json"))
+    half_length = PROFILE.body.length_cm / 2
+    check_start(EpisodeSpec(world, 0), PROFILE)
+    check_start(EpisodeSpec(world, 0, start=(half_length + 0.1, 100, 0)), PROFILE)
+    with pytest.raises(WorldError, match="empty.json: the .* car at the start .* overlaps"):
+        check_start(EpisodeSpec(world, 0, start=(half_length - 0.1, 100, 0)), PROFILE)   # nose in the wall
+    crowded = World("crowded", 300, 200, Pose(100, 100), [Cylinder(100 + half_length + 3, 100, 4)])
+    with pytest.raises(WorldError, match="overlaps"):
+        check_start(EpisodeSpec(crowded, 0), PROFILE)
+    for spec in random_specs(100, seed=0):
+        check_start(spec, PROFILE)
+
+
+def test_worlds_sharing_a_space_stay_apart_even_with_obstacles_past_their_walls():
+    inside = World("inside", 300, 200, Pose(50, 50))
+    sticking_out = World("out", 300, 200, Pose(50, 50), [Box(900, 100, 40, 40)])   # 580 cm past the wall
+    offsets = layout([sticking_out, inside, inside])
+    for (a, b), (oa, ob) in zip(zip([sticking_out, inside], [inside, inside]), zip(offsets, offsets[1:])):
+        assert oa[0] + a.bounds()[2] < ob[0] + b.bounds()[0]
+    assert offsets[2, 0] - offsets[1, 0] == 300 + 2 * 5 + 500       # walls only: the usual spacing
+
+
+def test_run_and_advance_refuse_negative_or_undefined_lengths():
+    sim = Simulation(load_world(asset("worlds", "empty.json")), PROFILE, BRAIN)
+    assert sim.advance(0) == 0
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError):
+            sim.advance(bad)
+        with pytest.raises(ValueError):
+            sim._ep.run(bad)
+    assert sim.time_s == 0

@@ -47,13 +47,23 @@ def test_max_collision_rate_gates_with_exit_one(neurocar_cmd):
     (lambda p: ["--brain", str(p)], ["bad.json", "no such brain file"]),
     (lambda p: ["--seconds", "-1"], ["--seconds"]),
     (lambda p: ["--controller", "nonesuch"], ["invalid choice"]),
+    (lambda p: ["--seconds", "0.01"], ["--seconds", "one control tick"]),
+    (lambda p: ["--seconds", "nan"], ["--seconds"]),
+    (lambda p: ["--worlds", "0"], ["--worlds 0", "1 or more"]),
+    (lambda p: ["--jobs", "0"], ["--jobs 0", "1 or more"]),
+    (lambda p: ["--seed", "-1"], ["--seed -1", "0 or more"]),
+    (lambda p: ["--json", str(p.parent)], ["--json", "folder"]),
+    (lambda p: (p.write_text(asset("worlds", "empty.json").read_text().replace('"x_cm": 50', '"x_cm": 5')),
+                ["--world", str(p)])[1], ["bad.json", "overlaps"]),
 ])
 def test_bad_input_exits_two_with_one_clear_line(neurocar_cmd, tmp_path, make, words):
     path = tmp_path / "bad.json"
     args = make(path)
-    base = ["--brain", "straight", "--seconds", "1", "--quiet"] + ([] if "--world" in args else ["--worlds", "1"])
+    base = ["--brain", "straight", "--seconds", "1", "--quiet"]
+    base += [] if "--world" in args or "--worlds" in args else ["--worlds", "1"]
     r = _eval(neurocar_cmd, *base, *args)
     assert r.returncode == 2
-    assert "Traceback" not in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert len(r.stderr.strip().splitlines()) == 1 or "usage:" in r.stderr
     for w in words:
         assert w in r.stderr
