@@ -32,21 +32,22 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("NEUROCAR_STATE_DIR", tempfile.mkdtemp(prefix="neurocar-bench-"))
 
-    from simulator.gui.app import SPEEDS, App
+    from simulator.gui.app import App
+    from simulator.gui.pacing import SPEEDS
     from simulator.worldgen import WorldGenConfig, random_world
 
     app = App(realtime=False, restore=False, size=(1280, 720))
     world = random_world(7, replace(WorldGenConfig(), obstacles=(OBSTACLES, OBSTACLES),
                                     width_cm=(600.0, 600.0), height_cm=(450.0, 450.0)))
-    app._set_world(world)
+    app.set_world(world)
     print(f"1280x720, world with {len(world.obstacles)} obstacles, {args.frames} frames per row")
     app.run(frames=app.frame + 30)                         # warm up the text cache
     for i, (label, _) in enumerate(SPEEDS):
-        app.speed = i
+        app.pacing.set_speed(i)
         start = len(app.frame_ms)
         app.run(frames=app.frame + args.frames)
         print(f"speed {label:>4}: {figures(app.frame_ms[start:])}")
-    app.speed = 0
+    app.pacing.set_speed(0)
     for optimizer, epochs in (("adam", 2000), ("sgd", 40000)):
         app.hyper.values.update(optimizer=optimizer, epochs=epochs,
                                 lr={"adam": 0.05, "sgd": 0.03}[optimizer])

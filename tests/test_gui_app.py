@@ -123,7 +123,7 @@ def test_pause_and_single_step(app):
     frames(app, 30)
     key(pygame.K_SPACE)
     frames(app)
-    assert app.paused
+    assert app.pacing.paused
     t = app.sim.time_s
     frames(app, 10)
     assert app.sim.time_s == t
@@ -261,7 +261,7 @@ def test_open_a_file_typed_by_path(app, tmp_path):
     key(pygame.K_RETURN)
     frames(app)
     assert app.modal is None and "no such file" in app.message
-    app._open_file("brain", bad)
+    app.open_file("brain", bad)
     assert "not valid JSON" in app.message
 
 

@@ -37,18 +37,33 @@ class Autosave:
             return False
 
     def load(self) -> dict | None:
-        """The saved session, or None when there is none or it cannot be used."""
+        """The saved session, or None when there is none or it cannot be used; a file that
+        cannot be used is kept aside (``set_aside``), never overwritten by the next autosave."""
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            self.error = f"{self.path}: the autosaved session cannot be read ({e}); starting fresh"
+            self.set_aside(f"cannot be read ({e})")
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-            self.error = f"{self.path}: not a neurocar session of version {VERSION}; starting fresh"
+            self.set_aside(f"is not a neurocar session of version {VERSION}")
             return None
         return data
+
+    def set_aside(self, problem: str) -> None:
+        """Rename an unusable session file to a free ``session.unusable-N.json`` and say so."""
+        for n in range(1, 1000):
+            kept = self.path.with_name(f"{self.path.stem}.unusable-{n}{self.path.suffix}")
+            if not kept.exists():
+                break
+        try:
+            os.replace(self.path, kept)
+        except OSError as e:
+            self.error = f"{self.path}: the autosaved session {problem}, and could not be kept aside " \
+                         f"({e.strerror or e}); starting fresh"
+            return
+        self.error = f"{self.path.name}: the autosaved session {problem}; starting fresh, the file is kept as {kept}"
 
     def clear(self) -> None:
         try:

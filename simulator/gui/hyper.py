@@ -6,12 +6,15 @@ is checked here and refused with a message naming what would be accepted.
 from dataclasses import dataclass
 
 from brain.activations import ACTIVATIONS
+from brain.errors import BrainError
 from brain.training import DEFAULT_LR, OPTIMIZERS, TrainConfig
 
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0)
 EPOCHS = (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 40000)
 HIDDEN = ("1", "2", "3", "4", "6", "8", "12", "16", "3,3", "4,4", "8,8", "8,8,8")
 OUTPUTS = ("same", *ACTIVATIONS)
+CHOICES = {"activation": tuple(ACTIVATIONS), "output": OUTPUTS, "optimizer": tuple(OPTIMIZERS)}
+MAX_LAYERS, MAX_NEURONS = 4, 64
 
 
 @dataclass
@@ -56,7 +59,7 @@ class HyperParams:
         try:
             config = TrainConfig(**known)
             config.validate()
-        except Exception:                      # a brain file from elsewhere: start from the defaults
+        except (TypeError, ValueError, BrainError):    # settings from elsewhere: start from the defaults
             config = TrainConfig()
         return cls(config)
 
@@ -77,7 +80,7 @@ class HyperParams:
         if key == "hidden":
             self._set(key, _step(HIDDEN, v, d))
         elif key in ("activation", "output", "optimizer"):
-            choices = {"activation": tuple(ACTIVATIONS), "output": OUTPUTS, "optimizer": OPTIMIZERS}[key]
+            choices = CHOICES[key]
             self._set(key, choices[(choices.index(v) + d) % len(choices)] if v in choices else choices[0])
             if key == "optimizer":
                 self.values["lr"] = DEFAULT_LR[self.values["optimizer"]]
@@ -90,43 +93,11 @@ class HyperParams:
 
     def set_text(self, text: str) -> str | None:
         """Type a value into the selected field; returns an error message if refused."""
-        key, text = self.field.key, text.strip()
-        error = None
-        if key == "hidden":
-            try:
-                sizes = [int(p) for p in text.replace(" ", ",").split(",") if p]
-            except ValueError:
-                sizes = []
-            if not sizes or not all(1 <= s <= 64 for s in sizes) or len(sizes) > 4:
-                error = f"hidden layers {text!r}: 1 to 4 layers of 1 to 64 neurons, e.g. 3 or 4,4"
-            else:
-                value = ",".join(map(str, sizes))
-        elif key in ("activation", "output", "optimizer"):
-            choices = {"activation": tuple(ACTIVATIONS), "output": OUTPUTS, "optimizer": OPTIMIZERS}[key]
-            value = text.lower()
-            if value not in choices:
-                error = f"{self.field.label} {text!r}: accepted: {', '.join(choices)}"
-        elif key == "lr":
-            try:
-                value = float(text)
-                ok = 0 < value <= 100
-            except ValueError:
-                ok = False
-            if not ok:
-                error = f"learning rate {text!r}: a positive number up to 100, such as 0.05"
-        else:
-            try:
-                value = int(text)
-                ok = (1 <= value <= 1_000_000) if key == "epochs" else (0 <= value < 2 ** 32)
-            except ValueError:
-                ok = False
-            if not ok:
-                error = (f"epochs {text!r}: a whole number from 1 to 1000000" if key == "epochs"
-                         else f"seed {text!r}: a whole number from 0 to 4294967295")
+        value, error = parse(self.field, text)
         if error:
             self.flag = (self.index, error)
             return error
-        self._set(key, value)
+        self._set(self.field.key, value)
         return None
 
     def config(self) -> TrainConfig:
@@ -139,16 +110,59 @@ class HyperParams:
     def to_dict(self) -> dict:
         return dict(self.values)
 
-    def load_dict(self, d: dict) -> None:
-        for key in self.values:
-            if key in d and isinstance(d[key], type(self.values[key])):
-                self.values[key] = d[key]
+    def load_dict(self, d: dict) -> str:
+        """Take the settings of a saved session; returns the refused ones ('' when none)."""
+        refused = []
+        for f in FIELDS:
+            if f.key in d:
+                value, error = parse(f, str(d[f.key]))
+                if error:
+                    refused.append(error)
+                else:
+                    self.values[f.key] = value
         self.version += 1
+        return "; ".join(refused)
 
     def _set(self, key, value) -> None:
         self.values[key] = value
         self.flag = None
         self.version += 1
+
+
+def parse(field: Field, text: str):
+    """(value, None) for an acceptable text of ``field``, or (None, message) naming what is accepted."""
+    key, text = field.key, text.strip()
+    if key == "hidden":
+        try:
+            sizes = [int(p) for p in text.replace(" ", ",").split(",") if p]
+        except ValueError:
+            sizes = []
+        if not sizes or not all(1 <= s <= MAX_NEURONS for s in sizes) or len(sizes) > MAX_LAYERS:
+            return None, (f"hidden layers {text!r}: 1 to {MAX_LAYERS} layers of 1 to {MAX_NEURONS} neurons, "
+                          f"e.g. 3 or 4,4")
+        return ",".join(map(str, sizes)), None
+    if key in CHOICES:
+        value = text.lower()
+        if value not in CHOICES[key]:
+            return None, f"{field.label} {text!r}: accepted: {', '.join(CHOICES[key])}"
+        return value, None
+    if key == "lr":
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+        if value is None or not 0 < value <= 100:
+            return None, f"learning rate {text!r}: a positive number up to 100, such as 0.05"
+        return value, None
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if key == "epochs" and (value is None or not 1 <= value <= 1_000_000):
+        return None, f"epochs {text!r}: a whole number from 1 to 1000000"
+    if key == "seed" and (value is None or not 0 <= value < 2 ** 32):
+        return None, f"seed {text!r}: a whole number from 0 to 4294967295"
+    return value, None
 
 
 def _step(choices, value, d):

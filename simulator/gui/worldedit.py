@@ -82,7 +82,7 @@ class WorldEditor:
         self._undo.append(list(self.world.obstacles))
         self._redo.clear()
         self._set(obstacles)
-        self.app._edited("world")
+        self.app.edited("world")
 
     def _set(self, obstacles) -> None:
         self.world.obstacles[:] = obstacles
@@ -130,6 +130,16 @@ class WorldEditor:
         o = self.world.obstacles[self.selected]
         cx, cy = center(o)
         self.replace_selected(o.moved(cx + dx * NUDGE_CM, cy + dy * NUDGE_CM))
+        return True
+
+    def select_next(self, step: int) -> bool:
+        """Select the next (step 1) or previous (step -1) obstacle, for keyboard editing."""
+        n = len(self.world.obstacles)
+        if not n:
+            return False
+        self.selected = (step if step < 0 else 0) % n if self.selected is None else (self.selected + step) % n
+        o = self.world.obstacles[self.selected]
+        self.app.say(f"obstacle {self.selected + 1} of {n} ({o.type}): arrows move it, [ ] resize, Delete removes")
         return True
 
     def resize_selected(self, factor: float) -> bool:

@@ -1,0 +1,115 @@
+"""Files from the window: open a brain, table or world (shipped, saved or any path),
+save them atomically, and export the firmware sketch. Mixed into ``App``."""
+import importlib
+import json
+from pathlib import Path
+
+from brain.atomic import atomic_write_text
+from brain.brainfile import brain_from_dict, save_brain
+from brain.errors import BrainError
+from brain.table import load_table
+from simulator.assets import assets_dir
+from simulator.errors import UserError
+from simulator.gui import theme as th
+from simulator.gui.autosave import state_dir
+from simulator.gui.dialogs import FileDialog
+from simulator.gui.hyper import HyperParams
+from simulator.gui.tablefor import same_columns, table_for
+from simulator.world import save_world, world_from_dict
+
+USER_ERRORS = (BrainError, ValueError, OSError, UserError)
+SAVE_NAMES = {"brain": "my_brain.json", "table": "my_table.csv", "world": "my_world.json"}
+SUFFIXES = {"brain": ".json", "table": ".csv", "world": ".json"}
+
+
+def folders() -> dict:
+    """Where the file dialog lists files of each kind: shipped, saved from the window, here."""
+    saved, a = state_dir() / "saved", assets_dir()
+    return {kind: [a / sub, saved, Path.cwd()] for kind, sub in
+            (("brain", "brains"), ("table", "tables"), ("world", "worlds"))}
+
+
+class FileActions:
+    def cmd_open(self, event=None):
+        self.modal = FileDialog("open", folders(), self.open_file)
+
+    def cmd_save(self, event=None):
+        self.modal = FileDialog("save", folders(), self.save_file, kind="brain", default_names=SAVE_NAMES)
+
+    def open_file(self, kind: str, path: Path) -> None:
+        try:
+            if path.suffix.lower() == ".csv":
+                self._open_table(path)
+                return
+            data = json.loads(path.read_text(encoding="utf-8"))
+            fmt = data.get("format") if isinstance(data, dict) else None
+            if fmt == "neurocar-brain":
+                self._open_brain(path, data)
+            elif fmt == "neurocar-world":
+                self.set_world(world_from_dict(data, str(path)))
+                self.world_seed = None
+                self.say(f"opened world {path.name}")
+            else:
+                self.error(f"{path}: neither a neurocar brain nor a world (no \"format\" of either)")
+        except FileNotFoundError:
+            self.error(f"{path}: no such file")
+        except IsADirectoryError:
+            self.error(f"{path}: a folder, not a file")
+        except json.JSONDecodeError as e:
+            self.error(f"{path}, line {e.lineno}: not valid JSON ({e.msg})")
+        except UnicodeDecodeError:
+            self.error(f"{path}: not a UTF-8 text file")
+        except USER_ERRORS as e:
+            self.error(str(e))
+
+    def _open_table(self, path: Path) -> None:
+        table = load_table(path)
+        self.editor.replace(table)
+        self.edited("table")
+        note = "" if same_columns(table, self.sim.brain) else \
+            " (its columns are not the brain's: R trains a brain with the table's columns)"
+        self.say(f"opened table {path.name} ({len(table)} rows); press R to train on it{note}")
+
+    def _open_brain(self, path: Path, data: dict) -> None:
+        brain = brain_from_dict(data, str(path))
+        self.sim.brain = brain                      # refused (ValueError) if it cannot drive this robot
+        self.brain_name = path.name
+        self.hyper = HyperParams.from_provenance(brain.provenance)
+        note = ""
+        if not same_columns(self.editor.table, brain):
+            table, shipped = table_for(brain)
+            self.editor.replace(table)
+            self.edited("table")
+            note = f"; its table {table.name}" if shipped else "; its table was not found, so the table holds its decisions"
+        self.say(f"opened brain {path.name}; the car drives with it now{note}")
+
+    def save_file(self, kind: str, path: Path) -> None:
+        path = path if path.suffix else path.with_suffix(SUFFIXES[kind])
+        try:
+            if kind == "brain":
+                save_brain(path, self.sim.brain)
+                self.brain_name = path.name
+            elif kind == "table":
+                atomic_write_text(path, self.editor.table.to_csv())
+            else:
+                save_world(path, self.sim.world)
+            self.say(f"saved the {kind} to {path}", th.TEXT_OK)
+        except OSError as e:
+            self.error(f"{path}: could not save ({e.strerror or e})")
+
+    def cmd_export(self, event=None):
+        """Write the Arduino sketch for the current brain, when the exporter is installed."""
+        try:
+            sketch = importlib.import_module("firmware_export.sketch")
+        except ImportError:
+            sketch = None
+        generate = getattr(sketch, "generate", None)
+        if generate is None:
+            self.say("firmware export is not available yet in this neurocar", th.OUTPUT_HUE)
+            return
+        try:
+            folder = generate(self.sim.brain, self.profile, "neurocar", self.brain_name).write(self.export_dir)
+        except OSError as e:
+            self.error(f"could not write the sketch to {self.export_dir}: {e.strerror or e}")
+            return
+        self.say(f"firmware sketch written to {folder} (neurocar export --check builds it)", th.TEXT_OK)

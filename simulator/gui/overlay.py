@@ -1,0 +1,103 @@
+"""What is drawn over the world view and along the bottom: the status box (speed, time,
+collisions, world and seed, servo, echo, action), the teach banner, the message line,
+the hint bar and the help overlay. Reads the app; changes nothing."""
+import math
+
+import pygame
+
+from simulator.gui import keymap, simlink, theme as th
+
+LINE_H = 18
+HELP_LINE_H = 17
+STATUS_BG = (20, 22, 28, 190)
+MESSAGE_BG = (20, 22, 28, 215)
+HELP_BG = (10, 12, 16, 242)
+ENTRY_HINT = "typing: Enter accepts · Esc cancels · Left/Right move the cursor"
+
+
+def shade(surface, rect, rgba) -> None:
+    s = pygame.Surface(rect.size, pygame.SRCALPHA)
+    s.fill(rgba)
+    surface.blit(s, rect.topleft)
+
+
+def draw_status(app, car) -> None:
+    sim, v, text, screen = app.sim, app.camera.viewport, app.text, app.screen
+    state = "paused" if app.pacing.paused else "running"
+    seed = f" · seed {app.world_seed}" if app.world_seed is not None else ""
+    line1 = f"{state} · {app.pacing.label} · t {sim.time_s:.1f} s · collisions {sim.collisions}"
+    line2 = f"{sim.world.name}{seed} · {app.profile.name}"
+    dist = f"{car.echo_cm:.0f} cm" if math.isfinite(car.echo_cm) else "no echo"
+    doing = simlink.doing(app.profile, sim.pins)
+    hold = f" (hold {sim.hold})" if sim.hold and app.teach is None else ""
+    line3 = f"servo {car.servo_deg}° · echo {dist} · doing: {doing}{hold}"
+    flashing = app.flash_until > app.wall_time
+    lines = [(line1, th.TEXT_ERROR if flashing else th.TEXT), (line2, th.TEXT_DIM), (line3, th.TEXT)]
+    w = min(max(text.width(s, th.FONT) for s, _ in lines) + 20, v.w - 20)
+    box = pygame.Rect(v.x + 10, v.y + 10, w, LINE_H * len(lines) + 10)
+    shade(screen, box, STATUS_BG)
+    for i, (s, color) in enumerate(lines):
+        text.draw(screen, text.fit(s, w - 20, th.FONT), (box.x + 10, box.y + 6 + LINE_H * i), th.FONT, color)
+    if app.teach is not None:
+        banner = text.fit(f"TEACH MODE · {len(app.teach)} rows recorded · hold arrows to drive · T to finish",
+                          v.w - 40, th.FONT_TITLE)
+        tw = text.width(banner, th.FONT_TITLE, bold=True) + 24
+        b = pygame.Rect(v.centerx - tw // 2, v.bottom - 64, tw, 28)
+        pygame.draw.rect(screen, th.TEACH, b, border_radius=6)
+        text.draw(screen, banner, b.center, th.FONT_TITLE, (255, 255, 255), bold=True, anchor="center")
+    elif app.pacing.paused:
+        text.draw(screen, "❚❚ PAUSED", (v.right - 14, v.y + 12), th.FONT_TITLE, (250, 250, 250),
+                  bold=True, anchor="topright")
+
+
+def draw_message(app) -> None:
+    v, text = app.camera.viewport, app.text
+    if not app.message or app.wall_time >= app.message_until:
+        return
+    mw = min(text.width(app.message, th.FONT) + 24, v.w - 20)
+    b = pygame.Rect(v.centerx - mw // 2, v.bottom - 30, mw, 24)
+    shade(app.screen, b, MESSAGE_BG)
+    text.draw(app.screen, text.fit(app.message, mw - 16, th.FONT), b.center, th.FONT, app.message_color,
+              anchor="center")
+
+
+def draw_hint(app) -> None:
+    r, text, screen = app.hint_rect, app.text, app.screen
+    pygame.draw.rect(screen, th.HINT_BG, r)
+    if app.entry is not None:
+        hint = ENTRY_HINT
+    else:
+        hint = keymap.hint_line("teach" if app.teach is not None else app.focus)
+    focus = f"focus: {app.focus}"
+    text.draw(screen, focus, (r.x + 10, r.centery), th.FONT, th.SECTION_FOCUS, bold=True, anchor="midleft")
+    x = r.x + 24 + text.width(focus, th.FONT, bold=True)
+    text.draw(screen, text.fit(hint, r.right - x - 10, th.FONT), (x, r.centery), th.FONT, th.TEXT_DIM,
+              anchor="midleft")
+
+
+def draw_help(screen, text) -> None:
+    """Every binding of the key table, grouped by where it acts, in as many columns as needed."""
+    w, h = screen.get_size()
+    shade(screen, screen.get_rect(), HELP_BG)
+    text.draw(screen, "neurocar — keys", (30, 18), 22, th.TEXT, bold=True)
+    text.draw(screen, text.fit("H, F1 or Esc closes this help · the mouse also works in the world view and panels",
+                               w - 60, th.FONT), (30, 48), th.FONT, th.TEXT_DIM)
+    groups = keymap.help_rows()
+    top = 78
+    n_cols = 2 if w < 1500 else 3
+    col_w = (w - 60) // n_cols
+    keys_w = min(170, col_w // 3)
+    x, y = 30, top
+    for title, rows in groups:
+        need = HELP_LINE_H * (len(rows) + 1) + 10
+        if y + need > h - 20 and y > top and x + 2 * col_w <= w:
+            x, y = x + col_w, top                  # next column
+        text.draw(screen, title, (x, y), th.FONT, th.SECTION_FOCUS, bold=True)
+        y += HELP_LINE_H + 2
+        for keys, what in rows:
+            text.draw(screen, text.fit(keys, keys_w - 10, th.FONT_SMALL), (x + 8, y), th.FONT_SMALL,
+                      th.OUTPUT_HUE, bold=True)
+            text.draw(screen, text.fit(what, col_w - keys_w - 20, th.FONT_SMALL), (x + keys_w, y),
+                      th.FONT_SMALL, th.TEXT)
+            y += HELP_LINE_H
+        y += 8
