@@ -21,7 +21,7 @@ import numpy as np
 
 from brain.atomic import atomic_write_text
 from firmware_export.errors import ExportError
-from firmware_export.toolchain import F_CPU, MCU, run as run_tool
+from firmware_export.toolchain import F_CPU, MCU, WARNINGS, run as run_tool
 
 NO_ECHO = 0xFFFF
 NO_ECHO_BYTE = 255
@@ -222,7 +222,7 @@ def build(header_c: str, data_h: str, build_dir: Path) -> Path:
     atomic_write_text(build_dir / "harness_data.h", data_h)
     atomic_write_text(build_dir / "harness.c", HARNESS)
     elf = build_dir / "harness.elf"
-    run_tool(["avr-gcc", f"-mmcu={MCU}", f"-DF_CPU={F_CPU}L", "-std=gnu99", "-Os", "-flto", "-Wall", "-Werror",
+    run_tool(["avr-gcc", f"-mmcu={MCU}", f"-DF_CPU={F_CPU}L", "-std=gnu99", "-Os", "-flto", *WARNINGS,
               f"-I{build_dir}", build_dir / "harness.c", "-o", elf, "-lm"], "compiling the simavr harness")
     return elf
 

@@ -40,7 +40,9 @@ static volatile uint16_t servo_counts_left = 0;
 static volatile uint8_t servo_high = 0;
 
 /* Each compare match ends a chunk; a phase (high pulse, low rest) is one or more chunks.
-   Chunks are 200 counts until at most 255 remain, so none is too short to schedule. */
+   Chunks are 200 counts until at most 255 remain, so every chunk is at least 56 counts
+   (224 us) long: far longer than this ISR, so OCR2A is always written before TCNT2 gets
+   there. The pulse is 136..600 counts and the rest 4400..4864, so a frame is 20 ms. */
 ISR(TIMER2_COMPA_vect)
 {{
     if (servo_counts_left == 0) {{
@@ -65,9 +67,11 @@ static void servo_begin(void)
     interrupts();
 }}
 
+/* The pulse for an angle, clamped to 0..180 degrees so that the pulse always fits the
+   frame (the profile's sweep stays inside that range anyway). */
 static void servo_write(int16_t degrees)
 {{
-    uint16_t us = map(degrees, 0, 180, SERVO_MIN_PULSE_US, SERVO_MAX_PULSE_US);
+    uint16_t us = map(constrain(degrees, 0, 180), 0, 180, SERVO_MIN_PULSE_US, SERVO_MAX_PULSE_US);
     noInterrupts();
     servo_pulse_counts = us / SERVO_US_PER_COUNT;
     interrupts();
@@ -118,13 +122,20 @@ void setup()
 }}
 
 /* The control tick, every NEUROCAR_TICK_MS: sweep the servo, then hold the action or
-   read the distance and decide a new one, then drive the motors. */
+   read the distance and decide a new one, then drive the motors. The signed difference
+   keeps the schedule right when millis() wraps (every 49.7 days). A tick that overran
+   by a whole period does not cause a burst of catch-up ticks (the servo would jump
+   several steps at once): the schedule restarts from now instead. */
 void loop()
 {{
-    if ((long)(millis() - next_tick_ms) < 0) {{
+    unsigned long now = millis();
+    if ((long)(now - next_tick_ms) < 0) {{
         return;
     }}
     next_tick_ms += NEUROCAR_TICK_MS;
+    if ((long)(now - next_tick_ms) >= 0) {{
+        next_tick_ms = now + NEUROCAR_TICK_MS;
+    }}
     servo_write(neurocar_sweep(&car));
     uint16_t distance_cm = neurocar_deciding(&car) ? read_distance_cm() : NEUROCAR_NO_ECHO;
     neurocar_decide(&car, distance_cm);

@@ -26,6 +26,7 @@ C_FLAGS = ["-std=gnu11"] + COMMON
 CXX_FLAGS = ["-std=gnu++11", "-fpermissive", "-fno-exceptions", "-fno-threadsafe-statics"] + COMMON
 ASM_FLAGS = ["-x", "assembler-with-cpp", "-flto"] + DEFINES
 LINK_FLAGS = ["-Os", "-flto", "-fuse-linker-plugin", "-Wl,--gc-sections", f"-mmcu={MCU}"]
+WARNINGS = ["-Wall", "-Wextra", "-Werror"]   # for the sketch and harness, not the core
 TOOLS = ("avr-gcc", "avr-g++", "avr-objcopy", "avr-size")
 
 
@@ -119,7 +120,7 @@ def build_sketch(sketch_dir: Path, build_dir: Path, cache_dir: Path | None = Non
     cpp.write_text(f'#line 1 "{ino.name}"\n' + ino.read_text(encoding="utf-8"), encoding="utf-8")
     archive = core_library(core, Path(cache_dir) if cache_dir else default_cache())
     obj = build_dir / f"{name}.ino.o"
-    run(["avr-g++", "-c", *CXX_FLAGS, "-Wall", "-Werror", *_includes(core), f"-I{sketch_dir}", cpp, "-o", obj],
+    run(["avr-g++", "-c", *CXX_FLAGS, *WARNINGS, *_includes(core), f"-I{sketch_dir}", cpp, "-o", obj],
         f"compiling the sketch {ino.name}")
     elf = build_dir / f"{name}.elf"
     run(["avr-gcc", *LINK_FLAGS, "-o", elf, obj, archive, "-lm"], "linking the sketch")
