@@ -110,7 +110,8 @@ def _verify(brain, profile, seed: int):
           f"pin mismatches {opened.pin_mismatches} (grid {opened.grid_pin_mismatches}), "
           f"other state mismatches {opened.state_mismatches}, max output error {opened.max_output_error:.2e}, "
           f"decisions near a decoder edge {opened.near_edge_decisions}")
-    print(f"time per decision {opened.cycles_per_inference:,.0f} cycles = {opened.us_per_inference:.0f} us; "
+    print(f"time per decision {opened.cycles_per_inference:,.0f} cycles = {opened.us_per_inference:.0f} us "
+          f"(the tick leaves {opened.decision_budget_us:,.0f} us); "
           f"full forward pass {opened.cycles_per_forward:,.0f} cycles = {opened.us_per_forward:.0f} us")
     for ex in opened.first_mismatches:
         print(f"  tick {ex['tick']}: python pins {ex['python']}, firmware {ex['firmware']}", file=sys.stderr)

@@ -18,7 +18,7 @@ from firmware_export import templates
 from firmware_export.cgen import network_source
 from firmware_export.ctick import controller_source
 from firmware_export.errors import ExportError
-from firmware_export.limits import check_fits
+from firmware_export.limits import check_fits, echo_timeout_us
 from firmware_export.names import check_identifier
 
 HEADER_NAME = "neurocar_brain.h"
@@ -46,7 +46,7 @@ def generate(brain, profile, name: str = "neurocar", brain_path: str = "<brain>"
     """The whole sketch, or an ExportError before anything is written."""
     check_identifier(name)
     check_pins(profile)
-    check_fits(brain.network)
+    check_fits(brain.network, profile)
     banner = generated_by(brain, brain_path, profile)
     header = (banner + templates.HEADER_GUARD_OPEN + network_source(brain.network) + "\n"
               + controller_source(brain, profile) + templates.HEADER_GUARD_CLOSE)
@@ -108,9 +108,3 @@ def _ino_values(profile) -> dict:
         "clamp_cm": control.distance_clamp_cm,
     }
 
-
-def echo_timeout_us(profile) -> int:
-    """Long enough for an echo from just past the clamp distance plus the sensor's
-    ~0.5 ms start-up; anything farther reads as the clamp anyway, so waiting longer
-    (pulseIn's default is a second) would only stall the 25 ms tick."""
-    return (profile.control.distance_clamp_cm + 1) * profile.sensor.us_per_cm + 1000

@@ -22,7 +22,7 @@ from simulator.controller import Controller, decode_pins, encode_angle, encode_d
 
 from firmware_export import harness
 from firmware_export.errors import ExportError
-from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT
+from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, decision_budget_us
 from firmware_export.sketch import header_only
 from firmware_export.toolchain import F_CPU
 
@@ -48,12 +48,13 @@ class OpenLoopReport:
     us_per_inference: float
     cycles_per_forward: float
     us_per_forward: float
+    decision_budget_us: float = float("inf")
     first_mismatches: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return (self.pin_mismatches == 0 and self.grid_pin_mismatches == 0 and self.state_mismatches == 0
-                and self.max_output_error <= FLOAT32_TOLERANCE)
+                and self.max_output_error <= FLOAT32_TOLERANCE and self.us_per_inference <= self.decision_budget_us)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -134,7 +135,7 @@ def open_loop(brain, profile, sequences, build_dir=None) -> OpenLoopReport:
             if k == 0:
                 counts.add_grid(result, grid_out, grid_pins, brain)
             counts.add_ticks(result, [replay(profile, brain, s) for s in chunk], brain)
-    return counts.report(len(grid_pins))
+    return counts.report(len(grid_pins), decision_budget_us(profile))
 
 
 def _chunks(sequences, limit: int) -> list[list]:
@@ -187,12 +188,13 @@ class _Counts:
                 self.near_edges += int(_near_edges(ref[None, :], brain.decoders).sum())
         self.ticks += len(records)
 
-    def report(self, grid_points: int) -> OpenLoopReport:
+    def report(self, grid_points: int, budget_us: float) -> OpenLoopReport:
         fwd, dec = self.cycles
         us = 1e6 / F_CPU
         return OpenLoopReport(self.ticks, self.decisions, grid_points, self.pin_mismatches, self.grid_mismatches,
                               self.state_mismatches, self.max_error, self.near_edges, round(dec, 1),
-                              round(dec * us, 1), round(fwd, 1), round(fwd * us, 1), self.examples)
+                              round(dec * us, 1), round(fwd, 1), round(fwd * us, 1), round(budget_us, 1),
+                              self.examples)
 
 
 def _near_edges(outputs, decoders) -> np.ndarray:

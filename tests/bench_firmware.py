@@ -4,7 +4,8 @@
 
 Every row is the same bare avr-libc program (``MAIN``: no Arduino core, so only the
 network is measured) built with the same command (``FLAGS``: avr-gcc -Os -flto for the
-ATmega328P, with libm) and timed in simavr at 16 MHz with Timer1 counting cycles,
+ATmega328P, with libm) and timed in simavr at 16 MHz with Timer1 counting cycles in
+eights (so that a decision up to 32 ms long, twice the tick's budget, is timed right),
 averaged over the whole input grid (51 distances x every servo angle). Only the line
 the program runs per grid point differs, and every result it gives is stored (floats
 as floats, decisions as int8) so that none is optimised away. "net B" is the flash
@@ -52,11 +53,12 @@ static FILE uart = FDEV_SETUP_STREAM(put, NULL, _FDEV_SETUP_WRITE);
 /* Every result is stored, each as the type it has, so no row's work is optimised away. */
 volatile float sink_float[8];
 volatile int8_t sink_int8[8];
+#define TIMER_PRESCALER 8u
 #define SINK(sink, v) for (uint8_t k = 0; k < sizeof v / sizeof v[0]; k++) sink[k] = v[k]
 int main(void)
 {
     UCSR0A = _BV(U2X0); UBRR0 = 0; UCSR0B = _BV(TXEN0); stdout = &uart;
-    TCCR1A = 0; TCCR1B = _BV(CS10);
+    TCCR1A = 0; TCCR1B = _BV(CS11);   /* Timer1 at clock / 8: up to 524,280 cycles (32 ms) a run */
     uint32_t total = 0; uint16_t n = 0;
     for (int16_t d = 0; d <= CLAMP; d++) {
         for (uint8_t g = 0; g < sizeof grid_deg / sizeof grid_deg[0]; g++) {
@@ -64,7 +66,7 @@ int main(void)
             float in2 = ANGLE_EXPR;
             TCNT1 = 0;
             RUN;
-            total += TCNT1;
+            total += (uint32_t)TCNT1 * TIMER_PRESCALER;
             n++;
         }
     }

@@ -148,14 +148,25 @@ def test_outputs_the_robot_cannot_map_are_refused(profile):
         generate(brain, profile)
 
 
-def test_too_big_for_the_uno_is_refused(profile):
+@pytest.mark.parametrize("hidden, activation, message", [
+    ([200, 200], "tanh", r"needs about [\d,]+ bytes of flash; the Uno has 32,256 and the export keeps 10 % free"),
+    ([400], "relu", r"needs about [\d,]+ bytes of RAM; the Uno has 2,048 and the export keeps 25 % for the stack"),
+    ([200], "tanh", r"a decision needs about [\d.]+ ms on the 16 MHz Uno; the tick is 25 ms and the echo wait up "
+                    r"to 4\.0 ms, which leaves 16\.8 ms"),
+])
+def test_too_big_for_the_uno_is_refused(hidden, activation, message, profile, tmp_path):
     tbl = load_table(asset("tables", "seed_motors.csv"))
-    big = train(tbl, TrainConfig(hidden=[90, 90], epochs=1, seed=0))[0]
-    with pytest.raises(ExportError, match="bytes of flash; the Uno has 32,256"):
-        generate(big, profile)
-    wide = train(tbl, TrainConfig(hidden=[200], epochs=1, seed=0))[0]
-    with pytest.raises(ExportError, match="bytes of RAM; the Uno has 2,048"):
-        generate(wide, profile)
+    big = train(tbl, TrainConfig(hidden=hidden, activation=activation, epochs=1, seed=0))[0]
+    with pytest.raises(ExportError, match=message):
+        generate(big, profile).write(tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_tick_that_is_not_whole_milliseconds_is_refused(tmp_path):
+    text = asset("robots", "elegoo_v3.toml").read_text().replace("tick_s = 0.025", "tick_s = 0.0255")
+    (tmp_path / "r.toml").write_text(text)
+    with pytest.raises(ExportError, match="tick_s = 0.0255 is not a whole number of milliseconds"):
+        generate(BRAINS["default"](), load_profile(tmp_path / "r.toml"))
 
 
 def test_enable_pin_without_pwm_is_refused(tmp_path):
