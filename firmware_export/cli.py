@@ -65,6 +65,12 @@ def run_export(args) -> int:
         raise ExportError("--upload needs --port, the board's serial port (for example /dev/ttyACM0)")
     if (args.dry_run or args.port) and not args.upload:
         raise ExportError("--port and --dry-run go with --upload")
+    if args.upload:
+        from firmware_export.upload import check_port
+        check_port(args.port, args.dry_run)
+    if args.verify:
+        from firmware_export.harness import require_simavr
+        require_simavr()
     brain, profile = load_brain(args.brain), _profile(args.robot)
     sketch = generate(brain, profile, args.name, args.brain)
     folder = sketch.write(args.out)
@@ -77,6 +83,8 @@ def run_export(args) -> int:
     if args.json:
         from firmware_export.verify import json_report
         atomic_write_text(args.json, json.dumps(json_report(build, opened, closed), indent=1) + "\n")
+    if args.upload and status != 0:
+        print("not uploading: the firmware does not behave like the simulator (see above)", file=sys.stderr)
     if args.upload and status == 0:
         from firmware_export.upload import upload
         hex_path = build.hex if build else folder / "build" / f"{args.name}.hex"

@@ -194,8 +194,12 @@ class HarnessResult:
     decide_cycles: float         # mean per decision (what the car runs: decide + pins)
 
 
-def simavr_available() -> bool:
-    return shutil.which("simavr") is not None and shutil.which("avr-gcc") is not None
+def require_simavr() -> None:
+    """--verify runs the harness in simavr, built with avr-gcc: say which packages if not."""
+    missing = [tool for tool in ("simavr", "avr-gcc") if shutil.which(tool) is None]
+    if missing:
+        raise ExportError(f"--verify needs simavr and the AVR compiler ({', '.join(missing)} not found); install "
+                          "them with: sudo apt-get install simavr gcc-avr avr-libc")
 
 
 def data_header(grid_deg, readings_cm, starts) -> str:

@@ -21,7 +21,6 @@ import numpy as np
 from simulator.controller import Controller, decode_pins, encode_angle, encode_distance, replay, sweep_step, whole_cm
 
 from firmware_export import harness
-from firmware_export.errors import ExportError
 from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, decision_budget_us
 from firmware_export.sketch import header_only
 from firmware_export.toolchain import F_CPU
@@ -117,9 +116,7 @@ def readings_for_c(distances, clamp: int) -> np.ndarray:
 
 def open_loop(brain, profile, sequences, build_dir=None) -> OpenLoopReport:
     """Run the grid and the sequences in simavr and compare with the Python tick."""
-    if not harness.simavr_available():
-        raise ExportError("--verify needs simavr and the AVR compiler; install them with: "
-                          "sudo apt-get install simavr gcc-avr avr-libc")
+    harness.require_simavr()
     angles = sweep_angles(profile.servo)
     clamp = profile.control.distance_clamp_cm
     chunks = _chunks(sequences, harness.MAX_TICKS_PER_RUN)

@@ -169,6 +169,19 @@ def test_a_tick_that_is_not_whole_milliseconds_is_refused(tmp_path):
         generate(BRAINS["default"](), load_profile(tmp_path / "r.toml"))
 
 
+def test_a_third_input_is_refused(profile, tmp_path):
+    """The car's tick gives the network two inputs (distance, position), as the simulator's."""
+    rows = load_table(asset("tables", "seed_turn_direction.csv"))
+    csv = tmp_path / "three.csv"
+    csv.write_text("distance:in,position:in,speed:in,turn:out:round,direction:out:sign\n" + "".join(
+        f"{d},{p},{s},{t},{r}\n" for (d, p), (t, r) in zip(rows.inputs, rows.targets) for s in (-1, 1)))
+    brain = train(load_table(csv), TrainConfig(hidden=[3], epochs=1, seed=0))[0]
+    with pytest.raises(ExportError, match=r"the brain takes 3 inputs \(distance, position, speed\); "
+                                          r"the car gives it 2 \(distance, position\)"):
+        generate(brain, profile).write(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_enable_pin_without_pwm_is_refused(tmp_path):
     text = asset("robots", "elegoo_v3.toml").read_text().replace("ENA = 5", "ENA = 11")
     (tmp_path / "r.toml").write_text(text)

@@ -12,7 +12,7 @@ from brain.seedlayout import to_seed_layout
 from simulator.assets import asset
 from simulator.cli import main
 
-from firmware_export import toolchain
+from firmware_export import harness, toolchain
 from firmware_export.seedsketch import reference_source
 from firmware_export.upload import avrdude_command
 
@@ -44,6 +44,37 @@ def test_upload_dry_run_prints_the_exact_command(tmp_path, capsys):
 def test_upload_needs_a_port(tmp_path, capsys):
     assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path), "--upload"]) == 2
     assert "--upload needs --port" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("port, dry, message", [
+    ("/dev/ttyNOPE0", [], "--port /dev/ttyNOPE0: no such serial port"),
+    ("", ["--dry-run"], "--upload needs --port"),
+    ("-Uflash:r:x", ["--dry-run"], "--port '-Uflash:r:x' is not a serial port name"),
+    (" /dev/ttyACM0", ["--dry-run"], "is not a serial port name"),
+])
+def test_bad_port_is_refused_before_anything_is_built(port, dry, message, tmp_path, capsys):
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path / "o"), "--upload", f"--port={port}", *dry]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("content, message", [(None, "b.json"), ("{not json", "b.json")])
+def test_a_brain_file_that_fails_to_load_exits_2(content, message, tmp_path, capsys):
+    brain = tmp_path / "b.json"
+    if content is not None:
+        brain.write_text(content)
+    assert main(["export", "--brain", str(brain), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_verify_without_simavr_names_the_packages(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(harness.shutil, "which", lambda name: None if name == "simavr" else "/bin/true")
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path / "o"), "--verify"]) == 2
+    assert "--verify needs simavr and the AVR compiler (simavr not found); install them with: sudo apt-get " \
+           "install simavr gcc-avr avr-libc" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
 
 
 def test_check_without_toolchain_exits_2_naming_packages(tmp_path, capsys, monkeypatch):
