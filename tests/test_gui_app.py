@@ -3,6 +3,8 @@ import os
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
+from pathlib import Path
+
 import numpy as np
 import pygame
 import pytest
@@ -10,6 +12,8 @@ import pytest
 from simulator.gui import keymap
 from simulator.gui.app import App, main
 from simulator.gui.dialogs import Prompt
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -307,3 +311,180 @@ def test_save_and_open_by_keyboard(app, tmp_path):
     key(pygame.K_RETURN)
     frames(app)
     assert "opened brain b.json" in app.message
+
+
+def test_the_hint_bar_and_help_are_read_from_the_key_table(app):
+    for b in keymap.BINDINGS:
+        assert app.handler(b) is not None, b
+        if b.hint:
+            line = keymap.hint_line("teach" if b.context == "teach" else
+                                    b.context if b.context != "global" else "world")
+            assert f"{keymap.short_keys(b.keys)} {b.hint}" in line
+    helped = [what for _, rows in keymap.help_rows() for _, what in rows]
+    assert helped == [b.help for b in keymap.BINDINGS]
+
+
+def test_a_corrupt_autosave_is_kept_aside_with_a_message(tmp_path, monkeypatch):
+    state = tmp_path / "state"
+    state.mkdir()
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(state))
+    (state / "session.json").write_text('{"format": "neurocar-session", "vers')
+    a = App(realtime=False, restore=True)
+    assert a.modal is None and "cannot be read" in a.message and "kept as" in a.message
+    kept = state / "session.unusable-1.json"
+    assert kept.read_text().endswith('"vers')                      # the user's bytes, untouched
+    pygame.quit()
+
+
+def test_a_session_of_an_older_table_shape_is_refused_without_losing_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
+    a = App(realtime=False, restore=False)
+    a.edited_session = True
+    data = a.session()
+    pygame.quit()
+    data.update(table_csv="distance,position,turn\n0,0,1\n", hyper={"hidden": "0,abc", "epochs": 10})
+    a.autosave.save(data)
+    b = App(realtime=False, restore=True)
+    key(pygame.K_RETURN)
+    frames(b)
+    assert "cannot be used" in b.message and "kept as" in b.message
+    assert b.editor.n_rows == 12                                   # the shipped table, not a half-restored one
+    assert (tmp_path / "state" / "session.unusable-1.json").exists()
+    pygame.quit()
+
+
+def test_restored_settings_are_checked(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
+    a = App(realtime=False, restore=False)
+    a.edited_session = True
+    data = a.session()
+    pygame.quit()
+    data["hyper"] = {"hidden": "0,abc", "epochs": 10, "optimizer": "nope"}
+    a.autosave.save(data)
+    b = App(realtime=False, restore=True)
+    key(pygame.K_RETURN)
+    frames(b)
+    assert b.hyper.values["epochs"] == 10 and b.hyper.values["hidden"] == "3"
+    assert "hidden layers" in b.message and "optimizer" in b.message
+    b.cmd_retrain()
+    assert b.job is not None
+    pygame.quit()
+
+
+def test_undo_after_an_unchanged_cell_undoes_the_right_edit(app):
+    key(pygame.K_TAB)
+    frames(app)
+    before = app.editor.table.to_csv()
+    edit_cell(app, "0.25")                                         # row 1, distance: a real change
+    app.editor.select(0, len(app.editor.columns) - 1)
+    edit_cell(app, app.editor.cell_text(0, len(app.editor.columns) - 1))   # the same label again
+    key(pygame.K_z, mod=pygame.KMOD_CTRL)
+    frames(app)
+    assert app.editor.table.to_csv() == before
+
+
+def test_obstacles_picked_and_moved_by_keyboard_only(app):
+    key(pygame.K_PAGEDOWN)
+    frames(app)
+    assert app.world_edit.selected == 0
+    before = app.sim.world.obstacles[0]
+    key(pygame.K_UP)
+    frames(app)
+    assert app.sim.world.obstacles[0] != before
+    key(pygame.K_PAGEUP)
+    frames(app)
+    assert app.world_edit.selected == len(app.sim.world.obstacles) - 1
+
+
+def test_long_tables_scroll_by_keys_and_wheel(app):
+    table = app.editor.table
+    app.editor.replace(table.with_rows(np.tile(table.inputs, (7, 1)), np.tile(table.targets, (7, 1)),
+                                       list(table.labels) * 7))
+    key(pygame.K_TAB)
+    for _ in range(9):
+        key(pygame.K_PAGEDOWN)
+    frames(app)
+    assert app.editor.row == 83
+    shown = {r for r, _ in app.table_view.cell_rects}
+    assert 83 in shown and 0 not in shown
+    assert all(app.table_rect.contains(rect) for rect in app.table_view.cell_rects.values())
+    pygame.mouse.set_pos(app.table_rect.center)
+    app.mouse(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=2, pos=app.table_rect.center))
+    assert app.editor.row == 77
+
+
+def test_a_brain_whose_table_is_missing_opens_with_its_decisions(tmp_path, monkeypatch):
+    from simulator.gui import tablefor
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setattr(tablefor, "assets_dir", lambda: tmp_path)          # no shipped tables at all
+    a = App(realtime=False, restore=False)
+    frames(a, 3)
+    t = a.editor.table
+    assert t.output_names == a.sim.brain.output_names and len(t) == 25 and "not found" in a.message
+    assert a.rows_right_now().all()                                # the table is what the brain does
+    assert set(t.labels) <= {"forward", "backward", "turn left", "turn right", ""}
+    pygame.quit()
+
+
+@pytest.mark.parametrize("brain, robot", [("seed_motors.json", None), ("default.json", "two_wheel.toml")])
+def test_motor_pin_brains_and_the_two_wheel_robot_work_in_every_panel(tmp_path, monkeypatch, brain, robot):
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
+    a = App(realtime=False, restore=False, brain_path=ROOT / "assets" / "brains" / brain,
+            robot_path=ROOT / "assets" / "robots" / robot if robot else None)
+    n = a.editor.n_rows
+    assert a.editor.table.output_names == a.sim.brain.output_names
+    key(pygame.K_t)
+    key(pygame.K_LEFT)
+    frames(a, 20)
+    key(pygame.K_LEFT, up=True)
+    recorded = len(a.teach)
+    assert recorded >= 8
+    key(pygame.K_t)
+    frames(a)
+    key(pygame.K_d)                                                # de-duplicated
+    frames(a)
+    assert n < a.editor.n_rows <= n + recorded and a.job is not None
+    a.job.finish()
+    frames(a, 2)
+    assert a.job is None and a.sim.brain.output_names == a.editor.table.output_names
+    for k in (pygame.K_TAB, pygame.K_TAB, pygame.K_h):             # table, settings, help: all drawn
+        key(k)
+        frames(a)
+    pygame.quit()
+
+
+@pytest.mark.parametrize("hidden", ["5", "8,8", "16,16,16,16", "64"])
+def test_the_network_view_draws_any_shape_inside_its_card(app, hidden):
+    from simulator.gui.retrain import RetrainJob
+    app.hyper.values.update(hidden=hidden, epochs=5)
+    job = RetrainJob(app.editor.table, app.hyper.config())
+    job.finish()
+    app.sim.brain = job.result()
+    frames(app)
+    view = app.net_view
+    assert [len(layer) for layer in view._nodes] == [2, *map(int, hidden.split(",")), 2]
+    assert all(app.net_rect.collidepoint(p) for layer in view._nodes for p in layer)
+    for layer, r in zip(view._nodes, view.radii):                  # neighbours never overlap
+        ys = [p[1] for p in layer]
+        assert r >= 2 and all(b - a >= min(2 * r, b - a + 1) - 1 for a, b in zip(ys, ys[1:]))
+
+
+def test_opening_a_brain_of_other_outputs_brings_its_table_and_undo_returns(app):
+    before = app.editor.table.to_csv()
+    app.open_file("brain", ROOT / "assets" / "brains" / "seed_motors.json")
+    assert app.editor.table.output_names == ["IN1", "IN2", "IN3", "IN4"]
+    assert "drives with it now" in app.message
+    key(pygame.K_z, mod=pygame.KMOD_CTRL)
+    frames(app)
+    assert app.editor.table.to_csv() == before
+
+
+def test_teach_mode_with_a_table_of_other_outputs_records_nothing_and_never_crashes(app):
+    app.open_file("table", ROOT / "assets" / "tables" / "seed_motors.csv")
+    key(pygame.K_t)
+    key(pygame.K_UP)
+    frames(app, 10)
+    assert len(app.teach) == 0 and "records nothing" in app.message
+    key(pygame.K_t)
+    frames(app)
+    assert app.teach is None and app.modal is None

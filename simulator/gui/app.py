@@ -143,6 +143,15 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
         else:
             self.camera = Camera(world)
 
+    def resize(self) -> None:
+        """Lay out the resized window; the world view keeps showing the same part of the world."""
+        old = pygame.Rect(self.camera.viewport)
+        self.screen = pygame.display.get_surface()
+        self.layout()
+        new = self.camera.viewport
+        if old.w > 0 and old.h > 0 and new.size != old.size:
+            self.camera.zoom(min(new.w / old.w, new.h / old.h))
+
     def say(self, message: str, color=None) -> None:
         self.message, self.message_color = message, color or th.TEXT
         self.message_until = self.wall_time + MESSAGE_S
@@ -210,8 +219,7 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
         if event.type == pygame.QUIT:
             self.running = False
         elif event.type == pygame.VIDEORESIZE:
-            self.screen = pygame.display.get_surface()
-            self.layout()
+            self.resize()
         elif event.type == pygame.KEYDOWN:
             self.key(event)
         elif event.type == pygame.KEYUP:

@@ -8,7 +8,7 @@ from simulator.errors import UserError
 
 DEFAULT_WORLD = "living_room.json"
 DEFAULT_BRAIN = "default.json"
-MIN_SIZE, MAX_SIZE = (320, 240), (8000, 8000)
+MIN_SIZE, MAX_SIZE = (960, 600), (8000, 8000)     # below MIN_SIZE the panels crowd
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,7 +40,9 @@ class TableView:
         for c in cols:
             widths.append(max(text.width(c.name, th.FONT_SMALL, bold=True) + 16, 56 if c.role != "label" else 90))
         spare = inner.w - check_w - sum(widths)
-        if spare > 0:
+        if spare < 0:                                   # too narrow: every column gives up its share
+            widths = [max(24, w * (inner.w - check_w) // sum(widths)) for w in widths]
+        elif spare > 0:
             if label_idx:
                 widths[label_idx[0]] += spare
             else:
@@ -174,70 +176,88 @@ def draw_cost(surface, text, rect, losses, note: str = ""):
 
 
 # -- the network -------------------------------------------------------------------------
+NODE_R_MAX, NODE_R_MIN = 9, 2
+NODE_GAP_MAX = 34
+CAPTION_H = 16
+MAX_LINE_W = 4
+
+
 class NetworkView:
-    """Neurons and weights; the weight lines are laid out once per brain."""
+    """Neurons and weights, for any number and size of layers; the layout is worked out
+    once per network and area, and neurons shrink to keep a crowded layer legible."""
 
     def __init__(self):
-        self._key = None
+        self._for = None                 # (network, area) the layout below belongs to
         self._nodes: list[list[tuple[int, int]]] = []
         self._lines: list[tuple] = []
+        self.radii: list[int] = []       # neuron radius per layer
 
     def _layout(self, network, area):
-        key = (id(network), tuple(area))
-        if key == self._key:
+        if self._for is not None and self._for[0] is network and self._for[1] == area:
             return
-        self._key = key
+        self._for = (network, pygame.Rect(area))
         sizes = network.sizes
         n = len(sizes)
         xs = [area.x + (area.w * i) // max(1, n - 1) for i in range(n)]
-        nodes = []
+        nodes, self.radii = [], []
         for x, size in zip(xs, sizes):
-            gap = min(34, area.h // max(size, 1))
+            gap = min(NODE_GAP_MAX, area.h / max(1, size - 1))
             top = area.centery - gap * (size - 1) / 2
-            nodes.append([(x, int(top + gap * j)) for j in range(size)])
+            nodes.append([(x, int(round(top + gap * j))) for j in range(size)])
+            self.radii.append(int(min(NODE_R_MAX, max(NODE_R_MIN, gap * 0.42))))
         self._nodes = nodes
-        lines = []
+        n_lines = sum(l.weights.size for l in network.layers)
+        widest = MAX_LINE_W if n_lines <= 60 else 2      # many weights: thinner, so they stay apart
         biggest = max(float(np.abs(l.weights).max()) for l in network.layers) or 1.0
+        lines = []
         for li, layer in enumerate(network.layers):
             for i, a in enumerate(nodes[li]):
                 for j, b in enumerate(nodes[li + 1]):
                     w = float(layer.weights[i, j])
-                    width = 1 + int(4 * abs(w) / biggest)
-                    color = th.POSITIVE if w >= 0 else th.NEGATIVE
-                    lines.append((color, a, b, width))
-        self._lines = lines
+                    width = 1 + int((widest - 1) * abs(w) / biggest + 0.5)
+                    lines.append((abs(w), th.POSITIVE if w >= 0 else th.NEGATIVE, a, b, width))
+        lines.sort(key=lambda t: t[0])                   # the strongest weights drawn on top
+        self._lines = [t[1:] for t in lines]
 
     def draw(self, surface, text, rect, brain, inputs, *, decoded=None, action="", title_note=""):
         inner = section(surface, text, rect, "Network", note=title_note)
         if brain is None:
             return
         net = brain.network
-        label_w = 128
-        area = pygame.Rect(inner.x + label_w, inner.y + 10, inner.w - 2 * label_w, inner.h - 20)
-        self._layout(net, area)
         x = np.asarray(inputs, dtype=float).reshape(1, -1)
         _, acts = net.trace(x)
+        outs = acts[-1][0]
+        in_labels = [f"{name} {v:+.2f}" for name, v in zip(brain.input_names, acts[0][0])]
+        out_labels = []
+        for k, (name, v) in enumerate(zip(brain.output_names, outs)):
+            out_labels.append(f"{name} {v:+.2f}" + (f" → {int(decoded[k])}" if decoded is not None
+                                                     and k < len(decoded) else ""))
+        left = min(max(text.width(s, th.FONT_SMALL) for s in in_labels) + 2 * NODE_R_MAX + 8, inner.w // 3)
+        right = min(max(text.width(s, th.FONT_SMALL) for s in out_labels) + 2 * NODE_R_MAX + 8, inner.w // 3)
+        area = pygame.Rect(inner.x + left, inner.y + CAPTION_H + NODE_R_MAX,
+                           inner.w - left - right, inner.h - 2 * CAPTION_H - 2 * NODE_R_MAX)
+        self._layout(net, area)
         for color, a, b, width in self._lines:
             pygame.draw.line(surface, color, a, b, width)
-        r = 9 if max(net.sizes) <= 8 else 6
-        for layer_nodes, act in zip(self._nodes, acts):
+        for layer_nodes, act, r in zip(self._nodes, acts, self.radii):
             for (px, py), v in zip(layer_nodes, act[0]):
                 pygame.draw.circle(surface, th.value_color(float(v)), (px, py), r)
-                pygame.draw.circle(surface, th.TEXT_DIM, (px, py), r, 1)
-        for (px, py), name, v in zip(self._nodes[0], brain.input_names, acts[0][0]):
-            text.draw(surface, f"{name} {v:+.2f}", (px - r - 6, py), th.FONT_SMALL, th.INPUT_HUE, anchor="midright")
-        outs = acts[-1][0]
-        for k, ((px, py), name, v) in enumerate(zip(self._nodes[-1], brain.output_names, outs)):
-            s = f"{name} {v:+.2f}"
-            if decoded is not None and k < len(decoded):
-                s += f" → {int(decoded[k])}"
-            text.draw(surface, s, (px + r + 6, py), th.FONT_SMALL, th.OUTPUT_HUE, anchor="midleft")
-        if action:
-            text.draw(surface, action, (inner.right, inner.bottom), th.FONT, th.TEXT, bold=True,
-                      anchor="bottomright")
+                if r >= 4:
+                    pygame.draw.circle(surface, th.TEXT_DIM, (px, py), r, 1)
+        r = self.radii[0]
+        for (px, py), s in zip(self._nodes[0], in_labels):
+            text.draw(surface, text.fit(s, left - r - 8, th.FONT_SMALL), (px - r - 6, py), th.FONT_SMALL,
+                      th.INPUT_HUE, anchor="midright")
+        r = self.radii[-1]
+        for (px, py), s in zip(self._nodes[-1], out_labels):
+            text.draw(surface, text.fit(s, right - r - 8, th.FONT_SMALL), (px + r + 6, py), th.FONT_SMALL,
+                      th.OUTPUT_HUE, anchor="midleft")
         text.draw(surface, "weights: blue +, orange −, thicker = larger", (inner.centerx, inner.y - 2),
                   th.FONT_SMALL, th.TEXT_DIM, anchor="midtop")
         sizes = "-".join(map(str, net.sizes))
         acts_names = ", ".join(sorted({l.activation.name for l in net.layers}))
-        text.draw(surface, f"{sizes} {acts_names}", (inner.x, inner.bottom), th.FONT_SMALL, th.TEXT_DIM,
-                  anchor="bottomleft")
+        footer = text.draw(surface, f"{sizes} {acts_names}", (inner.x, inner.bottom), th.FONT_SMALL, th.TEXT_DIM,
+                           anchor="bottomleft")
+        if action:
+            text.draw(surface, text.fit(action, inner.right - footer.right - 12, th.FONT), (inner.right, inner.bottom),
+                      th.FONT, th.TEXT, bold=True, anchor="bottomright")
