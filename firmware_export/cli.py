@@ -79,7 +79,7 @@ def run_export(args) -> int:
     status, opened, closed = 0, None, None
     if args.verify:
         opened, closed = _verify(brain, profile, args.seed)
-        status = 0 if (opened.ok and closed.metrics_equal) else 1
+        status = 0 if (opened.ok and closed.ok) else 1
     if args.json:
         from firmware_export.verify import json_report
         atomic_write_text(args.json, json.dumps(json_report(build, opened, closed), indent=1) + "\n")
@@ -125,6 +125,7 @@ def _verify(brain, profile, seed: int):
         print(f"  tick {ex['tick']}: python pins {ex['python']}, firmware {ex['firmware']}", file=sys.stderr)
     closed = closed_loop(brain, profile, seed)
     print(f"closed loop (host C vs Python controller): {closed.episodes} episodes of {closed.seconds:.0f} s, "
+          f"{closed.ticks_compared:,} ticks compared, {closed.tick_mismatches} differ; "
           f"metrics {'identical' if closed.metrics_equal else 'DIFFERENT'}")
     return opened, closed
 

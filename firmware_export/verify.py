@@ -21,6 +21,7 @@ import numpy as np
 from simulator.controller import Controller, decode_pins, encode_angle, encode_distance, replay, sweep_step, whole_cm
 
 from firmware_export import harness
+from firmware_export.errors import ExportError
 from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, decision_budget_us
 from firmware_export.sketch import header_only
 from firmware_export.toolchain import F_CPU
@@ -30,6 +31,8 @@ RANDOM_TICKS = 6_000
 FAR_TICKS = 6_000
 EPISODE_SECONDS = 30.0
 EPISODE_WORLDS = 4
+CLOSED_LOOP_WORLDS = 8          # 8 episodes of 60 s: 19,200 ticks driven by the host C
+CLOSED_LOOP_SECONDS = 60.0
 EDGES = {"round": (0.5, -0.5), "sign": (0.0,), "bit": (0.5, -0.5)}
 
 
@@ -129,10 +132,20 @@ def open_loop(brain, profile, sequences, build_dir=None) -> OpenLoopReport:
             elf = harness.build(header_only(brain, profile), harness.data_header(angles, readings, starts),
                                 Path(build_dir or tmp) / f"run{k}")
             result = harness.run(elf, len(profile.motors.pin_order), brain.network.n_outputs)
+            _check_complete(result, len(readings), len(grid_pins))
             if k == 0:
                 counts.add_grid(result, grid_out, grid_pins, brain)
             counts.add_ticks(result, [replay(profile, brain, s) for s in chunk], brain)
     return counts.report(len(grid_pins), decision_budget_us(profile))
+
+
+def _check_complete(result, ticks: int, grid_points: int) -> None:
+    """Every tick and grid point printed once: a lost or extra line would shift every
+    comparison after it."""
+    got = (len(result.tick_pins), len(result.grid_pins))
+    if got != (ticks, grid_points):
+        raise ExportError(f"the simavr harness printed {got[0]} ticks and {got[1]} grid points, "
+                          f"expected {ticks} and {grid_points}")
 
 
 def _chunks(sequences, limit: int) -> list[list]:
@@ -208,24 +221,46 @@ def _near_edges(outputs, decoders) -> np.ndarray:
 class ClosedLoopReport:
     episodes: int
     seconds: float
+    ticks_compared: int
+    tick_mismatches: int     # ticks where the pose, servo, reading, pins or PWM differ
     metrics_equal: bool
     python: list
     firmware: list
 
+    @property
+    def ok(self) -> bool:
+        return self.metrics_equal and self.tick_mismatches == 0
 
-def closed_loop(brain, profile, seed: int = 0, worlds: int = EPISODE_WORLDS,
-                seconds: float = EPISODE_SECONDS) -> ClosedLoopReport:
-    """The same seeded episodes driven by the Python tick and by the host-compiled C."""
+
+TRAJECTORY_KEYS = ("x_cm", "y_cm", "heading_deg", "servo_deg", "reading_cm", "pins", "pwm")
+
+
+def closed_loop(brain, profile, seed: int = 0, worlds: int = CLOSED_LOOP_WORLDS,
+                seconds: float = CLOSED_LOOP_SECONDS) -> ClosedLoopReport:
+    """The same seeded episodes driven by the Python tick and by the host-compiled C:
+    every tick's pose, servo angle, reading, pins and PWM, and every episode's metrics,
+    must be equal."""
     from simulator.batch import random_specs
     from simulator.episode import Episodes
 
     from firmware_export.host_controller import HostController
-    rows = []
+    rows, runs = [], []
     for controller in (Controller, HostController):
-        ep = Episodes(random_specs(worlds, seed), profile, brain, controller=controller)
+        ep = Episodes(random_specs(worlds, seed), profile, brain, controller=controller, record=True)
         ep.run(seconds)
         rows.append([m.to_dict() for m in ep.results()])
-    return ClosedLoopReport(worlds, seconds, rows[0] == rows[1], rows[0], rows[1])
+        runs.append([ep.trajectory(i) for i in range(worlds)])
+    ticks = sum(len(t["pins"]) for t in runs[0])
+    return ClosedLoopReport(worlds, seconds, ticks, sum(map(_tick_mismatches, *runs)), rows[0] == rows[1],
+                            rows[0], rows[1])
+
+
+def _tick_mismatches(python: dict, firmware: dict) -> int:
+    differ = np.zeros(len(python["pins"]), dtype=bool)
+    for key in TRAJECTORY_KEYS:
+        a, b = python[key], firmware[key]
+        differ |= (a != b).reshape(len(differ), -1).any(axis=1)
+    return int(differ.sum())
 
 
 def json_report(build, open_report: OpenLoopReport | None, closed: ClosedLoopReport | None) -> dict:
@@ -238,7 +273,5 @@ def json_report(build, open_report: OpenLoopReport | None, closed: ClosedLoopRep
     if open_report:
         out |= {k: v for k, v in src.items() if k not in keys}
     if closed:
-        out["closed_loop"] = {"episodes": closed.episodes, "seconds": closed.seconds,
-                              "metrics_equal": closed.metrics_equal, "python": closed.python,
-                              "firmware": closed.firmware}
+        out["closed_loop"] = asdict(closed)
     return out

@@ -1,5 +1,6 @@
 """The sketch on the ATmega328P: Debian's AVR toolchain builds it, simavr runs the
 generated C on the chip's float arithmetic, and it matches the Python controller."""
+import copy
 import shutil
 
 import numpy as np
@@ -12,7 +13,7 @@ from simulator.profile import default_profile
 from firmware_export import toolchain
 from firmware_export.errors import ExportError
 from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, estimate
-from firmware_export.sketch import generate
+from firmware_export.sketch import generate, header_only
 from firmware_export.verify import closed_loop, episode_sequences, far_sequence, open_loop, random_sequence
 
 has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None
@@ -73,7 +74,8 @@ def test_closed_loop_metrics_equal(profile):
     if shutil.which("gcc") is None:
         pytest.skip("gcc (host C compiler) is not installed")
     report = closed_loop(brain, profile, seed=2, worlds=3, seconds=20)
-    assert report.metrics_equal, (report.python, report.firmware)
+    assert report.ticks_compared == 3 * 800 and report.tick_mismatches == 0
+    assert report.ok and report.metrics_equal, (report.python, report.firmware)
 
 
 @needs_simavr
@@ -91,3 +93,36 @@ def test_decision_build_no_bigger_than_the_seed_network(brain_file, profile, tmp
     ours = bench.build_and_time(header_only(brain, profile), bench.OURS["decision"], profile, tmp_path, "ours")
     assert ours["flash"] <= seed["flash"], (ours, seed)
     assert ours["us"] < 1000 and ours["us"] < seed["us"]
+
+
+def _one_wrong_weight(brain):
+    """The same brain with one output weight of the wrong sign: what a mis-copied table does."""
+    wrong = copy.deepcopy(brain)
+    wrong.network.layers[-1].weights[0, 0] *= -1
+    return wrong
+
+
+@needs_simavr
+def test_open_loop_catches_one_wrong_weight(profile, monkeypatch):
+    """The harness compares something real: firmware built from a brain with one wrong
+    weight, checked against the right brain, fails."""
+    from firmware_export import verify
+    brain = load_brain(asset("brains", "default.json"))
+    wrong = _one_wrong_weight(brain)
+    monkeypatch.setattr(verify, "header_only", lambda b, p: header_only(wrong, p))
+    rng = np.random.default_rng(5)
+    report = open_loop(brain, profile, [far_sequence(rng, 3000, 50)])
+    assert not report.ok
+    assert report.max_output_error > 0.01 and report.grid_pin_mismatches > 0 and report.pin_mismatches > 0
+
+
+def test_closed_loop_catches_one_wrong_weight(profile, monkeypatch, tmp_path):
+    from firmware_export import host_controller
+    if shutil.which("gcc") is None:
+        pytest.skip("gcc (host C compiler) is not installed")
+    brain = load_brain(asset("brains", "default.json"))
+    wrong = _one_wrong_weight(brain)
+    monkeypatch.setattr(host_controller, "header_only", lambda b, p: header_only(wrong, p))
+    monkeypatch.setattr(host_controller, "default_cache", lambda: tmp_path)
+    report = closed_loop(brain, profile, seed=2, worlds=3, seconds=20)
+    assert not report.ok and report.tick_mismatches > 0

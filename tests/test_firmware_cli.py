@@ -96,7 +96,8 @@ def test_check_verify_json(tmp_path, capsys):
     assert data["flash_limit"] == 32256 and data["ram_limit"] == 2048
     assert data["pin_mismatches"] == 0 and data["ticks_compared"] >= 10_000
     assert data["decisions_compared"] >= 2_000 and data["grid_pin_mismatches"] == 0
-    assert data["closed_loop"]["metrics_equal"]
+    assert data["closed_loop"]["metrics_equal"] and data["closed_loop"]["tick_mismatches"] == 0
+    assert data["closed_loop"]["ticks_compared"] >= 10_000
 
 
 def _seed_sketch(path, seed=0):
