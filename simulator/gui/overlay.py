@@ -10,7 +10,7 @@ from simulator.gui import keymap, simlink, theme as th
 LINE_H = 18
 HELP_LINE_H = 17
 STATUS_BG = (20, 22, 28, 190)
-MESSAGE_BG = (20, 22, 28, 215)
+MESSAGE_BOX = (20, 22, 28, 215)
 HELP_BG = (10, 12, 16, 242)
 ENTRY_HINT = "typing: Enter accepts · Esc cancels · Left/Right move the cursor"
 
@@ -56,7 +56,7 @@ def draw_message(app) -> None:
         return
     mw = min(text.width(app.message, th.FONT) + 24, v.w - 20)
     b = pygame.Rect(v.centerx - mw // 2, v.bottom - 30, mw, 24)
-    shade(app.screen, b, MESSAGE_BG)
+    shade(app.screen, b, MESSAGE_BOX)
     text.draw(app.screen, text.fit(app.message, mw - 16, th.FONT), b.center, th.FONT, app.message_color,
               anchor="center")
 

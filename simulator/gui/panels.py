@@ -30,7 +30,7 @@ class TableView:
         self.cell_rects: dict[tuple[int, int], pygame.Rect] = {}
 
     def draw(self, surface, text, rect, editor, *, focused, entry=None, rows_right=None,
-             current_row=None, blink=True, title_note=""):
+             blink=True, title_note=""):
         inner = section(surface, text, rect, "Training table", focused, title_note)
         cols = editor.columns
         n_cols = len(cols)
@@ -76,8 +76,6 @@ class TableView:
                 pygame.draw.rect(surface, th.ROW_SELECTED, row_rect)
             elif r % 2:
                 pygame.draw.rect(surface, th.ROW_ALT, row_rect)
-            if r == current_row:
-                pygame.draw.rect(surface, th.TEACH if False else th.OUTPUT_HUE, (inner.x, y, 3, th.ROW_H))
             if rows_right is not None and r < len(rows_right):
                 ok = rows_right[r]
                 text.draw(surface, "✓" if ok else "✗", (inner.x + 8, y + 2), th.FONT_SMALL,
