@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,12 +84,27 @@ def run(cmd, what: str) -> str:
 
 def core_library(core: Path, cache_dir: Path) -> Path:
     """The Arduino core compiled once into an archive, cached by core folder and flags."""
-    key = hashlib.sha256(repr((str(core), CXX_FLAGS, C_FLAGS)).encode()).hexdigest()[:16]
-    archive = cache_dir / f"arduino-core-{key}.a"
+    archive = cache_dir / f"arduino-core-{core_key(core)}.a"
     if archive.is_file():
         return archive
-    build = cache_dir / f"core-{key}-{os.getpid()}"
-    build.mkdir(parents=True, exist_ok=True)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix="core-", dir=cache_dir))   # one per process: builds may race
+    try:
+        _build_core(core, build, archive)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+    return archive
+
+
+def core_key(core: Path) -> str:
+    """What the cached core depends on: the compiler's version, every flag, and each
+    core source's name, size and time, so an upgrade of either rebuilds it."""
+    version = run(["avr-gcc", "--version"], "asking avr-gcc its version").splitlines()[:1]
+    sources = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted((core / "cores" / "arduino").iterdir())]
+    return hashlib.sha256(repr((str(core), version, C_FLAGS, CXX_FLAGS, ASM_FLAGS, sources)).encode()).hexdigest()[:16]
+
+
+def _build_core(core: Path, build: Path, archive: Path) -> None:
     includes = _includes(core)
     objects = []
     for src in sorted((core / "cores" / "arduino").iterdir()):
@@ -100,9 +116,7 @@ def core_library(core: Path, cache_dir: Path) -> Path:
         objects.append(obj)
     partial = build / "core.a"
     run(["avr-gcc-ar", "rcs", partial, *objects], "archiving the Arduino core")
-    os.replace(partial, archive)
-    shutil.rmtree(build, ignore_errors=True)
-    return archive
+    os.replace(partial, archive)      # atomic: a racing build replaces it with the same file
 
 
 def _includes(core: Path) -> list[str]:

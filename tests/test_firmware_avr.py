@@ -126,3 +126,26 @@ def test_closed_loop_catches_one_wrong_weight(profile, monkeypatch, tmp_path):
     monkeypatch.setattr(host_controller, "default_cache", lambda: tmp_path)
     report = closed_loop(brain, profile, seed=2, worlds=3, seconds=20)
     assert not report.ok and report.tick_mismatches > 0
+
+
+def test_same_brain_gives_byte_identical_sketch_files(profile, tmp_path):
+    brain = load_brain(asset("brains", "default.json"))
+    first = generate(brain, profile, "car", "assets/brains/default.json").write(tmp_path / "a")
+    second = generate(load_brain(asset("brains", "default.json")), profile, "car",
+                      "assets/brains/default.json").write(tmp_path / "b")
+    for name in ("car.ino", "neurocar_brain.h"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert sorted(p.name for p in first.iterdir()) == ["car.ino", "neurocar_brain.h"], "no temporary files left"
+
+
+@needs_avr
+def test_core_cache_key_follows_flags_and_survives_parallel_builds(tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+    core = toolchain.find_core()
+    key = toolchain.core_key(core)
+    monkeypatch.setattr(toolchain, "ASM_FLAGS", toolchain.ASM_FLAGS + ["-DX=1"])
+    assert toolchain.core_key(core) != key
+    with ThreadPoolExecutor(2) as pool:
+        archives = list(pool.map(lambda _: toolchain.core_library(core, tmp_path), range(2)))
+    assert archives[0] == archives[1] and archives[0].is_file()
+    assert [p.name for p in tmp_path.iterdir()] == [archives[0].name], "no build folders left behind"
