@@ -72,9 +72,8 @@ class Cars:
 
     def poses(self) -> tuple[np.ndarray, np.ndarray]:
         """Positions (n, 2) in space coordinates and headings (n,) in radians."""
-        pos = np.array([tuple(b.position) for b in self.bodies]).reshape(-1, 2)
-        ang = np.array([b.angle for b in self.bodies])
-        return pos, ang
+        state = np.array([(*b.position, b.angle) for b in self.bodies]).reshape(-1, 3)
+        return state[:, :2], state[:, 2]
 
     def drive(self, speed, yaw_rate, heading) -> None:
         """Set each control body's velocity: speed (cm/s) along heading, yaw rate (rad/s)."""

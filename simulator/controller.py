@@ -52,6 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from brain.decoders import decode_all
+from simulator.profile import PATTERN_NAMES
 
 TURN_DIRECTION = ("turn", "direction")
 
@@ -102,7 +103,7 @@ def sweep_step(angle, direction, servo):
     """One servo step for arrays of angles and directions (+1/-1); returns new ones."""
     angle = angle + direction * servo.step_deg
     high, low = angle >= servo.max_deg, angle <= servo.min_deg
-    angle = np.clip(angle, servo.min_deg, servo.max_deg)
+    angle = np.minimum(np.maximum(angle, servo.min_deg), servo.max_deg)
     direction = np.where(high, -1, np.where(low, 1, direction))
     return angle, direction
 
@@ -116,12 +117,16 @@ def decode_pins(outputs, brain, profile):
     else:
         turn, direction = decided[:, 0], decided[:, 1]
         choice = np.where(turn > 0, 2, np.where(turn < 0, 3, np.where(direction >= 0, 0, 1)))
-        table = np.array([motors.patterns[n] for n in ("forward", "backward", "right", "left")])
+        table = np.array([motors.patterns[n] for n in PATTERN_NAMES])
         pins = table[choice]
-    left, right = motors.side_directions(pins)
-    turning = left * right < 0
-    pwm = np.where(turning, profile.drive.turn_pwm, profile.drive.reference_pwm)
-    return pins, pwm
+    return pins, pwm_for(pins, profile)
+
+
+def pwm_for(pins, profile):
+    """The firmware's PWM for motor pins (rows, len(pin_order)): ``drive.turn_pwm`` while
+    the two sides run opposite ways (turning on the spot), else ``drive.reference_pwm``."""
+    left, right = profile.motors.side_directions(pins)
+    return np.where(left * right < 0, profile.drive.turn_pwm, profile.drive.reference_pwm)
 
 
 class Controller:

@@ -33,12 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.car import Cars, wheel_velocities
-from simulator.controller import Controller, encode_angle, encode_distance, whole_cm
+from simulator.controller import Controller, encode_angle, encode_distance, pwm_for, whole_cm
 from simulator.metrics import MetricsRecorder
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
 from simulator.sensor import Geometry, SensorOptions, Sonar
 
 WORLD_GAP_CM = 500.0      # between one world's outermost solid and the next one's
+PROGRESS_EVERY_TICKS = 40   # how often run() reports progress
 
 
 @dataclass(frozen=True)
@@ -115,23 +116,32 @@ class Episodes:
         self.manual = None
         self.ticks = 0
         self.recording = [] if record else None
+        self._wheels = None         # (speed, yaw rate, motors on) for the pins last driven
 
     def step_tick(self) -> None:
-        """One control tick for every car: sense, decide, drive, then step the physics."""
+        """One control tick for every car: sense, decide, drive, then step the physics.
+
+        Motor pins change only when a car decides (or the manual pins do), so the
+        wheel velocities they ask for are worked out only then."""
         ctl = self.controller
         angles = ctl.sweep()
         need = ctl.deciding()
-        self.echo = np.where(need, self.sonar.read(self.pos, self.heading, angles, need), self.echo)
+        deciding = bool(need.any())
+        if deciding:
+            self.echo = np.where(need, self.sonar.read(self.pos, self.heading, angles, need), self.echo)
         ctl.decide(self.echo)
         pins, pwm = (ctl.pins, ctl.pwm) if self.manual is None else self.manual
-        speed, yaw = wheel_velocities(pins, pwm, self.profile)
+        if deciding or self._wheels is None or self._wheels[3] is not self.manual:
+            speed, yaw = wheel_velocities(pins, pwm, self.profile)
+            self._wheels = (speed, yaw, (speed != 0) | (yaw != 0), self.manual)
+        speed, yaw, motors_on, _ = self._wheels
         self.cars.drive(speed, yaw, self.heading)
         for _ in range(self.steps):
             self.space.step(self.dt)
         pos, self.heading = self.cars.poses()
         self.pos = pos - self.offsets
         self.ticks += 1
-        self.metrics.update(self.pos, self.heading, self.contacts.touching > 0, (speed != 0) | (yaw != 0))
+        self.metrics.update(self.pos, self.heading, self.contacts.touching > 0, motors_on)
         if self.recording is not None:
             self._record(angles, pins, pwm)
 
@@ -140,10 +150,10 @@ class Episodes:
         total = ticks_in(seconds, self.profile.control.tick_s)
         for k in range(total):
             self.step_tick()
-            if progress is not None and (k + 1) % 40 == 0:
-                progress(40)
-        if progress is not None and total % 40:
-            progress(total % 40)
+            if progress is not None and (k + 1) % PROGRESS_EVERY_TICKS == 0:
+                progress(PROGRESS_EVERY_TICKS)
+        if progress is not None and total % PROGRESS_EVERY_TICKS:
+            progress(total % PROGRESS_EVERY_TICKS)
 
     def results(self):
         return self.metrics.results(self.contacts.collisions)
@@ -327,9 +337,7 @@ class Simulation:
         else:
             pins = np.array(pins, dtype=int).reshape(1, -1)
             if pwm is None:
-                left, right = self.profile.motors.side_directions(pins)
-                turning = left * right < 0
-                pwm = np.where(turning, self.profile.drive.turn_pwm, self.profile.drive.reference_pwm)
+                pwm = pwm_for(pins, self.profile)
             self._manual = (pins, np.array(pwm, dtype=int).reshape(1))
         self._ep.manual = self._manual
 

@@ -64,10 +64,12 @@ class MetricsRecorder:
         n = len(worlds)
         self.tick_s = profile.control.tick_s
         self.geometry = geometry
+        self._segments = _Segments(geometry.edges)
         self.outline = outline_points(profile.body)
         grids = [free_cells(w, profile.body.width_cm / 2) for w in worlds]
         self.cols = np.array([g.shape[1] for g in grids])
         self.rows = np.array([g.shape[0] for g in grids])
+        self._last_cell = np.column_stack([self.cols - 1, self.rows - 1])     # (n, 2) col, row
         size = max(g.size for g in grids)
         self.free = np.zeros((n, size), dtype=bool)
         for i, g in enumerate(grids):
@@ -86,10 +88,8 @@ class MetricsRecorder:
         self._visit(self.prev)
 
     def _visit(self, pos) -> None:
-        cell = (pos // CELL_CM).astype(int)
-        col = np.minimum(np.maximum(cell[:, 0], 0), self.cols - 1)
-        row = np.minimum(np.maximum(cell[:, 1], 0), self.rows - 1)
-        self.visited[self._cars, row * self.cols + col] = True
+        cell = np.minimum(np.maximum((pos // CELL_CM).astype(int), 0), self._last_cell)
+        self.visited[self._cars, cell[:, 1] * self.cols + cell[:, 0]] = True
 
     def update(self, pos, heading, touching, motors_on) -> None:
         """One tick: local positions (n, 2), headings (n,), touching and motors_on (n,) bools."""
@@ -102,8 +102,9 @@ class MetricsRecorder:
         self._visit(pos)
         away = pos - self.anchor
         moved = (away * away).sum(1) > STUCK_RADIUS_CM ** 2
-        self.anchor[moved] = pos[moved]
-        self.anchor_time[moved] = self.time
+        if moved.any():
+            self.anchor[moved] = pos[moved]
+            self.anchor_time[moved] = self.time
         self.stuck += (motors_on & (self.time - self.anchor_time >= STUCK_WINDOW_S)) * self.tick_s
         if self.ticks % GAP_EVERY_TICKS == 0:
             self.closest = np.minimum(self.closest, self._gap(pos, heading))
@@ -115,7 +116,7 @@ class MetricsRecorder:
         px = pos[:, 0, None] + c * self.outline[:, 0] - s * self.outline[:, 1]
         py = pos[:, 1, None] + s * self.outline[:, 0] + c * self.outline[:, 1]
         pts = np.stack([px, py], axis=-1)                      # (n, 8, 2)
-        return np.maximum(_nearest(pts, self.geometry.edges, self.geometry.circles), 0.0)
+        return np.maximum(_nearest(pts, self._segments, self.geometry.circles), 0.0)
 
     def results(self, collisions) -> list[EpisodeMetrics]:
         minutes = self.time / 60.0
@@ -129,17 +130,27 @@ class MetricsRecorder:
         ) for i in range(len(collisions))]
 
 
-def _nearest(points, edges, circles) -> np.ndarray:
-    """Per car, the distance from its points (n, P, 2) to its nearest segment or circle."""
-    with np.errstate(invalid="ignore"):
-        a, b = edges[:, None, :, :2], edges[:, None, :, 2:]
-        ab = b - a
-        p = points[:, :, None, :]
-        t = np.clip(((p - a) * ab).sum(-1) / (ab * ab).sum(-1), 0, 1)
-        d_edges = np.linalg.norm(p - (a + t[..., None] * ab), axis=-1)
-        d_circles = np.linalg.norm(p - circles[:, None, :, :2], axis=-1) - circles[:, None, :, 2]
-    d = np.concatenate([d_edges, d_circles], axis=-1)
-    return np.nanmin(np.where(np.isnan(d), np.inf, d), axis=(1, 2))
+class _Segments:
+    """Each car's obstacle outlines (n, E, 4), NaN-padded, in the shape the gap needs,
+    worked out once instead of at every sample."""
+
+    def __init__(self, edges):
+        self.start = edges[:, None, :, :2]                         # (n, 1, E, 2)
+        self.along = edges[:, None, :, 2:] - self.start            # (n, 1, E, 2)
+        self.length2 = np.maximum((self.along * self.along).sum(-1), 1e-12)
+
+
+def _nearest(points, segments: _Segments, circles) -> np.ndarray:
+    """Per car, the distance from its points (n, P, 2) to its nearest segment or circle;
+    NaN padding is never the nearest."""
+    p = points[:, :, None, :]
+    rel = p - segments.start
+    t = np.minimum(np.maximum((rel * segments.along).sum(-1) / segments.length2, 0.0), 1.0)
+    off = p - (segments.start + t[..., None] * segments.along)
+    d2_edges = np.fmin.reduce((off * off).sum(-1), axis=(1, 2))
+    to_centre = p - circles[:, None, :, :2]
+    d_circles = np.sqrt((to_centre * to_centre).sum(-1)) - circles[:, None, :, 2]
+    return np.fmin(np.sqrt(d2_edges), np.fmin.reduce(d_circles, axis=(1, 2)))
 
 
 def summarise(rows, wall_seconds: float, jobs: int, cores: int | None = None) -> dict:
