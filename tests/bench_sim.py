@@ -5,7 +5,7 @@
 1. the whole loop (sensor, controller, brain, physics) in multiples of real time on one
    core: one car alone, and a batch of 25 cars sharing a space as ``neurocar eval`` runs;
 2. the bare-pymunk floor: the same bodies, joints, static shapes and physics steps, with
-   five ``segment_query_first`` rays per car per tick and one velocity write per tick,
+   the profile's ``segment_query_first`` rays per car per tick and one velocity write per tick,
    nothing else; and the ratio of the whole loop to it;
 3. the wall time of ``neurocar eval --worlds 100 --seconds 60``.
 """
@@ -20,7 +20,9 @@ from brain import load_brain
 from simulator.assets import asset
 from simulator.batch import BATCH_SIZE, random_specs
 from simulator.episode import Episodes
+from simulator.physics import PHYSICS_HZ
 from simulator.profile import default_profile
+from simulator.sensor import ray_offsets
 
 SECONDS = 60.0
 
@@ -38,9 +40,9 @@ def bare_pymunk(n: int) -> float:
     profile = default_profile()
     ep = Episodes(random_specs(n, seed=0), profile, load_brain(asset("brains", "default.json")))
     space, cars = ep.space, ep.cars
-    rays = profile.sensor.rays
-    spread = [math.radians(profile.sensor.beam_deg) * (k / (rays - 1) - 0.5) for k in range(rays)]
-    rng = profile.sensor.max_range_cm
+    spread = ray_offsets(profile.sensor).tolist()
+    reach = profile.sensor.max_range_cm
+    speed = profile.drive.speed_cm_s
     everything = pymunk.ShapeFilter()
     ticks = int(SECONDS / profile.control.tick_s)
     start = time.perf_counter()
@@ -49,9 +51,9 @@ def bare_pymunk(n: int) -> float:
             x, y = body.position
             a = body.angle
             for off in spread:
-                space.segment_query_first((x, y), (x + rng * math.cos(a + off), y + rng * math.sin(a + off)), 0,
+                space.segment_query_first((x, y), (x + reach * math.cos(a + off), y + reach * math.sin(a + off)), 0,
                                           everything)
-            control.velocity = (30.0 * math.cos(a), 30.0 * math.sin(a))
+            control.velocity = (speed * math.cos(a), speed * math.sin(a))
         for _ in range(ep.steps):
             space.step(ep.dt)
     return n * SECONDS / (time.perf_counter() - start)
@@ -70,8 +72,9 @@ def main() -> None:
     many = whole_loop(BATCH_SIZE)
     print(f"whole loop, {BATCH_SIZE} cars in one space:  {many:7.0f}x real time on one core")
     floor = bare_pymunk(BATCH_SIZE)
+    sensor = default_profile().sensor
     print(f"bare pymunk floor, {BATCH_SIZE} cars:        {floor:7.0f}x real time on one core "
-          f"(5 segment queries per car per tick, 120 Hz steps)")
+          f"({sensor.rays} segment queries per car per tick, {PHYSICS_HZ} Hz steps)")
     print(f"whole loop / floor (time):       {floor / many:7.2f}  (at most 2 wanted)")
     floor_one = bare_pymunk(1)
     print(f"bare pymunk floor, 1 car:        {floor_one:7.0f}x real time;  1-car ratio {floor_one / one:.2f}")
