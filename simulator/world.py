@@ -54,6 +54,11 @@ class Box:
         c, s = math.cos(math.radians(self.angle_deg)), math.sin(math.radians(self.angle_deg))
         return local @ np.array([[c, s], [-s, c]]) + (self.x_cm, self.y_cm)
 
+    def edges(self) -> np.ndarray:
+        """(4, 4) outline segments x1, y1, x2, y2, counter-clockwise."""
+        c = self.corners()
+        return np.hstack([c, np.roll(c, -1, axis=0)])
+
     def moved(self, x_cm, y_cm):
         return replace(self, x_cm=float(x_cm), y_cm=float(y_cm))
 
@@ -138,10 +143,7 @@ class World:
 
     def edges(self) -> np.ndarray:
         """(E, 4) segments x1, y1, x2, y2 of every box outline."""
-        out = []
-        for box in self.boxes():
-            c = box.corners()
-            out.append(np.hstack([c, np.roll(c, -1, axis=0)]))
+        out = [box.edges() for box in self.boxes()]
         return np.vstack(out) if out else np.zeros((0, 4))
 
     def bounds(self) -> tuple:

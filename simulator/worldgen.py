@@ -88,7 +88,10 @@ def _centre(rng, half_extent, width: float, height: float) -> tuple:
 
 
 def _keeps_start_free(obstacle, start: Pose) -> bool:
-    probe = World("probe", 1e6, 1e6, Pose(1, 1), [obstacle], 1.0)
-    boxes = probe.boxes()[4:]
-    gap = clearance(np.array([[start.x_cm, start.y_cm]]), probe.edges()[16:], probe.circles(), boxes)
+    at = np.array([[start.x_cm, start.y_cm]])
+    if isinstance(obstacle, Cylinder):
+        gap = clearance(at, np.zeros((0, 4)), np.array([[obstacle.x_cm, obstacle.y_cm, obstacle.radius_cm]]))
+    else:
+        box = obstacle.as_box() if isinstance(obstacle, Wall) else obstacle
+        gap = clearance(at, box.edges(), np.zeros((0, 3)), [box])
     return bool(gap[0] >= START_CLEARANCE_CM)

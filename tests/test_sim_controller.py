@@ -57,13 +57,14 @@ def test_an_action_is_held_for_its_ticks_then_decided_again():
 
 def test_turn_direction_decoder_gives_the_profile_patterns_and_doubles_pwm():
     brain = load_brain(asset("brains", "default.json"))
+    drive = ELEGOO.drive
     rec = replay(ELEGOO, brain, [100.0])[0]
-    assert rec.pins == ELEGOO.motors.patterns["forward"] and rec.pwm == 100
+    assert rec.pins == ELEGOO.motors.patterns["forward"] and rec.pwm == drive.reference_pwm
     turns = [r for r in replay(ELEGOO, brain, [12.0] * 400) if r.decided and r.pins in
              (ELEGOO.motors.patterns["right"], ELEGOO.motors.patterns["left"])]
-    assert turns and all(r.pwm == 200 for r in turns)
+    assert turns and all(r.pwm == drive.turn_pwm == 2 * drive.reference_pwm for r in turns)
     touching = replay(ELEGOO, brain, [0.0])[0]
-    assert touching.pins == ELEGOO.motors.patterns["backward"] and touching.pwm == 100
+    assert touching.pins == ELEGOO.motors.patterns["backward"] and touching.pwm == drive.reference_pwm
 
 
 def test_pin_decoder_sets_each_pin_from_round_abs_output():
@@ -93,3 +94,19 @@ def test_a_brain_with_foreign_outputs_is_refused_clearly():
     brain.output_names = ["speed", "steer"]
     with pytest.raises(ControllerError, match="turn, direction"):
         Controller(ELEGOO, brain)
+
+
+@pytest.mark.parametrize("profile", [ELEGOO, TWO_WHEEL], ids=lambda p: p.name)
+def test_sweep_follows_each_profile_from_its_start(profile):
+    servo = profile.servo
+    ctl = Controller(profile, straight_brain(), 1)
+    angles = [int(ctl.sweep()[0]) for _ in range(80)]
+    assert angles[0] == servo.start_deg + servo.start_direction * servo.step_deg
+    assert min(angles) == servo.min_deg and max(angles) == servo.max_deg
+    expected, direction = servo.start_deg, servo.start_direction      # the firmware's rule, one step at a time
+    for got in angles:
+        expected += direction * servo.step_deg
+        if expected >= servo.max_deg or expected <= servo.min_deg:
+            expected = min(max(expected, servo.min_deg), servo.max_deg)
+            direction = -direction
+        assert got == expected

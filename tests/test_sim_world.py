@@ -113,8 +113,8 @@ def test_random_obstacles_lie_inside_the_arena_walls():
     for seed in range(300):
         world = random_world(seed)
         w, h = world.width_cm, world.height_cm
-        edges = world.edges()[16:]          # every obstacle outline after the four arena walls
-        points = edges.reshape(-1, 2)
+        edges = [o.edges() for o in world.boxes()[4:]]    # every obstacle outline after the four arena walls
+        points = np.vstack(edges + [np.zeros((0, 4))]).reshape(-1, 2)
         assert (points >= -1e-9).all() and (points[:, 0] <= w + 1e-9).all() and (points[:, 1] <= h + 1e-9).all()
         c = world.circles()
         assert (c[:, 0] - c[:, 2] >= -1e-9).all() and (c[:, 0] + c[:, 2] <= w + 1e-9).all()
