@@ -119,7 +119,7 @@ class World:
 
     # -- editing (the window's world editor uses these) -------------------------------
     def add_obstacle(self, obstacle) -> int:
-        _check_obstacle(obstacle, self.source, len(self.obstacles))
+        check_obstacle(obstacle, self.source, len(self.obstacles))
         self.obstacles.append(obstacle)
         return len(self.obstacles) - 1
 
@@ -253,7 +253,8 @@ def obstacle_from_dict(item, where: str):
     return cls(**values)
 
 
-def _check_obstacle(o, source, index) -> None:
+def check_obstacle(o, source, index) -> None:
+    """Raise WorldError, naming the obstacle and the accepted range, unless o is usable."""
     where = f"{source}: obstacle {index + 1}"
     for name, value in ((k, getattr(o, k)) for k in o.__dataclass_fields__):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not abs(value) <= MAX_WORLD_CM:

@@ -488,3 +488,15 @@ def test_teach_mode_with_a_table_of_other_outputs_records_nothing_and_never_cras
     key(pygame.K_t)
     frames(app)
     assert app.teach is None and app.modal is None
+
+
+def test_an_edit_that_would_make_a_degenerate_wall_is_refused(app):
+    from simulator.world import Wall
+    app.world_edit.add(Wall(100.0, 100.0, 160.0, 100.0, 4.0))
+    index = len(app.sim.world.obstacles) - 1
+    count = len(app.sim.world.obstacles)
+    app.world_edit.replace_selected(Wall(100.0, 100.0, 100.0, 100.0, 4.0))     # both ends dragged together
+    frames(app)
+    assert len(app.sim.world.obstacles) == count
+    assert app.sim.world.obstacles[index] == Wall(100.0, 100.0, 160.0, 100.0, 4.0)
+    assert "the edit was not made" in app.message

@@ -8,7 +8,7 @@ import pygame
 
 from simulator.gui import theme as th
 from simulator.gui.worldview import handles
-from simulator.world import Box
+from simulator.world import Box, WorldError, check_obstacle
 
 HANDLE_PX = 8
 NUDGE_CM = 5.0
@@ -79,6 +79,12 @@ class WorldEditor:
 
     # -- edits -------------------------------------------------------------------------
     def _apply(self, obstacles) -> None:
+        for i, o in enumerate(obstacles):
+            try:
+                check_obstacle(o, "this edit", i)
+            except WorldError as e:
+                self.app.say(f"{e}; the edit was not made", th.TEXT_ERROR)
+                return
         self._undo.append(list(self.world.obstacles))
         self._redo.clear()
         self._set(obstacles)
