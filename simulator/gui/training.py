@@ -50,7 +50,8 @@ class Training:
         right = brain.provenance.get("rows_right")
         color = th.TEXT_OK if right == len(job.table) else th.OUTPUT_HUE
         self.train_status, self.train_color = job.summary() + "; the car drives with it", color
-        self.say(f"retrained in {job.wall_seconds:.1f} s: {right}/{len(job.table)} rows right; "
+        took = f"{job.wall_seconds * 1000:.0f} ms" if job.wall_seconds < 1 else f"{job.wall_seconds:.1f} s"
+        self.say(f"retrained in {took}: {right}/{len(job.table)} rows right; "
                  f"the car now uses the new weights", color)
 
     def rows_right_now(self):
