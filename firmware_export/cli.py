@@ -1,6 +1,7 @@
 """``neurocar export`` and ``neurocar import-sketch``.
 
     neurocar export --brain B.json --out DIR [--name NAME] [--robot R.toml]
+                    [--fixed-point [--allow-different-decisions]]
                     [--check] [--verify] [--json REPORT.json] [--upload --port PORT [--dry-run]]
     neurocar import-sketch SKETCH.ino --out BRAIN.json [--table TABLE.csv] [--activation tanh|sigmoid]
 
@@ -31,6 +32,12 @@ def register(subparsers) -> None:
     p.add_argument("--verify", action="store_true",
                    help="compare the firmware with the simulator's controller (simavr and host runs)")
     p.add_argument("--seed", type=int, default=0, help="seed of the verification's sequences and worlds")
+    p.add_argument("--fixed-point", action="store_true",
+                   help="run the network in int16 Q13 fixed point (brain.fixedpoint), no floats: refused when "
+                        "its decisions differ from the float brain's anywhere on the controller's input grid; "
+                        "--verify then compares with the simulator driven by the same fixed-point arithmetic")
+    p.add_argument("--allow-different-decisions", action="store_true",
+                   help="with --fixed-point: export even where its decisions differ from the float brain's")
     p.add_argument("--json", metavar="REPORT", help="write sizes and verification figures as JSON")
     p.add_argument("--upload", action="store_true", help="upload the compiled sketch with avrdude")
     p.add_argument("--port", help="serial port of the board, e.g. /dev/ttyACM0 (with --upload)")
@@ -68,10 +75,14 @@ def run_export(args) -> int:
     if args.upload:
         from firmware_export.upload import check_port
         check_port(args.port, args.dry_run)
+    if args.allow_different_decisions and not args.fixed_point:
+        raise ExportError("--allow-different-decisions goes with --fixed-point")
     if args.verify:
         from firmware_export.harness import require_simavr
         require_simavr()
     brain, profile = load_brain(args.brain), _profile(args.robot)
+    if args.fixed_point:
+        brain = _fixed_point(brain, profile, args.allow_different_decisions)
     sketch = generate(brain, profile, args.name, args.brain)
     folder = sketch.write(args.out)
     print(f"wrote {folder / (args.name + '.ino')} and {folder / 'neurocar_brain.h'}")
@@ -79,10 +90,17 @@ def run_export(args) -> int:
     status, opened, closed = 0, None, None
     if args.verify:
         opened, closed = _verify(brain, profile, args.seed)
-        status = 0 if (opened.ok and closed.ok) else 1
+        exact = opened.max_output_error == 0.0 or not args.fixed_point   # fixed point: equal, not close
+        status = 0 if (opened.ok and closed.ok and exact) else 1
     if args.json:
         from firmware_export.verify import json_report
-        atomic_write_text(args.json, json.dumps(json_report(build, opened, closed), indent=1) + "\n")
+        report = json_report(build, opened, closed)
+        if args.fixed_point:
+            from brain.fixedpoint import FORMAT
+            from firmware_export.fixed import decision_differences
+            report["arithmetic"] = FORMAT
+            report["grid_decisions_differing_from_float"] = decision_differences(brain, profile)[0]
+        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
     if args.upload and status != 0:
         print("not uploading: the firmware does not behave like the simulator (see above)", file=sys.stderr)
     if args.upload and status == 0:
@@ -90,6 +108,20 @@ def run_export(args) -> int:
         hex_path = build.hex if build else folder / "build" / f"{args.name}.hex"
         upload(hex_path, args.port, dry_run=args.dry_run)
     return status
+
+
+def _fixed_point(brain, profile, allow: bool):
+    """The brain's fixed-point twin, or a refusal: a brain Q13 cannot hold, inputs the
+    sketch would encode differently, or decisions that differ from the float brain's."""
+    from firmware_export.ctick import check_brain_fits_robot
+    from firmware_export.fixed import check_decisions, check_inputs
+    check_brain_fits_robot(brain, profile)
+    try:
+        twin = check_inputs(brain, profile)
+    except ValueError as e:
+        raise ExportError(f"no fixed-point sketch: {e}") from None
+    print(check_decisions(brain, profile, allow))
+    return twin
 
 
 def _build(folder: Path, args):

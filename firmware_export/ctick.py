@@ -8,6 +8,9 @@ Every number in it comes from the profile or the brain, none is typed here.
 """
 from simulator.controller import TURN_DIRECTION, ControllerError, output_kind
 
+from brain.fixedpoint import ONE, FixedPointBrain
+
+from firmware_export import cgen_fixed
 from firmware_export.decisions import BITS_VARIABLE, decoder_expression
 from firmware_export.errors import ExportError
 
@@ -29,7 +32,11 @@ def check_brain_fits_robot(brain, profile) -> str:
 def controller_source(brain, profile) -> str:
     """Constants, the decision (network + decoders) and the tick, for one car."""
     kind = check_brain_fits_robot(brain, profile)
-    parts = [_profile_constants(profile), _decide_outputs(brain), _pin_rule(brain, profile, kind), _TICK]
+    if isinstance(brain, FixedPointBrain):
+        parts = [_profile_constants(profile), cgen_fixed.decide_source(brain), _pin_rule(brain, profile, kind),
+                 fixed_point_tick()]
+    else:
+        parts = [_profile_constants(profile), _decide_outputs(brain), _pin_rule(brain, profile, kind), _TICK]
     return "\n".join(parts)
 
 
@@ -235,3 +242,61 @@ static inline uint8_t neurocar_decide(neurocar_controller *c, uint16_t distance_
     return 1;
 }
 """
+
+
+# The fixed-point tick differs only where values are held: the inputs are Q13 integers,
+# encoded from the reading and the angle by exact integer division.
+_FIXED_INPUTS = "    int16_t inputs[NEUROCAR_N_INPUTS];  /* the last decision's inputs, Q13 */"
+_FIXED_RESET = "    c->inputs[0] = 0;\n    c->inputs[1] = 0;"
+_FIXED_ENCODERS = """\
+/* The Q13 value of num / den (den > 0): the nearest, halves away from zero, as
+   brain.fixedpoint.quantise rounds the Python controller's float inputs. */
+static inline int16_t neurocar_q12_ratio(int32_t num, int32_t den)
+{
+    int32_t twice = 2L * num * NEUROCAR_ONE;
+    return (int16_t)((twice + (twice < 0 ? -den : den)) / (2L * den));
+}
+
+/* encode_distance: 1 touching, -1 at the clamp or beyond (Q13). */
+static inline int16_t neurocar_encode_distance(int16_t d)
+{
+    return neurocar_q12_ratio(NEUROCAR_DISTANCE_CLAMP_CM - 2L * d, NEUROCAR_DISTANCE_CLAMP_CM);
+}
+
+/* encode_angle: the servo angle onto [-1, 1], -1 at the left end (Q13). */
+static inline int16_t neurocar_encode_angle(int16_t angle)
+{
+    int32_t num = 2L * (angle - NEUROCAR_SERVO_MIN_DEG) - (NEUROCAR_SERVO_MAX_DEG - NEUROCAR_SERVO_MIN_DEG);
+    return neurocar_q12_ratio((NEUROCAR_LEFT_SIGN < 0) ? num : -num,
+                              NEUROCAR_SERVO_MAX_DEG - NEUROCAR_SERVO_MIN_DEG);
+}
+
+"""
+
+
+def fixed_point_tick() -> str:
+    """The tick of ``_TICK`` with Q13 inputs (for a ``brain.fixedpoint.FixedPointBrain``)."""
+    start = _TICK.index("/* encode_distance:")
+    end = _TICK.index("/* hold_ticks:")
+    text = _TICK[:start] + _FIXED_ENCODERS + _TICK[end:]
+    for old, new in (("    float inputs[NEUROCAR_N_INPUTS];  /* the last decision's inputs */", _FIXED_INPUTS),
+                     ("    c->inputs[0] = 0.0f;\n    c->inputs[1] = 0.0f;", _FIXED_RESET)):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def q12_ratio(num: int, den: int) -> int:
+    """``neurocar_q12_ratio`` in Python integers (C division truncates towards zero)."""
+    twice = 2 * num * ONE
+    top = twice + (-den if twice < 0 else den)
+    q = abs(top) // (2 * den)
+    return q if top >= 0 else -q
+
+
+def fixed_inputs(d_cm: int, angle: int, profile) -> tuple[int, int]:
+    """The fixed-point firmware's Q13 inputs for a whole-cm reading and a servo angle."""
+    servo, clamp = profile.servo, profile.control.distance_clamp_cm
+    num = 2 * (angle - servo.min_deg) - (servo.max_deg - servo.min_deg)
+    return q12_ratio(clamp - 2 * d_cm, clamp), q12_ratio(num if servo.left_sign < 0 else -num,
+                                                         servo.max_deg - servo.min_deg)

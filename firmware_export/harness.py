@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.atomic import atomic_write_text
+from brain.fixedpoint import ONE
 from firmware_export.errors import ExportError
 from firmware_export.toolchain import F_CPU, MCU, WARNINGS, run as run_tool
 
@@ -85,6 +86,17 @@ static void put_hex(uint32_t v, uint8_t digits)
     }
 }
 
+/* The network's values: Q13 integers (printed as 4 hex digits) in a fixed-point
+   build, else floats. */
+#ifdef NEUROCAR_FIXED_POINT
+typedef int16_t harness_value;
+static void print_value(int16_t v)
+{
+    uart_putchar(' ', 0);
+    put_hex((uint16_t)v, 4);
+}
+#else
+typedef float harness_value;
 static void print_float(float v)
 {
     union { float f; uint32_t u; } bits;
@@ -92,6 +104,8 @@ static void print_float(float v)
     uart_putchar(' ', 0);
     put_hex(bits.u, 8);
 }
+#define print_value print_float
+#endif
 
 static void print_pins(char tag, const uint8_t *pins)
 {
@@ -103,7 +117,7 @@ static void print_pins(char tag, const uint8_t *pins)
 
 static void run_grid(void)
 {
-    float inputs[NEUROCAR_N_INPUTS], outputs[NEUROCAR_N_OUTPUTS];
+    harness_value inputs[NEUROCAR_N_INPUTS], outputs[NEUROCAR_N_OUTPUTS];
     int8_t decision[NEUROCAR_N_OUTPUTS];
     uint8_t pins[NEUROCAR_N_PINS];
     uint32_t forward_cycles = 0, decide_cycles = 0;
@@ -121,7 +135,7 @@ static void run_grid(void)
         decide_cycles += cycles();
         print_pins('G', pins);
         for (uint8_t k = 0; k < NEUROCAR_N_OUTPUTS; k++) {
-            print_float(outputs[k]);
+            print_value(outputs[k]);
         }
         uart_putchar('\n', 0);
       }
@@ -133,7 +147,7 @@ static void run_grid(void)
 static void run_ticks(void)
 {
     static neurocar_controller car;
-    float outputs[NEUROCAR_N_OUTPUTS];
+    harness_value outputs[NEUROCAR_N_OUTPUTS];
     uint16_t next_start = 0;
     for (uint16_t t = 0; t < TICKS; t++) {
         if (next_start < STARTS && t == pgm_read_word(&starts[next_start])) {
@@ -153,7 +167,7 @@ static void run_ticks(void)
         if (decided) {
             neurocar_forward(car.inputs, outputs);
             for (uint8_t k = 0; k < NEUROCAR_N_OUTPUTS; k++) {
-                print_float(outputs[k]);
+                print_value(outputs[k]);
             }
         }
         uart_putchar('\n', 0);
@@ -231,7 +245,10 @@ def build(header_c: str, data_h: str, build_dir: Path) -> Path:
     return elf
 
 
-def run(elf: Path, n_pins: int, n_outputs: int, timeout_s: float = SIMAVR_TIMEOUT_S) -> HarnessResult:
+def run(elf: Path, n_pins: int, n_outputs: int, timeout_s: float = SIMAVR_TIMEOUT_S,
+        fixed: bool = False) -> HarnessResult:
+    """Run the harness; ``fixed``: a fixed-point build, whose outputs are Q13 integers
+    (returned dequantised, exactly)."""
     try:
         proc = subprocess.run(["simavr", "-m", MCU, "-f", str(F_CPU), str(elf)], capture_output=True,
                               text=True, timeout=timeout_s)
@@ -240,7 +257,7 @@ def run(elf: Path, n_pins: int, n_outputs: int, timeout_s: float = SIMAVR_TIMEOU
     lines = _uart_lines(proc.stdout + proc.stderr)
     if "END" not in lines:
         raise ExportError("the simavr harness stopped early:\n" + "\n".join(lines[-5:]))
-    return _parse(lines, n_pins, n_outputs)
+    return _parse(lines, n_pins, n_outputs, fixed)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -262,23 +279,29 @@ def _floats(words) -> list[float]:
     return [struct.unpack("<f", struct.pack("<I", int(w, 16)))[0] for w in words]
 
 
-def _parse(lines, n_pins: int, n_outputs: int) -> HarnessResult:
+def _fixed(words) -> list[float]:
+    return [(int(w, 16) - (1 << 16) * (int(w, 16) >> 15)) / ONE for w in words]
+
+
+def _parse(lines, n_pins: int, n_outputs: int, fixed: bool = False) -> HarnessResult:
+    values = _fixed if fixed else _floats
     grid_pins, grid_out, ticks, tick_out, timing = [], [], [], {}, None
     for line in lines:
         parts = line.split()
         if line.startswith("G"):
             grid_pins.append([int(c) for c in parts[0][1:]])
-            grid_out.append(_floats(parts[1:]))
+            grid_out.append(values(parts[1:]))
         elif line.startswith("T"):
             ticks.append([int(c) for c in parts[0][1:]] + [int(v, 16) for v in parts[1:4]])
             if len(parts) > 4:
-                tick_out[len(ticks) - 1] = np.array(_floats(parts[4:]), dtype=np.float32)
+                tick_out[len(ticks) - 1] = np.array(values(parts[4:]), dtype=np.float64 if fixed else np.float32)
         elif line.startswith("C "):
             timing = [int(v) for v in parts[1:]]
     if timing is None:
         raise ExportError("the simavr harness printed no timing line")
     t = np.array(ticks, dtype=int).reshape(-1, n_pins + 3)
     return HarnessResult(
-        np.array(grid_pins, dtype=int).reshape(-1, n_pins), np.array(grid_out, dtype=np.float32).reshape(-1, n_outputs),
+        np.array(grid_pins, dtype=int).reshape(-1, n_pins),
+        np.array(grid_out, dtype=np.float64 if fixed else np.float32).reshape(-1, n_outputs),
         t[:, :n_pins], t[:, n_pins], t[:, n_pins + 1], t[:, n_pins + 2], tick_out,
         timing[0] / max(timing[2], 1), timing[1] / max(timing[2], 1))

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.atomic import atomic_write_text
+from brain.fixedpoint import FixedPointBrain, dequantise, quantise, to_fixed_point
 from simulator.controller import output_kind, whole_cm
 
 from firmware_export.errors import ExportError
@@ -29,6 +30,13 @@ NO_ECHO = 0xFFFF
 SHIM = r"""
 #include <stddef.h>
 #include "neurocar_brain.h"
+
+/* The network's values: Q13 integers in a fixed-point build, else floats. */
+#ifdef NEUROCAR_FIXED_POINT
+typedef int16_t nc_value;
+#else
+typedef float nc_value;
+#endif
 
 size_t nc_state_size(void) { return sizeof(neurocar_controller); }
 int nc_n_outputs(void) { return NEUROCAR_N_OUTPUTS; }
@@ -57,18 +65,24 @@ void nc_decide(neurocar_controller *cars, const uint16_t *readings, unsigned cha
     }
 }
 
-void nc_forward(const float *inputs, float *outputs)
+void nc_forward(const nc_value *inputs, nc_value *outputs)
 {
     neurocar_forward(inputs, outputs);
 }
 
-void nc_decide_outputs(const float *inputs, int8_t *decision)
+void nc_decide_outputs(const nc_value *inputs, int8_t *decision)
 {
     neurocar_decide_outputs(inputs, decision);
 }
 
+void nc_encode(int16_t distance_cm, int16_t angle, nc_value *inputs)
+{
+    inputs[0] = neurocar_encode_distance(distance_cm);
+    inputs[1] = neurocar_encode_angle(angle);
+}
+
 void nc_state(const neurocar_controller *cars, int n, int16_t *servo, uint16_t *hold,
-              uint8_t *pins, uint8_t *pwm, int16_t *reading, float *inputs)
+              uint8_t *pins, uint8_t *pwm, int16_t *reading, nc_value *inputs)
 {
     for (int i = 0; i < n; i++) {
         servo[i] = cars[i].servo_deg;
@@ -115,24 +129,48 @@ def build_library(brain, profile, cache_dir: Path | None = None) -> Path:
 
 
 class HostNetwork:
-    """The generated forward pass and decision alone, for one input row at a time."""
+    """The generated forward pass and decision alone, for one input row at a time.
+    For a fixed-point build (``fixed``), ``forward`` and ``decide`` quantise float inputs
+    as ``brain.fixedpoint`` does and ``forward`` returns the Q13 outputs dequantised;
+    ``forward_int`` takes and gives the Q13 integers themselves."""
 
-    def __init__(self, lib: ctypes.CDLL, n_outputs: int):
-        self.lib, self.n_outputs = lib, n_outputs
+    def __init__(self, lib: ctypes.CDLL, n_outputs: int, fixed: bool = False):
+        self.lib, self.n_outputs, self.fixed = lib, n_outputs, fixed
 
     @classmethod
     def build(cls, brain, profile, cache_dir=None) -> "HostNetwork":
-        return cls(ctypes.CDLL(str(build_library(brain, profile, cache_dir))), brain.network.n_outputs)
+        return cls(ctypes.CDLL(str(build_library(brain, profile, cache_dir))), brain.network.n_outputs,
+                   isinstance(brain, FixedPointBrain))
 
     def forward(self, x) -> np.ndarray:
+        if self.fixed:
+            return dequantise(self.forward_int(quantise(np.atleast_2d(x))))
         x = np.ascontiguousarray(np.atleast_2d(x), dtype=np.float32)
         out = np.zeros((len(x), self.n_outputs), dtype=np.float32)
         for i in range(len(x)):
             self.lib.nc_forward(_ptr(x[i]), _ptr(out[i]))
         return out
 
+    def forward_int(self, xq) -> np.ndarray:
+        """Q13 outputs of Q13 inputs (a fixed-point build only)."""
+        x = np.ascontiguousarray(np.atleast_2d(xq), dtype=np.int16)
+        out = np.zeros((len(x), self.n_outputs), dtype=np.int16)
+        for i in range(len(x)):
+            self.lib.nc_forward(_ptr(x[i]), _ptr(out[i]))
+        return out.astype(np.int64)
+
+    def encode(self, distance_cm: int, angle: int) -> np.ndarray:
+        """The firmware's own encoding of a whole-cm reading and a servo angle (Q13 in a
+        fixed-point build, else float32)."""
+        x = np.zeros(2, dtype=np.int16 if self.fixed else np.float32)
+        self.lib.nc_encode(ctypes.c_int16(distance_cm), ctypes.c_int16(angle), _ptr(x))
+        return x
+
     def decide(self, x) -> np.ndarray:
-        x = np.ascontiguousarray(np.atleast_2d(x), dtype=np.float32)
+        if self.fixed:
+            x = np.ascontiguousarray(quantise(np.atleast_2d(x)), dtype=np.int16)
+        else:
+            x = np.ascontiguousarray(np.atleast_2d(x), dtype=np.float32)
         out = np.zeros((len(x), self.n_outputs), dtype=np.int8)
         for i in range(len(x)):
             self.lib.nc_decide_outputs(_ptr(x[i]), _ptr(out[i]))
@@ -158,7 +196,7 @@ class HostController:
         self._lib = ctypes.CDLL(str(build_library(brain, self.profile, self._cache_dir)))
         self._lib.nc_state_size.restype = ctypes.c_size_t
         self._brain = brain
-        self._net = HostNetwork(self._lib, brain.network.n_outputs)
+        self._net = HostNetwork(self._lib, brain.network.n_outputs, isinstance(brain, FixedPointBrain))
         self._state = ctypes.create_string_buffer(self._lib.nc_state_size() * self.n)
         self._lib.nc_reset(self._state, None, self.n)
         self.outputs = np.zeros((self.n, brain.network.n_outputs))
@@ -201,11 +239,20 @@ class HostController:
         n, n_pins = self.n, len(self.profile.motors.pin_order)
         servo, hold = np.zeros(n, np.int16), np.zeros(n, np.uint16)
         pins, pwm = np.zeros((n, n_pins), np.uint8), np.zeros(n, np.uint8)
-        reading, inputs = np.zeros(n, np.int16), np.zeros((n, 2), np.float32)
+        reading, inputs = np.zeros(n, np.int16), np.zeros((n, 2), np.int16 if self._net.fixed else np.float32)
         self._lib.nc_state(self._state, n, *(_ptr(a) for a in (servo, hold, pins, pwm, reading, inputs)))
         self.servo_deg, self.hold = servo.astype(int), hold.astype(int)
         self.pins, self.pwm, self.reading_cm = pins.astype(int), pwm.astype(int), reading.astype(int)
-        self.inputs = inputs.astype(float)
+        self.inputs = dequantise(inputs) if self._net.fixed else inputs.astype(float)
+
+
+class FixedPointHostController(HostController):
+    """HostController running the fixed-point sketch's C: a float brain is replaced by
+    its ``brain.fixedpoint`` twin (registered as the "firmware-fixed-point" controller)."""
+
+    @HostController.brain.setter
+    def brain(self, brain):
+        HostController.brain.fset(self, to_fixed_point(brain))
 
 
 def _ptr(array: np.ndarray):

@@ -11,6 +11,9 @@ within the tolerance of a decoder's edge are counted, since float32 may fall eit
 
 Closed loop: the same C compiled for the host drives ``Episodes`` in seeded worlds in
 place of the Python controller; every episode's metrics must be equal.
+
+Given a ``brain.fixedpoint.FixedPointBrain``, both loops run the fixed-point C against the
+Python controller driven by that twin, and its outputs must then be equal, not close.
 """
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from brain.fixedpoint import FixedPointBrain
 from simulator.controller import Controller, decode_pins, encode_angle, encode_distance, replay, sweep_step, whole_cm
 
 from firmware_export import harness
@@ -131,7 +135,8 @@ def open_loop(brain, profile, sequences, build_dir=None) -> OpenLoopReport:
             starts = np.cumsum([0] + [len(s) for s in chunk[:-1]])
             elf = harness.build(header_only(brain, profile), harness.data_header(angles, readings, starts),
                                 Path(build_dir or tmp) / f"run{k}")
-            result = harness.run(elf, len(profile.motors.pin_order), brain.network.n_outputs)
+            result = harness.run(elf, len(profile.motors.pin_order), brain.network.n_outputs,
+                                 fixed=isinstance(brain, FixedPointBrain))
             _check_complete(result, len(readings), len(grid_pins))
             if k == 0:
                 counts.add_grid(result, grid_out, grid_pins, brain)

@@ -235,11 +235,16 @@ def replay(profile, brain, distances_cm) -> list[TickRecord]:
 
 
 # Controllers the evaluation loop can drive, by name: "module:attribute" of a class with
-# the interface above. "firmware" is the firmware exporter's host-compiled C tick.
+# the interface above. "firmware" is the firmware exporter's host-compiled C tick; the
+# "fixed-point" ones drive with the brain's fixed-point twin (brain.fixedpoint), in
+# Python and in the fixed-point sketch's host-compiled C.
 CONTROLLERS = {
     "python": "simulator.controller:Controller",
     "firmware": "firmware_export.host_controller:HostController",
+    "fixed-point": "firmware_export.fixed:FixedPointController",
+    "firmware-fixed-point": "firmware_export.host_controller:FixedPointHostController",
 }
+FIXED_POINT = {"python": "fixed-point", "firmware": "firmware-fixed-point"}
 
 
 def controller_factory(name: str):

@@ -14,7 +14,8 @@ from pathlib import Path
 from brain.atomic import atomic_write_text
 from simulator.batch import Job, Timer, evaluate, file_specs, random_specs, workers_for
 from simulator.baselines import BASELINES, baseline
-from simulator.controller import CONTROLLERS, ControllerError, controller_factory, output_kind
+from brain.brainfile import brain_from_dict
+from simulator.controller import CONTROLLERS, FIXED_POINT, ControllerError, controller_factory, output_kind
 from simulator.episode import check_start
 from simulator.profile import DEFAULT_PROFILE, ProfileError, load_profile
 from simulator.sensor import SensorOptions
@@ -43,6 +44,9 @@ def register(subparsers) -> None:
     p.add_argument("--robot", metavar="PROFILE", help=f"robot profile TOML (default {DEFAULT_PROFILE})")
     p.add_argument("--controller", default="python", choices=sorted(CONTROLLERS),
                    help="which implementation of the control tick drives (default python)")
+    p.add_argument("--fixed-point", action="store_true",
+                   help="drive with the brain's fixed-point twin (what 'neurocar export --fixed-point' runs): "
+                        "the python controller becomes fixed-point, firmware becomes firmware-fixed-point")
     p.add_argument("--noise", action="store_true", help="add the profile's sensor noise (seeded)")
     p.add_argument("--missed-echoes", action="store_true", help="lose some echoes at grazing angles (seeded)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -64,10 +68,13 @@ def run(args) -> int:
     from simulator.metrics import summarise
     summary = summarise(rows, timer.seconds, jobs, cores=min(jobs, os.cpu_count() or 1))
     print(format_summary(args.brain, rows, summary))
+    if job.controller in FIXED_POINT.values():
+        from firmware_export.fixed import decision_line
+        print(decision_line(brain_from_dict(job.brain), job.profile))
     if args.json:
         atomic_write_text(args.json, json.dumps({**summary, "brain": args.brain, "seed": args.seed,
                                                  "seconds_per_episode": args.seconds,
-                                                 "controller": args.controller, "rows": rows}, indent=1) + "\n")
+                                                 "controller": job.controller, "rows": rows}, indent=1) + "\n")
     if args.max_collision_rate is not None and summary["collisions_per_minute"] > args.max_collision_rate:
         print(f"collision rate {summary['collisions_per_minute']:.2f}/min exceeds --max-collision-rate "
               f"{args.max_collision_rate}", file=sys.stderr)
@@ -91,7 +98,11 @@ def _prepare(args):
         raise ValueError(f"--seconds {args.seconds} must be a number of seconds, at least one control tick ({tick:g} s)")
     brain = baseline(args.brain, args.seed) if args.brain in BASELINES else load_brain(args.brain)
     output_kind(brain, profile)
-    controller_factory(args.controller)
+    controller = FIXED_POINT.get(args.controller, args.controller) if args.fixed_point else args.controller
+    controller_factory(controller)
+    if controller in FIXED_POINT.values():
+        from brain.fixedpoint import to_fixed_point
+        to_fixed_point(brain)       # a brain Q13 cannot hold is refused here, in one line
     if args.world:
         specs = file_specs([load_world(f) for f in args.world], args.seed)
     else:
@@ -99,7 +110,7 @@ def _prepare(args):
     for spec in specs:
         check_start(spec, profile)
     options = SensorOptions(noise=args.noise, missed_echoes=args.missed_echoes)
-    return Job(brain.to_dict(), profile, args.seconds, args.controller, options), specs
+    return Job(brain.to_dict(), profile, args.seconds, controller, options), specs
 
 
 def _asset(*parts) -> Path:

@@ -67,3 +67,20 @@ def test_bad_input_exits_two_with_one_clear_line(neurocar_cmd, tmp_path, make, w
     assert len(r.stderr.strip().splitlines()) == 1 or "usage:" in r.stderr
     for w in words:
         assert w in r.stderr
+
+
+def test_eval_fixed_point_drives_the_twin_and_reports_the_grid(neurocar_cmd, tmp_path):
+    """--fixed-point drives with the brain's fixed-point twin, in Python and in the host C,
+    with the same results, and says how its grid decisions compare with the float brain's."""
+    rows = {}
+    for extra in ([], ["--controller", "firmware"]):
+        out = tmp_path / f"r{len(rows)}.json"
+        r = _eval(neurocar_cmd, "--brain", str(asset("brains", "seed_motors.json")), "--worlds", "2", "--seconds",
+                  "10", "--jobs", "1", "--quiet", "--fixed-point", "--json", str(out), *extra)
+        assert r.returncode == 0, r.stderr
+        assert ("fixed point (int16 Q13): the same decisions as the float brain at all 1785 points of the input "
+                "grid") in r.stdout
+        data = json.loads(out.read_text())
+        rows[data["controller"]] = [{k: v for k, v in row.items() if k != "wall_seconds"} for row in data["rows"]]
+    assert sorted(rows) == ["firmware-fixed-point", "fixed-point"]
+    assert rows["fixed-point"] == rows["firmware-fixed-point"]
