@@ -193,3 +193,14 @@ def test_verify_catches_a_twin_that_differs(profile, monkeypatch):
     monkeypatch.setattr(verify, "header_only", lambda b, p: header_only(wrong, p))
     report = open_loop(twin, profile, [far_sequence(np.random.default_rng(1), 500, 50)])
     assert report.max_output_error > 0
+
+
+@needs_simavr
+def test_benchmark_fixed_point_decision_is_smaller_and_faster(profile, tmp_path):
+    """The benchmark's fixed-point row against the float one, same harness and flags."""
+    from tests import bench_firmware as bench
+    brain = load_brain(asset("brains", "seed_motors.json"))
+    floating = bench.build_and_time(header_only(brain, profile), bench.OURS["decision"], profile, tmp_path, "float")
+    fixed = bench.build_and_time(header_only(to_fixed_point(brain), profile) + bench.FIXED_SINK,
+                                 bench.FIXED["decision"], profile, tmp_path, "fixed", bench.FIXED_PREPARE)
+    assert fixed["flash"] < floating["flash"] and fixed["cycles"] < floating["cycles"] / 2, (fixed, floating)
