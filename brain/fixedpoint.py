@@ -31,6 +31,7 @@ import numpy as np
 
 from brain.activations import Activation
 from brain.decoders import decode_all
+from brain.network import LayerSizes
 
 FRACTION_BITS = 13
 ONE = 1 << FRACTION_BITS            # 1.0 in Q13
@@ -99,7 +100,7 @@ class FixedLayer:
         return self.weights.shape[1]
 
 
-class FixedPointNetwork:
+class FixedPointNetwork(LayerSizes):
     """A ``brain.network.Network`` quantised to Q13, with the integer forward pass."""
 
     def __init__(self, network):
@@ -124,18 +125,6 @@ class FixedPointNetwork:
             layers.append(FixedLayer(qw, qb, layer.activation, bool(layer.has_bias)))
             largest = _LARGEST[name]
         self.layers = layers
-
-    @property
-    def sizes(self) -> list[int]:
-        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
-
-    @property
-    def n_inputs(self) -> int:
-        return self.layers[0].n_in
-
-    @property
-    def n_outputs(self) -> int:
-        return self.layers[-1].n_out
 
     def forward_int(self, xq) -> np.ndarray:
         """Q13 outputs (int64 array of int16 values) of Q13 inputs (a batch or one row)."""

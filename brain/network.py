@@ -29,7 +29,24 @@ class Layer:
         return self.weights.shape[1]
 
 
-class Network:
+class LayerSizes:
+    """Sizes read off ``self.layers`` (each with n_in and n_out), for any network kind."""
+    layers: list
+
+    @property
+    def sizes(self) -> list[int]:
+        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+
+    @property
+    def n_inputs(self) -> int:
+        return self.layers[0].n_in
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layers[-1].n_out
+
+
+class Network(LayerSizes):
     """Layers and a forward pass; training lives in ``brain.training``."""
 
     def __init__(self, layers: list[Layer]):
@@ -65,18 +82,6 @@ class Network:
             b = rng.uniform(-1.0, 1.0, n_out) if (has_bias and init == "uniform") else np.zeros(n_out)
             layers.append(Layer(w, b, get_activation(act), bool(has_bias)))
         return cls(layers)
-
-    @property
-    def sizes(self) -> list[int]:
-        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
-
-    @property
-    def n_inputs(self) -> int:
-        return self.layers[0].n_in
-
-    @property
-    def n_outputs(self) -> int:
-        return self.layers[-1].n_out
 
     def forward(self, x) -> np.ndarray:
         """Outputs for a batch (rows, inputs), or for one input vector."""

@@ -20,6 +20,8 @@ C_ACTIVATIONS = {
     "sigmoid": ("NEUROCAR_SIGMOID", "0.5f * (1.0f + tanhf(0.5f * z))"),
     "relu": ("NEUROCAR_RELU", "(z > 0.0f ? z : 0.0f)"),
 }
+
+
 def check_activations(network) -> None:
     for i, layer in enumerate(network.layers, start=1):
         if layer.activation.name not in C_ACTIVATIONS:
@@ -61,7 +63,7 @@ def network_source(network) -> str:
     """The whole network header body: constants, weights and the forward pass."""
     check_activations(network)
     count_t = count_type(network)
-    parts = [_PRELUDE, _activation_function(network), _constants(network), _shape_table(network, count_t),
+    parts = [_PRELUDE, _activation_function(network), constants_block(network), shape_table(network, count_t),
              neuron_table(network), _layer_properties(network),
              _PASS_FUNCTION.replace("COUNT_T", count_t).replace("HIDDEN_OUTPUT", _hidden_output(network))
              .replace("HIDDEN_TEST", "l < NEUROCAR_N_LAYERS - 1" if len(network.layers) > 1 else "0"),
@@ -69,7 +71,8 @@ def network_source(network) -> str:
     return "\n".join(parts)
 
 
-def _constants(network) -> str:
+def constants_block(network) -> str:
+    """The layer-size constants (shared by the float and fixed-point networks)."""
     sizes = ", ".join(str(s) for s in network.sizes)
     hidden = max(network.sizes[1:-1], default=0)
     return (f"/* Layer sizes {sizes}: inputs first, outputs last. */\n"
@@ -80,7 +83,8 @@ def _constants(network) -> str:
             f"#define NEUROCAR_HIDDEN_WIDTH {hidden}   /* the widest hidden layer */\n")
 
 
-def _shape_table(network, count_t: str) -> str:
+def shape_table(network, count_t: str) -> str:
+    """Each layer's shape in flash; activation ids are the same in both arithmetics."""
     rows = "\n".join(f"    {{{layer.n_in}, {layer.n_out}, {int(layer.has_bias)}, "
                      f"{C_ACTIVATIONS[layer.activation.name][0]}}},  /* layer {i} */"
                      for i, layer in enumerate(network.layers, start=1))

@@ -11,7 +11,7 @@ import numpy as np
 
 from brain.fixedpoint import FRACTION_BITS, HALF, ONE, TABLE_SIZE, TABLE_STEP_BITS, TANH_TABLE
 
-from firmware_export.cgen import count_type
+from firmware_export.cgen import constants_block, count_type, shape_table
 
 # Activation ids (the same numbering as the float generator's) and their C expressions of z.
 FIXED_ACTIVATIONS = {
@@ -37,7 +37,7 @@ def network_source(network) -> str:
     parts = [_PRELUDE.format(bits=FRACTION_BITS, one=ONE, half=HALF), _activation_ids()]
     if used & {"tanh", "sigmoid"}:
         parts.append(_tanh_table())
-    parts += [_activate(used), _constants(network), _shape_table(network, count_t), _neuron_table(network),
+    parts += [_activate(used), constants_block(network), shape_table(network, count_t), _neuron_table(network),
               _layer_properties(network),
               _FORWARD.replace("COUNT_T", count_t).replace("LAYER_OUTPUT", _layer_output(network))]
     return "\n".join(parts)
@@ -92,27 +92,6 @@ def _activate(used) -> str:
     return ("/* An activation of a Q13 pre-activation (brain.fixedpoint's rules). */\n"
             "static inline int16_t neurocar_activate(uint8_t activation, int16_t z)\n{\n"
             f"    switch (activation) {{\n{cases}\n    default: return z;\n    }}\n}}\n")
-
-
-def _constants(network) -> str:
-    sizes = ", ".join(str(s) for s in network.sizes)
-    hidden = max(network.sizes[1:-1], default=0)
-    return (f"/* Layer sizes {sizes}: inputs first, outputs last. */\n"
-            f"#define NEUROCAR_N_INPUTS {network.n_inputs}\n"
-            f"#define NEUROCAR_N_OUTPUTS {network.n_outputs}\n"
-            f"#define NEUROCAR_N_LAYERS {len(network.layers)}\n"
-            f"#define NEUROCAR_MAX_WIDTH {max(network.sizes)}\n"
-            f"#define NEUROCAR_HIDDEN_WIDTH {hidden}   /* the widest hidden layer */\n")
-
-
-def _shape_table(network, count_t: str) -> str:
-    rows = "\n".join(f"    {{{layer.n_in}, {layer.n_out}, {int(layer.has_bias)}, "
-                     f"{FIXED_ACTIVATIONS[layer.activation.name][0]}}},  /* layer {i} */"
-                     for i, layer in enumerate(network.layers, start=1))
-    return ("/* Each layer's shape: inputs, outputs, 1 if it has biases, its activation. */\n"
-            f"static const {count_t} neurocar_layers[NEUROCAR_N_LAYERS][4] PROGMEM = {{\n{rows}\n}};\n"
-            f"#define NEUROCAR_LAYER(l, k) NEUROCAR_READ_{'BYTE' if count_t == 'uint8_t' else 'WORD'}"
-            "(&neurocar_layers[l][k])\n")
 
 
 def _neuron_table(network) -> str:
