@@ -1,5 +1,9 @@
 # Two commands for a new user: `make run` and `make test`. Both create .venv on demand.
-PYTHON ?= python3
+# The first Python 3.11 or newer on PATH (Ubuntu 22.04's python3 is 3.10; its python3.11 works).
+ifndef PYTHON
+PYTHON := $(shell for p in python3 python3.13 python3.12 python3.11; do \
+            $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+endif
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -21,8 +25,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench_firmware
 
 $(PY):
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-	  { echo "neurocar needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
+	@[ -n "$(PYTHON)" ] || { echo "neurocar needs Python 3.11 or newer, and found none on PATH"\
+	  "(python3 is $$(python3 --version 2>&1)); on Ubuntu 22.04: sudo apt install python3.11 python3.11-venv"; exit 1; }
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
 	  echo "python3 -m venv has no pip here (Debian/Ubuntu ship it as python3-venv); bootstrapping pip from PyPI"; \
 	  $(PYTHON) -m venv --without-pip $(VENV) && $(PY) .ci/bootstrap_pip.py; }
