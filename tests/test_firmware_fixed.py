@@ -11,7 +11,6 @@ import pytest
 from brain import Network, load_brain
 from brain.brainfile import Brain
 from brain.fixedpoint import INT16_MAX, INT16_MIN, quantise, to_fixed_point
-from brain.seedlayout import from_seed_layout
 from simulator.assets import asset
 from simulator.cli import main
 from simulator.controller import controller_factory
@@ -23,6 +22,7 @@ from firmware_export.fixed import FixedPointController, check_decisions, decisio
 from firmware_export.host_controller import FixedPointHostController, HostNetwork
 from firmware_export.sketch import generate, header_only
 from firmware_export.verify import closed_loop, far_sequence, open_loop, random_sequence
+from tests.test_firmware_cgen import _seed_layout
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc (host C compiler) is not installed")
 has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None
@@ -41,13 +41,6 @@ def profile():
 def _made(sizes, activations, outputs, decoders, seed=0, bias=True) -> Brain:
     net = Network.create(sizes, activations, seed=seed, bias=bias)
     return Brain(net, ["distance", "position"], outputs, decoders)
-
-
-def _seed_layout() -> Brain:
-    brain = load_brain(asset("brains", "seed_motors.json"))
-    rng = np.random.default_rng(4)
-    brain.network = from_seed_layout(rng.uniform(-2, 2, (3, 4)), rng.uniform(-2, 2, (4, 4)))
-    return brain
 
 
 BRAINS = {
