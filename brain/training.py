@@ -58,6 +58,7 @@ class TrainConfig:
             (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0,
              f"learning rate {lr:g}; must be a positive number"),
             (self.batch_size is None or self.batch_size >= 1, f"batch size {self.batch_size}; must be 1 or more"),
+            (isinstance(self.seed, int) and 0 <= self.seed < 2**63, f"seed {self.seed}; must be a whole number, 0 or more"),
         ]
         for ok, what in checks:
             if not ok:
