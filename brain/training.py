@@ -231,6 +231,9 @@ def new_network(table, config: TrainConfig) -> Network:
     return Network.create(sizes, acts, seed=config.seed, init=config.init)
 
 
+PROGRESS_EVERY_S = 0.25      # a long run reports at least this often, however many epochs it has
+
+
 def train(table, config: TrainConfig, network: Network | None = None, progress=None):
     """Train a network on a table (a new one from ``config`` unless given) and return
     ``(brain, trainer)``. ``progress(trainer)`` is called between slices of a long run."""
@@ -239,7 +242,7 @@ def train(table, config: TrainConfig, network: Network | None = None, progress=N
     check_fit(network, table, config)
     trainer = Trainer(network, table.inputs, table.targets, config, table.decoders)
     while not trainer.done:
-        trainer.run(max_epochs=max(1, config.epochs // 50) if progress else None)
+        trainer.run(max_epochs=max(1, config.epochs // 50), seconds=PROGRESS_EVERY_S) if progress else trainer.run()
         if progress:
             progress(trainer)
     provenance = {
