@@ -77,8 +77,13 @@ class Brain:
         return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()
 
 
+def brain_json(brain: Brain) -> str:
+    """The brain file's text."""
+    return json.dumps(brain.to_dict(), indent=1) + "\n"
+
+
 def save_brain(path, brain: Brain) -> None:
-    atomic_write_text(path, json.dumps(brain.to_dict(), indent=1) + "\n")
+    atomic_write_text(path, brain_json(brain))
 
 
 def load_brain(path) -> Brain:
@@ -150,15 +155,35 @@ def _layer(i: int, ld, bad) -> Layer:
 def _matrix(value, shape, what, bad) -> np.ndarray:
     if not isinstance(value, list):
         raise bad(f"{what} must be a list of numbers of shape {shape}")
+    text = _first_non_number(value, len(shape))
+    if text is not None:
+        raise bad(f"{what} must be numbers, not {_short(text)} (written as {type(text).__name__})")
     try:
         arr = np.array(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise bad(f"{what} must be a list of numbers of shape {shape}") from None
     if arr.shape != shape:
         raise bad(f"{what} have shape {arr.shape}, expected {shape}")
     if not np.isfinite(arr).all():
         raise bad(f"{what} hold non-finite values (NaN or infinity); retrain the brain")
     return arr
+
+
+def _first_non_number(value, depth: int):
+    """The first leaf down to ``depth`` lists that is not a JSON number (text, true/false, null)."""
+    for v in value:
+        if isinstance(v, list) and depth > 1:
+            bad = _first_non_number(v, depth - 1)
+            if bad is not None:
+                return bad
+        elif not isinstance(v, list) and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            return v
+    return None
+
+
+def _short(value, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _is_list_of(value, kind) -> bool:

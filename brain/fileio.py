@@ -8,7 +8,7 @@ def read_text(path, kind: str, error: type[Exception]) -> str:
     ``kind`` says what the file should be, e.g. "brain file"."""
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")      # a byte-order mark is not part of the text
     except FileNotFoundError:
         raise error(f"{path}: no such {kind}") from None
     except IsADirectoryError:
@@ -24,3 +24,5 @@ def read_json(path, kind: str, error: type[Exception], expected: str):
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise error(f"{path}, line {e.lineno}: not valid JSON ({e.msg}); {expected}") from None
+    except RecursionError:
+        raise error(f"{path}: nested too deeply to be read; {expected}") from None

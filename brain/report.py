@@ -44,10 +44,22 @@ def weights_report(brain) -> str:
             lines.append(f"  biases [{layer.n_out}]: " + " ".join(f"{b:+.4f}" for b in layer.biases))
         else:
             lines.append("  no biases")
-    prov = brain.provenance
-    if prov:
-        lines.append("")
-        lines.append(f"trained on {prov.get('table', '?')} (sha256 {str(prov.get('table_sha256', ''))[:12]}), "
-                     f"seed {prov.get('seed')}, {prov.get('epochs')} epochs, final loss {prov.get('final_loss')}")
+    lines += ["", provenance_line(brain.provenance)]
     return "\n".join(lines)
 
+
+def _loss(value) -> str:
+    return f"{value:.4g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
+
+
+def provenance_line(prov: dict) -> str:
+    """Where a brain came from, in the words its provenance allows."""
+    table = f"{prov.get('table', 'an unnamed table')}"
+    if prov.get("table_sha256"):
+        table += f" (sha256 {str(prov['table_sha256'])[:12]})"
+    if prov.get("imported_from"):
+        return f"imported from the sketch {prov['imported_from']}, read against the table {table}"
+    if all(k in prov for k in ("seed", "epochs", "final_loss")):
+        return (f"trained on {table}, seed {prov['seed']}, {prov['epochs']} epochs, "
+                f"final loss {_loss(prov['final_loss'])}")
+    return "where this brain came from is not recorded in its file"

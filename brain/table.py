@@ -10,6 +10,7 @@ The header names each column and its role, ``name:in``, ``name:out:DECODER`` or
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import numpy as np
 from brain.decoders import DECODERS, decode_all
 from brain.errors import TableError
 from brain.fileio import read_text
+
+NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
 
 ROLES = ("in", "out", "label")
 
@@ -101,7 +104,7 @@ def load_table(path) -> Table:
 
 
 def parse_table(text: str, source: str = "<table>", name: str = "table") -> Table:
-    lines = text.splitlines()
+    lines = text.removeprefix("\ufeff").splitlines()     # spreadsheets start their CSV with a BOM
     comments, start = [], 0
     while start < len(lines) and (lines[start].lstrip().startswith("#") or not lines[start].strip()):
         if lines[start].strip():
@@ -172,10 +175,8 @@ def _parse_header(line: str, source: str, lineno: int) -> list[Column]:
 
 
 def _number(cell: str, source: str, lineno: int, col: Column) -> float:
-    try:
-        value = float(cell)
-    except ValueError:
-        value = None
+    # A plain decimal number: float() alone would also take 0_5 (as 5), "inf" and other scripts' digits.
+    value = float(cell) if NUMBER.fullmatch(cell) else None
     if value is None or not np.isfinite(value):
         raise TableError(f"{source}, line {lineno}, column {col.name!r}: {cell.strip()!r} is not a "
                          f"finite number; input and output cells must be numbers such as -1, 0.5 or 1")

@@ -5,10 +5,12 @@ bad input raised as one of ``USER_ERRORS`` is printed as one line and exits 2.
 """
 import argparse
 import importlib
+import signal
 import sys
+import threading
 
 from brain.errors import BrainError
-from simulator.errors import UserError
+from simulator.errors import Terminated, UserError
 
 # Modules that define register(subparsers); each subcommand sets args.run(args) -> exit code.
 COMMAND_MODULES = [
@@ -39,8 +41,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+def _interrupted(e: KeyboardInterrupt, prefix: str) -> int:
+    """Ctrl-C or SIGTERM: one line, and the shell's status for the signal."""
+    terminated = isinstance(e, Terminated)
+    print(f"{prefix}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+    return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if threading.current_thread() is not threading.main_thread():   # signals reach the main thread only
+        return _dispatch(argv)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _dispatch(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(argv) -> int:
     if not argv or argv[0].startswith("--") and argv[0] not in ("--help",):
         return _run_gui(argv)
     parser = build_parser()
@@ -57,9 +80,8 @@ def main(argv=None) -> int:
         where = f"{e.filename}: " if e.filename else ""
         print(f"neurocar {args.command}: {where}{e.strerror or e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        return _interrupted(e, f"neurocar {args.command}")
 
 
 def _run_gui(argv) -> int:
@@ -75,6 +97,8 @@ def _run_gui(argv) -> int:
     except USER_ERRORS as e:
         print(f"neurocar: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt as e:
+        return _interrupted(e, "neurocar")
 
 
 if __name__ == "__main__":

@@ -3,3 +3,7 @@
 
 class UserError(Exception):
     """Bad input from the user (a file, a value); the message names it and what is accepted."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that cleanup runs as for Ctrl-C (exit 143)."""

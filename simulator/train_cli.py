@@ -1,15 +1,17 @@
 """`neurocar train` and `neurocar weights`: the brain package from the command line."""
 import json
+import math
 import sys
 import time
 from pathlib import Path
 
-from brain import TrainConfig, load_brain, load_table, save_brain, train
+from brain import TrainConfig, load_brain, load_table, train
 from brain.activations import ACTIVATIONS
-from brain.atomic import atomic_write_text
+from brain.brainfile import brain_json
 from brain.errors import TrainingError
 from brain.losses import LOSSES
 from brain.network import INITIALISERS
+from brain.outputs import Outputs
 from brain.report import rows_report, weights_report
 from brain.training import OPTIMIZERS
 
@@ -53,31 +55,59 @@ def _config(args) -> TrainConfig:
                        seed=args.seed, stop_when_right=not args.no_early_stop)
 
 
+def _check_numbers(args) -> None:
+    """Numbers the parser let through that no run can use, named by their option."""
+    checks = [("--seed", args.seed, args.seed >= 0, "a whole number, 0 or more"),
+              ("--epochs", args.epochs, args.epochs >= 1, "a whole number, 1 or more"),
+              ("--batch-size", args.batch_size, args.batch_size is None or args.batch_size >= 1,
+               "a whole number, 1 or more"),
+              ("--lr", args.lr, args.lr is None or (math.isfinite(args.lr) and args.lr > 0),
+               "a positive finite number")]
+    checks += [("--hidden", h, 1 <= h <= 1024, "a whole number from 1 to 1024") for h in args.hidden or []]
+    for option, value, ok, accepted in checks:
+        if not ok:
+            raise TrainingError(f"{option} {value}: must be {accepted}")
+
+
 def run_train(args) -> int:
-    table = load_table(args.table)
-    config = _config(args)
-    started = time.perf_counter()
-    brain, trainer = train(table, config, progress=lambda t: _progress(t, started))
-    if time.perf_counter() - started > PROGRESS_AFTER_S:
-        print(file=sys.stderr)
-    if trainer.status_ == "diverged":
-        raise TrainingError(f"{args.table}: {trainer.message_}; {args.out} was not written")
-    save_brain(args.out, brain)
+    _check_numbers(args)
+    with Outputs(inputs={"TABLE": args.table}) as out:
+        out.add("--out", args.out)
+        out.add("--plot", args.plot)
+        out.add("--json", args.json)
+        table = load_table(args.table)
+        config = _config(args)
+        config.validate()
+        plot_png = _plot_module() if args.plot else None     # pygame only when a plot is asked for
+        started = time.perf_counter()
+        brain, trainer = train(table, config, progress=lambda t: _progress(t, started))
+        if time.perf_counter() - started > PROGRESS_AFTER_S:
+            print(file=sys.stderr)
+        if trainer.status_ == "diverged":
+            raise TrainingError(f"{args.table}: {trainer.message_}; nothing was written")
+        out.write_text(args.out, brain_json(brain))
+        if args.plot:
+            out.write_bytes(args.plot, plot_png(trainer.loss_curve_, f"cost: {Path(args.table).name}, seed {args.seed}"))
+        if args.json:
+            out.write_text(args.json, json.dumps(_summary(args, table, brain, trainer, config), indent=1) + "\n")
+        out.commit()
     print(rows_report(table, brain.forward(table.inputs)))
     print(f"{trainer.status_} after {trainer.epochs_} epochs ({trainer.iterations_} updates) "
           f"in {trainer.train_seconds_ * 1000:.1f} ms of training; final loss {trainer.loss_curve_[-1]:.3g}")
-    print(f"wrote {args.out}")
-    if args.plot:
-        from simulator.gui.plot import save_cost_plot   # pygame only when a plot is asked for
-        save_cost_plot(args.plot, trainer.loss_curve_, f"cost: {Path(args.table).name}, seed {args.seed}")
-        print(f"wrote {args.plot}")
-    if args.json:
-        result = {"rows": len(table), "rows_right": brain.provenance["rows_right"], "epochs": trainer.epochs_,
-                  "iterations": trainer.iterations_, "train_seconds": trainer.train_seconds_,
-                  "final_loss": trainer.loss_curve_[-1], "status": trainer.status_,
-                  "brain": str(args.out), "config": config.to_dict()}
-        atomic_write_text(args.json, json.dumps(result, indent=1) + "\n")
+    print("wrote " + ", ".join(str(p) for p in (args.out, args.plot, args.json) if p))
     return 0
+
+
+def _plot_module():
+    from simulator.gui.plot import cost_plot_png
+    return cost_plot_png
+
+
+def _summary(args, table, brain, trainer, config) -> dict:
+    return {"rows": len(table), "rows_right": brain.provenance["rows_right"], "epochs": trainer.epochs_,
+            "iterations": trainer.iterations_, "train_seconds": trainer.train_seconds_,
+            "final_loss": trainer.loss_curve_[-1], "status": trainer.status_,
+            "brain": str(args.out), "config": config.to_dict()}
 
 
 def _progress(trainer, started) -> None:

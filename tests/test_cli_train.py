@@ -69,8 +69,114 @@ def test_unwritable_outputs_are_one_line_and_folders_are_made(neurocar_cmd, tmp_
     folder.mkdir()
     proc = run(neurocar_cmd, "train", CAR_TABLE, "--out", folder)
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"neurocar train: {folder}: is a folder; give a file name"
+    assert proc.stderr.strip() == f"neurocar train: --out {folder}: is a folder; give a file name"
     plot = tmp_path / "new" / "deeper" / "cost.png"
     proc = run(neurocar_cmd, "train", CAR_TABLE, "--out", tmp_path / "b.json", "--plot", plot)
     assert proc.returncode == 0, proc.stderr
     assert plot.read_bytes()[:4] == b"\x89PNG"
+
+
+def snapshot(folder):
+    return {p.name: (p.read_bytes(), p.stat().st_mode) for p in sorted(folder.iterdir())}
+
+
+def test_train_never_writes_over_an_input_and_writes_nothing_when_an_output_fails(neurocar_cmd, tmp_path):
+    table = tmp_path / "T.csv"
+    table.write_text(open(CAR_TABLE).read())
+    brain = tmp_path / "b.json"
+    brain.write_text("keep me")
+    link = tmp_path / "link.csv"
+    link.symlink_to(table)
+    cases = [
+        (["--out", table], "is also TABLE"),
+        (["--out", link], "is also TABLE"),
+        (["--out", brain, "--json", brain], "give each output its own file"),
+        (["--out", brain, "--plot", "/proc/c.png"], "--plot /proc/c.png: cannot write into /proc"),
+        (["--out", brain, "--json", "/proc/r.json"], "--json /proc/r.json: cannot write into /proc"),
+        (["--out", brain, "--seed", "-1"], "--seed -1: must be a whole number, 0 or more"),
+        (["--out", brain, "--lr", "nan"], "--lr nan: must be a positive finite number"),
+        (["--out", brain, "--lr", "-0.1"], "--lr -0.1: must be a positive finite number"),
+        (["--out", brain, "--epochs", "0"], "--epochs 0: must be a whole number, 1 or more"),
+        (["--out", brain, "--hidden", "0"], "--hidden 0: must be a whole number from 1 to 1024"),
+        (["--out", brain, "--batch-size", "-3"], "--batch-size -3"),
+    ]
+    before = snapshot(tmp_path)
+    for args, expected in cases:
+        proc = run(neurocar_cmd, "train", table, *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert expected in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, (args, proc.stderr)
+        assert ".tmp" not in proc.stderr
+        assert snapshot(tmp_path) == before, args
+
+
+def test_a_resaved_brain_keeps_its_mode_and_the_summary_names_every_file(neurocar_cmd, tmp_path):
+    brain = tmp_path / "b.json"
+    brain.write_text("old")
+    brain.chmod(0o644)
+    proc = run(neurocar_cmd, "train", CAR_TABLE, "--out", brain, "--json", tmp_path / "r.json")
+    assert proc.returncode == 0, proc.stderr
+    assert (brain.stat().st_mode & 0o777) == 0o644
+    assert f"wrote {brain}, {tmp_path / 'r.json'}" in proc.stdout
+
+
+def test_sigterm_during_training_is_one_line_exit_143_and_writes_nothing(neurocar_cmd, tmp_path):
+    import signal
+    import threading
+    import time
+    brain = tmp_path / "b.json"
+    proc = subprocess.Popen([*neurocar_cmd, "train", CAR_TABLE, "--out", brain, "--json", tmp_path / "r.json",
+                             "--optimizer", "sgd", "--epochs", "100000000", "--no-early-stop"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    err = bytearray()
+
+    def read():
+        for byte in iter(lambda: proc.stderr.read(1), b""):
+            err.extend(byte)
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while b"training: epoch" not in err and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)                    # the progress line shows training is under way
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=60)
+    reader.join(timeout=10)
+    text = err.decode()
+    assert proc.returncode == 143, text
+    assert "Traceback" not in text and text.strip().endswith("neurocar train: terminated")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_spreadsheet_tables_and_cells_python_alone_would_misread(neurocar_cmd, tmp_path):
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + open(CAR_TABLE, "rb").read())
+    proc = run(neurocar_cmd, "train", bom, "--out", tmp_path / "b.json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "b.json").read_text())["inputs"][0] == "distance"
+    underscored = tmp_path / "u.csv"
+    underscored.write_text("distance:in,position:in,turn:out:round\n0_5,0,1\n")
+    proc = run(neurocar_cmd, "train", underscored, "--out", tmp_path / "c.json")
+    assert proc.returncode == 2 and "'0_5' is not a finite number" in proc.stderr
+
+
+def test_brain_files_with_text_weights_or_deep_nesting_are_refused_in_one_line(neurocar_cmd, tmp_path):
+    good = json.loads(open(asset("brains", "default.json")).read())
+    texts = json.loads(json.dumps(good))
+    texts["layers"][0]["weights"][0][0] = "0.5"
+    (tmp_path / "texts.json").write_text(json.dumps(texts))
+    (tmp_path / "deep.json").write_text("[" * 100000 + "]" * 100000)
+    for name, expected in (("texts.json", "layer 1 weights must be numbers, not '0.5'"),
+                           ("deep.json", "nested too deeply")):
+        proc = run(neurocar_cmd, "weights", tmp_path / name)
+        assert proc.returncode == 2 and expected in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_weights_says_where_a_brain_came_from(neurocar_cmd, tmp_path):
+    proc = run(neurocar_cmd, "weights", asset("brains", "default.json"))
+    assert "trained on seed_turn_direction.csv" in proc.stdout and "seed 0" in proc.stdout
+    bare = json.loads(open(asset("brains", "default.json")).read())
+    bare["provenance"] = {}
+    (tmp_path / "bare.json").write_text(json.dumps(bare))
+    proc = run(neurocar_cmd, "weights", tmp_path / "bare.json")
+    assert proc.returncode == 0 and "None" not in proc.stdout
+    assert "where this brain came from is not recorded" in proc.stdout

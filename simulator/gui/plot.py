@@ -62,13 +62,13 @@ def draw_cost_curve(surface, rect, losses, font=None, title: str = "") -> None:
     surface.blit(_label(font, label), (plot.right - font.size(label)[0], plot.bottom + 3))
 
 
-def save_cost_plot(path, losses, title: str = "cost", size=(640, 360)) -> None:
-    """Write the cost curve to a PNG without opening a window."""
-    from brain.atomic import atomic_write_bytes
+def cost_plot_png(losses, title: str = "cost", size=(640, 360)) -> bytes:
+    """The cost curve as PNG bytes, drawn without opening a window."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     pygame.font.init()
     surface = pygame.Surface(size)
     draw_cost_curve(surface, surface.get_rect(), losses, pygame.font.Font(None, 20), title)
     png = io.BytesIO()
     pygame.image.save(surface, png, "png")
-    atomic_write_bytes(path, png.getvalue())
+    return png.getvalue()
+
