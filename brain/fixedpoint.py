@@ -112,7 +112,7 @@ class FixedPointNetwork(LayerSizes):
                                  f"compute; supported: {', '.join(ACTIVATIONS)}")
             w, b = np.asarray(layer.weights, dtype=float), np.asarray(layer.biases, dtype=float)
             for what, values in (("weight", w), ("bias", b if layer.has_bias else np.zeros(0))):
-                outside = values[(values * ONE < INT16_MIN - 0.5) | (values * ONE >= INT16_MAX + 0.5)]
+                outside = values[(values < (INT16_MIN - 0.5) / ONE) | (values >= (INT16_MAX + 0.5) / ONE)]
                 if outside.size:
                     raise ValueError(f"layer {n} has a {what} of {outside.flat[0]:g}, outside the fixed-point range "
                                      f"{RANGE} of {FORMAT}")

@@ -14,6 +14,7 @@ from firmware_export.errors import ExportError
 
 # The activations the generator can write, as C expressions of a float z.
 # sigmoid uses the same formula as brain.activations (0.5 * (1 + tanh(z / 2))).
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 C_ACTIVATIONS = {
     "linear": ("NEUROCAR_LINEAR", "z"),
     "tanh": ("NEUROCAR_TANH", "tanhf(z)"),
@@ -27,6 +28,17 @@ def check_activations(network) -> None:
         if layer.activation.name not in C_ACTIVATIONS:
             raise ExportError(f"layer {i} uses the activation {layer.activation.name!r}, which the firmware "
                               f"generator cannot write; supported: {', '.join(sorted(C_ACTIVATIONS))}")
+
+
+def check_float32(network) -> None:
+    """Refuse a weight or bias the AVR's float (IEEE single precision) cannot hold."""
+    for i, layer in enumerate(network.layers, start=1):
+        for what, values in (("weight", layer.weights), ("bias", layer.biases if layer.has_bias else np.zeros(0))):
+            with np.errstate(over="ignore"):
+                big = np.isinf(np.asarray(values, dtype=np.float32))
+            if big.any():
+                raise ExportError(f"layer {i} has a {what} of {np.asarray(values)[big].flat[0]:g}, beyond the "
+                                  f"Arduino's float range (+-{FLOAT32_MAX:.4g}); retrain the brain")
 
 
 def c_float(value: float) -> str:
@@ -62,6 +74,7 @@ def count_type(network) -> str:
 def network_source(network) -> str:
     """The whole network header body: constants, weights and the forward pass."""
     check_activations(network)
+    check_float32(network)
     count_t = count_type(network)
     parts = [_PRELUDE, _activation_function(network), constants_block(network), shape_table(network, count_t),
              neuron_table(network), _layer_properties(network),

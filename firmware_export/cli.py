@@ -10,11 +10,14 @@ Exit 0 when everything asked for succeeded, 1 when verification found a differen
 """
 import json
 import sys
+import tempfile
 from pathlib import Path
 
-from brain.atomic import atomic_write_text
+from brain.brainfile import brain_json
+from brain.outputs import Outputs
 
 from firmware_export.errors import ExportError
+from firmware_export.names import check_identifier
 
 TABLE_FOR_OUTPUTS = {2: "seed_turn_direction.csv", 4: "seed_motors.csv"}
 
@@ -64,10 +67,8 @@ def _profile(path):
         raise ExportError(str(e)) from None
 
 
-def run_export(args) -> int:
-    from brain import load_brain
-
-    from firmware_export.sketch import generate
+def _check_args(args) -> None:
+    """Every option a run could trip on, before anything is built or written."""
     if args.upload and not args.port:
         raise ExportError("--upload needs --port, the board's serial port (for example /dev/ttyACM0)")
     if (args.dry_run or args.port) and not args.upload:
@@ -77,37 +78,67 @@ def run_export(args) -> int:
         check_port(args.port, args.dry_run)
     if args.allow_different_decisions and not args.fixed_point:
         raise ExportError("--allow-different-decisions goes with --fixed-point")
+    if args.seed < 0:
+        raise ExportError(f"--seed {args.seed}: must be a whole number, 0 or more")
+    check_identifier(args.name)
     if args.verify:
         from firmware_export.harness import require_simavr
         require_simavr()
-    brain, profile = load_brain(args.brain), _profile(args.robot)
-    if args.fixed_point:
-        brain = _fixed_point(brain, profile, args.allow_different_decisions)
-    sketch = generate(brain, profile, args.name, args.brain)
-    folder = sketch.write(args.out)
-    print(f"wrote {folder / (args.name + '.ino')} and {folder / 'neurocar_brain.h'}")
-    build = _build(folder, args) if (args.check or args.verify or (args.upload and not args.dry_run)) else None
-    status, opened, closed = 0, None, None
-    if args.verify:
-        opened, closed = _verify(brain, profile, args.seed)
-        exact = opened.max_output_error == 0.0 or not args.fixed_point   # fixed point: equal, not close
-        status = 0 if (opened.ok and closed.ok and exact) else 1
-    if args.json:
-        from firmware_export.verify import json_report
-        report = json_report(build, opened, closed)
+    if args.check or args.verify or args.upload:
+        from firmware_export.toolchain import require_toolchain
+        require_toolchain()
+
+
+def run_export(args) -> int:
+    """Check every option and destination, generate, build and verify in a private
+    folder, and only then write the sketch, its build and the report together."""
+    from brain import load_brain
+
+    from firmware_export.sketch import HEADER_NAME, generate
+    _check_args(args)
+    folder = Path(args.out) / args.name
+    ino, header, hex_out = folder / f"{args.name}.ino", folder / HEADER_NAME, folder / "build" / f"{args.name}.hex"
+    building = args.check or args.verify or args.upload
+    with Outputs(inputs={"--brain": args.brain, "--robot": args.robot}) as out:
+        for label, path in (("sketch", ino), ("sketch header", header), ("HEX file", hex_out if building else None),
+                            ("--json", args.json)):
+            out.add(label, path)
+        brain, profile = load_brain(args.brain), _profile(args.robot)
         if args.fixed_point:
-            from brain.fixedpoint import FORMAT
-            from firmware_export.fixed import decision_differences
-            report["arithmetic"] = FORMAT
-            report["grid_decisions_differing_from_float"] = decision_differences(brain, profile)[0]
-        atomic_write_text(args.json, json.dumps(report, indent=1) + "\n")
+            brain = _fixed_point(brain, profile, args.allow_different_decisions)
+        sketch = generate(brain, profile, args.name, args.brain)
+        with tempfile.TemporaryDirectory(prefix="neurocar-export-") as work:
+            build = _build(sketch.write(work), args) if building else None
+            status, opened, closed = 0, None, None
+            if args.verify:
+                opened, closed = _verify(brain, profile, args.seed)
+                exact = opened.max_output_error == 0.0 or not args.fixed_point   # fixed point: equal, not close
+                status = 0 if (opened.ok and closed.ok and exact) else 1
+            out.write_text(ino, sketch.ino)
+            out.write_text(header, sketch.header)
+            if build:
+                out.write_bytes(hex_out, build.hex.read_bytes())
+            if args.json:
+                out.write_text(args.json, json.dumps(_report(build, opened, closed, brain, profile, args), indent=1) + "\n")
+            out.commit()
+    print("wrote " + ", ".join(str(p) for p in (ino, header, hex_out if build else None, args.json) if p))
     if args.upload and status != 0:
         print("not uploading: the firmware does not behave like the simulator (see above)", file=sys.stderr)
     if args.upload and status == 0:
         from firmware_export.upload import upload
-        hex_path = build.hex if build else folder / "build" / f"{args.name}.hex"
-        upload(hex_path, args.port, dry_run=args.dry_run)
+        upload(hex_out, args.port, dry_run=args.dry_run)
     return status
+
+
+def _report(build, opened, closed, brain, profile, args) -> dict:
+    from firmware_export.verify import json_report
+    report = json_report(build, opened, closed)
+    if args.fixed_point:
+        from brain.fixedpoint import FORMAT
+        from firmware_export.fixed import decision_differences
+        report["arithmetic"] = FORMAT
+        report["grid_decisions_differing_from_float"] = decision_differences(brain, profile)[0]
+    return report
 
 
 def _fixed_point(brain, profile, allow: bool):
@@ -163,7 +194,20 @@ def _verify(brain, profile, seed: int):
 
 
 def run_import(args) -> int:
-    from brain import Brain, load_table, save_brain
+    with Outputs(inputs={"SKETCH": args.sketch, "--table": args.table}) as out:
+        out.add("--out", args.out)
+        brain, table = _imported(args)
+        out.write_text(args.out, brain_json(brain))
+        out.commit()
+    right = int(table.rows_right(brain.forward(table.inputs)).sum())
+    print(f"wrote {args.out}: network {'-'.join(map(str, brain.network.sizes))} "
+          f"({brain.network.layers[0].activation.name}), {right} of {len(table)} rows of {table.name} right")
+    return 0
+
+
+def _imported(args):
+    """The sketch's network as a brain, with the table it was trained on."""
+    from brain import Brain, load_table
     from simulator.assets import asset
 
     from firmware_export.seedsketch import network_from_sketch
@@ -182,9 +226,4 @@ def run_import(args) -> int:
                           f"{network.n_outputs} outputs, the table {table.name} has {len(table.input_names)} and "
                           f"{len(table.output_names)}")
     provenance = {"imported_from": Path(args.sketch).name, "table": table.name, "table_sha256": table.sha256()}
-    brain = Brain.from_table(network, table, provenance)
-    save_brain(args.out, brain)
-    right = int(table.rows_right(brain.forward(table.inputs)).sum())
-    print(f"wrote {args.out}: network {'-'.join(map(str, network.sizes))} "
-          f"({network.layers[0].activation.name}), {right} of {len(table)} rows of {table.name} right")
-    return 0
+    return Brain.from_table(network, table, provenance), table

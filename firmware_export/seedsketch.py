@@ -30,8 +30,9 @@ MAX_SIZE = 10_000
 FLOAT_MAX = float(np.finfo(np.float32).max)
 
 
-def read_sketch(path) -> tuple[np.ndarray, np.ndarray, str]:
-    """(HiddenWeights, OutputWeights, activation) of a sketch, or a message naming the line.
+def read_sketch(path, activation: str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """(HiddenWeights, OutputWeights, activation) of a sketch, or a message naming the line;
+    the activation is read from the sketch's code unless given.
 
     The values are rounded to float32, as the AVR stores them (its double is a float)."""
     path = Path(path)
@@ -58,7 +59,7 @@ def read_sketch(path) -> tuple[np.ndarray, np.ndarray, str]:
         raise ExportError(f"{path}, line {lines['OutputWeights']}: OutputWeights has {output.shape[0]} rows but "
                           f"HiddenWeights (line {lines['HiddenWeights']}) has {hidden.shape[1]} columns; they must "
                           f"be equal (hidden+1)")
-    return hidden, output, _activation(text, path)
+    return hidden, output, activation or _activation(text, path)
 
 
 def _line(text: str, offset: int) -> int:
@@ -210,9 +211,9 @@ def _activation(text: str, path) -> str:
 
 
 def network_from_sketch(path, activation: str | None = None):
-    hidden, output, found = read_sketch(path)
+    hidden, output, activation = read_sketch(path, activation)
     try:
-        return from_seed_layout(hidden, output, activation or found)
+        return from_seed_layout(hidden, output, activation)
     except ValueError as e:
         raise ExportError(f"{path}: {e}") from None
 

@@ -31,13 +31,18 @@ def test_bad_name_refused_before_writing(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
-def test_upload_dry_run_prints_the_exact_command(tmp_path, capsys):
+needs_avr = pytest.mark.skipif(not has_avr, reason="AVR toolchain missing: apt-get install " + toolchain.PACKAGES)
+
+
+@needs_avr
+def test_upload_dry_run_builds_the_hex_it_prints_the_exact_command_for(tmp_path, capsys):
     rc = main(["export", "--brain", DEFAULT, "--out", str(tmp_path), "--upload", "--port", "/dev/ttyACM0",
                "--dry-run"])
     assert rc == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     hex_path = tmp_path / "neurocar" / "build" / "neurocar.hex"
     assert shlex.split(last) == avrdude_command(hex_path, "/dev/ttyACM0")
+    assert hex_path.read_text().startswith(":")              # Intel HEX, built for the command to use
     assert last.startswith("avrdude -p atmega328p -c arduino -P /dev/ttyACM0 -b 115200 -D -U flash:w:")
 
 
@@ -152,3 +157,79 @@ def test_imported_sketch_exports_and_verifies(tmp_path, capsys):
     h2, o2 = to_seed_layout(load_brain(brain_path).network)
     assert np.allclose(h2, hw, atol=1e-8) and np.allclose(o2, ow, atol=1e-8)
     assert main(["export", "--brain", str(brain_path), "--out", str(tmp_path), "--verify"]) == 0
+
+
+def test_upload_dry_run_without_the_toolchain_is_refused_before_writing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(toolchain.shutil, "which", lambda name: None)
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path / "o"), "--upload", "--port",
+                 "/dev/ttyACM0", "--dry-run"]) == 2
+    assert "sudo apt-get install gcc-avr" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def _snapshot(folder):
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--json", "/proc/r.json"], "--json /proc/r.json: cannot write into /proc"),
+    (["--verify", "--seed", "-1"], "--seed -1: must be a whole number, 0 or more"),
+    (["--json", "BRAIN"], "is also --brain"),
+    (["--name", "int"], "sketch name"),
+])
+def test_export_checks_everything_before_replacing_a_sketch(extra, message, tmp_path, capsys):
+    assert main(["export", "--brain", DEFAULT, "--out", str(tmp_path)]) == 0
+    before = _snapshot(tmp_path)
+    brain_before = open(DEFAULT, "rb").read()
+    other = tmp_path / "improved.json"
+    other.write_bytes(open(asset("brains", "improved.json"), "rb").read())
+    before[other] = other.read_bytes()
+    extra = [str(other) if a == "BRAIN" else a for a in extra]
+    capsys.readouterr()
+    assert main(["export", "--brain", str(other), "--out", str(tmp_path), *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert _snapshot(tmp_path) == before and open(DEFAULT, "rb").read() == brain_before
+
+
+def test_export_refuses_weights_beyond_the_targets_arithmetic(tmp_path, capsys):
+    data = json.loads(open(DEFAULT).read())
+    data["layers"][0]["weights"][0][0] = 1e308
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(data))
+    assert main(["export", "--brain", str(huge), "--out", str(tmp_path / "o")]) == 2
+    assert "beyond the Arduino's float range" in capsys.readouterr().err
+    data["layers"][0]["weights"][0][0] = 3e38              # a float32 holds it: exported, compiles as C
+    huge.write_text(json.dumps(data))
+    assert main(["export", "--brain", str(huge), "--out", str(tmp_path / "o")]) == 0
+    assert "inf" not in (tmp_path / "o" / "neurocar" / "neurocar_brain.h").read_text().lower().replace("info", "")
+    for value in (1e308, 10.0):
+        data["layers"][0]["weights"][0][0] = value
+        huge.write_text(json.dumps(data))
+        capsys.readouterr()
+        assert main(["export", "--brain", str(huge), "--out", str(tmp_path / "q"), "--fixed-point"]) == 2
+        err = capsys.readouterr().err
+        assert "outside the fixed-point range" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "q").exists()
+
+
+def test_import_sketch_never_writes_over_its_sketch(tmp_path, capsys):
+    sketch = tmp_path / "S.ino"
+    _seed_sketch(sketch)
+    before = sketch.read_bytes()
+    assert main(["import-sketch", str(sketch), "--out", str(sketch)]) == 2
+    assert "is also SKETCH" in capsys.readouterr().err
+    assert sketch.read_bytes() == before
+
+
+def test_import_sketch_takes_the_activation_it_is_told_when_the_sketch_has_no_call(tmp_path, capsys):
+    sketch = tmp_path / "S.ino"
+    _seed_sketch(sketch)
+    sketch.write_text(sketch.read_text().replace("tanh(", "act("))
+    out = tmp_path / "b.json"
+    assert main(["import-sketch", str(sketch), "--out", str(out)]) == 2
+    assert "pass --activation tanh or sigmoid" in capsys.readouterr().err
+    assert main(["import-sketch", str(sketch), "--out", str(out), "--activation", "tanh"]) == 0
+    assert load_brain(out).network.layers[0].activation.name == "tanh"
+    assert main(["weights", str(out)]) == 0
+    assert "imported from the sketch S.ino" in capsys.readouterr().out
