@@ -47,18 +47,41 @@ def test_xor_2_2_1_sigmoid():
     assert trainer.loss_curve_[-1] < trainer.loss_curve_[0]
 
 
-def test_moons_hidden_layer_beats_the_perceptron():
-    """As in the tutorial: 2 -> 1 plateaus; 4 hidden sigmoid units without bias go clearly lower."""
+MOONS_LR = 10          # full-batch steps at 20 are chaotic: the last bits of the BLAS kernel decide
+MOONS_EPOCHS = 5000    # where they end; at 10 the end moves in proportion to a nudge of the start
+MOONS_SEEDS = range(8)
+
+
+def _moons_error(sizes, seed, nudge=0.0):
+    """Summed squared error / 2 after full-batch gradient descent, the tutorial's layout:
+    a perceptron with a bias, or 4 hidden sigmoid units with no bias anywhere."""
     points, labels = make_moons(100, noise=0.1, seed=0)
-    errors = {}
-    for sizes in ([2, 1], [2, 4, 1]):
-        bias = [True] if len(sizes) == 2 else [False, False]
-        net = Network.create(sizes, "sigmoid", seed=0, init="uniform", bias=bias)
-        trainer = Trainer(net, points, labels, TrainConfig(optimizer="gd", lr=20, epochs=5000, seed=0,
-                                                           stop_when_right=False))
-        trainer.run()
-        errors[len(sizes)] = trainer.loss_curve_[-1] * len(points)    # summed squared error / 2
-    assert errors[3] < 0.75 * errors[2], errors
+    bias = [True] if len(sizes) == 2 else [False, False]
+    net = Network.create(sizes, "sigmoid", seed=seed, init="uniform", bias=bias)
+    for layer in net.layers:
+        layer.weights *= 1.0 + nudge
+    trainer = Trainer(net, points, labels, TrainConfig(optimizer="gd", lr=MOONS_LR, epochs=MOONS_EPOCHS,
+                                                       seed=seed, stop_when_right=False))
+    trainer.run()
+    return trainer.loss_curve_[-1] * len(points)
+
+
+def test_moons_hidden_layer_beats_the_perceptron():
+    """As in the tutorial: 2 -> 1 plateaus at the same error from every start; 4 hidden
+    units go clearly lower from a good share of starts (the others stay on the plateau,
+    a hidden layer without biases is no worse there)."""
+    perceptron = [_moons_error([2, 1], seed) for seed in MOONS_SEEDS[:3]]
+    assert max(perceptron) - min(perceptron) < 1e-3 * perceptron[0], perceptron
+    ratios = sorted(_moons_error([2, 4, 1], seed) / perceptron[0] for seed in MOONS_SEEDS)
+    assert sum(r < 0.75 for r in ratios) >= 2, ratios          # 3 of 8 measured, each near 0.66
+    assert ratios[0] < 0.7 and ratios[-1] < 1.02, ratios
+
+
+def test_moons_learning_rate_is_not_chaotic():
+    """The claim above must not hang on rounding: a relative nudge of 1e-12 to the first
+    weights, far more than any kernel's rounding, moves the end by a like amount."""
+    error = _moons_error([2, 4, 1], 2)
+    assert abs(_moons_error([2, 4, 1], 2, nudge=1e-12) - error) < 1e-9 * error
 
 
 def test_l_layer_relu_sigmoid_cross_entropy_on_image_like_data():
