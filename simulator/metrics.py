@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from simulator import spatial
 
 CELL_CM = 10.0
 STUCK_RADIUS_CM = 10.0
@@ -42,13 +43,29 @@ class EpisodeMetrics:
 
 
 def free_cells(world, half_width_cm: float):
-    """(rows, cols) bool grid of cells whose centre keeps the car's centre clear."""
+    """(rows, cols) bool grid of cells whose centre keeps the car's centre clear: inside
+    no solid and at least half_width_cm from every surface (``World.clearance``).
+
+    Only cells near a solid are measured (``simulator.spatial.cells_near``), so the cost
+    follows the solids' outlines and areas rather than cells x solids; each distance is
+    the one ``World.clearance`` works out, so the grid is the same."""
     cols = max(1, int(np.ceil(world.width_cm / CELL_CM)))
     rows = max(1, int(np.ceil(world.height_cm / CELL_CM)))
-    xs = (np.arange(cols) + 0.5) * CELL_CM
-    ys = (np.arange(rows) + 0.5) * CELL_CM
-    centres = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
-    return (world.clearance(centres) >= half_width_cm).reshape(rows, cols)
+    blocked = np.zeros(rows * cols, dtype=bool)
+    boxes, corners = world.boxes(), world.corners()
+    params = np.array([(b.x_cm, b.y_cm, b.width_cm, b.height_cm, b.angle_deg) for b in boxes]).reshape(-1, 5)
+    for box, cell, (x, y) in spatial.cells_near(*spatial.box_pieces(boxes), half_width_cm, CELL_CM, cols, rows):
+        near = spatial.inside(x, y, params[box])
+        for k in range(4):
+            (ax, ay), (bx, by) = corners[box, k].T, corners[box, (k + 1) % 4].T
+            near |= spatial.segment_distance(x, y, ax, ay, bx, by) < half_width_cm
+        blocked[cell[near]] = True
+    circles = world.circles()
+    for circle, cell, (x, y) in spatial.cells_near(*spatial.circle_tiles(circles), half_width_cm, CELL_CM, cols, rows):
+        cx, cy, r = circles[circle].T
+        dx, dy = x - cx, y - cy
+        blocked[cell[np.sqrt(dx * dx + dy * dy) - r < half_width_cm]] = True
+    return ~blocked.reshape(rows, cols)
 
 
 def outline_points(body) -> np.ndarray:
@@ -64,8 +81,11 @@ class MetricsRecorder:
         n = len(worlds)
         self.tick_s = profile.control.tick_s
         self.geometry = geometry
+        geometry.follow(start_positions)
         self._segments = _Segments(geometry.edges)
+        self._segments_version = geometry.version
         self.outline = outline_points(profile.body)
+        self._outline_cm = float(np.sqrt((self.outline ** 2).sum(1)).max())
         grids = [free_cells(w, profile.body.width_cm / 2) for w in worlds]
         self.cols = np.array([g.shape[1] for g in grids])
         self.rows = np.array([g.shape[0] for g in grids])
@@ -112,11 +132,20 @@ class MetricsRecorder:
             self.closest[touching] = 0.0
 
     def _gap(self, pos, heading) -> np.ndarray:
+        geometry = self.geometry
+        geometry.follow(pos)
+        if self._segments_version != geometry.version:
+            self._segments, self._segments_version = _Segments(geometry.edges), geometry.version
         c, s = np.cos(heading)[:, None], np.sin(heading)[:, None]
         px = pos[:, 0, None] + c * self.outline[:, 0] - s * self.outline[:, 1]
         py = pos[:, 1, None] + s * self.outline[:, 0] + c * self.outline[:, 1]
         pts = np.stack([px, py], axis=-1)                      # (n, 8, 2)
-        return np.maximum(_nearest(pts, self._segments, self.geometry.circles), 0.0)
+        gap = _nearest(pts, self._segments, geometry.circles)
+        # beyond what the car's arrays surely hold (a big world), measure against all of it
+        for i in np.flatnonzero(~(gap <= geometry.reach_cm - self._outline_cm)).tolist():
+            circles = geometry.world_circles[i] if len(geometry.world_circles[i]) else np.full((1, 3), np.nan)
+            gap[i] = _nearest(pts[i:i + 1], _Segments(geometry.world_edges[i][None]), circles[None])[0]
+        return np.maximum(gap, 0.0)
 
     def results(self, collisions) -> list[EpisodeMetrics]:
         minutes = self.time / 60.0

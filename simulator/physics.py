@@ -28,9 +28,8 @@ def add_world(space: pymunk.Space, world, offset) -> list:
     """Add a world's solids as static shapes shifted by offset (cm); returns them."""
     ox, oy = offset
     shapes = []
-    for box in world.boxes():
-        corners = [(x + ox, y + oy) for x, y in box.corners()]
-        shapes.append(pymunk.Poly(space.static_body, corners))
+    for corners in world.corners().tolist():
+        shapes.append(pymunk.Poly(space.static_body, [(x + ox, y + oy) for x, y in corners]))
     for x, y, r in world.circles():
         shapes.append(pymunk.Circle(space.static_body, float(r), (float(x) + ox, float(y) + oy)))
     for shape in shapes:

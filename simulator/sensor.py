@@ -25,14 +25,57 @@ class SensorOptions:
     missed_echoes: bool = False
 
 
+LOCAL_ABOVE = 256           # solids in a world beyond which each car keeps only those near it
+LOCAL_MARGIN_CM = 100.0     # how far a car moves before the solids near it are gathered again
+
+
 class Geometry:
-    """Each car's world geometry, padded to equal sizes so all cars cast together."""
+    """Each car's world geometry as padded arrays, so all cars cast together: ``edges``
+    (n, E, 4) and ``circles`` (n, C, 3), NaN padding that never hits.
+
+    A world of more than ``LOCAL_ABOVE`` solids is not handed out whole: a car's arrays
+    hold the solids within ``reach_cm + LOCAL_MARGIN_CM`` of where they were gathered,
+    gathered again once it has moved ``LOCAL_MARGIN_CM``, so every solid within
+    ``reach_cm`` of it is always there (``follow``). They keep the world's order, so the
+    nearest hit and its ties are the ones all the solids give, and per-tick work stays
+    the same however big the world is. ``version`` changes whenever the arrays do."""
 
     def __init__(self, worlds):
-        edges = [w.edges() for w in worlds]
-        circles = [w.circles() for w in worlds]
-        self.edges = _pad(edges, 4)        # (n, E, 4), NaN padding never hits
-        self.circles = _pad(circles, 3)    # (n, C, 3)
+        self.world_edges = [w.edges() for w in worlds]
+        self.world_circles = [w.circles() for w in worlds]
+        self.n = len(self.world_edges)
+        self.local = max([len(e) + len(c) for e, c in zip(self.world_edges, self.world_circles)] + [0]) > LOCAL_ABOVE
+        self.reach_cm = 0.0 if self.local else math.inf
+        self.version = 0
+        self._centres = np.full((self.n, 2), np.nan)       # where each car's solids were gathered
+        self._picked = [(np.zeros(0, dtype=int), np.zeros(0, dtype=int))] * self.n
+        self._gather(self.world_edges, self.world_circles)
+
+    def follow(self, positions, reach_cm: float = 0.0) -> None:
+        """Make each car's arrays hold every solid within reach_cm (and within every
+        reach asked before) of its local position (n, 2)."""
+        if not self.local:
+            return
+        positions = np.asarray(positions, dtype=float)
+        if reach_cm > self.reach_cm:
+            self.reach_cm = float(reach_cm)
+            self._centres[:] = np.nan
+        drift = positions - self._centres
+        moved = np.flatnonzero(~((drift * drift).sum(1) <= LOCAL_MARGIN_CM ** 2))
+        if not len(moved):
+            return
+        from simulator.spatial import near
+        for i in moved.tolist():
+            self._picked[i] = near(positions[i], self.world_edges[i], self.world_circles[i],
+                                   self.reach_cm + LOCAL_MARGIN_CM)
+            self._centres[i] = positions[i]
+        self._gather([e[k] for e, (k, _) in zip(self.world_edges, self._picked)],
+                     [c[k] for c, (_, k) in zip(self.world_circles, self._picked)])
+
+    def _gather(self, edges, circles) -> None:
+        self.edges = _pad(edges, 4)
+        self.circles = _pad(circles, 3)
+        self.version += 1
 
 
 def _pad(arrays, width) -> np.ndarray:
@@ -106,8 +149,16 @@ class Sonar:
         self.cos_grazing = math.cos(math.radians(profile.sensor.grazing_deg))
         self.last_rays = None       # (n, R) per-ray distances of the last reading, for drawing
 
+    @property
+    def reach_cm(self) -> float:
+        """How far from a car's centre an echo can come from."""
+        return self.profile.sensor.max_range_cm + abs(self.profile.sensor.mount_forward_cm)
+
     def beam_axes(self, positions, headings, servo_deg):
-        """Servo-axis origins (n, 2) and beam directions (n,) in radians."""
+        """Servo-axis origins (n, 2) and beam directions (n,) in radians. Given every
+        car's position, it also brings the geometry up to where the cars are."""
+        if len(positions) == self.geometry.n:
+            self.geometry.follow(positions, self.reach_cm)
         sensor, servo = self.profile.sensor, self.profile.servo
         origins = positions + sensor.mount_forward_cm * np.column_stack([np.cos(headings), np.sin(headings)])
         axes = headings + servo.left_sign * np.radians(np.asarray(servo_deg, dtype=float) - 90.0)
@@ -118,6 +169,7 @@ class Sonar:
         which: optional bool mask; other cars get np.inf and cost nothing."""
         n = len(positions)
         out = np.full(n, np.inf)
+        self.geometry.follow(positions, self.reach_cm)
         idx = np.arange(n) if which is None else np.flatnonzero(which)
         if len(idx) == 0:
             return out

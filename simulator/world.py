@@ -15,8 +15,10 @@ World files are JSON::
        {"type": "wall", "x1_cm": 0, "y1_cm": 100, "x2_cm": 150, "y2_cm": 100, "thickness_cm": 4}]}
 
 A world is plain data that can be edited (add, remove, move obstacles); its geometry
-(``edges()`` and ``circles()``, arena walls included) feeds both the physics and the
-sensor's ray casting, so both see the same shapes.
+(``corners()``, ``edges()`` and ``circles()``, arena walls included) feeds both the
+physics and the sensor's ray casting, so both see the same shapes. A world holds at
+most ``MAX_OBSTACLES`` obstacles; the simulator's start-up and per-tick costs stay
+bounded up to there (see the README's "Simulation speed").
 """
 import json
 import math
@@ -32,6 +34,7 @@ FORMAT = "neurocar-world"
 VERSION = 1
 MIN_THICKNESS_CM = 1.0     # thinner walls could let a fast car tunnel through
 MAX_WORLD_CM = 10_000.0    # no arena side, obstacle size or coordinate beyond 100 m
+MAX_OBSTACLES = 10_000     # tests/bench_big_world.py measures a world this full
 
 
 class WorldError(ValueError):
@@ -141,10 +144,15 @@ class World:
         return arena + [o.as_box() if isinstance(o, Wall) else o
                         for o in self.obstacles if not isinstance(o, Cylinder)]
 
+    def corners(self) -> np.ndarray:
+        """(B, 4, 2) corners of every box-shaped solid, in ``boxes()`` order: the same
+        numbers as each ``Box.corners()``, worked out for all boxes at once."""
+        return box_corners(self.boxes())
+
     def edges(self) -> np.ndarray:
-        """(E, 4) segments x1, y1, x2, y2 of every box outline."""
-        out = [box.edges() for box in self.boxes()]
-        return np.vstack(out) if out else np.zeros((0, 4))
+        """(E, 4) segments x1, y1, x2, y2 of every box outline, four per box in ``boxes()`` order."""
+        c = self.corners()
+        return np.concatenate([c, np.roll(c, -1, axis=1)], axis=2).reshape(-1, 4)
 
     def bounds(self) -> tuple:
         """(x_min, y_min, x_max, y_max) of every solid, arena walls included."""
@@ -163,7 +171,7 @@ class World:
     def clearance(self, points) -> np.ndarray:
         """Distance (cm) from each point (P, 2) to the nearest obstacle surface; negative
         inside a cylinder, 0 inside a box."""
-        return clearance(np.asarray(points, dtype=float), self.edges(), self.circles(), self.boxes())
+        return clearance(np.asarray(points, dtype=float).reshape(-1, 2), self.edges(), self.circles(), self.boxes())
 
     def to_dict(self) -> dict:
         return {
@@ -175,34 +183,57 @@ class World:
         }
 
 
-CLEARANCE_CHUNK = 4096      # points per pass, so big grids never need huge temporaries
+def box_corners(boxes) -> np.ndarray:
+    """(B, 4, 2) corners of boxes, counter-clockwise: ``Box.corners()`` for all at once.
+    The rotation is the same matrix product per box, so the numbers are the same."""
+    params = np.array([(b.x_cm, b.y_cm, b.width_cm / 2, b.height_cm / 2,
+                        math.cos(math.radians(b.angle_deg)), math.sin(math.radians(b.angle_deg)))
+                       for b in boxes], dtype=float).reshape(-1, 6)
+    x, y, hw, hh, c, s = params.T
+    local = np.stack([np.stack(p, axis=-1) for p in ((-hw, -hh), (hw, -hh), (hw, hh), (-hw, hh))], axis=1)
+    turn = np.stack([np.stack((c, s), axis=-1), np.stack((-s, c), axis=-1)], axis=1)
+    return local @ turn + np.stack((x, y), axis=-1)[:, None, :]
+
+
+CLEARANCE_PAIRS = 1 << 20   # point-solid pairs per pass, so no temporary grows with the world
 
 
 def clearance(points, edges, circles, boxes=()) -> np.ndarray:
-    """Distance from points (P, 2) to the nearest segment or circle surface, 0 inside a box."""
-    if len(points) > CLEARANCE_CHUNK:
-        return np.concatenate([clearance(points[k:k + CLEARANCE_CHUNK], edges, circles, boxes)
-                               for k in range(0, len(points), CLEARANCE_CHUNK)])
+    """Distance from points (P, 2) to the nearest segment or circle surface, 0 inside a box.
+    Works through the points and the solids in slices of at most CLEARANCE_PAIRS pairs."""
     best = np.full(len(points), np.inf)
-    if len(edges):
-        a, b = edges[None, :, :2], edges[None, :, 2:]
-        ab = b - a
-        t = np.clip(((points[:, None] - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12), 0, 1)
-        nearest = a + t[..., None] * ab
-        best = np.minimum(best, np.linalg.norm(points[:, None] - nearest, axis=-1).min(axis=1))
-    if len(circles):
-        d = np.linalg.norm(points[:, None] - circles[None, :, :2], axis=-1) - circles[None, :, 2]
-        best = np.minimum(best, d.min(axis=1))
-    for box in boxes:
-        best = np.where(_inside_box(points, box), 0.0, best)
+    rows = max(1, CLEARANCE_PAIRS // max(len(edges), len(circles), len(boxes), 1))
+    cols = max(1, CLEARANCE_PAIRS // max(len(points), 1))
+    for k in range(0, len(points), rows):
+        p = points[k:k + rows]
+        part = best[k:k + rows]
+        for j in range(0, len(edges), cols):
+            part[:] = np.minimum(part, _segment_distance(p, edges[j:j + cols]).min(axis=1))
+        for j in range(0, len(circles), cols):
+            c = circles[j:j + cols]
+            part[:] = np.minimum(part, (np.linalg.norm(p[:, None] - c[None, :, :2], axis=-1) - c[None, :, 2]).min(axis=1))
+        for j in range(0, len(boxes), cols):
+            part[inside_boxes(p, boxes[j:j + cols]).any(axis=1)] = 0.0
     return best
 
 
-def _inside_box(points, box: Box) -> np.ndarray:
-    c, s = math.cos(math.radians(box.angle_deg)), math.sin(math.radians(box.angle_deg))
-    rel = points - (box.x_cm, box.y_cm)
-    u, v = rel @ np.array([c, s]), rel @ np.array([-s, c])
-    return (np.abs(u) <= box.width_cm / 2) & (np.abs(v) <= box.height_cm / 2)
+def _segment_distance(points, edges) -> np.ndarray:
+    """(P, E) distances from points to segments."""
+    a, b = edges[None, :, :2], edges[None, :, 2:]
+    ab = b - a
+    t = np.clip(((points[:, None] - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12), 0, 1)
+    nearest = a + t[..., None] * ab
+    return np.linalg.norm(points[:, None] - nearest, axis=-1)
+
+
+def inside_boxes(points, boxes) -> np.ndarray:
+    """(P, B) whether each point lies inside (or on) each box."""
+    params = np.array([(b.x_cm, b.y_cm, b.width_cm / 2, b.height_cm / 2, math.radians(b.angle_deg))
+                       for b in boxes], dtype=float).reshape(-1, 5)
+    x, y, hw, hh, a = params.T
+    c, s = np.cos(a), np.sin(a)
+    dx, dy = points[:, None, 0] - x, points[:, None, 1] - y
+    return (np.abs(dx * c + dy * s) <= hw) & (np.abs(dy * c - dx * s) <= hh)
 
 
 # -- files ---------------------------------------------------------------------------
@@ -235,6 +266,8 @@ def world_from_dict(data, source: str = "<world>") -> World:
     items = data.get("obstacles", [])
     if not isinstance(items, list):
         raise WorldError(f"{source}: \"obstacles\" must be a list")
+    if len(items) > MAX_OBSTACLES:
+        raise WorldError(f"{source}: {len(items):,} obstacles; a world holds at most {MAX_OBSTACLES:,}")
     world = World(str(data.get("name", Path(source).stem)), width, height, pose, [], wall, source)
     for i, item in enumerate(items):
         world.add_obstacle(obstacle_from_dict(item, f"{source}: obstacle {i + 1}"))
@@ -256,6 +289,8 @@ def obstacle_from_dict(item, where: str):
 def check_obstacle(o, source, index) -> None:
     """Raise WorldError, naming the obstacle and the accepted range, unless o is usable."""
     where = f"{source}: obstacle {index + 1}"
+    if index >= MAX_OBSTACLES:
+        raise WorldError(f"{where}: a world holds at most {MAX_OBSTACLES:,} obstacles")
     for name, value in ((k, getattr(o, k)) for k in o.__dataclass_fields__):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not abs(value) <= MAX_WORLD_CM:
             raise WorldError(f"{where}: {name} = {value!r} is not a number from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
