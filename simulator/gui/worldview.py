@@ -1,14 +1,21 @@
 """The world seen from above: floor, obstacles, the car, its sensor beam and trail.
 
-Reads a World and a CarState and draws them through a Camera; changes nothing.
+Reads a World and a CarState and draws them through a Camera; changes nothing. The
+floor and the obstacles are drawn once onto a ``StaticLayer`` a little bigger than the
+view and blitted while the view stays on it, so a world of thousands of obstacles costs
+one blit per frame; only what lies on the layer is drawn when it is redrawn.
 """
 import math
 
+import numpy as np
 import pygame
 
 from simulator.gui import theme as th
+from simulator.gui.camera import Camera
+from simulator.world import Cylinder, Wall, box_corners
 
 GRID_CM = 50
+TINY_PX = 5              # pixels: an obstacle smaller than this on screen is all outline anyway
 
 
 def obstacle_outline(o):
@@ -19,7 +26,104 @@ def obstacle_outline(o):
     return "poly", [tuple(p) for p in box.corners()]
 
 
+class StaticLayer:
+    """The floor and the obstacles at one scale, on a surface ``MARGIN`` of the view's size
+    bigger on every side than the view was; drawn again when the world, the scale or the
+    view's size changes, or the view leaves it."""
+
+    MARGIN = 0.25
+
+    def __init__(self):
+        self.surface, self.key, self.cam = None, None, None
+        self.obstacles, self.outlines = None, None
+
+    def blit(self, surface, cam, world) -> None:
+        v = cam.viewport
+        key = (id(world), world.width_cm, world.height_cm, world.wall_cm, cam.scale, v.size)
+        if self.obstacles != world.obstacles:
+            self.obstacles, self.outlines, self.key = list(world.obstacles), Outlines(world.obstacles), None
+        if key != self.key or not self._covers(cam):
+            self._draw(cam, world)
+            self.key = key
+        x, y = cam.to_screen(self.cam.cx, self.cam.cy)
+        w, h = self.surface.get_size()
+        surface.blit(self.surface, (round(x) - w // 2, round(y) - h // 2))
+
+    def _covers(self, cam) -> bool:
+        v = cam.viewport
+        return (abs(cam.cx - self.cam.cx) * cam.scale <= self.MARGIN * v.w - 1 and
+                abs(cam.cy - self.cam.cy) * cam.scale <= self.MARGIN * v.h - 1)
+
+    def _draw(self, cam, world) -> None:
+        v = cam.viewport
+        size = (2 * round(v.w * (0.5 + self.MARGIN)), 2 * round(v.h * (0.5 + self.MARGIN)))
+        if self.surface is None or self.surface.get_size() != size:
+            self.surface = pygame.Surface(size)
+        self.cam = Camera(self.surface.get_rect(), (cam.cx, cam.cy), cam.scale)
+        draw_floor(self.surface, self.cam, world)
+        self.outlines.draw(self.surface, self.cam)
+
+
+class Outlines:
+    """Every obstacle's outline in world cm and its bounding square, worked out once."""
+
+    def __init__(self, obstacles):
+        boxes = [o.as_box() if isinstance(o, Wall) else o for o in obstacles if not isinstance(o, Cylinder)]
+        corners = box_corners(boxes)
+        is_box = np.array([not isinstance(o, Cylinder) for o in obstacles], dtype=bool)
+        circles = np.array([(o.x_cm, o.y_cm, o.radius_cm) for o in obstacles if isinstance(o, Cylinder)]).reshape(-1, 3)
+        self.polygons = np.zeros((len(obstacles), 4, 2))
+        self.polygons[is_box] = corners
+        self.circles = np.zeros((len(obstacles), 3))
+        self.circles[~is_box] = circles
+        self.is_box = is_box
+        self.bounds = np.zeros((len(obstacles), 4))
+        self.bounds[is_box] = np.column_stack([corners.min(axis=1), corners.max(axis=1)])
+        self.bounds[~is_box] = np.column_stack([circles[:, :2] - circles[:, 2:], circles[:, :2] + circles[:, 2:]])
+
+    def draw(self, surface, cam) -> None:
+        """The obstacles that show in the camera's viewport: those under TINY_PX across
+        first, each as its bounding square in the outline's colour, then the others in
+        the world's order."""
+        x0, y0, x1, y1 = cam.visible()
+        b = self.bounds
+        shown = np.flatnonzero((b[:, 2] >= x0) & (b[:, 0] <= x1) & (b[:, 3] >= y0) & (b[:, 1] <= y1))
+        (ox, oy), s = cam.to_screen(0.0, 0.0), cam.scale
+        tiny = (b[shown, 2:] - b[shown, :2]).max(axis=1) * s < TINY_PX
+        squares = np.round(b[shown[tiny]] * (s, -s, s, -s) + (ox, oy, ox, oy)).astype(int)
+        for left, bottom, right, top in squares.tolist():
+            surface.fill(th.OBSTACLE_EDGE, (left, top, right - left + 1, bottom - top + 1))
+        big = shown[~tiny]
+        polygons = (self.polygons[big] * (s, -s) + (ox, oy)).tolist()
+        circles = (self.circles[big] * (s, -s, s) + (ox, oy, 0.0)).tolist()
+        for k, box in enumerate(self.is_box[big].tolist()):
+            if box:
+                pygame.draw.polygon(surface, th.OBSTACLE, polygons[k])
+                pygame.draw.polygon(surface, th.OBSTACLE_EDGE, polygons[k], 2)
+            else:
+                x, y, r = circles[k]
+                r = max(1, round(r))
+                pygame.draw.circle(surface, th.OBSTACLE, (x, y), r)
+                pygame.draw.circle(surface, th.OBSTACLE_EDGE, (x, y), r, 2)
+
+
+_layer = StaticLayer()
+
+
 def draw_world(surface, cam, world, selected: int | None = None) -> None:
+    _layer.blit(surface, cam, world)
+    if selected is not None and 0 <= selected < len(world.obstacles):
+        o = world.obstacles[selected]
+        _draw_obstacle(surface, cam, obstacle_outline(o), th.OBSTACLE_SELECTED)
+        for h in handles(o):
+            sx, sy = cam.to_screen(*h)
+            pygame.draw.rect(surface, th.OBSTACLE_SELECTED, (sx - 4, sy - 4, 9, 9))
+    sx, sy = cam.to_screen(world.start.x_cm, world.start.y_cm)
+    pygame.draw.circle(surface, th.FLOOR_GRID, (sx, sy), max(3, round(cam.length(6))), 2)
+
+
+def draw_floor(surface, cam, world) -> None:
+    """The outside, the arena walls, the floor and its grid."""
     v = cam.viewport
     surface.fill(th.OUTSIDE, v)
     t = world.wall_cm
@@ -30,34 +134,26 @@ def draw_world(surface, cam, world, selected: int | None = None) -> None:
     floor = pygame.Rect(round(fx0), round(fy0), round(fx1 - fx0), round(fy1 - fy0))
     pygame.draw.rect(surface, th.FLOOR, floor)
     if cam.length(GRID_CM) >= 12:
-        x = GRID_CM
-        while x < world.width_cm:
-            sx, _ = cam.to_screen(x, 0)
+        x0, y0, x1, y1 = cam.visible()
+        for x in range(max(1, math.ceil(x0 / GRID_CM)), math.ceil(min(x1, world.width_cm) / GRID_CM)):
+            sx, _ = cam.to_screen(x * GRID_CM, 0)
             pygame.draw.line(surface, th.FLOOR_GRID, (sx, floor.top), (sx, floor.bottom - 1))
-            x += GRID_CM
-        y = GRID_CM
-        while y < world.height_cm:
-            _, sy = cam.to_screen(0, y)
+        for y in range(max(1, math.ceil(y0 / GRID_CM)), math.ceil(min(y1, world.height_cm) / GRID_CM)):
+            _, sy = cam.to_screen(0, y * GRID_CM)
             pygame.draw.line(surface, th.FLOOR_GRID, (floor.left, sy), (floor.right - 1, sy))
-            y += GRID_CM
-    for i, o in enumerate(world.obstacles):
-        kind, shape = obstacle_outline(o)
-        edge = th.OBSTACLE_SELECTED if i == selected else th.OBSTACLE_EDGE
-        if kind == "circle":
-            c = cam.to_screen(shape[0], shape[1])
-            r = max(1, round(cam.length(shape[2])))
-            pygame.draw.circle(surface, th.OBSTACLE, c, r)
-            pygame.draw.circle(surface, edge, c, r, 2)
-        else:
-            pts = cam.points(shape)
-            pygame.draw.polygon(surface, th.OBSTACLE, pts)
-            pygame.draw.polygon(surface, edge, pts, 2)
-        if i == selected:
-            for h in handles(o):
-                sx, sy = cam.to_screen(*h)
-                pygame.draw.rect(surface, th.OBSTACLE_SELECTED, (sx - 4, sy - 4, 9, 9))
-    sx, sy = cam.to_screen(world.start.x_cm, world.start.y_cm)
-    pygame.draw.circle(surface, th.FLOOR_GRID, (sx, sy), max(3, round(cam.length(6))), 2)
+
+
+def _draw_obstacle(surface, cam, outline, edge) -> None:
+    kind, shape = outline
+    if kind == "circle":
+        c = cam.to_screen(shape[0], shape[1])
+        r = max(1, round(cam.length(shape[2])))
+        pygame.draw.circle(surface, th.OBSTACLE, c, r)
+        pygame.draw.circle(surface, edge, c, r, 2)
+    else:
+        pts = cam.points(shape)
+        pygame.draw.polygon(surface, th.OBSTACLE, pts)
+        pygame.draw.polygon(surface, edge, pts, 2)
 
 
 def handles(o) -> list[tuple[float, float]]:
