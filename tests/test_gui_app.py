@@ -12,46 +12,9 @@ import pytest
 from simulator.gui import keymap
 from simulator.gui.app import App, main
 from simulator.gui.dialogs import Prompt
+from tests.gui_helpers import app, edit_cell, frames, key, type_text  # noqa: F401  (app is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
-    a = App(realtime=False, restore=False)
-    yield a
-    pygame.quit()
-
-
-def key(k, mod=0, unicode=None, up=False):
-    if unicode is None:
-        name = pygame.key.name(k)
-        unicode = name if len(name) == 1 else ""
-    pygame.event.post(pygame.event.Event(pygame.KEYUP if up else pygame.KEYDOWN, key=k, mod=mod, unicode=unicode))
-
-
-def type_text(s):
-    for ch in s:
-        try:
-            k = pygame.key.key_code(ch)
-        except ValueError:
-            k = pygame.K_UNKNOWN
-        key(k, unicode=ch)
-
-
-def frames(app, n=1):
-    app.run(frames=app.frame + n)
-
-
-def edit_cell(app, text):
-    key(pygame.K_RETURN)
-    frames(app)
-    for _ in range(8):
-        key(pygame.K_BACKSPACE)
-    type_text(text)
-    key(pygame.K_RETURN)
-    frames(app)
 
 
 def test_screenshot_option_writes_a_png(tmp_path, monkeypatch):
@@ -500,3 +463,62 @@ def test_an_edit_that_would_make_a_degenerate_wall_is_refused(app):
     assert len(app.sim.world.obstacles) == count
     assert app.sim.world.obstacles[index] == Wall(100.0, 100.0, 160.0, 100.0, 4.0)
     assert "the edit was not made" in app.message
+
+
+def test_a_new_random_world_is_undone_and_redone(app):
+    living_room = app.sim.world
+    key(pygame.K_a)                                                # an edit of the world first
+    frames(app)
+    edited = list(living_room.obstacles)
+    key(pygame.K_g)
+    frames(app)
+    assert app.sim.world is not living_room and app.world_seed == 0
+    random_obstacles = list(app.sim.world.obstacles)
+    key(pygame.K_z, mod=pygame.KMOD_CTRL)                          # the edited world is back, edit and all
+    frames(app)
+    assert app.sim.world is living_room and living_room.obstacles == edited and app.world_seed is None
+    key(pygame.K_z, mod=pygame.KMOD_CTRL)                          # then the edit before it
+    frames(app)
+    assert len(living_room.obstacles) == len(edited) - 1
+    key(pygame.K_y, mod=pygame.KMOD_CTRL)
+    key(pygame.K_y, mod=pygame.KMOD_CTRL)
+    frames(app)
+    assert app.world_seed == 0 and app.sim.world.obstacles == random_obstacles
+    key(pygame.K_g)                                                # G still counts on from the world shown
+    frames(app)
+    assert app.world_seed == 1
+
+
+def start_refusal(app, obstacle) -> str:
+    """What eval says of this world with the obstacle added."""
+    from simulator.episode import EpisodeSpec, check_start
+    world = app.sim.world.copy()
+    world.obstacles.append(obstacle)
+    with pytest.raises(ValueError) as refused:
+        check_start(EpisodeSpec(world), app.profile)
+    return f"{refused.value}; the edit was not made"
+
+
+def test_an_edit_covering_the_cars_start_is_refused_with_evals_message(app):
+    from simulator.world import Box
+    start = app.sim.world.start
+    before = list(app.sim.world.obstacles)
+    app.camera.cx, app.camera.cy = start.x_cm, start.y_cm           # A adds a box at the middle of the view
+    key(pygame.K_a)
+    frames(app)
+    assert app.sim.world.obstacles == before
+    assert app.message == start_refusal(app, Box(start.x_cm, start.y_cm, 30.0, 30.0))
+    app.world_edit.add(Box(start.x_cm + 100, start.y_cm + 100, 30.0, 30.0))   # one clear of the start
+    frames(app)
+    box = app.sim.world.obstacles[-1]
+    grab, drop = app.camera.to_screen(box.x_cm, box.y_cm), app.camera.to_screen(start.x_cm, start.y_cm)
+    pygame.mouse.set_pos(grab)
+    for event in (pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=grab),
+                  pygame.event.Event(pygame.MOUSEMOTION, pos=drop, rel=(drop[0] - grab[0], drop[1] - grab[1]),
+                                     buttons=(1, 0, 0)),
+                  pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=drop)):
+        pygame.event.post(event)
+    frames(app)
+    assert app.sim.world.obstacles[-1] == box                      # dragged over the start: not moved
+    moved = box.moved(*app.camera.to_world(*drop))
+    assert app.message == start_refusal(app, moved)

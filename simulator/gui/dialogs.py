@@ -7,6 +7,7 @@ from typing import Callable
 import pygame
 
 from simulator.gui import theme as th
+from simulator.gui.filekind import kind_of
 from simulator.gui.textentry import TextEntry
 
 KINDS = ("brain", "table", "world")
@@ -18,6 +19,7 @@ class Choice:
     key: int                     # pygame key constant
     label: str                   # e.g. "Enter: restore"
     action: Callable[[], None]
+    also: tuple = ()             # more keys doing the same (e.g. Delete beside D)
 
 
 class Prompt:
@@ -30,7 +32,7 @@ class Prompt:
     def handle(self, event) -> None:
         key = pygame.K_RETURN if event.key == pygame.K_KP_ENTER else event.key
         for c in self.choices:
-            if c.key == key:
+            if key == c.key or key in c.also:
                 self.closed = True
                 c.action()
                 return
@@ -52,7 +54,8 @@ class Prompt:
 
 class FileDialog:
     """Open or save a brain, table or world. Up/Down pick a listed file, typing edits the
-    path, Tab (save only) switches what is saved, Enter confirms, Esc cancels."""
+    path, Tab (save only) switches what is saved, Enter confirms, Esc cancels. Open lists
+    every file it can open; save lists only files of the kind being saved."""
 
     def __init__(self, mode: str, folders: dict, on_done: Callable[[str, Path], None],
                  kind: str = "brain", default_names: dict | None = None):
@@ -77,7 +80,7 @@ class FileDialog:
                     pass
         seen, self.files = set(), []
         for f in files:
-            if f not in seen:
+            if f not in seen and (self.mode == "open" or kind_of(f) == self.kind):
                 seen.add(f)
                 self.files.append(f)
         if not keep_text:

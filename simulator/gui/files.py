@@ -1,18 +1,25 @@
 """Files from the window: open a brain, table or world (shipped, saved or any path),
-save them atomically, and export the firmware sketch. Mixed into ``App``."""
+save them atomically, and export the firmware sketch. Mixed into ``App``.
+
+A save never replaces a file unasked: an existing file, or any file in the shipped
+assets folder, is written only after Y in a prompt naming what would be replaced."""
 import importlib
-import json
+import os
 from pathlib import Path
+
+import pygame
 
 from brain.atomic import atomic_write_text
 from brain.brainfile import brain_from_dict, save_brain
 from brain.errors import BrainError
+from brain.fileio import read_json
 from brain.table import load_table
 from simulator.assets import assets_dir
 from simulator.errors import UserError
 from simulator.gui import theme as th
 from simulator.gui.autosave import state_dir
-from simulator.gui.dialogs import FileDialog
+from simulator.gui.dialogs import Choice, FileDialog, Prompt
+from simulator.gui.filekind import kind_of
 from simulator.gui.hyper import HyperParams
 from simulator.gui.tablefor import same_columns, table_for
 from simulator.world import save_world, world_from_dict
@@ -20,6 +27,7 @@ from simulator.world import save_world, world_from_dict
 USER_ERRORS = (BrainError, ValueError, OSError, UserError)
 SAVE_NAMES = {"brain": "my_brain.json", "table": "my_table.csv", "world": "my_world.json"}
 SUFFIXES = {"brain": ".json", "table": ".csv", "world": ".json"}
+OPEN_EXPECTED = 'a brain or world file is JSON with "format": "neurocar-brain" or "neurocar-world"'
 
 
 def folders() -> dict:
@@ -27,6 +35,32 @@ def folders() -> dict:
     saved, a = state_dir() / "saved", assets_dir()
     return {kind: [a / sub, saved, Path.cwd()] for kind, sub in
             (("brain", "brains"), ("table", "tables"), ("world", "worlds"))}
+
+
+def shipped(path: Path) -> Path | None:
+    """The shipped assets folder, when ``path`` (links followed) lies inside it."""
+    try:
+        folder = assets_dir().resolve()
+    except FileNotFoundError:
+        return None
+    return folder if Path(os.path.realpath(path)).is_relative_to(folder) else None
+
+
+def save_warnings(kind: str, path: Path) -> list[str]:
+    """What saving the ``kind`` to ``path`` would do that the user should confirm: none
+    for a new file of their own."""
+    lines = []
+    if path.exists():
+        held = kind_of(path)
+        what = f"a neurocar {held}" if held else "a file neurocar does not recognise"
+        lines.append(f"{path} already exists: it holds {what}.")
+        lines.append(f"Saving the {kind} there replaces it{'' if held == kind else f' with a {kind}'}; "
+                     f"this cannot be undone.")
+    folder = shipped(path)
+    if folder is not None:
+        lines.append(f"{folder} is neurocar's shipped assets folder:")
+        lines.append("these are the shipped files neurocar starts with.")
+    return lines
 
 
 class FileActions:
@@ -41,26 +75,22 @@ class FileActions:
             if path.suffix.lower() == ".csv":
                 self._open_table(path)
                 return
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_json(path, "file", UserError, OPEN_EXPECTED)
             fmt = data.get("format") if isinstance(data, dict) else None
             if fmt == "neurocar-brain":
                 self._open_brain(path, data)
             elif fmt == "neurocar-world":
-                self.set_world(world_from_dict(data, str(path)))
-                self.world_seed = None
-                self.say(f"opened world {path.name}")
+                self._open_world(path, data)
             else:
                 self.error(f"{path}: neither a neurocar brain nor a world (no \"format\" of either)")
-        except FileNotFoundError:
-            self.error(f"{path}: no such file")
-        except IsADirectoryError:
-            self.error(f"{path}: a folder, not a file")
-        except json.JSONDecodeError as e:
-            self.error(f"{path}, line {e.lineno}: not valid JSON ({e.msg})")
-        except UnicodeDecodeError:
-            self.error(f"{path}: not a UTF-8 text file")
         except USER_ERRORS as e:
             self.error(str(e))
+
+    def _open_world(self, path: Path, data: dict) -> None:
+        world = world_from_dict(data, str(path))
+        self.check_world(world)                     # refused, the current world kept, as eval refuses it
+        self.world_edit.replace_world(world, None)
+        self.say(f"opened world {path.name} (Ctrl+Z brings the last world back)")
 
     def _open_table(self, path: Path) -> None:
         table = load_table(path)
@@ -84,7 +114,22 @@ class FileActions:
         self.say(f"opened brain {path.name}; the car drives with it now{note}")
 
     def save_file(self, kind: str, path: Path) -> None:
+        """Save now, or first ask when that would replace a file or write into the shipped assets."""
         path = path if path.suffix else path.with_suffix(SUFFIXES[kind])
+        if path.is_dir():
+            self.error(f"{path}: is a folder; type a file name to save the {kind} in")
+            return
+        warnings = save_warnings(kind, path)
+        if not warnings:
+            self._write(kind, path)
+            return
+        title = f"Replace {path.name}?" if path.exists() else f"Save the {kind} among the shipped files?"
+        self.modal = Prompt(title, warnings, [
+            Choice(pygame.K_y, f"Y: save the {kind} there", lambda: self._write(kind, path)),
+            Choice(pygame.K_ESCAPE, "Esc: cancel", lambda: self.say(f"not saved; {path} is unchanged"),
+                   also=(pygame.K_n,))])
+
+    def _write(self, kind: str, path: Path) -> None:
         try:
             if kind == "brain":
                 save_brain(path, self.sim.brain)

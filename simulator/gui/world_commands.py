@@ -1,12 +1,17 @@
 """Commands of the world view: move, resize, add, delete and select obstacles from the
-keyboard, pan, and a new random world with its seed. Mixed into ``App``."""
+keyboard, pan, and a new random world with its seed. Mixed into ``App``.
+
+A world the car cannot start in (its start covered by an obstacle or the arena wall) is
+refused with the message ``neurocar eval`` gives for it, wherever it comes from."""
 import pygame
 
-from simulator.episode import Simulation
+from simulator.episode import EpisodeSpec, Simulation, check_start
 from simulator.gui import keymap
+from simulator.world import WorldError
 
 PAN_PX = 40
 GROW = 1.15
+NEW_WORLD_TRIES = 20        # seeds G tries when a random world leaves this robot no room to start
 
 
 class WorldCommands:
@@ -36,19 +41,38 @@ class WorldCommands:
             self.say("select an obstacle first (PageDown, or click it)")
 
     def cmd_new_world(self, event=None):
+        """The random world of the next seed, as an edit Ctrl+Z takes back."""
         from simulator.worldgen import random_world
-        self.world_seed = 0 if self.world_seed is None else self.world_seed + 1
-        self.set_world(random_world(self.world_seed))
-        self.say(f"new random world, seed {self.world_seed}")
+        first = 0 if self.world_seed is None else self.world_seed + 1
+        for seed in range(first, first + NEW_WORLD_TRIES):
+            world = random_world(seed)
+            try:
+                self.check_world(world)
+            except WorldError as e:
+                refused = e
+                continue
+            self.world_edit.replace_world(world, seed)
+            self.say(f"new random world, seed {seed} (Ctrl+Z brings the last world back)")
+            return
+        self.error(f"{refused}; no random world of seeds {first}..{seed} leaves this car room to start")
+
+    def check_world(self, world) -> None:
+        """Raise WorldError when this robot, at the world's start, would overlap a solid."""
+        check_start(EpisodeSpec(world), self.profile)
 
     def set_world(self, world) -> None:
-        """Drive in another world: the car at its start, the same brain, world undo cleared."""
-        self.sim = Simulation(world, self.profile, self.sim.brain, seed=self.seed)
+        """Drive in another world for good: checked, then the car at its start, world undo cleared."""
+        self.check_world(world)
+        self.drive_in(world)
         self.world_edit.reset()
-        self.trail.clear()
-        self._collisions_seen = 0
         self.history = [k for k in self.history if k != "world"]
         self.redo_history = [k for k in self.redo_history if k != "world"]
+
+    def drive_in(self, world) -> None:
+        """The car at the world's start, with the same brain (world undo is the caller's)."""
+        self.sim = Simulation(world, self.profile, self.sim.brain, seed=self.seed)
+        self.trail.clear()
+        self._collisions_seen = 0
         self.fit_world()
 
     def fit_world(self) -> None:

@@ -1,6 +1,7 @@
 """Editing the world with the mouse and the keyboard: add, move, resize and delete
-obstacles. Every edit goes through ``World``'s own methods and then
-``Simulation.world_changed()``; each one can be undone."""
+obstacles, or swap in another world (G, Open). Every obstacle edit goes through the
+world's own obstacle check and the car's start check, then
+``Simulation.world_changed()``; each edit, and each swapped world, can be undone."""
 import math
 from dataclasses import replace
 
@@ -60,8 +61,8 @@ class WorldEditor:
         self.app = app
         self.selected: int | None = None
         self.version = 0
-        self._undo: list[list] = []
-        self._redo: list[list] = []
+        self._undo: list[tuple] = []      # snapshots: (world, its obstacles, its random seed)
+        self._redo: list[tuple] = []
         self._drag = None          # ("move", dx, dy) | ("handle", k) | ("new", x0, y0) | ("pan",)
         self._preview = None       # the obstacle being dragged, before it is committed
         self._new_rect = None
@@ -78,17 +79,28 @@ class WorldEditor:
         self.version += 1
 
     # -- edits -------------------------------------------------------------------------
-    def _apply(self, obstacles) -> None:
-        for i, o in enumerate(obstacles):
-            try:
+    def _apply(self, obstacles) -> bool:
+        """Make the world's obstacles these, as an undoable edit; False (and a message)
+        when an obstacle is malformed or would cover the car's start."""
+        try:
+            for i, o in enumerate(obstacles):
                 check_obstacle(o, "this edit", i)
-            except WorldError as e:
-                self.app.say(f"{e}; the edit was not made", th.TEXT_ERROR)
-                return
-        self._undo.append(list(self.world.obstacles))
-        self._redo.clear()
+            self._check_start(obstacles)
+        except WorldError as e:
+            self.app.say(f"{e}; the edit was not made", th.TEXT_ERROR)
+            return False
+        self._push_undo()
         self._set(obstacles)
         self.app.edited("world")
+        return True
+
+    def _check_start(self, obstacles) -> None:
+        """The start check of ``neurocar eval``, on the obstacles this edit adds or moves
+        (the others already leave the start free)."""
+        old = set(self.world.obstacles)
+        new = [o for o in obstacles if o not in old]
+        if new:
+            self.app.check_world(replace(self.world, obstacles=new))
 
     def _set(self, obstacles) -> None:
         self.world.obstacles[:] = obstacles
@@ -97,23 +109,48 @@ class WorldEditor:
         if self.selected is not None and self.selected >= len(obstacles):
             self.selected = None
 
+    def _snapshot(self) -> tuple:
+        return self.world, list(self.world.obstacles), self.app.world_seed
+
+    def _push_undo(self) -> None:
+        self._undo.append(self._snapshot())
+        self._redo.clear()
+
+    def replace_world(self, world, seed) -> None:
+        """Drive in another world (a random one, or one opened), as an undoable edit."""
+        self._push_undo()
+        self._swap_in(world, seed)
+        self.app.edited("world")
+
+    def _swap_in(self, world, seed) -> None:
+        self.app.world_seed = seed
+        self.app.drive_in(world)
+        self.selected = None
+        self._drag = self._preview = self._new_rect = None
+        self.version += 1
+
     def undo_redo(self, what: str) -> bool:
         source, dest = (self._undo, self._redo) if what == "undo" else (self._redo, self._undo)
         if not source:
             return False
-        dest.append(list(self.world.obstacles))
-        self._set(source.pop())
+        dest.append(self._snapshot())
+        world, obstacles, seed = source.pop()
+        if world is self.world:
+            self._set(obstacles)
+        else:
+            world.obstacles[:] = obstacles
+            self._swap_in(world, seed)
         return True
 
-    def replace_selected(self, new) -> None:
+    def replace_selected(self, new) -> bool:
         obstacles = list(self.world.obstacles)
         obstacles[self.selected] = new
-        self._apply(obstacles)
+        return self._apply(obstacles)
 
     def add(self, obstacle) -> None:
-        self._apply(list(self.world.obstacles) + [obstacle])
-        self.selected = len(self.world.obstacles) - 1
-        self.app.say(f"added a {obstacle.type}; drag it, drag its corners, Delete removes it")
+        if self._apply(list(self.world.obstacles) + [obstacle]):
+            self.selected = len(self.world.obstacles) - 1
+            self.app.say(f"added a {obstacle.type}; drag it, drag its corners, Delete removes it")
 
     def add_at(self, xy) -> None:
         x = min(max(xy[0], NEW_BOX_CM), self.world.width_cm - NEW_BOX_CM)
