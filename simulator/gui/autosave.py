@@ -1,6 +1,11 @@
 """Autosave of the window's edits (table, hyperparameters, brain, world), written
 atomically to the user's state folder so a closed window or a crash loses nothing.
 
+``session.json`` is the last window's session. When a window first autosaves, the file it
+would replace becomes ``session.previous.json``, the backup; so a session left
+unrestored ("not now") is never lost to the next window's edits, and the next start
+offers the backup when there is no usable current session.
+
 The folder is ``$NEUROCAR_STATE_DIR`` if set, else ``$XDG_STATE_HOME/neurocar``, else
 ``~/.local/state/neurocar``.
 """
@@ -11,6 +16,7 @@ from pathlib import Path
 from brain.atomic import atomic_write_text
 
 FILE = "session.json"
+BACKUP = "session.previous.json"
 FORMAT = "neurocar-session"
 VERSION = 1
 
@@ -24,11 +30,16 @@ def state_dir() -> Path:
 
 class Autosave:
     def __init__(self, folder: Path | None = None):
-        self.path = (folder or state_dir()) / FILE
+        folder = folder or state_dir()
+        self.path = folder / FILE
+        self.backup = folder / BACKUP
         self.error = ""
+        self._kept_previous = False
 
     def save(self, session: dict) -> bool:
         try:
+            if not self._kept_previous:
+                self._keep_previous()
             atomic_write_text(self.path, json.dumps({"format": FORMAT, "version": VERSION, **session}))
             self.error = ""
             return True
@@ -36,39 +47,54 @@ class Autosave:
             self.error = f"autosave to {self.path} failed: {e.strerror or e}"
             return False
 
-    def load(self) -> dict | None:
-        """The saved session, or None when there is none or it cannot be used; a file that
-        cannot be used is kept aside (``set_aside``), never overwritten by the next autosave."""
+    def _keep_previous(self) -> None:
+        """Before this window's first autosave: the session it replaces becomes the backup."""
+        if self.path.is_file():
+            os.replace(self.path, self.backup)
+        self._kept_previous = True
+
+    def load(self, path: Path | None = None) -> dict | None:
+        """The session saved in ``path`` (default the current one), or None when there is
+        none or it cannot be used; a file that cannot be used is kept aside
+        (``set_aside``), never overwritten by the next autosave."""
+        path = path or self.path
+        self.error = ""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
+        except RecursionError:
+            self.set_aside(path, "is nested too deeply to be read")
+            return None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            self.set_aside(f"cannot be read ({e})")
+            self.set_aside(path, f"cannot be read ({e})")
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-            self.set_aside(f"is not a neurocar session of version {VERSION}")
+            self.set_aside(path, f"is not a neurocar session of version {VERSION}")
             return None
         return data
 
-    def set_aside(self, problem: str) -> None:
+    def set_aside(self, path: Path, problem: str) -> None:
         """Rename an unusable session file to a free ``session.unusable-N.json`` and say so."""
         for n in range(1, 1000):
             kept = self.path.with_name(f"{self.path.stem}.unusable-{n}{self.path.suffix}")
             if not kept.exists():
                 break
         try:
-            os.replace(self.path, kept)
+            os.replace(path, kept)
         except OSError as e:
-            self.error = f"{self.path}: the autosaved session {problem}, and could not be kept aside " \
-                         f"({e.strerror or e}); starting fresh"
+            self.error = f"{path}: the autosaved session {problem}, and could not be kept aside " \
+                         f"({e.strerror or e})"
             return
-        self.error = f"{self.path.name}: the autosaved session {problem}; starting fresh, the file is kept as {kept}"
+        self.error = f"{path.name}: the autosaved session {problem}; the file is kept as {kept}"
 
-    def clear(self) -> None:
+    def discard(self, path: Path) -> bool:
+        """Remove a saved session the user chose to discard."""
         try:
-            self.path.unlink()
+            path.unlink()
         except FileNotFoundError:
             pass
         except OSError as e:
-            self.error = f"could not remove {self.path}: {e.strerror or e}"
+            self.error = f"could not remove {path}: {e.strerror or e}"
+            return False
+        return True

@@ -1,5 +1,9 @@
 """The window's session: autosaved about once a second when something changed (table,
-settings, brain, world), and offered back on the next start. Mixed into ``App``."""
+settings, brain, world), and offered back on the next start: Enter restores it, Esc
+keeps it for later, D discards it (the backup of the session before stays). Mixed into
+``App``."""
+import time
+
 import pygame
 
 from brain.brainfile import brain_from_dict
@@ -8,7 +12,7 @@ from simulator.gui import theme as th
 from simulator.gui.dialogs import Choice, Prompt
 from simulator.gui.files import USER_ERRORS
 from simulator.gui.tablemodel import TableEditor
-from simulator.world import world_from_dict
+from simulator.world import WorldError, world_from_dict
 
 AUTOSAVE_EVERY_S = 1.0
 
@@ -53,52 +57,84 @@ class Session:
         self._saved_versions = self._versions()
 
     def offer_restore(self) -> None:
-        data = self.autosave.load()
-        if self.autosave.error:
+        """Offer the last session; else (missing, unusable or discarded) the backup of the one before."""
+        problems = []
+        for path in (self.autosave.path, self.autosave.backup):
+            data = self.autosave.load(path)
+            if self.autosave.error:
+                problems.append(self.autosave.error)
+            if data and data.get("edited"):
+                self._offer(path, data)
+                break
+        if problems:
+            self.error("; ".join(problems))
+
+    def _offer(self, path, data: dict) -> None:
+        try:
+            table = f"a table of {len(parse_table(data['table_csv'], 'autosaved table'))} rows"
+        except (KeyError, TypeError, AttributeError, *USER_ERRORS):   # told, and set aside, if restored
+            table = "a table"
+        try:
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
+        except OSError:
+            when = "an earlier window"
+        lines = [f"Unsaved edits from {when} are kept in {path}:",
+                 f"{table}, the brain and the world."]
+        if path == self.autosave.backup:
+            lines.insert(0, "There is no usable last session; this is the backup of the one before it.")
+        self.modal = Prompt("Restore your last session?", lines, [
+            Choice(pygame.K_RETURN, "Enter: restore", lambda: self._restore(path, data)),
+            Choice(pygame.K_ESCAPE, "Esc: not now (kept for later)", lambda: self._not_now(path)),
+            Choice(pygame.K_d, "D: discard it", lambda: self._discard_session(path), also=(pygame.K_DELETE,))])
+
+    def _not_now(self, path) -> None:
+        self.say(f"started fresh; the autosaved session is kept in {path.parent} for a later start")
+
+    def _discard_session(self, path) -> None:
+        if not self.autosave.discard(path):
             self.error(self.autosave.error)
-        if not data or not data.get("edited"):
             return
-        rows = str(data.get("table_csv", "")).count("\n") - 1
-        self.modal = Prompt("Restore your last session?", [
-            f"Unsaved edits from last time were kept in {self.autosave.path.parent}:",
-            f"a table of {rows} lines, the brain and the world.",
-        ], [Choice(pygame.K_RETURN, "Enter: restore", lambda: self._restore(data)),
-            Choice(pygame.K_ESCAPE, "Esc: start fresh", self._discard_session)])
+        kept = path != self.autosave.backup and self.autosave.backup.is_file()
+        self.say(f"started fresh; the autosaved session was discarded"
+                 f"{f' (the one before it stays as {self.autosave.backup.name})' if kept else ''}")
 
-    def _discard_session(self) -> None:
-        self.autosave.clear()
-        self.say("started fresh (the autosaved session was discarded)")
-
-    def _restore(self, data: dict) -> None:
+    def _restore(self, path, data: dict) -> None:
         try:
             table = parse_table(data["table_csv"], "autosaved table", data.get("table_name", "table"))
             brain = brain_from_dict(data["brain"], "autosaved brain")
             world = world_from_dict(data["world"], "autosaved world")
         except (KeyError, TypeError, AttributeError) as e:
-            self._restore_failed(f"is incomplete ({e})")
+            self._restore_failed(path, f"is incomplete ({e})")
             return
         except USER_ERRORS as e:
-            self._restore_failed(f"cannot be used: {e}")
+            self._restore_failed(path, f"cannot be used: {e}")
             return
         try:
             self.sim.brain = brain
         except ValueError as e:
-            self._restore_failed(f"holds a brain that cannot drive this robot: {e}")
+            self._restore_failed(path, f"holds a brain that cannot drive this robot: {e}")
             return
         self.brain_name = str(data.get("brain_name", "restored"))
         self.editor = TableEditor(table)
         self.history = [k for k in self.history if k != "table"]
         self.redo_history = [k for k in self.redo_history if k != "table"]
+        left_out = []
         bad = self.hyper.load_dict(data.get("hyper") or {})
-        self.set_world(world)
-        seed = data.get("world_seed")
-        self.world_seed = seed if isinstance(seed, int) else None
-        self.edited_session = True
         if bad:
-            self.error(f"restored your last session, but not these settings: {bad}")
+            left_out.append(f"these settings: {bad}")
+        try:
+            self.set_world(world)
+        except WorldError as e:                      # the car could not start in it: keep the current world
+            left_out.append(f"its world: {e}")
+        else:
+            seed = data.get("world_seed")
+            self.world_seed = seed if isinstance(seed, int) else None
+        self.edited_session = True
+        if left_out:
+            self.error(f"restored your last session, but not {'; nor '.join(left_out)}")
         else:
             self.say("restored your last session", th.TEXT_OK)
 
-    def _restore_failed(self, problem: str) -> None:
-        self.autosave.set_aside(problem)
+    def _restore_failed(self, path, problem: str) -> None:
+        self.autosave.set_aside(path, problem)
         self.error(self.autosave.error)
