@@ -8,7 +8,7 @@ is drawn lives in ``worldview``, ``panels`` and ``overlay``. ``main(argv)`` is w
 ``neurocar`` with no command runs; ``App.run(frames=N)`` runs a bounded number of frames,
 so tests and benchmarks end.
 """
-import os
+import io
 import sys
 import time
 from collections import deque
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pygame
 
+from brain.atomic import atomic_write_bytes
 from brain.brainfile import load_brain
 from brain.table import load_table
 from simulator.assets import asset
@@ -27,7 +28,8 @@ from simulator.gui.camera import Camera
 from simulator.gui.files import USER_ERRORS, FileActions
 from simulator.gui.global_commands import GlobalCommands
 from simulator.gui.hyper import FIELDS, HyperParams
-from simulator.gui.launch import DEFAULT_BRAIN, DEFAULT_WORLD, build_parser, check_args, parse_size, require_display
+from simulator.gui.launch import (DEFAULT_BRAIN, DEFAULT_WORLD, StopSignals, build_parser, check_args, parse_size,
+                                  require_display)
 from simulator.gui.pacing import Pacing
 from simulator.gui.panel_commands import PanelCommands
 from simulator.gui.panels import NetworkView, TableView, draw_cost, draw_hyper
@@ -100,6 +102,7 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
         self.pacing = Pacing(self.profile.control.tick_s, realtime)
         self.world_seed = None
         world = load_world(world_path or asset("worlds", DEFAULT_WORLD))
+        self.check_world(world)                     # refused as eval refuses it: the car starts in a solid
         self.brain_name = Path(brain_path or DEFAULT_BRAIN).name
         brain = load_brain(brain_path or asset("brains", DEFAULT_BRAIN))
         if table_path:
@@ -160,9 +163,19 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
         self.say(message, th.TEXT_ERROR)
 
     # -- the loop ----------------------------------------------------------------------
-    def run(self, frames: int | None = None, screenshot=None) -> int:
-        """Run until closed, or until frame number ``frames``; then save a screenshot if asked."""
-        while self.running and (frames is None or self.frame < frames):
+    def run(self, frames: int | None = None, screenshot=None, stop: StopSignals | None = None) -> int:
+        """Run until closed, until frame number ``frames``, or until ``stop`` caught a
+        signal; then save a screenshot if asked (not after a signal) and the session."""
+        try:
+            self._loop(frames, stop)
+            if screenshot and not (stop and stop.caught):
+                self.save_screenshot(screenshot)
+        finally:
+            self.save_session()
+        return 0
+
+    def _loop(self, frames, stop) -> None:
+        while self.running and (frames is None or self.frame < frames) and not (stop and stop.caught):
             if self.realtime:
                 dt = min(self.clock.tick(FPS) / 1000.0, MAX_FRAME_S)
             else:
@@ -175,12 +188,9 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
             self.update(dt)
             self.draw()
             pygame.display.flip()
-            self.frame_ms.append((time.perf_counter() - start) * 1000.0)
+            if frames is not None:                   # an open-ended run would grow this without end
+                self.frame_ms.append((time.perf_counter() - start) * 1000.0)
             self.frame += 1
-        if screenshot:
-            self.save_screenshot(screenshot)
-        self.save_session()
-        return 0
 
     def update(self, dt: float) -> None:
         if self.job is not None:
@@ -204,12 +214,15 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
             self.teach_after_tick()
 
     def save_screenshot(self, path) -> None:
-        path = Path(path)
-        if path.parent and not path.parent.exists():
-            raise UserError(f"{path}: the folder {path.parent} does not exist")
-        tmp = path.with_name(f".{path.name}.tmp.png")
-        pygame.image.save(self.screen, str(tmp))
-        os.replace(tmp, path)
+        """The window as a PNG, written atomically (never half a picture)."""
+        png = io.BytesIO()
+        try:
+            pygame.image.save(self.screen, png, "png")
+            atomic_write_bytes(path, png.getvalue())
+        except OSError as e:
+            raise UserError(f"--screenshot {path}: could not be written ({e.strerror or e})") from None
+        except pygame.error as e:
+            raise UserError(f"--screenshot {path}: could not be made ({e})") from None
 
     def close(self) -> None:
         pygame.display.quit()
@@ -327,14 +340,18 @@ def main(argv=None) -> int:
     check_args(args)
     if args.frames is None:
         require_display()
-    try:
-        app = App(world_path=args.world, brain_path=args.brain, table_path=args.table, robot_path=args.robot,
-                  seed=args.seed, size=parse_size(args.size), realtime=args.frames is None,
-                  restore=not args.no_restore and args.frames is None)
-    except USER_ERRORS as e:                     # a bad world, brain, robot or table file on the command line
-        pygame.quit()
-        raise UserError(str(e)) from None
-    try:
-        return app.run(frames=args.frames, screenshot=args.screenshot)
-    finally:
-        pygame.quit()
+    size = parse_size(args.size)
+    with StopSignals() as stop:
+        try:
+            app = App(world_path=args.world, brain_path=args.brain, table_path=args.table, robot_path=args.robot,
+                      seed=args.seed, size=size, realtime=args.frames is None,
+                      restore=not args.no_restore and args.frames is None)
+        except USER_ERRORS as e:                 # a bad world, brain, robot or table file on the command line
+            pygame.quit()
+            raise UserError(str(e)) from None
+        try:
+            code = app.run(frames=args.frames, screenshot=args.screenshot, stop=stop)
+        finally:
+            pygame.quit()
+    stop.raise_caught()                          # the command line prints one line: exit 130 or 143
+    return code

@@ -1,35 +1,72 @@
-"""The window's command line: its options, checked before a window opens."""
+"""The window's command line: its options, checked before a window opens, and the
+signals (Ctrl-C, SIGTERM) that end a running window as cleanly as closing it."""
 import argparse
 import os
+import signal
+import threading
 
 import pygame
 
-from simulator.errors import UserError
+from brain.atomic import StagedFile
+from simulator.errors import Terminated, UserError
 
 DEFAULT_WORLD = "living_room.json"
 DEFAULT_BRAIN = "default.json"
 MIN_SIZE, MAX_SIZE = (960, 600), (8000, 8000)     # below MIN_SIZE the panels crowd
+MAX_FRAMES = 1_000_000                            # over four hours at 60 frames a second
+
+
+class WindowParser(argparse.ArgumentParser):
+    def error(self, message):
+        """One line, as every other bad option gets."""
+        raise UserError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="neurocar", description="The neurocar simulator window.")
+    p = WindowParser(prog="neurocar", description="The neurocar simulator window.")
     p.add_argument("--world", help=f"world file (JSON); default assets/worlds/{DEFAULT_WORLD}")
     p.add_argument("--brain", help=f"brain file (JSON); default assets/brains/{DEFAULT_BRAIN}")
     p.add_argument("--table", help="training table to edit (CSV); default: the one the brain was trained on")
     p.add_argument("--robot", help="robot profile (TOML); default the Elegoo V3")
-    p.add_argument("--seed", type=int, default=0, help="seed of the simulation (sensor effects)")
+    p.add_argument("--seed", default="0", help="seed of the simulation (sensor effects), 0 or more")
     p.add_argument("--size", default="1280x720", help="window size WIDTHxHEIGHT (default 1280x720)")
-    p.add_argument("--frames", type=int, help="render this many frames, then exit")
+    p.add_argument("--frames", help=f"render this many frames (1 to {MAX_FRAMES:,}), then exit")
     p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot when exiting")
     p.add_argument("--no-restore", action="store_true", help="do not offer to restore the autosaved session")
     return p
 
 
 def check_args(args) -> None:
-    if args.frames is not None and args.frames < 1:
-        raise UserError(f"--frames {args.frames}: must be 1 or more")
-    if args.screenshot and not args.screenshot.lower().endswith(".png"):
-        raise UserError(f"--screenshot {args.screenshot}: the file name must end in .png")
+    """Turn the numeric options into numbers and check every option, before anything runs."""
+    args.seed = whole_number("--seed", args.seed, 0)
+    if args.frames is not None:
+        args.frames = whole_number("--frames", args.frames, 1, MAX_FRAMES)
+    if args.screenshot:
+        check_screenshot(args.screenshot)
+
+
+def whole_number(option: str, text, least: int, most: int | None = None) -> int:
+    accepted = f"a whole number {least} or more" if most is None else f"a whole number from {least} to {most:,}"
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise UserError(f"{option} {text!r}: expected {accepted}") from None
+    if value < least or (most is not None and value > most):
+        raise UserError(f"{option} {value}: expected {accepted}")
+    return value
+
+
+def check_screenshot(path: str) -> None:
+    """Refuse a screenshot that could not be written, before any frame runs: stage a file
+    where it would go (creating its folder as the save would) and take it away again."""
+    if not path.lower().endswith(".png"):
+        raise UserError(f"--screenshot {path}: the file name must end in .png")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise UserError(f"--screenshot {path}: exists and is not a file; give a .png file name")
+    try:
+        StagedFile(path).discard()
+    except OSError as e:
+        raise UserError(f"--screenshot {path}: cannot be written ({e.strerror or e})") from None
 
 
 def parse_size(text: str):
@@ -55,3 +92,38 @@ def require_display() -> None:
         raise UserError("no display to open the window on (set DISPLAY, or run on a desktop); "
                         "headless work needs no window: 'neurocar eval', 'neurocar train', 'neurocar export', "
                         "or 'neurocar --frames N --screenshot FILE.png'")
+
+
+class StopSignals:
+    """While the window runs, Ctrl-C (SIGINT) and SIGTERM ask it to stop after the frame
+    in hand, so that the session is autosaved whole; ``raise_caught`` then raises them as
+    the command line expects (KeyboardInterrupt, Terminated). A second signal stops at once."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.caught = None
+        self._previous = {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = {s: signal.signal(s, self._handle) for s in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc):
+        for s, handler in self._previous.items():
+            signal.signal(s, handler)
+        return False
+
+    def _handle(self, signum, frame):
+        if self.caught is not None:
+            self._raise(signum)
+        self.caught = signum
+
+    def raise_caught(self) -> None:
+        if self.caught is not None:
+            self._raise(self.caught)
+
+    @staticmethod
+    def _raise(signum):
+        raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
