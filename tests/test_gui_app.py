@@ -276,6 +276,10 @@ def test_save_and_open_by_keyboard(app, tmp_path):
     assert "opened brain b.json" in app.message
 
 
+def test_the_readme_key_table_is_the_key_table():
+    assert keymap.markdown_table() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_the_hint_bar_and_help_are_read_from_the_key_table(app):
     for b in keymap.BINDINGS:
         assert app.handler(b) is not None, b
