@@ -167,3 +167,13 @@ def test_opening_a_world_is_undone_by_ctrl_z(app):
     key(pygame.K_z, mod=pygame.KMOD_CTRL)
     frames(app)
     assert app.sim.world is world
+
+
+def test_saving_over_a_pipe_asks_without_reading_it(app, here):
+    import os
+    os.mkfifo(here / "pipe.json")                                  # opening it to read would block
+    save_as(app, here / "pipe.json", tabs=2)
+    assert isinstance(app.modal, Prompt) and "does not recognise" in app.modal.lines[0]
+    key(pygame.K_ESCAPE)
+    frames(app)
+    assert (here / "pipe.json").is_fifo()

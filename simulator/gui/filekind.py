@@ -18,7 +18,7 @@ def kind_of(path) -> str | None:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return "table"
-    if suffix != ".json":
+    if suffix != ".json" or not path.is_file():      # never open a pipe or a device
         return None
     try:
         with open(path, "rb") as f:

@@ -53,7 +53,7 @@ def save_warnings(kind: str, path: Path) -> list[str]:
     if path.exists():
         held = kind_of(path)
         what = f"a neurocar {held}" if held else "a file neurocar does not recognise"
-        lines.append(f"{path} already exists: it holds {what}.")
+        lines.append(f"{path.absolute()} already exists: it holds {what}.")
         lines.append(f"Saving the {kind} there replaces it{'' if held == kind else f' with a {kind}'}; "
                      f"this cannot be undone.")
     folder = shipped(path)
