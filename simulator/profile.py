@@ -7,22 +7,71 @@ constant is typed twice. Units are those of the file: cm, s, degrees, kg, N.
 
     profile = load_profile(asset("robots", "elegoo_v3.toml"))
     profile.servo.step_deg, profile.motors.patterns["right"]   # 9, (0, 1, 0, 1)
+
+Every value is held to a range (the bounds below, each with where it comes from); a
+value outside it raises ProfileError naming the file, the key, the value and the range.
 """
 import math
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from brain.fileio import read_text
+from simulator.errors import UserError
+from simulator.physics import PHYSICS_HZ
+from simulator.world import MIN_THICKNESS_CM
 
 DEFAULT_PROFILE = "elegoo_v3.toml"
-MAX_TICK_S = 1.0          # a control tick longer than a second is a typo, not a robot
 PATTERN_NAMES = ("forward", "backward", "right", "left")
 # Which way each wheel side runs (left, right) for each named pattern.
 PATTERN_SIDES = {"forward": (1, 1), "backward": (-1, -1), "right": (1, -1), "left": (-1, 1)}
 
+# -- Bounds ------------------------------------------------------------------------------
+# Motion. pymunk finds contacts only at the end of a physics step, so no point of the car
+# may move half the thinnest obstacle a world allows (world.MIN_THICKNESS_CM) in one step:
+# further, a corner could end a step past a thin wall's middle and be pushed out through
+# its far side. A step lasts 1 / PHYSICS_HZ s at most (physics.steps_per_tick).
+MAX_POINT_SPEED_CM_S = MIN_THICKNESS_CM / 2 * PHYSICS_HZ     # 60 cm/s: 0.5 cm per 1/120 s
+MIN_SPEED_CM_S = 1.0           # slower is a stalled car, not a driving one
+MIN_TURN_RATE_DEG_S = 1.0      # likewise for turning on the spot
+# Traction. No tyre grips a floor better than MAX_GRIP_MU (soft rubber on a dry floor), so
+# the drive force is at most mu m g, and the yaw torque mu m g times the farthest a tyre
+# can sit from the centre (the body's half-diagonal). Both must be enough to bring the car
+# to its speed and turn rate within SPIN_UP_S (a DC motor car does so in a fraction of it).
+MAX_GRIP_MU = 1.5
+GRAVITY_M_S2 = 9.81
+SPIN_UP_S = 1.0
+BODY_CM = (5.0, 100.0)         # it carries an Arduino Uno (6.9 x 5.3 cm); a metre is a big rover
+MASS_KG = (0.1, 20.0)          # an Uno, two motors and a battery weigh more than 100 g
+WHEELS = (2, 8)                # two and a caster, up to a six- or eight-wheel rover
+MAX_RANGE_CM = 1000.0          # ultrasonic rangers reach 4 m (HC-SR04) to about 10 m
+MAX_RAYS = 64                  # each ray is cast against every edge at every reading; 64 across
+                               # even a 180-degree beam are under 3 degrees apart
+MAX_NOISE_CM = 10.0            # an HC-SR04 is good to a few millimetres; 10 cm is a broken one
+US_PER_CM = (50, 70)           # sound's round trip: 2 / 343 m/s = 58.3 us/cm at 20 C, 55-65
+                               # from -40 to 60 C
+MAX_NAME_CHARS = 100
+# The AVR. The firmware (avr-gcc: int 16 bits, long 32) holds profile numbers in these
+# widths; they are checked here, at load, because the simulator runs whatever the firmware
+# is later given (and the exporter, above this layer, must not be the first to notice):
+# - pin numbers are uint8_t (pinMode, the sketch's pin table), and so is the loop counter
+#   over motors.pin_order;
+# - the hold is a uint16_t: hold_min_ticks + (2L * hold_ticks_per_unit * (clamp - d)) / clamp,
+#   the product in a long, so hold_min_ticks + 2 x hold_ticks_per_unit <= UINT16_MAX and
+#   2 x hold_ticks_per_unit x clamp <= INT32_MAX;
+# - readings and the clamp are int16_t (whole_cm, reading_cm; a loop runs d = 0..clamp),
+#   which clamp <= sensor.max_range_cm <= MAX_RANGE_CM keeps well inside, and inside the
+#   fixed-point encoder's long 2 x clamp x 8192 too; with US_PER_CM the echo wait
+#   (clamp + 1) x us_per_cm + 1000 us stays far below pulseIn's 2^32 / 16;
+# - the tick is whole milliseconds of millis(): at least one (MIN_TICK_S).
+UINT8_MAX, UINT16_MAX, INT32_MAX = 255, 65_535, 2_147_483_647
+MIN_TICK_S = 0.001
+MAX_TICK_S = 1.0               # a control tick longer than a second is a typo, not a robot
+_PIN_NAME = re.compile(r"(A[0-9]{1,2}|[0-9]{1,3})\Z")
 
-class ProfileError(ValueError):
+
+class ProfileError(UserError, ValueError):
     """A robot profile that cannot be used; the message names the file and the key."""
 
 
@@ -31,6 +80,11 @@ class Body:
     length_cm: float
     width_cm: float
     mass_kg: float
+
+    @property
+    def half_diagonal_cm(self) -> float:
+        """How far the body's corners are from its centre."""
+        return math.hypot(self.length_cm, self.width_cm) / 2
 
 
 @dataclass(frozen=True)
@@ -51,6 +105,17 @@ class Drive:
     def effective_track_cm(self) -> float:
         """The track a skid-steer behaves as if it had, from its measured turn rate."""
         return 2.0 * self.wheel_speed_cm_s(self.turn_pwm) / math.radians(self.turn_rate_deg_s)
+
+    def fastest_point_cm_s(self, radius_cm: float) -> float:
+        """The fastest any point within radius_cm of the centre moves, over every way the
+        two sides can run (each forward, backward or off, at the PWM the firmware gives)."""
+        fastest = 0.0
+        for left in (-1, 0, 1):
+            for right in (-1, 0, 1):
+                v = self.wheel_speed_cm_s(self.turn_pwm if left * right < 0 else self.reference_pwm)
+                linear, yaw = abs(left + right) * v / 2, abs(right - left) * v / self.effective_track_cm
+                fastest = max(fastest, linear + yaw * radius_cm)
+        return fastest
 
 
 @dataclass(frozen=True)
@@ -135,8 +200,10 @@ def load_profile(path) -> Profile:
     path = Path(path)
     try:
         data = tomllib.loads(read_text(path, "robot profile", ProfileError))
-    except tomllib.TOMLDecodeError as e:
+    except ValueError as e:            # TOMLDecodeError, or an integer too long to read
         raise ProfileError(f"{path}: not valid TOML ({e})") from None
+    except RecursionError:
+        raise ProfileError(f"{path}: nested too deeply to be a robot profile") from None
     return profile_from_dict(data, str(path))
 
 
@@ -147,14 +214,19 @@ def default_profile() -> Profile:
 
 def profile_from_dict(data: dict, source: str = "<profile>") -> Profile:
     reader = _Reader(data, source)
+    name = reader.get("name", str)
+    if not (0 < len(name) <= MAX_NAME_CHARS and name.isprintable()):
+        raise reader.fail("name", f"= {_show(name)} must be one line of 1 to {MAX_NAME_CHARS} characters")
+    body = _body(reader)
+    sensor = _sensor(reader, body)
     profile = Profile(
-        name=reader.get("name", str),
-        body=Body(**reader.numbers("body", ("length_cm", "width_cm", "mass_kg"))),
-        drive=_drive(reader),
+        name=name,
+        body=body,
+        drive=_drive(reader, body),
         motors=_motors(reader),
-        sensor=_sensor(reader),
+        sensor=sensor,
         servo=_servo(reader),
-        control=_control(reader),
+        control=_control(reader, sensor),
         source=source,
     )
     _check_patterns(profile.motors, reader)
@@ -171,15 +243,15 @@ class _Reader:
         return ProfileError(f"{self.source}: {key} {what}")
 
     def get(self, key: str, kind, section: str | None = None):
+        """The value of kind (a float may be written as a whole number, kept exact here)."""
         table = self.data if section is None else self.section(section)
         full = key if section is None else f"{section}.{key}"
         if key not in table:
             raise self.fail(full, f"is missing; expected {_KIND_NAMES.get(kind, kind.__name__)}")
         value = table[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise self.fail(full, f"= {value!r} is not {_KIND_NAMES.get(kind, kind.__name__)}")
+        accepted = (int, float) if kind is float else kind
+        if not isinstance(value, accepted) or isinstance(value, bool):
+            raise self.fail(full, f"= {_show(value)} is not {_KIND_NAMES.get(kind, kind.__name__)}")
         return value
 
     def section(self, name: str) -> dict:
@@ -188,44 +260,101 @@ class _Reader:
             raise self.fail(f"[{name}]", "section is missing")
         return table
 
-    def numbers(self, section: str, keys, kind=float, positive=True) -> dict:
-        out = {}
-        for key in keys:
-            value = self.get(key, kind, section)
-            if not math.isfinite(value):
-                raise self.fail(f"{section}.{key}", f"= {value!r} must be a finite number")
-            if positive and not value > 0:
-                raise self.fail(f"{section}.{key}", f"= {value!r} must be greater than 0")
-            out[key] = value
-        return out
+    def bounded(self, section: str, key: str, kind, low, high, why: str, unit: str = "",
+                above: bool = False, below: bool = False):
+        """A number of kind from low to high (above: low excluded, below: high excluded)."""
+        value = self.get(key, kind, section)
+        self.check(f"{section}.{key}", value, low, high, why, unit, above, below)
+        return float(value) if kind is float else value
+
+    def check(self, full: str, value, low, high, why: str, unit: str = "", above=False, below=False) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(full, f"= {value!r} must be a finite number, {_span(low, high, unit, above, below)}")
+        if not ((value > low if above else value >= low) and (value < high if below else value <= high)):
+            raise self.fail(full, f"= {_show(value)} is out of range; accepted: "
+                                  f"{_span(low, high, unit, above, below)} ({why})")
 
 
 _KIND_NAMES = {float: "a number", int: "a whole number", str: "text", dict: "a table", list: "a list"}
 
 
-def _drive(r: _Reader) -> Drive:
-    values = r.numbers("drive", ("speed_cm_s", "turn_rate_deg_s", "max_force_n", "max_torque_n_m"))
-    values |= r.numbers("drive", ("wheels", "reference_pwm", "turn_pwm"), kind=int)
+def _show(value) -> str:
+    """The value as written, shortened when it is absurdly long."""
+    text = repr(value)
+    return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} characters)"
+
+
+def _span(low, high, unit: str, above: bool, below: bool) -> str:
+    return (f"{'above' if above else 'at least'} {low:g} and "
+            f"{'below' if below else 'at most'} {high:g}{unit}")
+
+
+def _body(r: _Reader) -> Body:
+    size = {key: r.bounded("body", key, float, *BODY_CM, "a robot car carrying an Arduino Uno", " cm")
+            for key in ("length_cm", "width_cm")}
+    mass = r.bounded("body", "mass_kg", float, *MASS_KG, "a robot car with its motors and battery", " kg")
+    return Body(**size, mass_kg=mass)
+
+
+def _drive(r: _Reader, body: Body) -> Drive:
+    values = {"wheels": r.bounded("drive", "wheels", int, *WHEELS, "two and a caster up to an eight-wheel rover")}
     for key in ("reference_pwm", "turn_pwm"):
-        if values[key] > 255:
-            raise r.fail(f"drive.{key}", f"= {values[key]} must be a PWM value from 1 to 255")
-    return Drive(**values)
+        values[key] = r.bounded("drive", key, int, 1, UINT8_MAX, "a PWM duty of the AVR's 8-bit timers")
+    step = f"{1000 / PHYSICS_HZ:.1f} ms physics step"
+    values["speed_cm_s"] = r.bounded(
+        "drive", "speed_cm_s", float, MIN_SPEED_CM_S, MAX_POINT_SPEED_CM_S,
+        f"the car must move less than half the thinnest obstacle, {MIN_THICKNESS_CM:g} cm, in one {step}",
+        " cm/s", below=True)
+    radius = body.half_diagonal_cm
+    values["turn_rate_deg_s"] = r.bounded(
+        "drive", "turn_rate_deg_s", float, MIN_TURN_RATE_DEG_S, math.degrees(MAX_POINT_SPEED_CM_S / radius),
+        f"the corners of the {body.length_cm:g} x {body.width_cm:g} cm body, {radius:.1f} cm from its centre, "
+        f"must move less than half the thinnest obstacle, {MIN_THICKNESS_CM:g} cm, in one {step}",
+        " deg/s", below=True)
+    weight_n = body.mass_kg * GRAVITY_M_S2
+    grip = f"{MAX_GRIP_MU:g} x {body.mass_kg:g} kg x {GRAVITY_M_S2:g} m/s^2"
+    values["max_force_n"] = r.bounded(
+        "drive", "max_force_n", float, body.mass_kg * values["speed_cm_s"] / 100 / SPIN_UP_S,
+        MAX_GRIP_MU * weight_n,
+        f"enough to reach speed_cm_s within {SPIN_UP_S:g} s, at most what the tyres grip: {grip}", " N")
+    moment = body.mass_kg * (body.length_cm ** 2 + body.width_cm ** 2) / 12 / 100 ** 2     # kg m^2, a box
+    values["max_torque_n_m"] = r.bounded(
+        "drive", "max_torque_n_m", float, moment * math.radians(values["turn_rate_deg_s"]) / SPIN_UP_S,
+        MAX_GRIP_MU * weight_n * radius / 100,
+        f"enough to reach turn_rate_deg_s within {SPIN_UP_S:g} s, at most what the tyres grip: "
+        f"{grip} x the {radius / 100:.3f} m half-diagonal", " N m")
+    drive = Drive(**values)
+    fastest = drive.fastest_point_cm_s(radius)
+    if not fastest < MAX_POINT_SPEED_CM_S:
+        raise r.fail("drive", f"speed_cm_s, turn_rate_deg_s, reference_pwm and turn_pwm let a corner of the body "
+                              f"move at {fastest:.1f} cm/s with one side driving alone; it must be less than "
+                              f"{MAX_POINT_SPEED_CM_S:g} cm/s (half the thinnest obstacle, {MIN_THICKNESS_CM:g} cm, "
+                              f"per {step}): lower the speed or turn rate, or bring turn_pwm nearer reference_pwm")
+    return drive
+
+
+def _pin_number(r: _Reader, key: str, number) -> int:
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise r.fail(key, f"= {_show(number)} must be an Arduino pin number (a whole number)")
+    r.check(key, number, 0, UINT8_MAX, "an Arduino pin number is a uint8_t")
+    return number
 
 
 def _motors(r: _Reader) -> Motors:
     order = r.get("pin_order", list, "motors")
     pins = r.get("pins", dict, "motors")
     for name, number in pins.items():
-        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            raise r.fail(f"motors.pins.{name}", f"= {number!r} must be an Arduino pin number (a whole number, 0 or more)")
+        _pin_number(r, f"motors.pins.{name}", number)
     if not order or not all(isinstance(p, str) and p in pins for p in order):
-        raise r.fail("motors.pin_order", f"= {order!r} must list pin names defined in motors.pins")
+        raise r.fail("motors.pin_order", f"= {_show(order)} must list pin names defined in motors.pins")
+    if len(set(order)) != len(order) or len(order) > UINT8_MAX:
+        raise r.fail("motors.pin_order", f"= {_show(order)} must name each pin once, at most {UINT8_MAX} pins")
     sides = {}
     for name in ("left", "right"):
         side = r.get(name, dict, "motors")
         for role in ("enable", "forward", "backward"):
             if side.get(role) not in pins:
-                raise r.fail(f"motors.{name}.{role}", f"= {side.get(role)!r} must name a pin of motors.pins")
+                raise r.fail(f"motors.{name}.{role}", f"= {_show(side.get(role))} must name a pin of motors.pins")
         if side["forward"] not in order or side["backward"] not in order:
             raise r.fail(f"motors.{name}", "forward and backward pins must be in motors.pin_order")
         sides[name] = Side(side["enable"], side["forward"], side["backward"])
@@ -235,7 +364,7 @@ def _motors(r: _Reader) -> Motors:
         text = patterns_table.get(name)
         if not (isinstance(text, str) and len(text) == len(order) and set(text) <= {"0", "1"}):
             raise r.fail(f"motors.patterns.{name}",
-                         f"= {text!r} must be {len(order)} characters of 0 and 1, one per pin of {order}")
+                         f"= {_show(text)} must be {len(order)} characters of 0 and 1, one per pin of {order}")
         patterns[name] = tuple(int(c) for c in text)
     return Motors(tuple(order), dict(pins), sides["left"], sides["right"], patterns)
 
@@ -250,41 +379,58 @@ def _check_patterns(motors: Motors, r: _Reader) -> None:
                          f"check motors.left / motors.right")
 
 
-def _sensor(r: _Reader) -> Sensor:
-    values = r.numbers("sensor", ("min_range_cm", "max_range_cm", "beam_deg", "mount_forward_cm",
-                                  "grazing_deg", "grazing_miss_probability", "noise_cm"))
-    values |= r.numbers("sensor", ("rays", "us_per_cm"), kind=int)
-    values |= {k: r.get(k, str, "sensor") for k in ("trig_pin", "echo_pin")}
-    if values["min_range_cm"] >= values["max_range_cm"]:
-        raise r.fail("sensor.min_range_cm", "must be below sensor.max_range_cm")
-    if values["grazing_miss_probability"] > 1:
-        raise r.fail("sensor.grazing_miss_probability", "must be from 0 to 1")
-    if values["beam_deg"] >= 180:
-        raise r.fail("sensor.beam_deg", f"= {values['beam_deg']} must be below 180 degrees")
-    if values["grazing_deg"] > 90:
-        raise r.fail("sensor.grazing_deg", f"= {values['grazing_deg']} must be from 0 to 90 degrees")
+def _sensor(r: _Reader, body: Body) -> Sensor:
+    values = {}
+    for key in ("trig_pin", "echo_pin"):
+        values[key] = r.get(key, str, "sensor")
+        if not _PIN_NAME.match(values[key]):
+            raise r.fail(f"sensor.{key}", f"= {_show(values[key])} must be an Arduino pin name, such as 7 or A4")
+    values["max_range_cm"] = r.bounded("sensor", "max_range_cm", float, 0, MAX_RANGE_CM,
+                                       "ultrasonic rangers reach 4 to 10 m", " cm", above=True)
+    values["min_range_cm"] = r.bounded("sensor", "min_range_cm", float, 0, values["max_range_cm"],
+                                       "below sensor.max_range_cm", " cm", above=True, below=True)
+    values["beam_deg"] = r.bounded("sensor", "beam_deg", float, 0, 180, "a cone ahead of the sensor", " degrees",
+                                   above=True, below=True)
+    values["rays"] = r.bounded("sensor", "rays", int, 1, MAX_RAYS,
+                               "each ray is cast against every edge of the world at every reading")
+    values["mount_forward_cm"] = r.bounded("sensor", "mount_forward_cm", float, 0, body.length_cm / 2,
+                                           "the servo sits on the chassis, ahead of its centre", " cm", above=True)
+    values["us_per_cm"] = r.bounded("sensor", "us_per_cm", int, *US_PER_CM,
+                                    "the echo's round trip in air, 58 us/cm at 20 C")
+    values["grazing_deg"] = r.bounded("sensor", "grazing_deg", float, 0, 90, "an angle from a surface's normal",
+                                      " degrees", above=True)
+    values["grazing_miss_probability"] = r.bounded("sensor", "grazing_miss_probability", float, 0, 1,
+                                                   "a probability", above=True)
+    values["noise_cm"] = r.bounded("sensor", "noise_cm", float, 0, MAX_NOISE_CM,
+                                   "a standard deviation; an HC-SR04 is good to a few millimetres", " cm", above=True)
     return Sensor(**values)
 
 
 def _servo(r: _Reader) -> Servo:
-    keys = ("pin", "min_deg", "max_deg", "step_deg", "start_deg", "start_direction", "left_end_deg")
-    values = {k: r.get(k, int, "servo") for k in keys}
-    if not 0 <= values["min_deg"] < values["max_deg"] <= 180:
-        raise r.fail("servo.min_deg/max_deg", "must satisfy 0 <= min_deg < max_deg <= 180")
-    if not 0 < values["step_deg"] <= values["max_deg"] - values["min_deg"]:
-        raise r.fail("servo.step_deg", f"= {values['step_deg']} must be from 1 to max_deg - min_deg")
-    if not values["min_deg"] <= values["start_deg"] <= values["max_deg"]:
-        raise r.fail("servo.start_deg", f"= {values['start_deg']} must be within min_deg..max_deg")
-    if values["start_direction"] not in (-1, 1):
-        raise r.fail("servo.start_direction", f"= {values['start_direction']} must be 1 or -1")
-    if values["left_end_deg"] not in (values["min_deg"], values["max_deg"]):
-        raise r.fail("servo.left_end_deg", f"= {values['left_end_deg']} must be min_deg or max_deg")
-    return Servo(**values)
+    why = "degrees of a hobby servo's 0-180 sweep"
+    v = {"pin": _pin_number(r, "servo.pin", r.get("pin", int, "servo"))}
+    v["min_deg"] = r.bounded("servo", "min_deg", int, 0, 179, why)
+    v["max_deg"] = r.bounded("servo", "max_deg", int, v["min_deg"] + 1, 180, why + ", above min_deg")
+    v["step_deg"] = r.bounded("servo", "step_deg", int, 1, v["max_deg"] - v["min_deg"], "within max_deg - min_deg")
+    v["start_deg"] = r.bounded("servo", "start_deg", int, v["min_deg"], v["max_deg"], "within min_deg..max_deg")
+    v["start_direction"] = r.get("start_direction", int, "servo")
+    if v["start_direction"] not in (-1, 1):
+        raise r.fail("servo.start_direction", f"= {_show(v['start_direction'])} must be 1 or -1")
+    v["left_end_deg"] = r.get("left_end_deg", int, "servo")
+    if v["left_end_deg"] not in (v["min_deg"], v["max_deg"]):
+        raise r.fail("servo.left_end_deg", f"= {_show(v['left_end_deg'])} must be min_deg or max_deg")
+    return Servo(**v)
 
 
-def _control(r: _Reader) -> Control:
-    values = r.numbers("control", ("tick_s",))
-    values |= r.numbers("control", ("distance_clamp_cm", "hold_ticks_per_unit", "hold_min_ticks"), kind=int)
-    if values["tick_s"] > MAX_TICK_S:
-        raise r.fail("control.tick_s", f"= {values['tick_s']} must be at most {MAX_TICK_S:g} s")
-    return Control(**values)
+def _control(r: _Reader, sensor: Sensor) -> Control:
+    tick = r.bounded("control", "tick_s", float, MIN_TICK_S, MAX_TICK_S,
+                     "the firmware counts whole milliseconds; a longer tick is a typo", " s")
+    clamp = r.bounded("control", "distance_clamp_cm", int, 1, sensor.max_range_cm,
+                      "no reading lies beyond sensor.max_range_cm", " cm")
+    hold_min = r.bounded("control", "hold_min_ticks", int, 1, UINT16_MAX - 2,
+                         "the firmware's hold is a 16-bit unsigned count")
+    per_unit = r.bounded("control", "hold_ticks_per_unit", int, 1,
+                         min((UINT16_MAX - hold_min) // 2, INT32_MAX // (2 * clamp)),
+                         "the firmware's hold, hold_min_ticks + 2 x hold_ticks_per_unit, is a 16-bit unsigned "
+                         "count and 2 x hold_ticks_per_unit x distance_clamp_cm a 32-bit signed product")
+    return Control(tick, clamp, per_unit, hold_min)
