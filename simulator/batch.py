@@ -6,14 +6,24 @@ where each sits) depends only on the episode list, never on the number of worker
 workers take whole batches, so ``--jobs 1`` and ``--jobs 8`` give the same numbers bit
 for bit. Every episode's randomness comes from ``SeedSequence(seed, spawn_key=(i,))``.
 
-Workers are started with the 'spawn' context (no inherited state) and receive plain
-data: the brain as its JSON dict, the profile, the worlds, and the controller's name
-in ``simulator.controller.CONTROLLERS``.
+Nothing grows with the number of episodes: random worlds are made by the worker that
+drives them (``RandomSpecs`` is a recipe, not a list), and ``episode_rows`` hands each
+row on in episode order as its batch finishes.
+
+Workers are started with the 'spawn' context (no inherited state), ignore Ctrl-C (the
+main process stops them) and receive plain data: the job once (the brain as its JSON
+dict, the profile, the controller's name in ``simulator.controller.CONTROLLERS``), then
+each batch's episodes.
 """
+import math
 import multiprocessing as mp
 import os
 import queue
+import signal
+import threading
 import time
+from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,12 +36,14 @@ BATCH_SIZE = 25
 
 @dataclass(frozen=True)
 class Job:
-    """Everything a worker needs to run its batches."""
+    """Everything a worker needs to run its batches. check_starts: refuse an episode
+    whose car starts on a solid (worlds nobody checked before the run)."""
     brain: dict
     profile: object
     seconds: float
     controller: str = "python"
     sensor_options: SensorOptions = SensorOptions()
+    check_starts: bool = False
 
 
 def episode_seeds(seed: int, index: int) -> tuple:
@@ -40,97 +52,197 @@ def episode_seeds(seed: int, index: int) -> tuple:
     return world_ss, int(sensor_ss.generate_state(1, np.uint64)[0])
 
 
-def random_specs(count: int, seed: int) -> list[EpisodeSpec]:
-    from simulator.worldgen import random_world
-    specs = []
-    for i in range(count):
-        world_ss, sensor_seed = episode_seeds(seed, i)
-        specs.append(EpisodeSpec(random_world(world_ss, name=f"random {seed}/{i}"), sensor_seed))
-    return specs
+class RandomSpecs(Sequence):
+    """Episodes ``start`` .. ``start + count - 1`` of seed ``seed`` in random worlds, each
+    world made when its episode is asked for; slicing gives another such recipe."""
+
+    def __init__(self, count: int, seed: int, start: int = 0):
+        self.count, self.seed, self.start = count, seed, start
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            first, stop, step = i.indices(self.count)
+            if step != 1:
+                raise ValueError("random episodes slice with a step of 1 only")
+            return RandomSpecs(max(0, stop - first), self.seed, self.start + first)
+        if not -self.count <= i < self.count:
+            raise IndexError(f"episode {i} of {self.count}")
+        from simulator.worldgen import random_world
+        index = self.start + i % self.count
+        world_ss, sensor_seed = episode_seeds(self.seed, index)
+        return EpisodeSpec(random_world(world_ss, name=f"random {self.seed}/{index}"), sensor_seed)
+
+
+def random_specs(count: int, seed: int) -> RandomSpecs:
+    return RandomSpecs(count, seed)
 
 
 def file_specs(worlds, seed: int) -> list[EpisodeSpec]:
     return [EpisodeSpec(w, episode_seeds(seed, i)[1]) for i, w in enumerate(worlds)]
 
 
-def batches(specs) -> list[list[tuple[int, EpisodeSpec]]]:
-    indexed = list(enumerate(specs))
-    return [indexed[k:k + BATCH_SIZE] for k in range(0, len(indexed), BATCH_SIZE)]
+class Batches(Sequence):
+    """The episode index ranges that share a space: BATCH_SIZE at a time, in order."""
+
+    def __init__(self, count: int):
+        self.count = count
+
+    def __len__(self) -> int:
+        return -(-self.count // BATCH_SIZE)
+
+    def __getitem__(self, k: int) -> range:
+        if not -len(self) <= k < len(self):
+            raise IndexError(f"batch {k} of {len(self)}")
+        k %= len(self)
+        return range(k * BATCH_SIZE, min((k + 1) * BATCH_SIZE, self.count))
+
+
+def batches(specs) -> Batches:
+    return Batches(len(specs))
 
 
 def workers_for(jobs: int | None, episodes: int) -> int:
     """Worker processes used: as asked (default all cores), at most one per batch."""
-    return max(1, min(jobs or os.cpu_count() or 1, len(batches(range(episodes))) or 1))
+    return max(1, min(jobs or os.cpu_count() or 1, len(Batches(episodes)) or 1))
 
 
-def run_batch(job: Job, batch, progress=None) -> list[tuple[int, dict]]:
-    """Run one batch to the end; returns (episode index, metrics dict) pairs."""
+def run_batch(job: Job, first: int, specs, progress=None) -> list[dict]:
+    """Run one batch (episodes first, first + 1, ...) to the end; returns their rows."""
     from brain.brainfile import brain_from_dict
     from simulator.controller import controller_factory
+    from simulator.episode import check_start
+    specs = list(specs)
+    if job.check_starts:
+        for spec in specs:
+            check_start(spec, job.profile)
     brain = brain_from_dict(job.brain, "<brain>")
-    episodes = Episodes([spec for _, spec in batch], job.profile, brain,
+    numbers = range(first, first + len(specs))
+    episodes = Episodes(specs, job.profile, brain, numbers=numbers,
                         controller=controller_factory(job.controller), sensor_options=job.sensor_options)
-    episodes.run(job.seconds, progress=None if progress is None else (lambda ticks: progress(ticks * len(batch))))
-    return [(i, m.to_dict()) for (i, _), m in zip(batch, episodes.results())]
+    episodes.run(job.seconds, progress=None if progress is None else (lambda ticks: progress(ticks * len(specs))))
+    return [{"episode": i, "world": spec.world.name, "seed": spec.seed, **m.to_dict()}
+            for i, spec, m in zip(numbers, specs, episodes.results())]
 
 
 def evaluate(job: Job, specs, jobs: int | None = None, progress=None) -> list[dict]:
-    """Metrics dicts for all episodes, in episode order. progress(done_ticks, total_ticks)."""
-    work = batches(specs)
-    jobs = workers_for(jobs, len(specs))
+    """Metrics rows for all episodes, in episode order. progress(done_ticks, total_ticks)."""
+    return list(episode_rows(job, specs, jobs, progress))
+
+
+def episode_rows(job: Job, specs, jobs: int | None = None, progress=None):
+    """Yield each episode's row in episode order, as its batch finishes; only a few
+    batches are ever held at once. progress(done_ticks, total_ticks)."""
+    work = ((r.start, specs[r.start:r.stop]) for r in batches(specs))
     total = len(specs) * ticks_in(job.seconds, job.profile.control.tick_s)
-    results = _run_here(job, work, total, progress) if jobs == 1 else _run_pool(job, work, jobs, total, progress)
-    rows = []
-    for i, metrics in sorted(results):
-        spec = specs[i]
-        rows.append({"episode": i, "world": spec.world.name, "seed": spec.seed, **metrics})
-    return rows
+    jobs = workers_for(jobs, len(specs))
+    report = progress or (lambda done, total: None)
+    yield from (_run_here if jobs == 1 else _run_pool)(job, work, jobs, total, report)
+    report(total, total)
 
 
-def _run_here(job, work, total, progress):
-    done = [0]
+def _run_here(job, work, jobs, total, progress):
+    done = 0
 
     def tick(n):
-        done[0] += n
-        if progress:
-            progress(done[0], total)
-    out = []
-    for batch in work:
-        out += run_batch(job, batch, tick)
-    return out
+        nonlocal done
+        done += n
+        progress(done, total)
+    for first, specs in work:
+        yield from run_batch(job, first, specs, tick)
 
 
+_job = None
 _progress_queue = None
 
 
-def _init_worker(q) -> None:
-    global _progress_queue
-    _progress_queue = q
+def _init_worker(job, q) -> None:
+    global _job, _progress_queue
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C is the main process's to handle
+    _job, _progress_queue = job, q
 
 
-def _worker(job, batch):
-    return run_batch(job, batch, _progress_queue.put)
+def _worker(task):
+    first, specs = task
+    return run_batch(_job, first, specs, _progress_queue.put)
 
 
 def _run_pool(job, work, jobs, total, progress):
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(q,)) as pool:
-        pending = [pool.apply_async(_worker, (job, batch)) for batch in work]
+    with _ignoring_ctrl_c():                  # the workers start with Ctrl-C ignored
+        pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(job, q))
+    with pool:                                # leaving, however, terminates the workers
+        results = pool.imap(_worker, work)
         done = 0
-        while not all(p.ready() for p in pending):
+        while True:
             try:
-                done += q.get(timeout=0.1)
-            except queue.Empty:
-                pass
-            if progress:
-                progress(done, total)
-        out = []
-        for p in pending:
-            out += p.get()
-    if progress:
-        progress(total, total)
-    return out
+                rows = results.next(timeout=0.1)
+            except mp.TimeoutError:
+                rows = None
+            except StopIteration:
+                return
+            done += _drain(q)
+            progress(done, total)
+            if rows is not None:
+                yield from rows
+
+
+def _drain(q) -> int:
+    ticks = 0
+    try:
+        while True:
+            ticks += q.get_nowait()
+    except queue.Empty:
+        return ticks
+
+
+@contextmanager
+def _ignoring_ctrl_c():
+    """Processes started inside ignore SIGINT from their first instruction."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def calibrate(job: Job, specs, ticks: int = 40) -> float:
+    """Seconds one batch of these specs takes on one core, judged from the first batch:
+    its set-up plus ``ticks`` ticks, scaled to the episode's length."""
+    from brain.brainfile import brain_from_dict
+    from simulator.controller import controller_factory
+    start = time.perf_counter()
+    first = list(specs[:BATCH_SIZE])
+    episodes = Episodes(first, job.profile, brain_from_dict(job.brain, "<brain>"),
+                        controller=controller_factory(job.controller), sensor_options=job.sensor_options)
+    setup = time.perf_counter() - start
+    total = ticks_in(job.seconds, job.profile.control.tick_s)
+    ticks = min(ticks, total)
+    start = time.perf_counter()
+    for _ in range(ticks):
+        episodes.step_tick()
+    per_tick = (time.perf_counter() - start) / max(ticks, 1)
+    return (setup + per_tick * total) * BATCH_SIZE / max(len(first), 1)
+
+
+def format_duration(seconds: float) -> str:
+    """'40 s', '12 min', '3 h 10 min', '5 days 2 h'."""
+    if seconds < 60:
+        return f"{max(1, math.ceil(seconds))} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min"
+    days, hours = divmod(hours, 24)
+    return f"{days:,} days {hours} h"
 
 
 class Timer:

@@ -72,8 +72,20 @@ class Cars:
 
     def poses(self) -> tuple[np.ndarray, np.ndarray]:
         """Positions (n, 2) in space coordinates and headings (n,) in radians."""
-        state = np.array([(*b.position, b.angle) for b in self.bodies]).reshape(-1, 3)
+        state = self.state()
         return state[:, :2], state[:, 2]
+
+    def state(self) -> np.ndarray:
+        """(n, 3) rows x, y (space coordinates) and heading (radians)."""
+        return np.array([(*b.position, b.angle) for b in self.bodies]).reshape(-1, 3)
+
+    def penetration_cm(self, i: int) -> float:
+        """How deep car i has sunk into what it touches (cm, 0 when apart): the contacts
+        pymunk found at the end of the last step, their distance negative when overlapping."""
+        depths = [0.0]
+        self.bodies[i].each_arbiter(
+            lambda arbiter: depths.extend(-p.distance for p in arbiter.contact_point_set.points))
+        return max(depths)
 
     def drive(self, speed, yaw_rate, heading) -> None:
         """Set each control body's velocity: speed (cm/s) along heading, yaw rate (rad/s)."""

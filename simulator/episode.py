@@ -26,6 +26,11 @@ car per tick, then ``steps_per_tick`` physics steps with no Python work in betwe
 Determinism: an episode depends only on its world, start pose, profile, brain, seed
 and where it sits in its batch; ``simulator.batch`` makes that layout a pure
 function of the episode list.
+
+Sanity: after every tick ``Episodes`` checks that no car has left its arena or sunk more
+than ``MAX_PENETRATION_CM`` into a solid, and raises ``EpisodeError`` naming the episode
+if one has: the physics failed, and nothing it measured may be reported. (The window's
+``Simulation`` skips the check: its user may drop an obstacle onto the car.)
 """
 import math
 from dataclasses import dataclass
@@ -34,12 +39,22 @@ import numpy as np
 
 from simulator.car import Cars, wheel_velocities
 from simulator.controller import Controller, encode_angle, encode_distance, pwm_for, whole_cm
+from simulator.errors import UserError
 from simulator.metrics import MetricsRecorder
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
 from simulator.sensor import Geometry, SensorOptions, Sonar
 
 WORLD_GAP_CM = 500.0      # between one world's outermost solid and the next one's
 PROGRESS_EVERY_TICKS = 40   # how often run() reports progress
+# A car pushing into a solid rests about 0.1 cm in it (pymunk's collision slop), and may
+# move under 0.5 cm per physics step (profile.MAX_POINT_SPEED_CM_S): deeper than this, the
+# physics has failed.
+MAX_PENETRATION_CM = 2.0
+
+
+class EpisodeError(UserError):
+    """An episode whose physics failed (a car left its arena or sank into a solid): the
+    message names the episode, and none of its results is reported."""
 
 
 @dataclass(frozen=True)
@@ -88,13 +103,20 @@ def check_start(spec: EpisodeSpec, profile) -> None:
 
 
 class Episodes:
-    """n episodes of one profile and one brain, side by side in one space."""
+    """n episodes of one profile and one brain, side by side in one space.
+
+    numbers: what to call each episode in an EpisodeError (default 0..n-1); check: run
+    the sanity check after every tick."""
 
     def __init__(self, specs, profile, brain, *, controller=Controller,
-                 sensor_options: SensorOptions = SensorOptions(), record: bool = False):
+                 sensor_options: SensorOptions = SensorOptions(), record: bool = False,
+                 numbers=None, check: bool = True):
         self.specs, self.profile = list(specs), profile
         self.n = len(self.specs)
+        self.numbers = list(range(self.n)) if numbers is None else list(numbers)
+        self.check = check
         self.worlds = [s.world for s in self.specs]
+        self.arenas = np.array([(w.width_cm, w.height_cm) for w in self.worlds], dtype=float).reshape(-1, 2)
         self.offsets = layout(self.worlds)
         self.space = new_space()
         self.static_shapes = [add_world(self.space, w, o) for w, o in zip(self.worlds, self.offsets)]
@@ -117,6 +139,9 @@ class Episodes:
         self.ticks = 0
         self.recording = [] if record else None
         self._wheels = None         # (speed, yaw rate, motors on) for the pins last driven
+        self._depth = np.zeros(self.n)                      # each car's contact depth when last read,
+        self._depth_state = np.full((self.n, 3), np.inf)     # its x, y, heading then (inf: never read)
+        self._point_moves = np.array([1.0, 1.0, profile.body.half_diagonal_cm])   # per unit of x, y, heading
 
     def step_tick(self) -> None:
         """One control tick for every car: sense, decide, drive, then step the physics.
@@ -138,12 +163,37 @@ class Episodes:
         self.cars.drive(speed, yaw, self.heading)
         for _ in range(self.steps):
             self.space.step(self.dt)
-        pos, self.heading = self.cars.poses()
-        self.pos = pos - self.offsets
+        state = self.cars.state()
+        self.pos, self.heading = state[:, :2] - self.offsets, state[:, 2]
         self.ticks += 1
+        if self.check:
+            self._check_physics(state)
         self.metrics.update(self.pos, self.heading, self.contacts.touching > 0, motors_on)
         if self.recording is not None:
             self._record(angles, pins, pwm)
+
+    def _check_physics(self, state) -> None:
+        """Raise EpisodeError when a car has left its arena (its centre beyond the walls'
+        inner faces) or sunk into a solid, checked for every car at once. The solids do
+        not move, so a car's contact depth grows no faster than its points move: pymunk's
+        depth is read again only for a touching car that could have passed the limit since
+        it was last read (a car resting against a wall costs nothing)."""
+        if ((self.pos < 0) | (self.pos > self.arenas)).any():
+            i = int(np.argmax(((self.pos < 0) | (self.pos > self.arenas)).any(axis=1)))
+            w, h = self.arenas[i]
+            x, y = self.pos[i]
+            self._fail(i, f"the car left the {w:g} x {h:g} cm arena: it is at ({x:.1f}, {y:.1f}) cm")
+        could_be = self._depth + np.abs(state - self._depth_state).dot(self._point_moves)
+        for i in np.flatnonzero((could_be > MAX_PENETRATION_CM) & (self.contacts.touching > 0)).tolist():
+            self._depth[i], self._depth_state[i] = self.cars.penetration_cm(i), state[i]
+            if self._depth[i] > MAX_PENETRATION_CM:
+                self._fail(i, f"the car sank {self._depth[i]:.1f} cm into a solid (at most "
+                              f"{MAX_PENETRATION_CM:g} cm is physical)")
+
+    def _fail(self, i: int, what: str):
+        spec, t = self.specs[i], self.ticks * self.profile.control.tick_s
+        raise EpisodeError(f"episode {self.numbers[i]} (world {self.worlds[i].name!r}, seed {spec.seed}): at "
+                           f"{t:.3f} s {what}; the physics failed, so the episode is not reported")
 
     def run(self, seconds: float, progress=None) -> None:
         """Run whole ticks for the given simulated time; progress(ticks_done) now and then."""
@@ -187,6 +237,8 @@ class Episodes:
         """Swap episode i's obstacles for a world's (after editing); the car stays put."""
         self.space.remove(*self.static_shapes[i])
         self.worlds[i] = world
+        self.arenas[i] = world.width_cm, world.height_cm
+        self._depth_state[i] = np.inf          # new solids: read the depth afresh
         self.static_shapes[i] = add_world(self.space, world, self.offsets[i])
         self.geometry.__init__(self.worlds)
         self.metrics = _rebased_metrics(self.metrics, self.worlds, self.profile, self.geometry, self.pos)
@@ -206,9 +258,10 @@ class Simulation:
     """One car in one world in real time, for the window (see the module docstring)."""
 
     def __init__(self, world, profile, brain, seed: int = 0, *,
-                 sensor_options: SensorOptions = SensorOptions(), record: bool = False, controller=Controller):
+                 sensor_options: SensorOptions = SensorOptions(), record: bool = False, controller=Controller,
+                 check: bool = False):
         self.world, self.profile, self.seed = world, profile, seed
-        self._brain, self.sensor_options, self.record = brain, sensor_options, record
+        self._brain, self.sensor_options, self.record, self.check = brain, sensor_options, record, check
         self._controller_factory = controller
         self._manual = None
         self._ep = None
@@ -218,7 +271,7 @@ class Simulation:
         self.seed = self.seed if seed is None else seed
         self._ep = Episodes([EpisodeSpec(self.world, self.seed)], self.profile, self._brain,
                             controller=self._controller_factory, sensor_options=self.sensor_options,
-                            record=self.record)
+                            record=self.record, check=self.check)
         self._ep.manual = self._manual
 
     def step_tick(self) -> None:
