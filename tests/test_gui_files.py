@@ -10,7 +10,7 @@ import pytest
 from simulator.episode import EpisodeSpec, check_start
 from simulator.gui import files
 from simulator.gui.dialogs import FileDialog, Prompt
-from simulator.world import Box, load_world
+from simulator.world import load_world
 from tests.gui_helpers import app, clear_entry, frames, key, type_text  # noqa: F401  (app is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent

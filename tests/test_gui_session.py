@@ -2,7 +2,6 @@
 it, the session before stays as a backup the next start offers, and an unusable file
 never ends a start."""
 import json
-from pathlib import Path
 
 import pygame
 import pytest
@@ -10,8 +9,6 @@ import pytest
 from simulator.gui.app import App
 from simulator.gui.dialogs import Prompt
 from tests.gui_helpers import frames, key
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
