@@ -281,7 +281,7 @@ _KIND_NAMES = {float: "a number", int: "a whole number", str: "text", dict: "a t
 def _show(value) -> str:
     """The value as written, shortened when it is absurdly long."""
     text = repr(value)
-    return text if len(text) <= 24 else f"{text[:12]}... ({len(text)} characters)"
+    return text if len(text) <= 40 else f"{text[:12]}... ({len(text)} characters)"
 
 
 def _span(low, high, unit: str, above: bool, below: bool) -> str:

@@ -1,4 +1,7 @@
-"""Episodes: determinism, batching whatever the job count, and the one-car Simulation."""
+"""Episodes: determinism, batching whatever the job count, the one-car Simulation, and the
+episode's own sanity check."""
+import re
+
 import numpy as np
 import pytest
 
@@ -170,3 +173,80 @@ def test_run_and_advance_refuse_negative_or_undefined_lengths():
         with pytest.raises(ValueError):
             sim._ep.run(bad)
     assert sim.time_s == 0
+
+
+# -- the episode's own sanity: no result from a car that left its arena or sank into a solid --
+
+def _broken(profile, **drive):
+    """A profile past its bounds, built around the checks a file goes through."""
+    import dataclasses
+    return dataclasses.replace(profile, drive=dataclasses.replace(profile.drive, **drive))
+
+
+def test_a_car_put_outside_its_arena_stops_the_run_naming_the_episode():
+    from simulator.episode import EpisodeError
+    from simulator.errors import UserError
+    specs = random_specs(3, seed=1)
+    ep = Episodes(specs, PROFILE, BRAIN, numbers=[40, 41, 42])
+    ep.run(1.0)
+    arena = specs[1].world
+    ep.cars.place(1, ep.offsets[1, 0] + arena.width_cm + 30, ep.offsets[1, 1] + 50, 0.0)
+    with pytest.raises(EpisodeError, match=rf"^episode 41 \(world 'random 1/1', seed {specs[1].seed}\): at 1.025 s "
+                                           rf"the car left the {arena.width_cm:g} x {arena.height_cm:g} cm arena"):
+        ep.step_tick()
+    assert issubclass(EpisodeError, UserError)
+
+
+def test_a_solid_dropped_onto_a_car_stops_the_run():
+    from simulator.episode import EpisodeError
+    world = load_world(asset("worlds", "empty.json"))
+    ep = Episodes([EpisodeSpec(world, 0)], PROFILE, BRAIN)
+    ep.run(0.5)
+    x, y = ep.pos[0]
+    covered = world.copy()
+    covered.add_obstacle(Box(float(x), float(y), 60, 60))
+    ep.replace_world(0, covered)
+    with pytest.raises(EpisodeError, match=r"^episode 0 \(world 'empty arena', seed 0\): at 0.525 s the car sank "
+                                           r"[0-9.]+ cm into a solid \(at most 2 cm is physical\); the physics failed"):
+        ep.step_tick()
+
+
+def test_the_window_can_drop_a_solid_onto_the_car():
+    world = load_world(asset("worlds", "empty.json")).copy()
+    sim = Simulation(world, PROFILE, BRAIN)
+    x, y, _ = sim.pose
+    world.add_obstacle(Box(x, y, 60, 60))
+    sim.world_changed()
+    sim.advance(1.0)                               # pushed out by pymunk, no error
+    assert sim.touching or sim.collisions
+
+
+@pytest.mark.parametrize("drive, words", [
+    (dict(speed_cm_s=1e9, max_force_n=1e9, max_torque_n_m=1e9), "left the"),          # through the walls
+    (dict(speed_cm_s=100.0, max_force_n=1e5, max_torque_n_m=1e5), "sank"),            # 2,950 cm in a 600 cm arena
+])
+def test_profiles_past_their_bounds_are_never_reported(drive, words):
+    from simulator.baselines import straight_brain
+    from simulator.episode import EpisodeError
+    job = Job(straight_brain().to_dict(), _broken(PROFILE, **drive), 20.0)
+    specs = random_specs(30, seed=0)
+    messages = []
+    for jobs in (1, 2):
+        with pytest.raises(EpisodeError) as err:
+            evaluate(job, specs, jobs=jobs)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
+    assert re.match(r"episode \d+ \(world 'random 0/\d+', seed \d+\): at [0-9.]+ s the car " + words, messages[0])
+
+
+@pytest.mark.parametrize("profile_name", ["elegoo_v3.toml", "two_wheel.toml"])
+def test_shipped_and_random_worlds_never_trip_the_check(profile_name):
+    from simulator.baselines import baseline
+    from simulator.batch import file_specs
+    profile = load_profile(asset("robots", profile_name))
+    worlds = [load_world(p) for p in sorted(asset("worlds").glob("*.json"))]
+    specs = file_specs(worlds, 0) + list(random_specs(20, seed=3))
+    for brain in (BRAIN, baseline("straight", 0), baseline("random", 0)):
+        ep = Episodes(specs, profile, brain)
+        ep.run(30.0)
+        assert sum(m.collisions for m in ep.results()) > 0           # the cars did meet the walls

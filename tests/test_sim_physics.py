@@ -70,3 +70,54 @@ def test_no_tunnelling_at_twice_top_speed(thickness):
     sim.advance(15.0)
     assert sim.pose[0] + profile.body.length_cm / 2 < 300 - thickness / 2 + 0.5
     assert np.isfinite(sim.pose).all()
+
+
+def _fastest(profile, tmp_path):
+    """The profile's file with every motion value at the edge of its accepted range:
+    straight and turning just under the corner-speed limit, force and torque at the grip."""
+    import re
+
+    from simulator.profile import GRAVITY_M_S2, MAX_GRIP_MU, MAX_POINT_SPEED_CM_S
+    body = profile.body
+    grip = MAX_GRIP_MU * body.mass_kg * GRAVITY_M_S2
+    radius = body.half_diagonal_cm
+    values = {"speed_cm_s": MAX_POINT_SPEED_CM_S * 0.999,
+              "turn_rate_deg_s": math.degrees(MAX_POINT_SPEED_CM_S / radius) * 0.999,
+              "max_force_n": grip * 0.9999, "max_torque_n_m": grip * radius / 100 * 0.9999}
+    text = asset("robots", "elegoo_v3.toml" if profile is PROFILES[0] else "two_wheel.toml").read_text()
+    for key, value in values.items():
+        text = re.sub(rf"^{key} = [^#\n]*", f"{key} = {value!r}", text, flags=re.M)
+    (tmp_path / "fastest.toml").write_text(text)
+    return load_profile(tmp_path / "fastest.toml")
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.name)
+def test_the_fastest_accepted_car_neither_tunnels_nor_sinks(profile, tmp_path):
+    """The derived bounds are enough: at their edge a car stops at a 1 cm wall, head on or
+    sweeping its corners into it, and never trips the episode's sanity check."""
+    fast = _fastest(profile, tmp_path)
+    half_length, half_width = fast.body.length_cm / 2, fast.body.width_cm / 2
+    head_on = World("thin", 600, 200, Pose(50, 100, 0), [Box(300, 100, 1.0, 150)])
+    sim = Simulation(head_on, fast, straight_brain(), check=True)
+    sim.set_manual(fast.motors.patterns["forward"])
+    sim.advance(10.0)
+    assert sim.pose[0] + half_length < 300 and sim.touching
+    wall_y = 100 + half_width + 1.0
+    beside = World("beside", 600, 200, Pose(300, 100, 0), [Box(300, wall_y, 200, 1.0)])
+    sim = Simulation(beside, fast, straight_brain(), check=True)
+    sim.set_manual(fast.motors.patterns["right"])
+    sim.advance(5.0)                       # the corners sweep into the wall at just under 60 cm/s
+    assert sim.collisions > 0 and sim.pose[1] < wall_y
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.name)
+def test_the_fastest_accepted_car_passes_the_sanity_check_in_random_worlds(profile, tmp_path):
+    from brain import load_brain
+    from simulator.baselines import baseline
+    from simulator.batch import random_specs
+    from simulator.episode import Episodes
+    fast = _fastest(profile, tmp_path)
+    for brain in (load_brain(asset("brains", "default.json")), baseline("random", 0)):
+        ep = Episodes(list(random_specs(25, seed=4)), fast, brain)
+        ep.run(30.0)
+        assert sum(m.collisions for m in ep.results()) > 0
