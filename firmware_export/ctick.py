@@ -42,8 +42,9 @@ def controller_source(brain, profile) -> str:
 
 def _profile_constants(profile) -> str:
     servo, control, motors = profile.servo, profile.control, profile.motors
+    name = profile.name.replace("*/", "* /")        # a name cannot end the comment
     lines = [
-        "/* The robot profile (" + profile.name + "): servo sweep, control tick, hold rule. */",
+        "/* The robot profile (" + name + "): servo sweep, control tick, hold rule. */",
         f"#define NEUROCAR_TICK_MS {round(control.tick_s * 1000)}",
         f"#define NEUROCAR_SERVO_MIN_DEG {servo.min_deg}",
         f"#define NEUROCAR_SERVO_MAX_DEG {servo.max_deg}",

@@ -103,12 +103,14 @@ def test_one_side_driving_alone_is_held_by_the_same_bound(tmp_path):
 
 
 @pytest.mark.parametrize("key, value, words", [
-    ("rays", "99999999999999999999", "sensor.rays = 99999999999999999999 is out of range; accepted: at least 1 and at most 64"),
+    ("rays", "99999999999999999999",
+     "sensor.rays = 99999999999999999999 is out of range; accepted: at least 1 and at most 64"),
     ("rays", "9" * 400, "sensor.rays = 999999999999... (400 characters) is out of range"),
     ("hold_ticks_per_unit", "1000000000", "control.hold_ticks_per_unit = 1000000000 is out of range; "
                                           "accepted: at least 1 and at most 32767"),
     ("hold_min_ticks", "99999999999999999999", "control.hold_min_ticks = 99999999999999999999 is out of range"),
-    ("distance_clamp_cm", "401", "control.distance_clamp_cm = 401 is out of range; accepted: at least 1 and at most 400"),
+    ("distance_clamp_cm", "401",
+     "control.distance_clamp_cm = 401 is out of range; accepted: at least 1 and at most 400"),
     ("us_per_cm", "-5", "sensor.us_per_cm = -5 is out of range; accepted: at least 50 and at most 70"),
     ("pin", "256", "servo.pin = 256 is out of range; accepted: at least 0 and at most 255"),
     ("min_deg", "-99999999999999999999", "servo.min_deg = -99999999999999999999 is out of range"),
@@ -119,7 +121,8 @@ def test_one_side_driving_alone_is_held_by_the_same_bound(tmp_path):
     ("mass_kg", "0.0", "body.mass_kg = 0.0 is out of range; accepted: at least 0.1 and at most 20 kg"),
     ("max_range_cm", "1e6", "sensor.max_range_cm = 1000000.0 is out of range; accepted: above 0 and at most 1000 cm"),
     ("min_range_cm", "400.0", "sensor.min_range_cm = 400.0 is out of range; accepted: above 0 and below 400 cm"),
-    ("mount_forward_cm", "30.0", "sensor.mount_forward_cm = 30.0 is out of range; accepted: above 0 and at most 12.5 cm"),
+    ("mount_forward_cm", "30.0",
+     "sensor.mount_forward_cm = 30.0 is out of range; accepted: above 0 and at most 12.5 cm"),
     ("noise_cm", "1e9", "sensor.noise_cm = 1000000000.0 is out of range; accepted: above 0 and at most 10 cm"),
     ("tick_s", "0.0001", "control.tick_s = 0.0001 is out of range; accepted: at least 0.001 and at most 1 s"),
     ("tick_s", "nan", "control.tick_s = nan must be a finite number, at least 0.001 and at most 1 s"),
@@ -169,7 +172,8 @@ def test_hold_arithmetic_fits_the_firmware_widths_at_the_largest_accepted_values
     control = load_profile(_write(tmp_path, text)).control
     assert hold_ticks(0, control) <= UINT16_MAX                                  # uint16_t hold
     assert 2 * control.hold_ticks_per_unit * control.distance_clamp_cm <= INT32_MAX   # the long product
-    assert "hold_ticks_per_unit = 32768 is out of range" in _refusal(tmp_path, _set(text, "hold_ticks_per_unit", "32768"))
+    too_long = _set(text, "hold_ticks_per_unit", "32768")
+    assert "hold_ticks_per_unit = 32768 is out of range" in _refusal(tmp_path, too_long)
     tight = _set(_set(ELEGOO, "hold_min_ticks", "65533"), "hold_ticks_per_unit", "1")
     assert hold_ticks(0, load_profile(_write(tmp_path, tight)).control) == UINT16_MAX
     assert "at most 1 " in _refusal(tmp_path, _set(tight, "hold_ticks_per_unit", "2"))
@@ -208,3 +212,12 @@ def test_eval_and_export_refuse_a_bad_profile_in_one_line(neurocar_cmd, tmp_path
         assert len(lines) == 1 and "BAD.toml: " in lines[0]
         assert "out of range" in lines[0] or "finite" in lines[0]
     assert not (tmp_path / "sketches").exists()
+
+
+def test_a_profile_name_cannot_end_the_generated_c_comment(tmp_path):
+    from brain import load_brain
+    from firmware_export.sketch import generate
+    profile = load_profile(_write(tmp_path, _set(ELEGOO, "name", '"Evil */ car"')))
+    sketch = generate(load_brain(asset("brains", "default.json")), profile)
+    for text in (sketch.header, sketch.ino):
+        assert "Evil */" not in text and "Evil * / car" in text
