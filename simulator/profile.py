@@ -60,9 +60,10 @@ MAX_NAME_CHARS = 100
 # - the hold is a uint16_t: hold_min_ticks + (2L * hold_ticks_per_unit * (clamp - d)) / clamp,
 #   the product in a long, so hold_min_ticks + 2 x hold_ticks_per_unit <= UINT16_MAX and
 #   2 x hold_ticks_per_unit x clamp <= INT32_MAX;
-# - readings and the clamp are int16_t (whole_cm, reading_cm; a loop runs d = 0..clamp),
-#   which clamp <= sensor.max_range_cm <= MAX_RANGE_CM keeps well inside, and inside the
-#   fixed-point encoder's long 2 x clamp x 8192 too; with US_PER_CM the echo wait
+# - readings and the clamp are int16_t (whole_cm, reading_cm), but --verify replays them to
+#   the simulated Uno as one uint8_t per tick, 255 meaning no echo: so clamp <= 254, which
+#   also keeps the fixed-point encoder's long 2 x clamp x 8192 and the grid count
+#   (clamp + 1) x angles in an unsigned int well inside; with US_PER_CM the echo wait
 #   (clamp + 1) x us_per_cm + 1000 us stays far below pulseIn's 2^32 / 16;
 # - the tick is whole milliseconds of millis(): at least one (MIN_TICK_S).
 UINT8_MAX, UINT16_MAX, INT32_MAX = 255, 65_535, 2_147_483_647
@@ -425,8 +426,9 @@ def _servo(r: _Reader) -> Servo:
 def _control(r: _Reader, sensor: Sensor) -> Control:
     tick = r.bounded("control", "tick_s", float, MIN_TICK_S, MAX_TICK_S,
                      "the firmware counts whole milliseconds; a longer tick is a typo", " s")
-    clamp = r.bounded("control", "distance_clamp_cm", int, 1, sensor.max_range_cm,
-                      "no reading lies beyond sensor.max_range_cm", " cm")
+    clamp = r.bounded("control", "distance_clamp_cm", int, 1, min(sensor.max_range_cm, UINT8_MAX - 1),
+                      "no reading lies beyond sensor.max_range_cm, and the firmware's check replays "
+                      "readings as single bytes, 255 meaning no echo", " cm")
     hold_min = r.bounded("control", "hold_min_ticks", int, 1, UINT16_MAX - 2,
                          "the firmware's hold is a 16-bit unsigned count")
     per_unit = r.bounded("control", "hold_ticks_per_unit", int, 1,

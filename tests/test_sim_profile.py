@@ -109,8 +109,9 @@ def test_one_side_driving_alone_is_held_by_the_same_bound(tmp_path):
     ("hold_ticks_per_unit", "1000000000", "control.hold_ticks_per_unit = 1000000000 is out of range; "
                                           "accepted: at least 1 and at most 32767"),
     ("hold_min_ticks", "99999999999999999999", "control.hold_min_ticks = 99999999999999999999 is out of range"),
-    ("distance_clamp_cm", "401",
-     "control.distance_clamp_cm = 401 is out of range; accepted: at least 1 and at most 400"),
+    ("distance_clamp_cm", "255",
+     "control.distance_clamp_cm = 255 is out of range; accepted: at least 1 and at most 254 cm"),
+    ("max_range_cm", "40.0", "control.distance_clamp_cm = 50 is out of range; accepted: at least 1 and at most 40 cm"),
     ("us_per_cm", "-5", "sensor.us_per_cm = -5 is out of range; accepted: at least 50 and at most 70"),
     ("pin", "256", "servo.pin = 256 is out of range; accepted: at least 0 and at most 255"),
     ("min_deg", "-99999999999999999999", "servo.min_deg = -99999999999999999999 is out of range"),
@@ -221,3 +222,11 @@ def test_a_profile_name_cannot_end_the_generated_c_comment(tmp_path):
     sketch = generate(load_brain(asset("brains", "default.json")), profile)
     for text in (sketch.header, sketch.ino):
         assert "Evil */" not in text and "Evil * / car" in text
+
+
+def test_the_largest_accepted_clamp_is_the_largest_reading_the_firmware_check_replays(tmp_path):
+    from firmware_export import harness
+    clamp = load_profile(_write(tmp_path, _set(ELEGOO, "distance_clamp_cm", "254"))).control.distance_clamp_cm
+    assert "0, 254, 255}" in harness.data_header([90], [0, clamp, harness.NO_ECHO], [0])
+    with pytest.raises(ValueError):
+        harness.data_header([90], [clamp + 1], [0])
