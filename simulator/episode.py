@@ -178,8 +178,9 @@ class Episodes:
         not move, so a car's contact depth grows no faster than its points move: pymunk's
         depth is read again only for a touching car that could have passed the limit since
         it was last read (a car resting against a wall costs nothing)."""
-        if ((self.pos < 0) | (self.pos > self.arenas)).any():
-            i = int(np.argmax(((self.pos < 0) | (self.pos > self.arenas)).any(axis=1)))
+        outside = (self.pos < 0) | (self.pos > self.arenas)
+        if outside.any():
+            i = int(np.argmax(outside.any(axis=1)))
             w, h = self.arenas[i]
             x, y = self.pos[i]
             self._fail(i, f"the car left the {w:g} x {h:g} cm arena: it is at ({x:.1f}, {y:.1f}) cm")
