@@ -526,3 +526,31 @@ def test_an_edit_covering_the_cars_start_is_refused_with_evals_message(app):
     assert app.sim.world.obstacles[-1] == box                      # dragged over the start: not moved
     moved = box.moved(*app.camera.to_world(*drop))
     assert app.message == start_refusal(app, moved)
+
+
+def test_the_windows_start_check_agrees_with_evals_on_obstacles_near_the_start(app):
+    """The window hands check_start only the obstacles that could reach the car (fast on
+    huge worlds); the verdict and message must be eval's, obstacle by obstacle."""
+    import random
+    from simulator.episode import EpisodeSpec, check_start
+    from simulator.world import Box, Cylinder, Wall
+    from simulator.worldgen import random_world
+
+    def verdict(check):
+        try:
+            check()
+        except ValueError as e:
+            return str(e)
+        return None
+
+    rng, refused = random.Random(1), 0
+    for seed in range(120):
+        world = random_world(seed).copy()
+        x, y = world.start.x_cm + rng.uniform(-40, 40), world.start.y_cm + rng.uniform(-40, 40)
+        world.obstacles.append(rng.choice([
+            Box(x, y, rng.uniform(4, 40), rng.uniform(4, 40), rng.uniform(0, 90)), Cylinder(x, y, rng.uniform(2, 20)),
+            Wall(x, y, x + rng.uniform(-50, 50), y + rng.uniform(-50, 50), 4.0)]))
+        expected = verdict(lambda: check_start(EpisodeSpec(world), app.profile))
+        assert verdict(lambda: app.check_world(world)) == expected, seed
+        refused += expected is not None
+    assert 10 < refused < 110                                      # both verdicts were tried

@@ -3,14 +3,19 @@ keyboard, pan, and a new random world with its seed. Mixed into ``App``.
 
 A world the car cannot start in (its start covered by an obstacle or the arena wall) is
 refused with the message ``neurocar eval`` gives for it, wherever it comes from."""
+import math
+from dataclasses import replace
+
 import pygame
 
 from simulator.episode import EpisodeSpec, Simulation, check_start
 from simulator.gui import keymap
+from simulator.gui.worldedit import center, extent
 from simulator.world import WorldError
 
 PAN_PX = 40
 GROW = 1.15
+REACH_MARGIN_CM = 1.0
 NEW_WORLD_TRIES = 20        # seeds G tries when a random world leaves this robot no room to start
 
 
@@ -57,8 +62,13 @@ class WorldCommands:
         self.error(f"{refused}; no random world of seeds {first}..{seed} leaves this car room to start")
 
     def check_world(self, world) -> None:
-        """Raise WorldError when this robot, at the world's start, would overlap a solid."""
-        check_start(EpisodeSpec(world), self.profile)
+        """Raise WorldError when this robot, at the world's start, would overlap a solid.
+        Only obstacles that could reach the car are handed on, so a huge world checks fast."""
+        body = self.profile.body
+        reach = math.hypot(body.length_cm, body.width_cm) + REACH_MARGIN_CM     # the car, whatever its origin
+        near = [o for o in world.obstacles if math.dist(center(o), (world.start.x_cm, world.start.y_cm))
+                <= extent(o) + reach]
+        check_start(EpisodeSpec(replace(world, obstacles=near)), self.profile)
 
     def set_world(self, world) -> None:
         """Drive in another world for good: checked, then the car at its start, world undo cleared."""

@@ -34,6 +34,15 @@ def center(o) -> tuple[float, float]:
     return o.x_cm, o.y_cm
 
 
+def extent(o) -> float:
+    """How far the obstacle reaches from its centre."""
+    if o.type == "cylinder":
+        return o.radius_cm
+    if o.type == "wall":
+        return math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm) / 2 + o.thickness_cm
+    return math.hypot(o.width_cm, o.height_cm) / 2
+
+
 def resized(o, factor: float):
     if o.type == "cylinder":
         return replace(o, radius_cm=max(MIN_SIZE_CM / 2, o.radius_cm * factor))
