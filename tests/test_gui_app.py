@@ -554,3 +554,23 @@ def test_the_windows_start_check_agrees_with_evals_on_obstacles_near_the_start(a
         assert verdict(lambda: app.check_world(world)) == expected, seed
         refused += expected is not None
     assert 10 < refused < 110                                      # both verdicts were tried
+
+
+def test_g_skips_random_worlds_this_car_cannot_start_in(app):
+    from dataclasses import replace
+    from simulator.episode import EpisodeSpec, check_start
+    from simulator.worldgen import random_world
+    body = app.profile.body
+    app.profile = replace(app.profile, body=replace(body, length_cm=4 * body.length_cm, width_cm=4 * body.width_cm))
+
+    def fits(seed):
+        try:
+            check_start(EpisodeSpec(random_world(seed)), app.profile)
+        except ValueError:
+            return False
+        return True
+    first = next(seed for seed in range(50) if fits(seed))
+    assert first > 0                                               # seed 0 leaves the big car no room
+    key(pygame.K_g)
+    frames(app)
+    assert app.world_seed == first and f"seed {first}" in app.message
