@@ -73,6 +73,16 @@ def output_kind(brain, profile) -> str:
         f"{', '.join(TURN_DIRECTION)} or one per motor pin ({', '.join(profile.motors.pin_order)})")
 
 
+def check_brain(brain, profile) -> str:
+    """The brain's output kind, or a ControllerError when this car cannot feed its inputs
+    or turn its outputs into motor pins."""
+    kind = output_kind(brain, profile)
+    if brain.network.n_inputs != 2:
+        raise ControllerError(f"the brain takes {brain.network.n_inputs} inputs; this car gives it 2 "
+                              f"(distance, position)")
+    return kind
+
+
 def encode_distance(d_cm, clamp_cm):
     """input1 from whole centimetres: 1 touching, -1 at the clamp or beyond."""
     return 1.0 - 2.0 * np.asarray(d_cm, dtype=float) / clamp_cm
@@ -144,10 +154,7 @@ class Controller:
 
     @brain.setter
     def brain(self, brain):
-        output_kind(brain, self.profile)
-        if brain.network.n_inputs != 2:
-            raise ControllerError(f"the brain takes {brain.network.n_inputs} inputs; this car gives it 2 "
-                                  f"(distance, position)")
+        check_brain(brain, self.profile)
         self._brain = brain
 
     def reset(self, mask=None) -> None:

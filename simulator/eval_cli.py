@@ -2,26 +2,41 @@
 
     neurocar eval --brain assets/brains/default.json --worlds 50 --seconds 60 --json r.json
 
-A progress bar goes to stderr; the summary table and the speed go to stdout. Exit 1
-when ``--max-collision-rate`` (collisions per minute) is exceeded, 2 on bad input.
+A progress bar goes to stderr; the summary table and the speed go to stdout. Every
+option and file is checked before the first episode runs, and ``--json`` is written
+whole or not at all (an error or Ctrl-C leaves no file). Memory does not grow with
+``--worlds``: worlds are made as they are driven and the rows stream into the JSON
+(``--no-rows`` leaves them out). A request of more than ``ESTIMATE_ABOVE_CAR_S``
+car-seconds first says how long it should take, from a short trial of its first
+episodes. Exit 1 when ``--max-collision-rate`` (collisions per minute) is exceeded,
+2 on bad input.
 """
 import json
 import math
 import os
 import sys
+import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
-from brain.atomic import atomic_write_text
-from simulator.batch import Job, Timer, evaluate, file_specs, random_specs, workers_for
-from simulator.baselines import BASELINES, baseline
 from brain.brainfile import brain_from_dict
-from simulator.controller import CONTROLLERS, FIXED_POINT, ControllerError, controller_factory, output_kind
+from brain.outputs import Outputs
+from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, episode_rows, file_specs, format_duration, \
+    random_specs, workers_for
+from simulator.baselines import BASELINES, baseline
+from simulator.controller import CONTROLLERS, FIXED_POINT, ControllerError, check_brain, controller_factory
 from simulator.episode import check_start
+from simulator.metrics import Totals
 from simulator.profile import DEFAULT_PROFILE, ProfileError, load_profile
 from simulator.sensor import SensorOptions
 from simulator.world import WorldError, load_world
 
 DEFAULT_WORLDS = 50
+MAX_WORLDS = 1_000_000_000
+MAX_SECONDS = 86_400.0          # one simulated day per episode
+JOBS_PER_CORE = 4
+ESTIMATE_ABOVE_CAR_S = 20_000.0  # about ten seconds' work or more on two cores
+SHOWN_ROWS = 12
 
 
 def register(subparsers) -> None:
@@ -34,11 +49,13 @@ def register(subparsers) -> None:
     where = p.add_mutually_exclusive_group()
     where.add_argument("--world", nargs="+", metavar="FILE", help="world files (JSON) to drive in")
     where.add_argument("--worlds", type=int, metavar="N",
-                       help=f"this many seeded random worlds (default {DEFAULT_WORLDS})")
+                       help=f"this many seeded random worlds (default {DEFAULT_WORLDS}, at most {MAX_WORLDS:,})")
     p.add_argument("--seconds", type=float, default=60.0, metavar="S", help="simulated seconds per episode (default 60)")
     p.add_argument("--seed", type=int, default=0, metavar="K", help="seed of the worlds, sensors and random baseline")
-    p.add_argument("--jobs", type=int, default=None, metavar="J", help="worker processes (default: all cores)")
+    p.add_argument("--jobs", type=int, default=None, metavar="J",
+                   help=f"worker processes (default: all cores; at most {JOBS_PER_CORE} per core)")
     p.add_argument("--json", metavar="OUT", help="write the summary and per-episode rows as JSON")
+    p.add_argument("--no-rows", action="store_true", help="leave the per-episode rows out of --json")
     p.add_argument("--max-collision-rate", type=float, metavar="R",
                    help="exit 1 when collisions per minute exceed R")
     p.add_argument("--robot", metavar="PROFILE", help=f"robot profile TOML (default {DEFAULT_PROFILE})")
@@ -56,25 +73,28 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from simulator.errors import UserError
     try:
-        job, specs = _prepare(args)
+        job, specs, inputs = _prepare(args)
     except (ProfileError, WorldError, ControllerError, ValueError) as e:
         raise UserError(str(e)) from None
-    bar = None if args.quiet else ProgressBar(sys.stderr)
-    with Timer() as timer:
-        rows = evaluate(job, specs, args.jobs, progress=bar)
-    if bar:
-        bar.close()
-    jobs = workers_for(args.jobs, len(specs))
-    from simulator.metrics import summarise
-    summary = summarise(rows, timer.seconds, jobs, cores=min(jobs, os.cpu_count() or 1))
-    print(format_summary(args.brain, rows, summary))
-    if job.controller in FIXED_POINT.values():
-        from firmware_export.fixed import decision_line
-        print(decision_line(brain_from_dict(job.brain), job.profile))
-    if args.json:
-        atomic_write_text(args.json, json.dumps({**summary, "brain": args.brain, "seed": args.seed,
-                                                 "seconds_per_episode": args.seconds,
-                                                 "controller": job.controller, "rows": rows}, indent=1) + "\n")
+    with Outputs(inputs=inputs) as out:
+        out.add("--json", args.json)
+        staged = out.open(args.json) if args.json else None
+        _say_how_long(job, specs, workers_for(args.jobs, len(specs)))
+        keep_rows = staged is not None and not args.no_rows
+        with RowsSpool(staged.target.parent, args.json) if keep_rows else nullcontext() as rows:
+            try:
+                summary, shown = _drive(job, specs, args, rows)
+            except WorldError as e:             # a random world's start, checked by its worker
+                raise UserError(str(e)) from None
+            print(format_summary(args.brain, shown, summary))
+            if job.controller in FIXED_POINT.values():
+                from firmware_export.fixed import decision_line
+                print(decision_line(brain_from_dict(job.brain), job.profile))
+            if staged is not None:
+                head = {**summary, "brain": args.brain, "seed": args.seed, "seconds_per_episode": args.seconds,
+                        "controller": job.controller}
+                _write_json(staged, head, rows)
+        out.commit()
     if args.max_collision_rate is not None and summary["collisions_per_minute"] > args.max_collision_rate:
         print(f"collision rate {summary['collisions_per_minute']:.2f}/min exceeds --max-collision-rate "
               f"{args.max_collision_rate}", file=sys.stderr)
@@ -82,22 +102,93 @@ def run(args) -> int:
     return 0
 
 
+def _drive(job, specs, args, rows):
+    """Run every episode, rows into the spool if any; (summary, the first SHOWN_ROWS rows)."""
+    bar = None if args.quiet else ProgressBar(sys.stderr)
+    totals, shown = Totals(), []
+    jobs = workers_for(args.jobs, len(specs))
+    try:
+        with Timer() as timer:
+            for row in episode_rows(job, specs, args.jobs, progress=bar):
+                totals.add(row)
+                if len(shown) < SHOWN_ROWS:
+                    shown.append(row)
+                if rows is not None:
+                    rows.add(row)
+    finally:
+        if bar:
+            bar.close()
+    return totals.summary(timer.seconds, jobs, cores=min(jobs, os.cpu_count() or 1)), shown
+
+
+def _say_how_long(job, specs, jobs) -> None:
+    """For a big request, an estimate from a trial of the first batch, before the run."""
+    if len(specs) * job.seconds <= ESTIMATE_ABOVE_CAR_S:
+        return
+    per_batch = calibrate(job, specs)
+    cores = min(jobs, os.cpu_count() or 1)
+    estimate = per_batch * len(batches(specs)) / cores
+    print(f"neurocar eval: {len(specs):,} episodes of {job.seconds:g} s should take about "
+          f"{format_duration(estimate)} on {jobs} worker(s) (timed on the first "
+          f"{min(BATCH_SIZE, len(specs))}); Ctrl-C stops it and writes nothing", file=sys.stderr)
+
+
+class RowsSpool:
+    """The rows as JSON, written as they come to a nameless temporary file beside the
+    output (it vanishes however the command ends) and copied after the summary."""
+
+    def __init__(self, folder, user_path):
+        self.user_path, self.count = str(user_path), 0
+        self.file = self._io(lambda: tempfile.TemporaryFile(dir=folder))
+
+    def add(self, row) -> None:
+        text = (",\n  " if self.count else "") + json.dumps(row, indent=1).replace("\n", "\n  ")
+        self._io(lambda: self.file.write(text.encode("utf-8")))
+        self.count += 1
+
+    def copy_to(self, staged) -> None:
+        self._io(lambda: self.file.seek(0))
+        while chunk := self._io(lambda: self.file.read(1 << 20)):
+            staged.write(chunk)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
+
+    def _io(self, action):
+        try:
+            return action()
+        except OSError as e:
+            raise type(e)(e.errno, e.strerror or str(e), self.user_path) from None
+
+
+def _write_json(staged, head: dict, rows) -> None:
+    """Exactly ``json.dumps({**head, "rows": [...]}, indent=1)``, the rows streamed in."""
+    if rows is None:
+        staged.write((json.dumps(head, indent=1) + "\n").encode("utf-8"))
+        return
+    text = json.dumps({**head, "rows": []}, indent=1)
+    assert text.endswith('"rows": []\n}')
+    if not rows.count:
+        staged.write((text + "\n").encode("utf-8"))
+        return
+    staged.write((text[:-len("]\n}")] + "\n  ").encode("utf-8"))
+    rows.copy_to(staged)
+    staged.write(b"\n ]\n}\n")
+
+
 def _prepare(args):
     from brain import load_brain
-    if args.worlds is not None and args.worlds < 1:
-        raise ValueError(f"--worlds {args.worlds} must be 1 or more")
-    if args.jobs is not None and args.jobs < 1:
-        raise ValueError(f"--jobs {args.jobs} must be 1 or more")
-    if args.seed < 0:
-        raise ValueError(f"--seed {args.seed} must be 0 or more")
-    if args.json and Path(args.json).is_dir():
-        raise ValueError(f"--json {args.json} is a folder; give a file name")
+    _check_numbers(args)
     profile = load_profile(args.robot) if args.robot else load_profile(_asset("robots", DEFAULT_PROFILE))
     tick = profile.control.tick_s
-    if not (math.isfinite(args.seconds) and args.seconds >= tick):
-        raise ValueError(f"--seconds {args.seconds} must be a number of seconds, at least one control tick ({tick:g} s)")
+    if not args.seconds >= tick:
+        raise ValueError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
+                         f"({tick:g} s)")
     brain = baseline(args.brain, args.seed) if args.brain in BASELINES else load_brain(args.brain)
-    output_kind(brain, profile)
+    check_brain(brain, profile)             # the check the controller itself makes, before any worker starts
     controller = FIXED_POINT.get(args.controller, args.controller) if args.fixed_point else args.controller
     controller_factory(controller)
     if controller in FIXED_POINT.values():
@@ -105,12 +196,40 @@ def _prepare(args):
         to_fixed_point(brain)       # a brain Q13 cannot hold is refused here, in one line
     if args.world:
         specs = file_specs([load_world(f) for f in args.world], args.seed)
+        for spec in specs:
+            check_start(spec, profile)
     else:
         specs = random_specs(args.worlds or DEFAULT_WORLDS, args.seed)
-    for spec in specs:
-        check_start(spec, profile)
     options = SensorOptions(noise=args.noise, missed_echoes=args.missed_echoes)
-    return Job(brain.to_dict(), profile, args.seconds, controller, options), specs
+    job = Job(brain.to_dict(), profile, args.seconds, controller, options, check_starts=not args.world)
+    return job, specs, _inputs(args)
+
+
+def _check_numbers(args) -> None:
+    """Every number eval reads, refused in one line unless it makes sense."""
+    if args.worlds is not None and not 1 <= args.worlds <= MAX_WORLDS:
+        raise ValueError(f"--worlds {args.worlds} must be 1 or more, at most {MAX_WORLDS:,}")
+    most_jobs = JOBS_PER_CORE * (os.cpu_count() or 1)
+    if args.jobs is not None and not 1 <= args.jobs <= most_jobs:
+        raise ValueError(f"--jobs {args.jobs} must be 1 or more, at most {most_jobs} "
+                         f"({JOBS_PER_CORE} per core on this machine)")
+    if args.seed < 0:
+        raise ValueError(f"--seed {args.seed} must be 0 or more")
+    if not (math.isfinite(args.seconds) and 0 < args.seconds <= MAX_SECONDS):
+        raise ValueError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
+                         f"and at most {MAX_SECONDS:,.0f} (a day)")
+    rate = args.max_collision_rate
+    if rate is not None and not (math.isfinite(rate) and rate >= 0):
+        raise ValueError(f"--max-collision-rate {rate:g} must be a finite number of collisions per minute, "
+                         f"0 or more")
+
+
+def _inputs(args) -> dict:
+    """Every file eval reads, by the option naming it (an output may be none of them)."""
+    inputs = {"--brain": None if args.brain in BASELINES else args.brain, "--robot": args.robot}
+    for i, path in enumerate(args.world or []):
+        inputs["--world" if len(args.world) == 1 else f"--world #{i + 1}"] = path
+    return inputs
 
 
 def _asset(*parts) -> Path:
@@ -119,14 +238,16 @@ def _asset(*parts) -> Path:
 
 
 def format_summary(brain_name: str, rows, s: dict) -> str:
-    lines = [f"brain {brain_name}: {s['episodes']} episodes, {s['sim_seconds']:.0f} simulated car-seconds",
+    """The table of the first rows (all of them up to SHOWN_ROWS) and the totals."""
+    n = s["episodes"]
+    lines = [f"brain {brain_name}: {n} episodes, {s['sim_seconds']:.0f} simulated car-seconds",
              f"{'world':<24} {'coll':>5} {'/min':>6} {'contact s':>9} {'dist cm':>8} {'cover':>6} {'stuck s':>7} {'closest':>7}"]
-    for r in rows if len(rows) <= 12 else rows[:10]:
+    for r in rows[:n if n <= SHOWN_ROWS else SHOWN_ROWS - 2]:
         lines.append(f"{r['world'][:24]:<24} {r['collisions']:>5} {r['collisions_per_minute']:>6.2f} "
                      f"{r['contact_s']:>9.1f} {r['distance_cm']:>8.0f} {r['coverage']:>6.2f} "
                      f"{r['stuck_s']:>7.1f} {r['closest_cm']:>7.1f}")
-    if len(rows) > 12:
-        lines.append(f"... {len(rows) - 10} more episodes (see --json)")
+    if n > SHOWN_ROWS:
+        lines.append(f"... {n - (SHOWN_ROWS - 2)} more episodes (see --json)")
     lines += [
         f"collisions            {s['collisions']}  ({s['collisions_per_minute']:.2f} per minute)",
         f"per metre driven      {s['collisions_per_metre']:.2f} collisions",
@@ -157,5 +278,7 @@ class ProgressBar:
         self.stream.flush()
 
     def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
+        """End the bar's line (if it drew one), so what follows starts on its own."""
+        if self.shown >= 0:
+            self.stream.write("\n")
+            self.stream.flush()

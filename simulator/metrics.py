@@ -14,6 +14,8 @@
   midpoints) and an obstacle, 0 when touching; sampled every ``GAP_EVERY_TICKS``
   ticks (the car moves about 3 cm in between) and whenever it touches something.
 """
+import math
+import sys
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -185,24 +187,69 @@ def _nearest(points, segments: _Segments, circles) -> np.ndarray:
 def summarise(rows, wall_seconds: float, jobs: int, cores: int | None = None) -> dict:
     """The totals ``neurocar eval`` prints and writes, from per-episode metric dicts.
     ``cores``: the processor cores the ``jobs`` workers really had (default: one each)."""
-    cores = jobs if cores is None else cores
-    n = len(rows)
-    sim = sum(r["seconds"] for r in rows)
-    collisions = sum(r["collisions"] for r in rows)
-    return {
-        "episodes": n,
-        "sim_seconds": sim,
-        "wall_seconds": wall_seconds,
-        "jobs": jobs,
-        "collisions": collisions,
-        "collisions_per_minute": collisions / (sim / 60.0) if sim else 0.0,
-        "collisions_per_metre": collisions / (sum(r["distance_cm"] for r in rows) / 100.0 or 1.0),
-        "contact_fraction": sum(r["contact_s"] for r in rows) / sim if sim else 0.0,
-        "collision_free_fraction": sum(r["collision_free"] for r in rows) / n if n else 0.0,
-        "mean_distance_cm": sum(r["distance_cm"] for r in rows) / n if n else 0.0,
-        "mean_coverage": sum(r["coverage"] for r in rows) / n if n else 0.0,
-        "stuck_fraction": sum(r["stuck_s"] for r in rows) / sim if sim else 0.0,
-        "mean_contact_s": sum(r["contact_s"] for r in rows) / n if n else 0.0,
-        "cores": cores,
-        "speed_x_real_time_per_core": sim / wall_seconds / cores if wall_seconds > 0 else 0.0,
-    }
+    totals = Totals()
+    for row in rows:
+        totals.add(row)
+    return totals.summary(wall_seconds, jobs, cores)
+
+
+class RunningSum:
+    """``sum()`` taken one value at a time: the same number the builtin gives for the
+    same values in the same order (it adds floats with Neumaier's compensation from
+    Python 3.12 on, plainly before)."""
+
+    COMPENSATED = sys.version_info >= (3, 12)
+
+    def __init__(self):
+        self.total, self.compensation = 0, 0.0
+
+    def add(self, x) -> None:
+        total = self.total
+        if not (self.COMPENSATED and isinstance(total, float) and isinstance(x, float)):
+            self.total = total + x
+            return
+        t = total + x
+        self.compensation += (total - t) + x if abs(total) >= abs(x) else (x - t) + total
+        self.total = t
+
+    @property
+    def value(self):
+        c = self.compensation
+        return self.total + c if c and math.isfinite(c) else self.total
+
+
+class Totals:
+    """``summarise`` one row at a time, so rows need not be kept."""
+
+    SUMMED = ("seconds", "collisions", "distance_cm", "contact_s", "collision_free", "coverage", "stuck_s")
+
+    def __init__(self):
+        self.n = 0
+        self.sums = {key: RunningSum() for key in self.SUMMED}
+
+    def add(self, row: dict) -> None:
+        self.n += 1
+        for key, total in self.sums.items():
+            total.add(row[key])
+
+    def summary(self, wall_seconds: float, jobs: int, cores: int | None = None) -> dict:
+        cores = jobs if cores is None else cores
+        n = self.n
+        sim, collisions, distance, contact, free, coverage, stuck = (self.sums[k].value for k in self.SUMMED)
+        return {
+            "episodes": n,
+            "sim_seconds": sim,
+            "wall_seconds": wall_seconds,
+            "jobs": jobs,
+            "collisions": collisions,
+            "collisions_per_minute": collisions / (sim / 60.0) if sim else 0.0,
+            "collisions_per_metre": collisions / (distance / 100.0 or 1.0),
+            "contact_fraction": contact / sim if sim else 0.0,
+            "collision_free_fraction": free / n if n else 0.0,
+            "mean_distance_cm": distance / n if n else 0.0,
+            "mean_coverage": coverage / n if n else 0.0,
+            "stuck_fraction": stuck / sim if sim else 0.0,
+            "mean_contact_s": contact / n if n else 0.0,
+            "cores": cores,
+            "speed_x_real_time_per_core": sim / wall_seconds / cores if wall_seconds > 0 else 0.0,
+        }
