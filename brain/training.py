@@ -17,6 +17,9 @@ from brain.optimizers import Adam, GradientDescent, Momentum
 
 OPTIMIZERS = ("adam", "gd", "sgd", "momentum")
 DEFAULT_LR = {"adam": 0.05, "gd": 0.5, "sgd": 0.03, "momentum": 0.2}
+# A run that ends with its loss this many times the first epoch's has run away, even if
+# every number is still finite (noisy per-sample SGD stays within a few times its first).
+DIVERGED_RATIO = 1000.0
 
 
 @dataclass
@@ -158,6 +161,11 @@ class Trainer:
                 return
         if loss < cfg.tolerance:
             self.status_ = "converged"
+        elif self.epochs_ >= cfg.epochs and loss > DIVERGED_RATIO * self.loss_curve_[0]:
+            self.status_ = "diverged"
+            self.message_ = (f"training diverged: after {self.epochs_} epochs the loss is {loss:.3g}, more than "
+                             f"{DIVERGED_RATIO:,.0f} times the first epoch's {self.loss_curve_[0]:.3g}. "
+                             f"Try a smaller learning rate (now {self.config.learning_rate():g})")
         elif self.epochs_ >= cfg.epochs:
             self.status_ = "finished"
 
