@@ -86,13 +86,7 @@ def _dispatch(argv) -> int:
 
 def _run_gui(argv) -> int:
     try:
-        app = importlib.import_module(GUI_MODULE)
-    except ModuleNotFoundError as e:
-        if e.name != GUI_MODULE:
-            raise
-        print("The simulator window is not built yet. Try 'neurocar train --help' or 'neurocar --help'.")
-        return 0
-    try:
+        app = importlib.import_module(GUI_MODULE)     # inside the try: Ctrl-C while pygame loads is one line too
         return int(app.main(argv) or 0)
     except USER_ERRORS as e:
         print(f"neurocar: {e}", file=sys.stderr)
