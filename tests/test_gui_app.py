@@ -574,3 +574,13 @@ def test_g_skips_random_worlds_this_car_cannot_start_in(app):
     key(pygame.K_g)
     frames(app)
     assert app.world_seed == first and f"seed {first}" in app.message
+
+
+def test_world_undo_keeps_a_bounded_history_of_whole_worlds(app):
+    from simulator.gui.worldedit import UNDO_LIMIT
+    first = app.sim.world
+    for _ in range(UNDO_LIMIT + 5):
+        key(pygame.K_g)
+    frames(app)
+    assert len(app.world_edit._undo) == UNDO_LIMIT
+    assert all(w is not first for w, _, _ in app.world_edit._undo)   # the oldest worlds were let go

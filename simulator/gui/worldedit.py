@@ -15,6 +15,7 @@ HANDLE_PX = 8
 NUDGE_CM = 5.0
 MIN_SIZE_CM = 4.0
 NEW_BOX_CM = 30.0
+UNDO_LIMIT = 200                  # undoable world edits kept
 
 
 def contains(o, x: float, y: float) -> bool:
@@ -123,6 +124,7 @@ class WorldEditor:
 
     def _push_undo(self) -> None:
         self._undo.append(self._snapshot())
+        del self._undo[:-UNDO_LIMIT]            # whole worlds are kept: bound the memory
         self._redo.clear()
 
     def replace_world(self, world, seed) -> None:
