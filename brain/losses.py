@@ -9,11 +9,18 @@ class MeanSquaredError:
     """0.5 * squared error, summed over outputs and averaged over rows."""
     name = "mse"
 
-    def value(self, z, a, y):
-        return 0.5 * float(np.sum((a - y) ** 2)) / len(y)
+    def total(self, z, a, y, weights=None):
+        """The loss summed over rows, each counted ``weights`` times (once if None)."""
+        squared = (a - y) ** 2
+        return 0.5 * float(np.sum(squared if weights is None else weights * squared))
 
-    def delta(self, z, a, y, activation: Activation):
-        return (a - y) * activation.df(z, a) / len(y)
+    def value(self, z, a, y):
+        return self.total(z, a, y) / len(y)
+
+    def delta(self, z, a, y, activation: Activation, n=None, weights=None):
+        """Gradient with respect to z of the loss averaged over n rows (len(y) if None)."""
+        d = (a - y) * activation.df(z, a)
+        return (d if weights is None else d * weights) / (len(y) if n is None else n)
 
 
 class BinaryCrossEntropy:
@@ -21,11 +28,16 @@ class BinaryCrossEntropy:
     sigmoid output saturates; its delta is the well-known a - y."""
     name = "bce"
 
-    def value(self, z, a, y):
-        return float(np.sum(np.logaddexp(0.0, z) - y * z)) / len(y)
+    def total(self, z, a, y, weights=None):
+        each = np.logaddexp(0.0, z) - y * z
+        return float(np.sum(each if weights is None else weights * each))
 
-    def delta(self, z, a, y, activation: Activation):
-        return (a - y) / len(y)
+    def value(self, z, a, y):
+        return self.total(z, a, y) / len(y)
+
+    def delta(self, z, a, y, activation: Activation, n=None, weights=None):
+        d = a - y
+        return (d if weights is None else d * weights) / (len(y) if n is None else n)
 
 
 LOSSES = {"mse": MeanSquaredError(), "bce": BinaryCrossEntropy()}

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from brain.decoders import decode_all
+from brain.decoders import decode, decode_all
 from brain.errors import TrainingError
 from brain.losses import get_loss
 from brain.network import INITIALISERS, Network
@@ -20,6 +20,9 @@ DEFAULT_LR = {"adam": 0.05, "gd": 0.5, "sgd": 0.03, "momentum": 0.2}
 # A run that ends with its loss this many times the first epoch's has run away, even if
 # every number is still finite (noisy per-sample SGD stays within a few times its first).
 DIVERGED_RATIO = 1000.0
+# Bigger tables are trained block by block: each block's arrays stay in the CPU's cache and
+# its products small enough for BLAS to keep to one thread (threads cost more than they save).
+BLOCK_ROWS = 4096
 
 
 @dataclass
@@ -84,6 +87,8 @@ class Trainer:
         self.config = config
         self.decoders = decoders
         self._decoded_y = decode_all(decoders, self.y) if decoders else None
+        self._rows = (DistinctRows.of(self.x, self.y, decoders) if len(self.x) > BLOCK_ROWS
+                      else DistinctRows(self.x, self.y, self._decoded_y, None))
         self.loss = get_loss(config.loss)
         self.rng = np.random.default_rng(config.seed)
         self.optimizer = _make_optimizer(config)
@@ -119,26 +124,44 @@ class Trainer:
         n = len(self.x)
         batch = self.config.batch_size or (1 if self.config.optimizer == "sgd" else n)
         if batch >= n:
-            loss, outputs = self._update(self.x, self.y)      # full batch: measured before the step
+            loss, right = self._whole_table(step=True)      # full batch: measured before the step
         else:
             order = (self.rng.integers(0, n, n) if batch == 1     # the tutorial: a random row each time
                      else self.rng.permutation(n))
             for i in range(0, n, batch):
                 idx = order[i:i + batch]
                 self._update(self.x[idx], self.y[idx])
-            zs, acts = self.network.trace(self.x)
-            loss, outputs = self.loss.value(zs[-1], acts[-1], self.y), acts[-1]
+            loss, right = self._whole_table(step=False)
         self.epochs_ += 1
-        self._record(loss, outputs)
+        self._record(loss, right)
 
     def _update(self, x, y):
         zs, acts = self.network.trace(x)
-        loss = self.loss.value(zs[-1], acts[-1], y)
         self.optimizer.update(self.params, backprop(self.network, zs, acts, y, self.loss))
         self.iterations_ += 1
-        return loss, acts[-1]
 
-    def _record(self, loss: float, outputs) -> None:
+    def _whole_table(self, step: bool):
+        """The loss over every row and how many rows decode right, both for the weights
+        before the update that ``step`` asks for. A table of up to BLOCK_ROWS rows is one
+        block (exactly the textbook arithmetic); a bigger one goes block by block over its
+        distinct rows, each counted as often as it occurs."""
+        rows = self._rows
+        n, total, grads, right = len(self.x), 0.0, None, 0
+        for start in range(0, len(rows.x), BLOCK_ROWS):
+            block = slice(start, start + BLOCK_ROWS)
+            x, y, counts = rows.x[block], rows.y[block], rows.counts_column(block)
+            zs, acts = self.network.trace(x)
+            total += self.loss.total(zs[-1], acts[-1], y, counts)
+            right += rows.right(self.decoders, acts[-1], block)
+            if step:
+                g = backprop(self.network, zs, acts, y, self.loss, n, counts)
+                grads = g if grads is None else [a + b for a, b in zip(grads, g)]
+        if step:
+            self.optimizer.update(self.params, grads)
+            self.iterations_ += 1
+        return total / n, right
+
+    def _record(self, loss: float, rows_right: int) -> None:
         if not (np.isfinite(loss) and all(np.isfinite(p).all() for p in self.params)):
             for p, good in zip(self.params, self._good):
                 p[...] = good
@@ -150,13 +173,11 @@ class Trainer:
         for p, good in zip(self.params, self._good):
             good[...] = p
         self.loss_curve_.append(loss)
-        if self._decoded_y is not None:
-            self.rows_right_ = int((decode_all(self.decoders, outputs) == self._decoded_y).all(axis=1).sum())
+        self.rows_right_ = rows_right
         cfg = self.config
         if self._decoded_y is not None and cfg.stop_when_right and self.rows_right_ == len(self.x):
-            # outputs came before this epoch's last step: confirm on the current weights
-            now = decode_all(self.decoders, self.network.forward(self.x))
-            if (now == self._decoded_y).all():
+            # counted before this epoch's last step: confirm on the current weights
+            if self.final_rows_right().all():
                 self.status_ = "solved"
                 return
         if loss < cfg.tolerance:
@@ -171,13 +192,48 @@ class Trainer:
 
     def final_rows_right(self) -> np.ndarray:
         """Which rows the current weights get right (needs decoders)."""
-        return (decode_all(self.decoders, self.network.forward(self.x)) == self._decoded_y).all(axis=1)
+        outputs = np.vstack([self.network.forward(self.x[i:i + BLOCK_ROWS])
+                             for i in range(0, len(self.x), BLOCK_ROWS)])
+        return (decode_all(self.decoders, outputs) == self._decoded_y).all(axis=1)
 
 
-def backprop(network: Network, zs, acts, y, loss) -> list[np.ndarray]:
-    """Gradients of the loss for every trained parameter, in ``_parameters`` order."""
+class DistinctRows:
+    """A table's rows without repeats, each with how often it occurs (``counts``, None
+    when every row is distinct) and its decoded targets (None without decoders).
+    Tables recorded in teach mode repeat the controller's few thousand inputs many times."""
+
+    def __init__(self, x, y, decoded, counts):
+        self.x, self.y, self.decoded, self.counts = x, y, decoded, counts
+        self._weights = None if counts is None else counts[:, None].astype(float)
+
+    @classmethod
+    def of(cls, x, y, decoders) -> "DistinctRows":
+        _, first, counts = np.unique(np.hstack([x, y]), axis=0, return_index=True, return_counts=True)
+        order = np.argsort(first)                 # keep the table's order
+        first, counts = first[order], counts[order]
+        if len(first) == len(x):
+            first, counts = np.arange(len(x)), None
+        return cls(x[first], y[first], decode_all(decoders, y[first]) if decoders else None, counts)
+
+    def counts_column(self, block: slice):
+        """The block's counts as a column to weigh its rows' losses by (None: each once)."""
+        return None if self.counts is None else self._weights[block]
+
+    def right(self, decoders, outputs, block: slice) -> int:
+        """How many of the table's rows in ``block`` the outputs decode right."""
+        if self.decoded is None:
+            return 0
+        ok = np.ones(len(outputs), dtype=bool)
+        for j, name in enumerate(decoders):
+            ok &= decode(name, outputs[:, j]) == self.decoded[block, j]
+        return int(ok.sum() if self.counts is None else self.counts[block][ok].sum())
+
+
+def backprop(network: Network, zs, acts, y, loss, n=None, counts=None) -> list[np.ndarray]:
+    """Gradients of the loss for every trained parameter, in ``_parameters`` order: of the
+    mean over n rows (len(y) if None), the rows of y counted ``counts`` times if given."""
     layers = network.layers
-    delta = loss.delta(zs[-1], acts[-1], y, layers[-1].activation)
+    delta = loss.delta(zs[-1], acts[-1], y, layers[-1].activation, n, counts)
     grads = []
     for i in range(len(layers) - 1, -1, -1):
         layer = layers[i]
