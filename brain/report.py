@@ -7,18 +7,22 @@ def _num(v: float) -> str:
 
 
 def rows_report(table, outputs) -> str:
-    """Each row: inputs, expected and obtained outputs, and whether it decodes right."""
+    """Each row: inputs, expected and obtained outputs, and whether it decodes right.
+    Built column by column: a table recorded in teach mode can have 100,000 rows."""
     right = (decode_all(table.decoders, outputs) == table.decoded_targets()).all(axis=1)
     head = ["#", *table.input_names, *(f"{n} expected" for n in table.output_names),
             *(f"{n} obtained" for n in table.output_names), "right", "action"]
-    rows = []
-    for i in range(len(table)):
-        rows.append([str(i + 1), *map(_num, table.inputs[i]), *map(_num, table.targets[i]),
-                     *(f"{v:+.3f}" for v in outputs[i]), "yes" if right[i] else "NO",
-                     table.labels[i] if table.labels else ""])
-    widths = [max(len(r[c]) for r in [head, *rows]) for c in range(len(head))]
-    lines = ["  ".join(cell.rjust(w) for cell, w in zip(r, widths)).rstrip() for r in [head, *rows]]
-    lines.append(f"{int(right.sum())}/{len(table)} rows right")
+    n = len(table)
+    columns = [[str(i + 1) for i in range(n)],
+               *([_num(v) for v in column] for column in table.inputs.T.tolist()),
+               *([_num(v) for v in column] for column in table.targets.T.tolist()),
+               *([f"{v:+.3f}" for v in column] for column in outputs.T.tolist()),
+               ["yes" if ok else "NO" for ok in right.tolist()],
+               list(table.labels) if table.labels else [""] * n]
+    widths = [max(len(name), *map(len, column)) for name, column in zip(head, columns)]
+    line = "  ".join(f"{{:>{w}}}" for w in widths)
+    lines = [line.format(*head).rstrip(), *(line.format(*cells).rstrip() for cells in zip(*columns))]
+    lines.append(f"{int(right.sum())}/{n} rows right")
     return "\n".join(lines)
 
 
