@@ -91,10 +91,11 @@ def ticks_in(seconds: float, tick_s: float) -> int:
 def check_start(spec: EpisodeSpec, profile) -> None:
     """Raise WorldError when the car, put at the episode's start, would overlap a solid."""
     from simulator.world import WorldError
-    space = new_space()
-    add_world(space, spec.world, (0.0, 0.0))
-    cars = Cars(space, profile, 1)
     x, y, heading = spec.start_pose()
+    reach = math.hypot(profile.body.length_cm, profile.body.width_cm) / 2 + 1.0    # the car, any heading
+    space = new_space()
+    add_world(space, spec.world.near(x, y, reach), (0.0, 0.0))      # the rest cannot touch it
+    cars = Cars(space, profile, 1)
     cars.place(0, x, y, math.radians(heading))
     if space.shape_query(cars.shapes[0]):
         raise WorldError(f"{spec.world.source}: the {profile.body.length_cm:g} x {profile.body.width_cm:g} cm car "

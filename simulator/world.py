@@ -135,6 +135,18 @@ class World:
     def copy(self) -> "World":
         return replace(self, obstacles=list(self.obstacles))
 
+    def near(self, x_cm: float, y_cm: float, distance_cm: float) -> "World":
+        """A copy holding only the obstacles that may come within distance_cm of (x, y)
+        (judged by circles around them, so a few more, never fewer); the arena is the same."""
+        def reaches(o) -> bool:
+            if isinstance(o, Cylinder):
+                cx, cy, extent = o.x_cm, o.y_cm, o.radius_cm
+            else:
+                box = o.as_box() if isinstance(o, Wall) else o
+                cx, cy, extent = box.x_cm, box.y_cm, math.hypot(box.width_cm, box.height_cm) / 2
+            return math.hypot(cx - x_cm, cy - y_cm) <= extent + distance_cm
+        return replace(self, obstacles=[o for o in self.obstacles if reaches(o)])
+
     # -- geometry --------------------------------------------------------------------
     def boxes(self) -> list[Box]:
         """Every box-shaped solid: the four arena walls, boxes and walls."""

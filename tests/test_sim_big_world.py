@@ -157,3 +157,28 @@ def test_editing_cannot_go_beyond_the_limit():
     with pytest.raises(WorldError, match="at most 10,000 obstacles"):
         world.add_obstacle(Cylinder(50, 9000, 5))
     assert len(world.obstacles) == MAX_OBSTACLES
+
+
+def test_the_start_check_looks_only_near_the_start_with_the_same_verdicts():
+    from simulator.car import Cars
+    from simulator.episode import check_start
+    from simulator.physics import add_world, new_space
+    profile = default_profile()
+    world = crowded_world(300, 1500)
+    rng = np.random.default_rng(0)
+    verdicts = set()
+    for x, y, heading in zip(rng.uniform(1, 1499, 400), rng.uniform(1, 1499, 400), rng.uniform(-180, 180, 400)):
+        space = new_space()
+        add_world(space, world, (0.0, 0.0))
+        cars = Cars(space, profile, 1)
+        cars.place(0, x, y, math.radians(heading))
+        overlaps = bool(space.shape_query(cars.shapes[0]))
+        try:
+            check_start(EpisodeSpec(world, 0, (x, y, heading)), profile)
+            refused = False
+        except WorldError:
+            refused = True
+        assert refused == overlaps
+        verdicts.add(refused)
+    assert verdicts == {True, False}
+    assert len(world.near(750, 750, 20).obstacles) < len(world.obstacles) / 20
