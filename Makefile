@@ -22,6 +22,7 @@ bench: $(STAMP)
 	$(PY) -m tests.bench_train
 	$(PY) -m tests.bench_sim
 	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench_gui
+	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench_big_world
 	$(PY) -m tests.bench_firmware
 
 $(PY):
