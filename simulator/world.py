@@ -264,7 +264,7 @@ def world_from_dict(data, source: str = "<world>") -> World:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise WorldError(f"{source}: not a neurocar world (expected \"format\": \"{FORMAT}\")")
     if data.get("version") != VERSION:
-        raise WorldError(f"{source}: world version {data.get('version')!r} is not supported; expected {VERSION}")
+        raise WorldError(f"{source}: world version {_shown(data.get('version'))} is not supported; expected {VERSION}")
     arena = _object(data, "arena", source)
     width, height = (_number(arena, k, f"{source}: arena", positive=True) for k in ("width_cm", "height_cm"))
     wall = _number(arena, "wall_cm", f"{source}: arena", positive=True, default=5.0)
@@ -286,10 +286,16 @@ def world_from_dict(data, source: str = "<world>") -> World:
     return world
 
 
+def _shown(value, limit: int = 40) -> str:
+    """A value as a message quotes it: short, whatever the file held."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
 def obstacle_from_dict(item, where: str):
     if not isinstance(item, dict) or item.get("type") not in OBSTACLE_TYPES:
         kind = item.get("type") if isinstance(item, dict) else item
-        raise WorldError(f"{where}: type {kind!r} is not one of {', '.join(OBSTACLE_TYPES)}")
+        raise WorldError(f"{where}: type {_shown(kind)} is not one of {', '.join(OBSTACLE_TYPES)}")
     cls = OBSTACLE_TYPES[item["type"]]
     values = {}
     for name, f in cls.__dataclass_fields__.items():
@@ -305,7 +311,7 @@ def check_obstacle(o, source, index) -> None:
         raise WorldError(f"{where}: a world holds at most {MAX_OBSTACLES:,} obstacles")
     for name, value in ((k, getattr(o, k)) for k in o.__dataclass_fields__):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not abs(value) <= MAX_WORLD_CM:
-            raise WorldError(f"{where}: {name} = {value!r} is not a number from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
+            raise WorldError(f"{where}: {name} = {_shown(value)} is not a number from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
     sizes = {Box: ("width_cm", "height_cm"), Cylinder: ("radius_cm",), Wall: ("thickness_cm",)}[type(o)]
     for name in sizes:
         value = getattr(o, name)
@@ -331,9 +337,9 @@ def _number(table, key, where, positive=False, default=None) -> float:
         raise WorldError(f"{where}: \"{key}\" is missing; expected a number in cm or degrees")
     value = table[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise WorldError(f"{where}: \"{key}\" = {value!r} is not a finite number")
+        raise WorldError(f"{where}: \"{key}\" = {_shown(value)} is not a finite number")
     if positive and value <= 0:
-        raise WorldError(f"{where}: \"{key}\" = {value!r} must be greater than 0")
+        raise WorldError(f"{where}: \"{key}\" = {_shown(value)} must be greater than 0")
     if abs(value) > MAX_WORLD_CM:
-        raise WorldError(f"{where}: \"{key}\" = {value!r} is out of range; expected -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
+        raise WorldError(f"{where}: \"{key}\" = {_shown(value)} is out of range; expected -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
     return float(value)

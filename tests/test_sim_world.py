@@ -151,3 +151,20 @@ def test_bad_profiles_name_the_file_and_the_key(tmp_path, edit, words):
     assert "bad.toml" in str(err.value) and "\n" not in str(err.value)
     for w in words:
         assert w in str(err.value)
+
+
+def test_a_world_holding_deep_or_huge_values_is_refused_in_one_short_line(tmp_path):
+    data = json.loads(asset("worlds", "empty.json").read_text())
+    nested = []
+    for _ in range(900):
+        nested = [nested]
+    for bad in (nested, "x" * 100_000):
+        data["obstacles"] = [{"type": bad}]
+        path = tmp_path / "w.json"
+        path.write_text(json.dumps(data))
+        with pytest.raises(WorldError) as e:
+            load_world(path)
+        assert len(str(e.value)) < 200 and "is not one of box, cylinder, wall" in str(e.value)
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(WorldError, match="nested too deeply"):
+        load_world(path)
