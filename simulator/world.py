@@ -293,7 +293,7 @@ def _shown(value, limit: int = 40) -> str:
 
 
 def obstacle_from_dict(item, where: str):
-    if not isinstance(item, dict) or item.get("type") not in OBSTACLE_TYPES:
+    if not isinstance(item, dict) or not isinstance(item.get("type"), str) or item["type"] not in OBSTACLE_TYPES:
         kind = item.get("type") if isinstance(item, dict) else item
         raise WorldError(f"{where}: type {_shown(kind)} is not one of {', '.join(OBSTACLE_TYPES)}")
     cls = OBSTACLE_TYPES[item["type"]]
