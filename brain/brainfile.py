@@ -105,7 +105,8 @@ def brain_from_dict(data, source: str = "<brain>") -> Brain:
     if not _is_list_of(inputs, str) or not inputs:
         raise bad("\"inputs\" must be a non-empty list of input names")
     if not isinstance(outputs, list) or not outputs or not all(
-            isinstance(o, dict) and isinstance(o.get("name"), str) and o.get("decoder") in DECODERS
+            isinstance(o, dict) and isinstance(o.get("name"), str) and isinstance(o.get("decoder"), str)
+            and o["decoder"] in DECODERS
             for o in outputs):
         raise bad("\"outputs\" must be a non-empty list of {\"name\", \"decoder\"} with decoders "
                   + ", ".join(DECODERS))
@@ -121,6 +122,8 @@ def brain_from_dict(data, source: str = "<brain>") -> Brain:
         raise bad(f"the network takes {network.n_inputs} inputs and gives {network.n_outputs} outputs, "
                   f"but the file names {len(inputs)} inputs and {len(outputs)} outputs")
     actions = {}
+    if not isinstance(data.get("actions") or [], list):
+        raise bad("\"actions\" must be a list of {\"decision\": [ints], \"label\": text}")
     for a in data.get("actions") or []:
         if not (isinstance(a, dict) and _is_list_of(a.get("decision"), int) and isinstance(a.get("label"), str)):
             raise bad("each of \"actions\" must be {\"decision\": [ints], \"label\": text}")

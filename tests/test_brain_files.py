@@ -216,3 +216,35 @@ def test_bad_settings_are_refused_at_the_edge():
         with pytest.raises(BrainError) as err:
             train(table, config)
         assert expected in str(err.value)
+
+
+def test_brain_files_of_any_shape_are_refused_with_the_brain_error_only():
+    """Mutated shipped brains (values swapped for other JSON types) raise BrainFileError or load."""
+    import copy
+    import json
+    import random
+
+    from brain.brainfile import brain_from_dict
+    from brain.errors import BrainFileError
+    from simulator.assets import asset
+    base = json.loads(asset("brains", "default.json").read_text())
+    values = [None, True, 0, -1, 1e308, float("nan"), "x", [], {}, [1], {"a": 1}, [[1]], 10**30]
+    rnd = random.Random(0)
+
+    def mutate(node, depth=0):
+        keys = list(node) if isinstance(node, dict) else range(len(node))
+        if not keys:
+            return
+        k = rnd.choice(list(keys))
+        if isinstance(node[k], (dict, list)) and node[k] and depth < 4 and rnd.random() < 0.5:
+            mutate(node[k], depth + 1)
+        else:
+            node[k] = rnd.choice(values)
+    for _ in range(1500):
+        data = copy.deepcopy(base)
+        for _ in range(rnd.randint(1, 3)):
+            mutate(data)
+        try:
+            brain_from_dict(data, "b.json")
+        except BrainFileError:
+            pass
