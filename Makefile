@@ -19,11 +19,11 @@ test: $(TESTSTAMP)
 
 # The benchmarks behind the README's figures (the firmware one needs the AVR toolchain).
 bench: $(STAMP)
-	$(PY) -m tests.bench_train
-	$(PY) -m tests.bench_sim
-	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench_gui
-	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench_big_world
-	$(PY) -m tests.bench_firmware
+	$(PY) -m tests.bench.bench_train
+	$(PY) -m tests.bench.bench_sim
+	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench.bench_gui
+	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench.bench_big_world
+	$(PY) -m tests.bench.bench_firmware
 
 $(PY):
 	@[ -n "$(PYTHON)" ] || { echo "neurocar needs Python 3.11 or newer, and found none on PATH"\

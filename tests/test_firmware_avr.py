@@ -85,7 +85,7 @@ def test_decision_build_no_bigger_than_the_seed_network(brain_file, profile, tmp
     network against the brain's decision path; no more flash, and under 1 ms."""
     from firmware_export.seedsketch import reference_source
     from firmware_export.sketch import header_only
-    from tests import bench_firmware as bench
+    from tests.bench import bench_firmware as bench
     rng = np.random.default_rng(bench.SEED)
     hw, ow = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 4))
     seed = bench.build_and_time(reference_source(hw, ow), bench.SEED_RUN, profile, tmp_path, "seed")

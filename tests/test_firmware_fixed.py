@@ -191,7 +191,7 @@ def test_verify_catches_a_twin_that_differs(profile, monkeypatch):
 @needs_simavr
 def test_benchmark_fixed_point_decision_is_smaller_and_faster(profile, tmp_path):
     """The benchmark's fixed-point row against the float one, same harness and flags."""
-    from tests import bench_firmware as bench
+    from tests.bench import bench_firmware as bench
     brain = load_brain(asset("brains", "seed_motors.json"))
     floating = bench.build_and_time(header_only(brain, profile), bench.OURS["decision"], profile, tmp_path, "float")
     fixed = bench.build_and_time(header_only(to_fixed_point(brain), profile) + bench.FIXED_SINK,

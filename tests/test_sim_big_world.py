@@ -1,5 +1,5 @@
 """Worlds of thousands of obstacles: the same results as the brute force, bounded memory,
-and a documented limit. (Start-up time and speed are figures: tests/bench_big_world.py.)"""
+and a documented limit. (Start-up time and speed are figures: tests/bench/bench_big_world.py.)"""
 import json
 import math
 import tracemalloc

@@ -1,6 +1,6 @@
 """Big-world figures (a benchmark that prints, not a timed test).
 
-    SDL_VIDEODRIVER=dummy python -m tests.bench_big_world [--obstacles 10000]
+    SDL_VIDEODRIVER=dummy python -m tests.bench.bench_big_world [--obstacles 10000]
 
 A world of 10,000 boxes (15 to 90 cm, any angle, seed 1) in a 100 x 100 m arena, as
 ``neurocar eval`` and the window meet it:

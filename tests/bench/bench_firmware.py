@@ -1,6 +1,6 @@
 """Size and speed of the generated firmware network next to the tutorial's sketch network.
 
-    python -m tests.bench_firmware
+    python -m tests.bench.bench_firmware
 
 Every row is the same bare avr-libc program (``MAIN``: no Arduino core, so only the
 network is measured) built with the same command (``FLAGS``: avr-gcc -Os -flto for the

@@ -1,6 +1,6 @@
 """Simulation speed figures (a benchmark that prints, not a timed test).
 
-    python -m tests.bench_sim
+    python -m tests.bench.bench_sim
 
 1. the whole loop (sensor, controller, brain, physics) in multiples of real time on one
    core: one car alone, and a batch of 25 cars sharing a space as ``neurocar eval`` runs;

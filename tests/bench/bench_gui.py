@@ -1,6 +1,6 @@
 """Frame times of the simulator window at 1280x720 with 50 obstacles (dummy video driver).
 
-    SDL_VIDEODRIVER=dummy python -m tests.bench_gui [--frames 600]
+    SDL_VIDEODRIVER=dummy python -m tests.bench.bench_gui [--frames 600]
 
 Prints mean / p99 / max frame time and frames per second at each speed, and the worst
 frame while retraining the default table (adam, then the tutorial's per-sample SGD).

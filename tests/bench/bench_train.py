@@ -1,7 +1,7 @@
 """Training speed on the 12-row car table: neurocar's defaults against the tutorial's way;
 and on 100,000-row tables, through `neurocar train` and driving the trainer directly.
 
-Run: python -m tests.bench_train [--seeds 100] [--big-rows 100000]
+Run: python -m tests.bench.bench_train [--seeds 100] [--big-rows 100000]
 One core (BLAS threads pinned to 1), except the `neurocar train` runs, which get the
 environment this was started in, as a user's command would. Times are training time
 alone (no file I/O) unless said otherwise.
