@@ -85,12 +85,12 @@ def test_decision_build_no_bigger_than_the_seed_network(brain_file, profile, tmp
     network against the brain's decision path; no more flash, and under 1 ms."""
     from firmware_export.seedsketch import reference_source
     from firmware_export.sketch import header_only
-    from tests.bench import bench_firmware as bench
-    rng = np.random.default_rng(bench.SEED)
+    from tests import avr_timing as timing
+    rng = np.random.default_rng(timing.SEED)
     hw, ow = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 4))
-    seed = bench.build_and_time(reference_source(hw, ow), bench.SEED_RUN, profile, tmp_path, "seed")
+    seed = timing.build_and_time(reference_source(hw, ow), timing.SEED_RUN, profile, tmp_path, "seed")
     brain = load_brain(asset("brains", brain_file))
-    ours = bench.build_and_time(header_only(brain, profile), bench.OURS["decision"], profile, tmp_path, "ours")
+    ours = timing.build_and_time(header_only(brain, profile), timing.OURS["decision"], profile, tmp_path, "ours")
     assert ours["flash"] <= seed["flash"], (ours, seed)
     assert ours["us"] < 1000 and ours["us"] < seed["us"]
 

@@ -10,7 +10,6 @@ import pytest
 from brain import Brain, TrainConfig, load_brain, load_table, train
 from brain.activations import SIGMOID, Activation, get_activation
 from brain.decoders import decode
-from brain.seedlayout import from_seed_layout
 from simulator.assets import asset
 from simulator.controller import decode_pins, replay
 from simulator.profile import default_profile, load_profile
@@ -22,6 +21,7 @@ from firmware_export.errors import ExportError
 from firmware_export.host_controller import HostController, HostNetwork
 from firmware_export.names import check_identifier
 from firmware_export.sketch import generate
+from tests.firmware_helpers import seed_layout_brain
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc (host C compiler) is not installed")
 
@@ -44,14 +44,6 @@ def _mixed_hidden() -> Brain:
     return brain
 
 
-def _seed_layout() -> Brain:
-    """The tutorial's layout: a bias on the hidden layer only, so biases are read per layer."""
-    brain = load_brain(asset("brains", "seed_motors.json"))
-    rng = np.random.default_rng(4)
-    brain.network = from_seed_layout(rng.uniform(-2, 2, (3, 4)), rng.uniform(-2, 2, (4, 4)))
-    return brain
-
-
 BRAINS = {
     "default": lambda: load_brain(asset("brains", "default.json")),
     "seed_motors": lambda: load_brain(asset("brains", "seed_motors.json")),
@@ -60,7 +52,7 @@ BRAINS = {
     "motors_sigmoid_linear": lambda: _brain("seed_motors.csv", [4], "sigmoid", "linear"),
     "turn_no_hidden_linear": lambda: _brain("seed_turn_direction.csv", [], "linear"),
     "motors_mixed_hidden": _mixed_hidden,
-    "motors_seed_layout": _seed_layout,
+    "motors_seed_layout": seed_layout_brain,
 }
 
 

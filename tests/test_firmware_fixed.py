@@ -22,7 +22,7 @@ from firmware_export.fixed import FixedPointController, check_decisions, decisio
 from firmware_export.host_controller import FixedPointHostController, HostNetwork
 from firmware_export.sketch import generate, header_only
 from firmware_export.verify import closed_loop, far_sequence, open_loop, random_sequence
-from tests.test_firmware_cgen import _seed_layout
+from tests.firmware_helpers import seed_layout_brain
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc (host C compiler) is not installed")
 has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None
@@ -50,7 +50,7 @@ BRAINS = {
     "sigmoid_turn_direction": lambda: _made([2, 6, 2], ["sigmoid", "tanh"], ["turn", "direction"],
                                             ["round", "sign"], seed=5),
     "no_hidden_linear": lambda: _made([2, 2], "linear", ["turn", "direction"], ["round", "sign"], seed=6),
-    "seed_layout": _seed_layout,
+    "seed_layout": seed_layout_brain,
 }
 
 
@@ -191,9 +191,9 @@ def test_verify_catches_a_twin_that_differs(profile, monkeypatch):
 @needs_simavr
 def test_benchmark_fixed_point_decision_is_smaller_and_faster(profile, tmp_path):
     """The benchmark's fixed-point row against the float one, same harness and flags."""
-    from tests.bench import bench_firmware as bench
+    from tests import avr_timing as timing
     brain = load_brain(asset("brains", "seed_motors.json"))
-    floating = bench.build_and_time(header_only(brain, profile), bench.OURS["decision"], profile, tmp_path, "float")
-    fixed = bench.build_and_time(header_only(to_fixed_point(brain), profile) + bench.FIXED_SINK,
-                                 bench.FIXED["decision"], profile, tmp_path, "fixed", bench.FIXED_PREPARE)
+    floating = timing.build_and_time(header_only(brain, profile), timing.OURS["decision"], profile, tmp_path, "float")
+    fixed = timing.build_and_time(header_only(to_fixed_point(brain), profile) + timing.FIXED_SINK,
+                                  timing.FIXED["decision"], profile, tmp_path, "fixed", timing.FIXED_PREPARE)
     assert fixed["flash"] < floating["flash"] and fixed["cycles"] < floating["cycles"] / 2, (fixed, floating)
