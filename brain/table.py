@@ -21,6 +21,8 @@ from brain.errors import TableError
 from brain.fileio import read_text
 
 NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+_PLAIN = r"[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*"   # one way to read each
+PLAIN_COLUMN = re.compile(f"(?:{_PLAIN}\n)*{_PLAIN}")      # NUMBER cells, one a line
 
 ROLES = ("in", "out", "label")
 
@@ -114,27 +116,30 @@ def parse_table(text: str, source: str = "<table>", name: str = "table") -> Tabl
         raise TableError(f"{source}: the table is empty; expected a header row such as "
                          f"'distance:in,position:in,turn:out:round' and at least one data row")
     columns = _parse_header(lines[start], source, start + 1)
-    inputs, targets, labels = [], [], []
-    for lineno, row in _data_rows(lines, start + 1):
+    numbered = list(_data_rows(lines, start + 1))
+    if not numbered:
+        raise TableError(f"{source}: the table has a header but no data rows")
+    for lineno, row in numbered:
         if len(row) != len(columns):
             raise TableError(f"{source}, line {lineno}: {len(row)} values, but the header has "
                              f"{len(columns)} columns ({', '.join(c.name for c in columns)})")
-        ins, outs, label = [], [], ""
-        for col, cell in zip(columns, row):
-            if col.role == "label":
-                label = cell.strip()
-                continue
-            value = _number(cell, source, lineno, col)
-            (ins if col.role == "in" else outs).append(value)
-        inputs.append(ins)
-        targets.append(outs)
-        labels.append(label)
-    if not inputs:
-        raise TableError(f"{source}: the table has a header but no data rows")
-    n_in = sum(c.role == "in" for c in columns)
-    n_out = sum(c.role == "out" for c in columns)
-    return Table(columns, np.array(inputs, dtype=float).reshape(-1, n_in),
-                 np.array(targets, dtype=float).reshape(-1, n_out), labels, name, comments)
+    cells = list(zip(*(row for _, row in numbered)))          # column by column
+    values = {j: _column(cells[j], numbered, source, col) for j, col in enumerate(columns) if col.role != "label"}
+    label_at = next((j for j, c in enumerate(columns) if c.role == "label"), None)
+    labels = [cell.strip() for cell in cells[label_at]] if label_at is not None else [""] * len(numbered)
+    inputs = [values[j] for j, c in enumerate(columns) if c.role == "in"]
+    targets = [values[j] for j, c in enumerate(columns) if c.role == "out"]
+    return Table(columns, np.column_stack(inputs).astype(float), np.column_stack(targets).astype(float),
+                 labels, name, comments)
+
+
+def _column(cells, numbered, source: str, col: "Column") -> np.ndarray:
+    """A column's numbers; a big table is checked with one match over the whole column."""
+    if PLAIN_COLUMN.fullmatch("\n".join(cells)):
+        column = np.array([float(c) for c in cells])
+        if np.isfinite(column).all():
+            return column
+    return np.array([_number(cell, source, lineno, col) for cell, (lineno, _) in zip(cells, numbered)])
 
 
 def _data_rows(lines, first):
