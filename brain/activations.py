@@ -15,9 +15,6 @@ class Activation:
     low: float   # targets a network with this output can learn: the range of f,
     high: float  # ends included (sigmoid approaches 0 and 1 closely enough)
 
-    def reaches(self, value: float) -> bool:
-        return self.low <= value <= self.high
-
 
 def _sigmoid(z):
     # The same function as 1 / (1 + exp(-z)), but it never overflows.

@@ -21,11 +21,6 @@ def _bit(v):
 
 
 DECODERS = {"round": _round, "sign": _sign, "bit": _bit}
-DECODER_HELP = {
-    "round": "nearest of -1, 0, 1",
-    "sign": "1 if >= 0, else -1",
-    "bit": "round(|x|) as 0 or 1",
-}
 
 
 def decode(name: str, values) -> np.ndarray:

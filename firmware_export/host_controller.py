@@ -229,12 +229,6 @@ class HostController:
             self.outputs[need] = self._net.forward(self.inputs[need])
         return need
 
-    def tick(self, read_distance) -> np.ndarray:
-        angles = self.sweep()
-        need = self.deciding()
-        distances = read_distance(angles, need) if need.any() else np.full(self.n, np.inf)
-        return self.decide(distances)
-
     def _pull(self) -> None:
         n, n_pins = self.n, len(self.profile.motors.pin_order)
         servo, hold = np.zeros(n, np.int16), np.zeros(n, np.uint16)

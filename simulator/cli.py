@@ -31,13 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Watch a tiny neural network drive a robot car. With no command, opens the simulator window.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(name).register(sub)
     return parser
 
 

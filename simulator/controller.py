@@ -204,13 +204,6 @@ class Controller:
         self.reading_cm[need] = d
         return need
 
-    def tick(self, read_distance) -> np.ndarray:
-        """A whole tick: sweep, then ``read_distance(angles, need)`` -> (n,) cm, decide."""
-        angles = self.sweep()
-        need = self.deciding()
-        distances = read_distance(angles, need) if need.any() else np.full(self.n, np.inf)
-        return self.decide(distances)
-
 
 @dataclass
 class TickRecord:
@@ -255,15 +248,9 @@ FIXED_POINT = {"python": "fixed-point", "firmware": "firmware-fixed-point"}
 
 
 def controller_factory(name: str):
-    """The controller class registered under name; a clear error when it is unavailable."""
+    """The controller class registered under name; a clear error for an unknown name."""
     import importlib
     if name not in CONTROLLERS:
         raise ControllerError(f"unknown controller {name!r}; accepted: {', '.join(CONTROLLERS)}")
     module_name, attribute = CONTROLLERS[name].split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as e:
-        if e.name is None or not module_name.startswith(e.name):
-            raise
-        raise ControllerError(f"the {name!r} controller is not available ({module_name} is not installed)") from None
-    return getattr(module, attribute)
+    return getattr(importlib.import_module(module_name), attribute)

@@ -232,14 +232,11 @@ def test_open_a_file_typed_by_path(app, tmp_path):
     assert "not valid JSON" in app.message
 
 
-def test_export_key_writes_the_sketch_or_says_it_is_not_available(app, tmp_path):
+def test_export_key_writes_the_sketch(app, tmp_path):
     app.export_dir = tmp_path / "fw"
     key(pygame.K_e)
     frames(app)
-    sketches = list((tmp_path / "fw").glob("*/*.ino"))
-    assert sketches or "not available" in app.message
-    if sketches:
-        assert "written to" in app.message
+    assert list((tmp_path / "fw").glob("*/*.ino")) and "written to" in app.message
 
 
 def test_the_layout_follows_a_resized_window(app):
@@ -411,7 +408,7 @@ def test_motor_pin_brains_and_the_two_wheel_robot_work_in_every_panel(tmp_path, 
     key(pygame.K_d)                                                # de-duplicated
     frames(a)
     assert n < a.editor.n_rows <= n + recorded and a.job is not None
-    a.job.finish()
+    _train_to_the_end(a.job)
     frames(a, 2)
     assert a.job is None and a.sim.brain.output_names == a.editor.table.output_names
     for k in (pygame.K_TAB, pygame.K_TAB, pygame.K_h):             # table, settings, help: all drawn
@@ -420,12 +417,18 @@ def test_motor_pin_brains_and_the_two_wheel_robot_work_in_every_panel(tmp_path, 
     pygame.quit()
 
 
+def _train_to_the_end(job):
+    """What the window's frames do a few milliseconds at a time, all at once."""
+    while not job.done:
+        job.trainer.run()
+
+
 @pytest.mark.parametrize("hidden", ["5", "8,8", "16,16,16,16", "64"])
 def test_the_network_view_draws_any_shape_inside_its_card(app, hidden):
     from simulator.gui.retrain import RetrainJob
     app.hyper.values.update(hidden=hidden, epochs=5)
     job = RetrainJob(app.editor.table, app.hyper.config())
-    job.finish()
+    _train_to_the_end(job)
     app.sim.brain = job.result()
     frames(app)
     view = app.net_view

@@ -3,7 +3,6 @@ save them atomically, and export the firmware sketch. Mixed into ``App``.
 
 A save never replaces a file unasked: an existing file, or any file in the shipped
 assets folder, is written only after Y in a prompt naming what would be replaced."""
-import importlib
 import os
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from brain.brainfile import brain_from_dict, save_brain
 from brain.errors import BrainError
 from brain.fileio import read_json
 from brain.table import load_table
+from firmware_export.sketch import generate as generate_sketch
 from simulator.assets import assets_dir
 from simulator.errors import UserError
 from simulator.gui import theme as th
@@ -143,17 +143,9 @@ class FileActions:
             self.error(f"{path}: could not save ({e.strerror or e})")
 
     def cmd_export(self, event=None):
-        """Write the Arduino sketch for the current brain, when the exporter is installed."""
+        """Write the Arduino sketch for the current brain."""
         try:
-            sketch = importlib.import_module("firmware_export.sketch")
-        except ImportError:
-            sketch = None
-        generate = getattr(sketch, "generate", None)
-        if generate is None:
-            self.say("firmware export is not available yet in this neurocar", th.OUTPUT_HUE)
-            return
-        try:
-            folder = generate(self.sim.brain, self.profile, "neurocar", self.brain_name).write(self.export_dir)
+            folder = generate_sketch(self.sim.brain, self.profile, "neurocar", self.brain_name).write(self.export_dir)
         except OSError as e:
             self.error(f"could not write the sketch to {self.export_dir}: {e.strerror or e}")
             return

@@ -39,10 +39,6 @@ class RetrainJob:
             self.trainer.run(seconds=seconds)
             self.wall_seconds = time.perf_counter() - self.started
 
-    def finish(self) -> None:
-        while not self.done:
-            self.trainer.run()
-
     def result(self) -> Brain | None:
         """The trained brain, or None while running or after divergence."""
         if not self.done or self.status == "diverged":

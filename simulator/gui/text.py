@@ -20,7 +20,6 @@ class Text:
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
         self._cache: dict[tuple, pygame.Surface] = {}
         self.limit = limit
-        self.renders = 0                       # how many times text was actually rendered
         self.path = pygame.font.match_font(PREFERRED)
 
     def font(self, size: int = DEFAULT_SIZE, bold: bool = False) -> pygame.font.Font:
@@ -43,7 +42,6 @@ class Text:
             shown = text if self.path else text.translate(ASCII)
             surf = self.font(size, bold).render(shown, True, color)
             self._cache[key] = surf
-            self.renders += 1
         return surf
 
     def draw(self, surface, text: str, pos, size: int = DEFAULT_SIZE, color=(230, 230, 230),
