@@ -9,7 +9,6 @@ car per tick, then ``steps_per_tick`` physics steps with no Python work in betwe
 
     sim = Simulation(world, profile, brain, seed=0)  # SensorOptions(noise=..., missed_echoes=...)
     sim.step_tick()              # one 25 ms control tick (3 physics steps at 120 Hz)
-    sim.advance(seconds)         # as many ticks as fit; returns how many ran
     sim.reset(seed=None)         # back to the world's start pose, metrics cleared
     sim.pose                     # (x_cm, y_cm, heading_deg) in world coordinates
     sim.servo_deg, sim.echo_cm   # the sensor's angle and its last reading (inf: no echo)
@@ -278,16 +277,6 @@ class Simulation:
 
     def step_tick(self) -> None:
         self._ep.step_tick()
-
-    def advance(self, seconds: float, max_ticks: int = 10_000) -> int:
-        """Run the ticks that fit in ``seconds`` (at most max_ticks); the caller keeps
-        the remainder, so a window's frame rate never changes the physics."""
-        if not (math.isfinite(seconds) and seconds >= 0):
-            raise ValueError(f"advance() needs 0 seconds or more, not {seconds!r}")
-        ticks = min(int(seconds / self.profile.control.tick_s + 1e-9), max_ticks)
-        for _ in range(ticks):
-            self._ep.step_tick()
-        return ticks
 
     # -- state the window draws ---------------------------------------------------------
     @property

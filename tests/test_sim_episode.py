@@ -12,6 +12,7 @@ from simulator.episode import EpisodeSpec, Episodes, Simulation, check_start, la
 from simulator.profile import load_profile
 from simulator.sensor import SensorOptions
 from simulator.world import Box, Cylinder, Pose, World, WorldError, load_world
+from tests.sim_helpers import run_for
 
 PROFILE = load_profile(asset("robots", "elegoo_v3.toml"))
 BRAIN = load_brain(asset("brains", "default.json"))
@@ -57,7 +58,7 @@ def test_stuck_time_counts_a_car_pinned_against_a_wall():
     from simulator.baselines import straight_brain
     world = load_world(asset("worlds", "empty.json"))
     sim = Simulation(world, PROFILE, straight_brain())
-    sim.advance(20)
+    run_for(sim, 20)
     m = sim.metrics()
     assert m.collisions == 1 and m.contact_s > 10 and m.stuck_s > 5
 
@@ -65,7 +66,8 @@ def test_stuck_time_counts_a_car_pinned_against_a_wall():
 def test_simulation_api_for_the_window():
     world = load_world(asset("worlds", "empty.json"))
     sim = Simulation(world, PROFILE, BRAIN, seed=0, record=True)
-    assert sim.advance(1.0) == 40 and sim.time_s == pytest.approx(1.0)
+    run_for(sim, 1.0)
+    assert sim.time_s == pytest.approx(1.0)
     x, y, heading = sim.pose
     assert x > world.start.x_cm and sim.pins == PROFILE.motors.patterns["forward"]
     origin, axis, ray_deg, ray_cm = sim.beam()
@@ -73,11 +75,11 @@ def test_simulation_api_for_the_window():
     traj = sim.trajectory()
     assert len(traj["x_cm"]) == 40 and traj["pins"].shape == (40, 4)
     sim.set_manual(PROFILE.motors.patterns["left"])
-    sim.advance(0.5)
+    run_for(sim, 0.5)
     assert sim.pose[2] > heading + 30 and sim.pwm == PROFILE.drive.turn_pwm
     sim.set_manual(None)
     sim.brain = load_brain(asset("brains", "improved.json"))
-    sim.advance(0.5)
+    run_for(sim, 0.5)
     sim.reset()
     assert sim.time_s == 0 and sim.pose[:2] == (world.start.x_cm, world.start.y_cm)
 
@@ -93,7 +95,7 @@ def test_world_editing_is_seen_by_physics_and_sensor():
     assert after.min() == pytest.approx(145 - 100 - PROFILE.sensor.mount_forward_cm) and before.min() > 150
     from simulator.baselines import straight_brain
     sim.brain = straight_brain()
-    sim.advance(3)
+    run_for(sim, 3)
     assert sim.collisions == 1
     world.remove_obstacle(0)
     world.add_obstacle(Cylinder(10, 10, 3))
@@ -164,12 +166,9 @@ def test_worlds_sharing_a_space_stay_apart_even_with_obstacles_past_their_walls(
     assert offsets[2, 0] - offsets[1, 0] == 300 + 2 * 5 + 500       # walls only: the usual spacing
 
 
-def test_run_and_advance_refuse_negative_or_undefined_lengths():
+def test_run_refuses_negative_or_undefined_lengths():
     sim = Simulation(load_world(asset("worlds", "empty.json")), PROFILE, BRAIN)
-    assert sim.advance(0) == 0
     for bad in (-1.0, float("nan"), float("inf")):
-        with pytest.raises(ValueError):
-            sim.advance(bad)
         with pytest.raises(ValueError):
             sim._ep.run(bad)
     assert sim.time_s == 0
@@ -217,7 +216,7 @@ def test_the_window_can_drop_a_solid_onto_the_car():
     x, y, _ = sim.pose
     world.add_obstacle(Box(x, y, 60, 60))
     sim.world_changed()
-    sim.advance(1.0)                               # pushed out by pymunk, no error
+    run_for(sim, 1.0)                               # pushed out by pymunk, no error
     assert sim.touching or sim.collisions
 
 

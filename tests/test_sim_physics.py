@@ -9,6 +9,7 @@ from simulator.baselines import straight_brain
 from simulator.episode import Simulation
 from simulator.profile import load_profile
 from simulator.world import Box, Pose, World
+from tests.sim_helpers import run_for
 
 PROFILES = [load_profile(asset("robots", name)) for name in ("elegoo_v3.toml", "two_wheel.toml")]
 
@@ -23,9 +24,9 @@ def _sim(profile, world, pins, pwm=None):
 def test_drives_straight_at_the_profiles_speed(profile):
     world = World("long", 2000, 200, Pose(50, 100, 0))
     sim = _sim(profile, world, profile.motors.patterns["forward"])
-    sim.advance(1.0)
+    run_for(sim, 1.0)
     x0, y0, _ = sim.pose
-    sim.advance(4.0)
+    run_for(sim, 4.0)
     x1, y1, heading = sim.pose
     speed = math.hypot(x1 - x0, y1 - y0) / 4.0
     assert speed == pytest.approx(profile.drive.speed_cm_s, rel=0.05)
@@ -37,9 +38,9 @@ def test_turns_in_place_at_the_profiles_rate(profile):
     world = World("open", 400, 400, Pose(200, 200, 0))
     sim = _sim(profile, world, profile.motors.patterns["right"])
     assert sim.pwm == profile.drive.turn_pwm
-    sim.advance(0.5)
+    run_for(sim, 0.5)
     h0 = sim.pose[2]
-    sim.advance(0.5)
+    run_for(sim, 0.5)
     x, y, h1 = sim.pose
     rate = (h0 - h1) / 0.5                 # right = clockwise = heading falls
     assert rate == pytest.approx(profile.drive.turn_rate_deg_s, rel=0.05)
@@ -50,7 +51,7 @@ def test_pushing_into_a_wall_neither_passes_through_nor_explodes():
     profile = PROFILES[0]
     world = World("wall", 300, 200, Pose(100, 100, 0), [Box(200, 100, 4, 150)])
     sim = _sim(profile, world, profile.motors.patterns["forward"])
-    sim.advance(10.0)
+    run_for(sim, 10.0)
     x, y, heading = sim.pose
     front = x + profile.body.length_cm / 2
     assert 197.0 < front < 198.5                       # at the wall's face (x = 198), not through it
@@ -65,9 +66,9 @@ def test_no_tunnelling_at_twice_top_speed(thickness):
     profile = PROFILES[0]
     world = World("thin", 600, 200, Pose(50, 100, 0), [Box(300, 100, thickness, 150)])
     sim = _sim(profile, world, profile.motors.patterns["forward"], pwm=2 * profile.drive.reference_pwm)
-    sim.advance(1.0)
+    run_for(sim, 1.0)
     assert sim.pose[0] - 50 == pytest.approx(2 * profile.drive.speed_cm_s, rel=0.1)
-    sim.advance(15.0)
+    run_for(sim, 15.0)
     assert sim.pose[0] + profile.body.length_cm / 2 < 300 - thickness / 2 + 0.5
     assert np.isfinite(sim.pose).all()
 
@@ -100,13 +101,13 @@ def test_the_fastest_accepted_car_neither_tunnels_nor_sinks(profile, tmp_path):
     head_on = World("thin", 600, 200, Pose(50, 100, 0), [Box(300, 100, 1.0, 150)])
     sim = Simulation(head_on, fast, straight_brain(), check=True)
     sim.set_manual(fast.motors.patterns["forward"])
-    sim.advance(10.0)
+    run_for(sim, 10.0)
     assert sim.pose[0] + half_length < 300 and sim.touching
     wall_y = 100 + half_width + 1.0
     beside = World("beside", 600, 200, Pose(300, 100, 0), [Box(300, wall_y, 200, 1.0)])
     sim = Simulation(beside, fast, straight_brain(), check=True)
     sim.set_manual(fast.motors.patterns["right"])
-    sim.advance(5.0)                       # the corners sweep into the wall at just under 60 cm/s
+    run_for(sim, 5.0)                       # the corners sweep into the wall at just under 60 cm/s
     assert sim.collisions > 0 and sim.pose[1] < wall_y
 
 

@@ -8,6 +8,7 @@ from simulator.assets import asset
 from simulator.profile import ProfileError, load_profile
 from simulator.world import MAX_WORLD_CM, WorldError, load_world, save_world, world_from_dict
 from simulator.worldgen import START_CLEARANCE_CM, random_world
+from tests.sim_helpers import run_for
 
 WORLDS = ["empty", "living_room", "corridor", "slalom", "small_maze"]
 
@@ -85,7 +86,7 @@ def test_the_biggest_world_allowed_still_loads_and_runs():
     path_text = _world_text(arena=f'"width_cm": {MAX_WORLD_CM}, "height_cm": {MAX_WORLD_CM}')
     world = world_from_dict(json.loads(path_text), "big.json")
     sim = Simulation(world, load_profile(asset("robots", "elegoo_v3.toml")), straight_brain())
-    sim.advance(1.0)
+    run_for(sim, 1.0)
     assert 0 < sim.metrics().coverage < 1e-3
 
 
