@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from brain import TrainConfig, TrainingError, load_table, train
-from brain.datasets import XOR_INPUTS, XOR_TARGETS, make_moons, make_stripes
+from tests.datasets import XOR_INPUTS, XOR_TARGETS, make_moons, make_stripes
 from brain.network import Network
 from brain.training import Trainer
 from simulator.assets import asset

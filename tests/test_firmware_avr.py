@@ -83,9 +83,9 @@ def test_closed_loop_metrics_equal(profile):
 def test_decision_build_no_bigger_than_the_seed_network(brain_file, profile, tmp_path):
     """The benchmark's comparison: the same harness and flags, the tutorial's 2-3-4 float
     network against the brain's decision path; no more flash, and under 1 ms."""
-    from firmware_export.seedsketch import reference_source
     from firmware_export.sketch import header_only
     from tests import avr_timing as timing
+    from tests.tutorial_sketch import reference_source
     rng = np.random.default_rng(timing.SEED)
     hw, ow = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 4))
     seed = timing.build_and_time(reference_source(hw, ow), timing.SEED_RUN, profile, tmp_path, "seed")

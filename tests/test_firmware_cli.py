@@ -13,8 +13,8 @@ from simulator.assets import asset
 from simulator.cli import main
 
 from firmware_export import harness, toolchain
-from firmware_export.seedsketch import reference_source
 from firmware_export.upload import avrdude_command
+from tests.tutorial_sketch import reference_source
 
 DEFAULT = str(asset("brains", "default.json"))
 has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None

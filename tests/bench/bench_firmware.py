@@ -34,10 +34,10 @@ from simulator.assets import asset
 from simulator.profile import default_profile
 
 from firmware_export import toolchain
-from firmware_export.seedsketch import reference_source
 from firmware_export.sketch import generate, header_only
 from tests.avr_timing import (EMPTY_RUN, FIXED, FIXED_EMPTY_RUN, FIXED_PREPARE, FIXED_SINK, FLAGS, OURS, SEED,
                               SEED_RUN, build_and_time)
+from tests.tutorial_sketch import reference_source
 
 
 def main() -> int:

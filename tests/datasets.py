@@ -1,4 +1,4 @@
-"""Small seeded data sets for the tutorials' own examples (nothing is downloaded)."""
+"""Small seeded data sets for the brain tests (the tutorials' own examples; nothing is downloaded)."""
 import numpy as np
 
 XOR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
