@@ -16,10 +16,10 @@ import tempfile
 from pathlib import Path
 
 from brain.atomic import StagedFile, write_target
-from brain.errors import BrainError
+from brain.errors import NeurocarError
 
 
-class OutputError(BrainError):
+class OutputError(NeurocarError):
     """An output the command cannot or must not write; said before anything is written."""
 
 

@@ -1,6 +1,6 @@
 """The one error a user can cause while exporting, importing or uploading a sketch."""
-from simulator.errors import UserError
+from brain.errors import NeurocarError
 
 
-class ExportError(UserError):
+class ExportError(NeurocarError):
     """A brain, profile, name or toolchain problem, said in one line that names the fix."""

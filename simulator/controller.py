@@ -52,12 +52,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from brain.decoders import decode_all
+from brain.errors import NeurocarError
 from simulator.profile import PATTERN_NAMES
 
 TURN_DIRECTION = ("turn", "direction")
 
 
-class ControllerError(ValueError):
+class ControllerError(NeurocarError):
     """A brain whose outputs this robot cannot turn into motor pins."""
 
 

@@ -36,9 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from brain.errors import NeurocarError
 from simulator.car import Cars, wheel_velocities
 from simulator.controller import Controller, encode_angle, encode_distance, pwm_for, whole_cm
-from simulator.errors import UserError
 from simulator.metrics import MetricsRecorder
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
 from simulator.sensor import Geometry, SensorOptions, Sonar
@@ -51,7 +51,7 @@ PROGRESS_EVERY_TICKS = 40   # how often run() reports progress
 MAX_PENETRATION_CM = 2.0
 
 
-class EpisodeError(UserError):
+class EpisodeError(NeurocarError):
     """An episode whose physics failed (a car left its arena or sank into a solid): the
     message names the episode, and none of its results is reported."""
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brain.fileio import read_text
-from simulator.errors import UserError
+from brain.errors import NeurocarError
 from simulator.physics import PHYSICS_HZ
 from simulator.world import MIN_THICKNESS_CM
 
@@ -72,7 +72,7 @@ MAX_TICK_S = 1.0               # a control tick longer than a second is a typo, 
 _PIN_NAME = re.compile(r"(A[0-9]{1,2}|[0-9]{1,3})\Z")
 
 
-class ProfileError(UserError, ValueError):
+class ProfileError(NeurocarError):
     """A robot profile that cannot be used; the message names the file and the key."""
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from brain.errors import NeurocarError
 from brain.fileio import read_json
 
 FORMAT = "neurocar-world"
@@ -37,7 +38,7 @@ MAX_WORLD_CM = 10_000.0    # no arena side, obstacle size or coordinate beyond 1
 MAX_OBSTACLES = 10_000     # tests/bench_big_world.py measures a world this full
 
 
-class WorldError(ValueError):
+class WorldError(NeurocarError):
     """A world file or value that cannot be used; the message names file and value."""
 
 

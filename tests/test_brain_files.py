@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brain import (BrainError, BrainFileError, TableError, TrainConfig, TrainingError, load_brain,
+from brain import (NeurocarError, BrainFileError, TableError, TrainConfig, TrainingError, load_brain,
                    load_table, save_brain, train)
 from brain.brainfile import brain_from_dict
 from brain.network import Network
@@ -213,7 +213,7 @@ def test_bad_settings_are_refused_at_the_edge():
                              (TrainConfig(lr=-1), "learning rate -1"),
                              (TrainConfig(hidden=[0]), "hidden layer sizes [0]"),
                              (TrainConfig(loss="bce"), "cross-entropy loss (bce) needs a sigmoid output")]:
-        with pytest.raises(BrainError) as err:
+        with pytest.raises(NeurocarError) as err:
             train(table, config)
         assert expected in str(err.value)
 

@@ -499,9 +499,10 @@ def test_a_new_random_world_is_undone_and_redone(app):
 def start_refusal(app, obstacle) -> str:
     """What eval says of this world with the obstacle added."""
     from simulator.episode import EpisodeSpec, check_start
+    from simulator.world import WorldError
     world = app.sim.world.copy()
     world.obstacles.append(obstacle)
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(WorldError) as refused:
         check_start(EpisodeSpec(world), app.profile)
     return f"{refused.value}; the edit was not made"
 
@@ -536,13 +537,13 @@ def test_the_windows_start_check_agrees_with_evals_on_obstacles_near_the_start(a
     huge worlds); the verdict and message must be eval's, obstacle by obstacle."""
     import random
     from simulator.episode import EpisodeSpec, check_start
-    from simulator.world import Box, Cylinder, Wall
+    from simulator.world import Box, Cylinder, Wall, WorldError
     from simulator.worldgen import random_world
 
     def verdict(check):
         try:
             check()
-        except ValueError as e:
+        except WorldError as e:
             return str(e)
         return None
 
@@ -562,6 +563,7 @@ def test_the_windows_start_check_agrees_with_evals_on_obstacles_near_the_start(a
 def test_g_skips_random_worlds_this_car_cannot_start_in(app):
     from dataclasses import replace
     from simulator.episode import EpisodeSpec, check_start
+    from simulator.world import WorldError
     from simulator.worldgen import random_world
     body = app.profile.body
     app.profile = replace(app.profile, body=replace(body, length_cm=4 * body.length_cm, width_cm=4 * body.width_cm))
@@ -569,7 +571,7 @@ def test_g_skips_random_worlds_this_car_cannot_start_in(app):
     def fits(seed):
         try:
             check_start(EpisodeSpec(random_world(seed)), app.profile)
-        except ValueError:
+        except WorldError:
             return False
         return True
     first = next(seed for seed in range(50) if fits(seed))

@@ -10,7 +10,7 @@ import pytest
 from simulator.episode import EpisodeSpec, check_start
 from simulator.gui import files
 from simulator.gui.dialogs import FileDialog, Prompt
-from simulator.world import load_world
+from simulator.world import WorldError, load_world
 from tests.gui_helpers import app, clear_entry, frames, key, type_text  # noqa: F401  (app is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,7 +149,7 @@ def covered_start_world(tmp_path) -> Path:
 
 def test_opening_a_world_whose_start_is_covered_keeps_the_current_world(app, tmp_path):
     path = covered_start_world(tmp_path)
-    with pytest.raises(ValueError) as refused:                     # what eval says of it
+    with pytest.raises(WorldError) as refused:                     # what eval says of it
         check_start(EpisodeSpec(load_world(path)), app.profile)
     world, obstacles = app.sim.world, list(app.sim.world.obstacles)
     key(pygame.K_o)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pygame
 import pytest
 
-from simulator.errors import UserError
+from brain.errors import NeurocarError
 from simulator.gui import app as gui
 from simulator.gui.app import main
 
@@ -47,7 +47,7 @@ def no_window(monkeypatch):
     (["--size", "99999x99999"], "--size '99999x99999'", "width 960..8000"),
 ])
 def test_numeric_options_name_the_option_the_value_and_what_is_accepted(no_window, args, named, accepted):
-    with pytest.raises(UserError) as refused:
+    with pytest.raises(NeurocarError) as refused:
         main(["--frames", "2", *args] if args[0] != "--frames" else args)
     message = str(refused.value)
     assert message.startswith(named) and accepted in message and "\n" not in message
@@ -66,7 +66,7 @@ def test_an_unwritable_screenshot_is_refused_before_the_window_runs(no_window, t
     (tmp_path / "taken.png").mkdir()
     path = {"proc": "/proc/x.png", "folder": str(tmp_path / "taken.png"),
             "folder_beyond_reach": "/proc/no_such_folder/x.png", "not_a_file": "/dev/null/x.png"}[where]
-    with pytest.raises(UserError) as refused:
+    with pytest.raises(NeurocarError) as refused:
         main(["--frames", "2", "--screenshot", path])
     message = str(refused.value)
     assert message.startswith(f"--screenshot {path}: ") and ".tmp" not in message
@@ -95,7 +95,7 @@ def test_a_screenshot_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
             file.write(b"\x89PNG half a pict")
         raise pygame.error("Out of memory")
     monkeypatch.setattr(pygame.image, "save", broken_save)
-    with pytest.raises(UserError) as refused:
+    with pytest.raises(NeurocarError) as refused:
         main(["--frames", "2", "--screenshot", str(out)])
     assert str(refused.value).startswith(f"--screenshot {out}: ") and ".tmp" not in str(refused.value)
     assert out.read_bytes() == b"the picture of yesterday" and os.listdir(out.parent) == ["shot.png"]

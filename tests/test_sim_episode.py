@@ -184,7 +184,7 @@ def _broken(profile, **drive):
 
 def test_a_car_put_outside_its_arena_stops_the_run_naming_the_episode():
     from simulator.episode import EpisodeError
-    from simulator.errors import UserError
+    from brain.errors import NeurocarError
     specs = random_specs(3, seed=1)
     ep = Episodes(specs, PROFILE, BRAIN, numbers=[40, 41, 42])
     ep.run(1.0)
@@ -193,7 +193,7 @@ def test_a_car_put_outside_its_arena_stops_the_run_naming_the_episode():
     with pytest.raises(EpisodeError, match=rf"^episode 41 \(world 'random 1/1', seed {specs[1].seed}\): at 1.025 s "
                                            rf"the car left the {arena.width_cm:g} x {arena.height_cm:g} cm arena"):
         ep.step_tick()
-    assert issubclass(EpisodeError, UserError)
+    assert issubclass(EpisodeError, NeurocarError)
 
 
 def test_a_solid_dropped_onto_a_car_stops_the_run():

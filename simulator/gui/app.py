@@ -18,12 +18,13 @@ import pygame
 
 from brain.atomic import atomic_write_bytes
 from brain.brainfile import load_brain
+from brain.errors import NeurocarError
 from brain.table import load_table
 from simulator.assets import asset
-from simulator.errors import UserError
 from simulator.episode import Simulation
 from simulator.gui import keymap, overlay, simlink, theme as th
-from simulator.gui.autosave import Autosave, state_dir
+from simulator.cli.state import state_dir
+from simulator.gui.autosave import Autosave
 from simulator.gui.camera import Camera
 from simulator.gui.files import USER_ERRORS, FileActions
 from simulator.gui.global_commands import GlobalCommands
@@ -220,9 +221,9 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
             pygame.image.save(self.screen, png, "png")
             atomic_write_bytes(path, png.getvalue())
         except OSError as e:
-            raise UserError(f"--screenshot {path}: could not be written ({e.strerror or e})") from None
+            raise NeurocarError(f"--screenshot {path}: could not be written ({e.strerror or e})") from None
         except pygame.error as e:
-            raise UserError(f"--screenshot {path}: could not be made ({e})") from None
+            raise NeurocarError(f"--screenshot {path}: could not be made ({e})") from None
 
     def close(self) -> None:
         pygame.display.quit()
@@ -348,7 +349,7 @@ def main(argv=None) -> int:
                       restore=not args.no_restore and args.frames is None)
         except USER_ERRORS as e:                 # a bad world, brain, robot or table file on the command line
             pygame.quit()
-            raise UserError(str(e)) from None
+            raise NeurocarError(str(e)) from None
         try:
             code = app.run(frames=args.frames, screenshot=args.screenshot, stop=stop)
         finally:

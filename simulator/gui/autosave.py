@@ -6,26 +6,19 @@ would replace becomes ``session.previous.json``, the backup; so a session left
 unrestored ("not now") is never lost to the next window's edits, and the next start
 offers the backup when there is no usable current session.
 
-The folder is ``$NEUROCAR_STATE_DIR`` if set, else ``$XDG_STATE_HOME/neurocar``, else
-``~/.local/state/neurocar``.
+The folder is the user's state folder (``simulator.cli.state``).
 """
 import json
 import os
 from pathlib import Path
 
 from brain.atomic import atomic_write_text
+from simulator.cli.state import state_dir
 
 FILE = "session.json"
 BACKUP = "session.previous.json"
 FORMAT = "neurocar-session"
 VERSION = 1
-
-
-def state_dir() -> Path:
-    if os.environ.get("NEUROCAR_STATE_DIR"):
-        return Path(os.environ["NEUROCAR_STATE_DIR"])
-    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(base) / "neurocar"
 
 
 class Autosave:

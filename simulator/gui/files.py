@@ -10,21 +10,20 @@ import pygame
 
 from brain.atomic import atomic_write_text
 from brain.brainfile import brain_from_dict, save_brain
-from brain.errors import BrainError
+from brain.errors import NeurocarError
 from brain.fileio import read_json
 from brain.table import load_table
 from firmware_export.sketch import generate as generate_sketch
 from simulator.assets import assets_dir
-from simulator.errors import UserError
 from simulator.gui import theme as th
-from simulator.gui.autosave import state_dir
+from simulator.cli.state import state_dir
 from simulator.gui.dialogs import Choice, FileDialog, Prompt
 from simulator.gui.filekind import kind_of
 from simulator.gui.hyper import HyperParams
 from simulator.gui.tablefor import same_columns, table_for
 from simulator.world import save_world, world_from_dict
 
-USER_ERRORS = (BrainError, ValueError, OSError, UserError)
+USER_ERRORS = (NeurocarError, OSError)
 SAVE_NAMES = {"brain": "my_brain.json", "table": "my_table.csv", "world": "my_world.json"}
 SUFFIXES = {"brain": ".json", "table": ".csv", "world": ".json"}
 OPEN_EXPECTED = 'a brain or world file is JSON with "format": "neurocar-brain" or "neurocar-world"'
@@ -75,7 +74,7 @@ class FileActions:
             if path.suffix.lower() == ".csv":
                 self._open_table(path)
                 return
-            data = read_json(path, "file", UserError, OPEN_EXPECTED)
+            data = read_json(path, "file", NeurocarError, OPEN_EXPECTED)
             fmt = data.get("format") if isinstance(data, dict) else None
             if fmt == "neurocar-brain":
                 self._open_brain(path, data)
@@ -102,7 +101,7 @@ class FileActions:
 
     def _open_brain(self, path: Path, data: dict) -> None:
         brain = brain_from_dict(data, str(path))
-        self.sim.brain = brain                      # refused (ValueError) if it cannot drive this robot
+        self.sim.brain = brain                      # refused (ControllerError) if it cannot drive this robot
         self.brain_name = path.name
         self.hyper = HyperParams.from_provenance(brain.provenance)
         note = ""

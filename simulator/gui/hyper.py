@@ -6,7 +6,7 @@ is checked here and refused with a message naming what would be accepted.
 from dataclasses import dataclass
 
 from brain.activations import ACTIVATIONS
-from brain.errors import BrainError
+from brain.errors import NeurocarError
 from brain.training import DEFAULT_LR, OPTIMIZERS, TrainConfig
 
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0)
@@ -59,7 +59,7 @@ class HyperParams:
         try:
             config = TrainConfig(**known)
             config.validate()
-        except (TypeError, ValueError, BrainError):    # settings from elsewhere: start from the defaults
+        except (TypeError, ValueError, NeurocarError):    # settings from elsewhere: start from the defaults
             config = TrainConfig()
         return cls(config)
 

@@ -8,7 +8,8 @@ import threading
 import pygame
 
 from brain.atomic import StagedFile
-from simulator.errors import Terminated, UserError
+from brain.errors import NeurocarError
+from simulator.cli.signals import Terminated
 
 DEFAULT_WORLD = "living_room.json"
 DEFAULT_BRAIN = "default.json"
@@ -19,7 +20,7 @@ MAX_FRAMES = 1_000_000                            # over four hours at 60 frames
 class WindowParser(argparse.ArgumentParser):
     def error(self, message):
         """One line, as every other bad option gets."""
-        raise UserError(message)
+        raise NeurocarError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,9 +51,9 @@ def whole_number(option: str, text, least: int, most: int | None = None) -> int:
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise UserError(f"{option} {text!r}: expected {accepted}") from None
+        raise NeurocarError(f"{option} {text!r}: expected {accepted}") from None
     if value < least or (most is not None and value > most):
-        raise UserError(f"{option} {value}: expected {accepted}")
+        raise NeurocarError(f"{option} {value}: expected {accepted}")
     return value
 
 
@@ -60,22 +61,22 @@ def check_screenshot(path: str) -> None:
     """Refuse a screenshot that could not be written, before any frame runs: stage a file
     where it would go (creating its folder as the save would) and take it away again."""
     if not path.lower().endswith(".png"):
-        raise UserError(f"--screenshot {path}: the file name must end in .png")
+        raise NeurocarError(f"--screenshot {path}: the file name must end in .png")
     if os.path.exists(path) and not os.path.isfile(path):
-        raise UserError(f"--screenshot {path}: exists and is not a file; give a .png file name")
+        raise NeurocarError(f"--screenshot {path}: exists and is not a file; give a .png file name")
     try:
         StagedFile(path).discard()
     except OSError as e:
-        raise UserError(f"--screenshot {path}: cannot be written ({e.strerror or e})") from None
+        raise NeurocarError(f"--screenshot {path}: cannot be written ({e.strerror or e})") from None
 
 
 def parse_size(text: str):
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise UserError(f"--size {text!r}: expected WIDTHxHEIGHT such as 1280x720") from None
+        raise NeurocarError(f"--size {text!r}: expected WIDTHxHEIGHT such as 1280x720") from None
     if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
-        raise UserError(f"--size {text!r}: width {MIN_SIZE[0]}..{MAX_SIZE[0]} and "
+        raise NeurocarError(f"--size {text!r}: width {MIN_SIZE[0]}..{MAX_SIZE[0]} and "
                         f"height {MIN_SIZE[1]}..{MAX_SIZE[1]} pixels")
     return w, h
 
@@ -89,7 +90,7 @@ def require_display() -> None:
     driver = pygame.display.get_driver()
     pygame.display.quit()
     if driver in ("offscreen", "dummy"):
-        raise UserError("no display to open the window on (set DISPLAY, or run on a desktop); "
+        raise NeurocarError("no display to open the window on (set DISPLAY, or run on a desktop); "
                         "headless work needs no window: 'neurocar eval', 'neurocar train', 'neurocar export', "
                         "or 'neurocar --frames N --screenshot FILE.png'")
 

@@ -7,6 +7,7 @@ import time
 import pygame
 
 from brain.brainfile import brain_from_dict
+from brain.errors import NeurocarError
 from brain.table import parse_table
 from simulator.gui import theme as th
 from simulator.gui.dialogs import Choice, Prompt
@@ -111,7 +112,7 @@ class Session:
             return
         try:
             self.sim.brain = brain
-        except ValueError as e:
+        except NeurocarError as e:
             self._restore_failed(path, f"holds a brain that cannot drive this robot: {e}")
             return
         self.brain_name = str(data.get("brain_name", "restored"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brain.errors import BrainError
+from brain.errors import NeurocarError
 from brain.table import Column, Table, load_table
 from simulator.assets import assets_dir
 
@@ -27,7 +27,7 @@ def table_for(brain) -> tuple[Table, bool]:
     for path in candidates:
         try:
             t = load_table(path)
-        except (BrainError, OSError):
+        except (NeurocarError, OSError):
             continue
         if same_columns(t, brain):
             return t, True

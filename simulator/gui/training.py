@@ -1,7 +1,7 @@
 """Retraining from the window: ``R`` starts a job on the table and the settings; each
 frame gives it a slice of wall time; when it ends well the car drives with the new
 weights, and a diverged run leaves the last good ones in place. Mixed into ``App``."""
-from brain.errors import BrainError
+from brain.errors import NeurocarError
 from simulator.gui import theme as th
 from simulator.gui.retrain import RetrainJob
 
@@ -14,7 +14,7 @@ class Training:
         try:
             config = self.hyper.config()
             self.job = RetrainJob(table, config)
-        except (BrainError, ValueError) as e:
+        except (NeurocarError, ValueError) as e:
             self.job = None
             self.train_status, self.train_color = str(e), th.TEXT_ERROR
             self.error(f"cannot retrain: {e}")
@@ -42,7 +42,7 @@ class Training:
             return
         try:
             self.sim.brain = brain
-        except ValueError as e:
+        except NeurocarError as e:
             self.train_status, self.train_color = job.summary(), th.TEXT_ERROR
             self.error(f"the new brain cannot drive this robot: {e}")
             return

@@ -20,16 +20,17 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from brain.brainfile import brain_from_dict
+from brain.errors import SettingError
 from brain.outputs import Outputs
 from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, episode_rows, file_specs, format_duration, \
     random_specs, workers_for
 from simulator.baselines import BASELINES, baseline
-from simulator.controller import CONTROLLERS, FIXED_POINT, ControllerError, check_brain, controller_factory
+from simulator.controller import CONTROLLERS, FIXED_POINT, check_brain, controller_factory
 from simulator.episode import check_start
 from simulator.metrics import Totals
-from simulator.profile import DEFAULT_PROFILE, ProfileError, load_profile
+from simulator.profile import DEFAULT_PROFILE, load_profile
 from simulator.sensor import SensorOptions
-from simulator.world import WorldError, load_world
+from simulator.world import load_world
 
 DEFAULT_WORLDS = 50
 MAX_WORLDS = 1_000_000_000
@@ -71,21 +72,14 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from simulator.errors import UserError
-    try:
-        job, specs, inputs = _prepare(args)
-    except (ProfileError, WorldError, ControllerError, ValueError) as e:
-        raise UserError(str(e)) from None
+    job, specs, inputs = _prepare(args)
     with Outputs(inputs=inputs) as out:
         out.add("--json", args.json)
         staged = out.open(args.json) if args.json else None
         _say_how_long(job, specs, workers_for(args.jobs, len(specs)))
         keep_rows = staged is not None and not args.no_rows
         with RowsSpool(staged.target.parent, args.json) if keep_rows else nullcontext() as rows:
-            try:
-                summary, shown = _drive(job, specs, args, rows)
-            except WorldError as e:             # a random world's start, checked by its worker
-                raise UserError(str(e)) from None
+            summary, shown = _drive(job, specs, args, rows)
             print(format_summary(args.brain, shown, summary))
             if job.controller in FIXED_POINT.values():
                 from firmware_export.fixed import decision_line
@@ -185,7 +179,7 @@ def _prepare(args):
     profile = load_profile(args.robot) if args.robot else load_profile(_asset("robots", DEFAULT_PROFILE))
     tick = profile.control.tick_s
     if not args.seconds >= tick:
-        raise ValueError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
+        raise SettingError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
                          f"({tick:g} s)")
     brain = baseline(args.brain, args.seed) if args.brain in BASELINES else load_brain(args.brain)
     check_brain(brain, profile)             # the check the controller itself makes, before any worker starts
@@ -208,19 +202,19 @@ def _prepare(args):
 def _check_numbers(args) -> None:
     """Every number eval reads, refused in one line unless it makes sense."""
     if args.worlds is not None and not 1 <= args.worlds <= MAX_WORLDS:
-        raise ValueError(f"--worlds {args.worlds} must be 1 or more, at most {MAX_WORLDS:,}")
+        raise SettingError(f"--worlds {args.worlds} must be 1 or more, at most {MAX_WORLDS:,}")
     most_jobs = JOBS_PER_CORE * (os.cpu_count() or 1)
     if args.jobs is not None and not 1 <= args.jobs <= most_jobs:
-        raise ValueError(f"--jobs {args.jobs} must be 1 or more, at most {most_jobs} "
+        raise SettingError(f"--jobs {args.jobs} must be 1 or more, at most {most_jobs} "
                          f"({JOBS_PER_CORE} per core on this machine)")
     if args.seed < 0:
-        raise ValueError(f"--seed {args.seed} must be 0 or more")
+        raise SettingError(f"--seed {args.seed} must be 0 or more")
     if not (math.isfinite(args.seconds) and 0 < args.seconds <= MAX_SECONDS):
-        raise ValueError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
+        raise SettingError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
                          f"and at most {MAX_SECONDS:,.0f} (a day)")
     rate = args.max_collision_rate
     if rate is not None and not (math.isfinite(rate) and rate >= 0):
-        raise ValueError(f"--max-collision-rate {rate:g} must be a finite number of collisions per minute, "
+        raise SettingError(f"--max-collision-rate {rate:g} must be a finite number of collisions per minute, "
                          f"0 or more")
 
 
