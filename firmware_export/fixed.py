@@ -1,6 +1,5 @@
-"""The fixed-point car: the Python controller driven by a brain's ``brain.fixedpoint``
-twin (what the fixed-point sketch computes, bit for bit), and how its decisions compare
-with the float brain's on the controller's whole input grid.
+"""The fixed-point sketch's decisions: how the brain's ``brain.fixedpoint`` twin decides
+compared with the float brain on the controller's whole input grid.
 
 The fixed-point sketch encodes its inputs from the whole-cm reading and the servo angle
 by exact integer division (``ctick.q12_ratio``), while the Python controller encodes
@@ -10,39 +9,19 @@ point of the grid before a fixed-point sketch is written.
 import numpy as np
 
 from brain.fixedpoint import FORMAT, quantise, to_fixed_point
-from simulator.controller import Controller, encode_angle, encode_distance
+from simulator.controller import input_grid
 
 from firmware_export.ctick import fixed_inputs
 from firmware_export.errors import ExportError
-from firmware_export.verify import sweep_angles
 
 ALLOW_FLAG = "--allow-different-decisions"
-
-
-class FixedPointController(Controller):
-    """simulator.controller.Controller with the brain replaced by its fixed-point twin
-    (registered as the "fixed-point" controller of ``neurocar eval``)."""
-
-    @Controller.brain.setter
-    def brain(self, brain):
-        Controller.brain.fset(self, to_fixed_point(brain))
-
-
-def grid(profile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every (whole-cm reading, servo angle) the controller can decide on, and the float
-    inputs the Python controller encodes for them: (d, angles, x)."""
-    clamp = profile.control.distance_clamp_cm
-    angles = sweep_angles(profile.servo)
-    d = np.repeat(np.arange(clamp + 1), len(angles))
-    a = np.tile(np.asarray(angles), clamp + 1)
-    return d, a, np.column_stack([encode_distance(d, clamp), encode_angle(a, profile.servo)])
 
 
 def decision_differences(brain, profile) -> tuple[int, int]:
     """(grid points where the fixed-point twin's decoded decisions differ from the float
     brain's, grid points)."""
     twin = to_fixed_point(brain)
-    _, _, x = grid(profile)
+    _, _, x = input_grid(profile)
     differ = (twin.decide(x) != twin.float_brain.decide(x)).any(axis=1)
     return int(differ.sum()), len(x)
 
@@ -50,7 +29,7 @@ def decision_differences(brain, profile) -> tuple[int, int]:
 def check_inputs(brain, profile):
     """The sketch's integer encoding gives the twin's quantised inputs on the whole grid."""
     twin = to_fixed_point(brain)
-    d, a, x = grid(profile)
+    d, a, x = input_grid(profile)
     ours = quantise(x)
     for k in range(len(x)):
         if tuple(ours[k]) != fixed_inputs(int(d[k]), int(a[k]), profile):

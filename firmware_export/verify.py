@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.fixedpoint import FixedPointBrain
-from simulator.controller import Controller, decode_pins, encode_angle, encode_distance, replay, sweep_step, whole_cm
+from simulator.controller import Controller, decode_pins, input_grid, replay, sweep_angles, whole_cm
 
 from firmware_export import harness
 from firmware_export.errors import ExportError
@@ -66,15 +66,6 @@ class OpenLoopReport:
         return asdict(self)
 
 
-def sweep_angles(servo) -> list[int]:
-    """Every angle the servo sweep reaches from its start."""
-    angle, direction, seen = np.array([servo.start_deg]), np.array([servo.start_direction]), set()
-    while (int(angle[0]), int(direction[0])) not in seen:
-        seen.add((int(angle[0]), int(direction[0])))
-        angle, direction = sweep_step(angle, direction, servo)
-    return sorted({a for a, _ in seen})
-
-
 def random_sequence(rng: np.random.Generator, ticks: int, clamp: int) -> np.ndarray:
     """Readings in cm: mostly beyond the clamp (so the car decides often), some near,
     some below zero, some with no echo at all."""
@@ -106,11 +97,9 @@ def episode_sequences(profile, brain, seed: int, worlds: int = EPISODE_WORLDS,
     return [ep.trajectory(i)["echo_cm"] for i in range(worlds)]
 
 
-def reference_grid(profile, brain, angles):
-    clamp = profile.control.distance_clamp_cm
-    d = np.repeat(np.arange(clamp + 1), len(angles))
-    a = np.tile(np.asarray(angles), clamp + 1)
-    x = np.column_stack([encode_distance(d, clamp), encode_angle(a, profile.servo)])
+def reference_grid(profile, brain):
+    """The Python controller's outputs and pins on the whole input grid."""
+    _, _, x = input_grid(profile)
     outputs = np.atleast_2d(brain.forward(x))
     pins, _ = decode_pins(outputs, brain, profile)
     return outputs, pins
@@ -128,7 +117,7 @@ def open_loop(brain, profile, sequences, build_dir=None) -> OpenLoopReport:
     clamp = profile.control.distance_clamp_cm
     chunks = _chunks(sequences, harness.MAX_TICKS_PER_RUN)
     counts = _Counts()
-    grid_out, grid_pins = reference_grid(profile, brain, angles)
+    grid_out, grid_pins = reference_grid(profile, brain)
     with tempfile.TemporaryDirectory(prefix="neurocar-verify-") as tmp:
         for k, chunk in enumerate(chunks):
             readings = np.concatenate([readings_for_c(s, clamp) for s in chunk])

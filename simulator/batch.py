@@ -12,7 +12,7 @@ row on in episode order as its batch finishes.
 
 Workers are started with the 'spawn' context (no inherited state), ignore Ctrl-C (the
 main process stops them) and receive plain data: the job once (the brain as its JSON
-dict, the profile, the controller's name in ``simulator.controller.CONTROLLERS``), then
+dict, the profile, the controller class), then
 each batch's episodes.
 """
 import math
@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.episode import EpisodeSpec, Episodes, ticks_in
+from brain.brainfile import brain_from_dict
+from simulator.controller import Controller
+from simulator.episode import EpisodeSpec, Episodes, check_start, ticks_in
 from simulator.sensor import SensorOptions
 
 BATCH_SIZE = 25
@@ -41,7 +43,7 @@ class Job:
     brain: dict
     profile: object
     seconds: float
-    controller: str = "python"
+    controller: type = Controller
     sensor_options: SensorOptions = SensorOptions()
     check_starts: bool = False
 
@@ -111,9 +113,6 @@ def workers_for(jobs: int | None, episodes: int) -> int:
 
 def run_batch(job: Job, first: int, specs, progress=None) -> list[dict]:
     """Run one batch (episodes first, first + 1, ...) to the end; returns their rows."""
-    from brain.brainfile import brain_from_dict
-    from simulator.controller import controller_factory
-    from simulator.episode import check_start
     specs = list(specs)
     if job.check_starts:
         for spec in specs:
@@ -121,7 +120,7 @@ def run_batch(job: Job, first: int, specs, progress=None) -> list[dict]:
     brain = brain_from_dict(job.brain, "<brain>")
     numbers = range(first, first + len(specs))
     episodes = Episodes(specs, job.profile, brain, numbers=numbers,
-                        controller=controller_factory(job.controller), sensor_options=job.sensor_options)
+                        controller=job.controller, sensor_options=job.sensor_options)
     episodes.run(job.seconds, progress=None if progress is None else (lambda ticks: progress(ticks * len(specs))))
     return [{"episode": i, "world": spec.world.name, "seed": spec.seed, **m.to_dict()}
             for i, spec, m in zip(numbers, specs, episodes.results())]
@@ -215,12 +214,10 @@ def _ignoring_ctrl_c():
 def calibrate(job: Job, specs, ticks: int = 40) -> float:
     """Seconds one batch of these specs takes on one core, judged from the first batch:
     its set-up plus ``ticks`` ticks, scaled to the episode's length."""
-    from brain.brainfile import brain_from_dict
-    from simulator.controller import controller_factory
     start = time.perf_counter()
     first = list(specs[:BATCH_SIZE])
     episodes = Episodes(first, job.profile, brain_from_dict(job.brain, "<brain>"),
-                        controller=controller_factory(job.controller), sensor_options=job.sensor_options)
+                        controller=job.controller, sensor_options=job.sensor_options)
     setup = time.perf_counter() - start
     total = ticks_in(job.seconds, job.profile.control.tick_s)
     ticks = min(ticks, total)

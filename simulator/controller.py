@@ -23,23 +23,10 @@ Two kinds of brain outputs are decoded (the brain file says which it has):
   is its decoder's value (the ``bit`` decoder: round(|output|)).
 The PWM is ``drive.reference_pwm``, or ``drive.turn_pwm`` while the sides run opposite.
 
-The interface (any controller the evaluation loop can drive has exactly this; the
-firmware exporter's host-compiled C controller implements the same)::
-
-    ctl = Controller(profile, brain, n)   # n cars side by side, all state as arrays
-    ctl.reset()                            # servo to start, no action held, pins off
-    angles = ctl.sweep()                   # step 1: (n,) servo degrees after the step
-    need = ctl.deciding()                  # (n,) bool: cars that read the sensor now
-    ctl.decide(distances_cm)               # steps 2-3: (n,) float cm, np.inf = no echo;
-                                           #   only entries where ``need`` is read
-    ctl.pins (n, 4) int, ctl.pwm (n,) int, ctl.hold (n,) int, ctl.servo_deg (n,) int
-    ctl.inputs (n, 2), ctl.outputs (n, n_out): the last decision's raw values per car
-    ctl.reading_cm (n,) int: this tick's whole-cm reading, -1 where the car did not read
-    ctl.brain = other_brain                # swap at run time (same output kind or not)
-
-Controllers are looked up by name in ``CONTROLLERS`` ("python" is this class;
-"firmware" is the exporter's host-compiled C tick, a class with this interface);
-``neurocar eval --controller NAME`` picks one.
+Every controller has the interface ``ControllerProtocol`` below (this module's
+``Controller``; the fixed-point twin's; the exporter's host-compiled C), and every loop
+drives it through ``tick``: episodes, the window and teach mode (through
+``simulator.episode``), and ``replay``.
 
 ``replay(profile, brain, distances)`` drives one car from a plain sequence of
 readings (one per tick, used only on deciding ticks) and returns a per-tick record,
@@ -48,11 +35,13 @@ float32; this reference stays in float64, and the record shows the raw inputs an
 outputs so a near-tie (an output close to a rounding edge) is easy to spot.
 """
 from dataclasses import dataclass
+from typing import Callable, Protocol
 
 import numpy as np
 
 from brain.decoders import decode_all
 from brain.errors import NeurocarError
+from brain.fixedpoint import to_fixed_point
 from simulator.profile import PATTERN_NAMES
 
 TURN_DIRECTION = ("turn", "direction")
@@ -96,6 +85,13 @@ def encode_angle(angle_deg, servo):
     return x if servo.left_end_deg == servo.min_deg else -x
 
 
+def encode_inputs(d_cm, servo_deg, profile) -> np.ndarray:
+    """The brain's inputs (rows, 2): (distance, position) for whole-cm readings at servo
+    angles, as the firmware encodes them."""
+    return np.column_stack([encode_distance(d_cm, profile.control.distance_clamp_cm),
+                            encode_angle(servo_deg, profile.servo)])
+
+
 def whole_cm(distances_cm, clamp_cm):
     """The firmware's reading: whole cm (pulse / 58 truncates), clamped; no echo -> clamp."""
     d = np.asarray(distances_cm, dtype=float)
@@ -119,6 +115,25 @@ def sweep_step(angle, direction, servo):
     return angle, direction
 
 
+def sweep_angles(servo) -> list[int]:
+    """Every angle the servo sweep reaches from its start."""
+    angle, direction, seen = np.array([servo.start_deg]), np.array([servo.start_direction]), set()
+    while (int(angle[0]), int(direction[0])) not in seen:
+        seen.add((int(angle[0]), int(direction[0])))
+        angle, direction = sweep_step(angle, direction, servo)
+    return sorted({a for a, _ in seen})
+
+
+def input_grid(profile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (whole-cm reading, servo angle) the controller can decide on, and the inputs
+    it encodes for them: (d, angles, x)."""
+    clamp = profile.control.distance_clamp_cm
+    angles = sweep_angles(profile.servo)
+    d = np.repeat(np.arange(clamp + 1), len(angles))
+    a = np.tile(np.asarray(angles), clamp + 1)
+    return d, a, encode_inputs(d, a, profile)
+
+
 def decode_pins(outputs, brain, profile):
     """Motor pins (rows, len(pin_order)) and PWM (rows,) from raw brain outputs."""
     decided = decode_all(brain.decoders, outputs)
@@ -140,8 +155,48 @@ def pwm_for(pins, profile):
     return np.where(left * right < 0, profile.drive.turn_pwm, profile.drive.reference_pwm)
 
 
+class ControllerProtocol(Protocol):
+    """What every controller of n cars has; all its state is arrays over the cars."""
+    n: int
+    brain: object                # settable at run time (after retraining)
+    servo_deg: np.ndarray        # (n,) int: where each servo points
+    pins: np.ndarray             # (n, len(pin_order)) int: the motor pins last set
+    pwm: np.ndarray              # (n,) int
+    hold: np.ndarray             # (n,) int: ticks left before the next decision
+    inputs: np.ndarray           # (n, 2): the last decision's inputs
+    outputs: np.ndarray          # (n, n_out): the last decision's raw outputs
+    reading_cm: np.ndarray       # (n,) int: this tick's whole-cm reading, -1 where none
+
+    def reset(self, mask=None) -> None:
+        """Servo to its start, no action held, motors off (all cars, or where mask)."""
+
+    def sweep(self) -> np.ndarray:
+        """Move every servo one step; the angles the sensors now face."""
+
+    def deciding(self) -> np.ndarray:
+        """(n,) bool: the cars with no action in progress, which read and decide now."""
+
+    def decide(self, distances_cm) -> np.ndarray:
+        """Count holds down, or decide from the readings (np.inf: no echo; read only where
+        deciding); the mask of cars that decided."""
+
+
+# Where the deciding cars' readings come from: read(angles, deciding) -> (n,) cm.
+Reader = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def tick(controller: ControllerProtocol, read: Reader) -> np.ndarray:
+    """One control tick, the firmware's loop: every servo steps, the cars with no action
+    held read the sensor at the new angle, and decide (encode, brain, decode, hold).
+    Returns the mask of cars that decided."""
+    angles = controller.sweep()
+    need = controller.deciding()
+    distances = read(angles, need) if need.any() else np.full(controller.n, np.inf)
+    return controller.decide(distances)
+
+
 class Controller:
-    """The firmware tick for n cars at once (n = 1 for the window)."""
+    """The firmware tick for n cars at once (n = 1 for the window), in float64."""
 
     def __init__(self, profile, brain, n: int = 1):
         self.profile = profile
@@ -194,9 +249,8 @@ class Controller:
         self.reading_cm[:] = -1
         if not need.any():
             return need
-        clamp = self.profile.control.distance_clamp_cm
-        d = whole_cm(np.asarray(distances_cm, dtype=float)[need], clamp)
-        x = np.column_stack([encode_distance(d, clamp), encode_angle(self.servo_deg[need], self.profile.servo)])
+        d = whole_cm(np.asarray(distances_cm, dtype=float)[need], self.profile.control.distance_clamp_cm)
+        x = encode_inputs(d, self.servo_deg[need], self.profile)
         y = np.atleast_2d(self._brain.forward(x))
         pins, pwm = decode_pins(y, self._brain, self.profile)
         self.inputs[need], self.outputs[need] = x, y
@@ -204,6 +258,15 @@ class Controller:
         self.hold[need] = hold_ticks(d, self.profile.control) - 1
         self.reading_cm[need] = d
         return need
+
+
+class FixedPointController(Controller):
+    """``Controller`` with the brain replaced by its ``brain.fixedpoint`` twin: what the
+    fixed-point sketch computes, bit for bit."""
+
+    @Controller.brain.setter
+    def brain(self, brain):
+        Controller.brain.fset(self, to_fixed_point(brain))
 
 
 @dataclass
@@ -220,38 +283,16 @@ class TickRecord:
     hold: int                # ticks left before the next decision
 
 
-def replay(profile, brain, distances_cm) -> list[TickRecord]:
+def replay(profile, brain, distances_cm, controller=None) -> list[TickRecord]:
     """Drive one car from a sequence of readings, one per tick (used only on deciding
-    ticks; np.inf means no echo), and record each tick."""
-    ctl = Controller(profile, brain, 1)
+    ticks; np.inf means no echo), and record each tick. controller: the class to drive
+    (default ``Controller``)."""
+    ctl = (controller or Controller)(profile, brain, 1)
     records = []
     for i, d in enumerate(distances_cm):
-        ctl.sweep()
-        decided = bool(ctl.decide(np.array([d], dtype=float))[0])
+        decided = bool(tick(ctl, lambda angles, need, d=d: np.array([d], dtype=float))[0])
         records.append(TickRecord(i, int(ctl.servo_deg[0]), decided, int(ctl.reading_cm[0]),
                                   tuple(float(v) for v in ctl.inputs[0]),
                                   tuple(float(v) for v in ctl.outputs[0]), tuple(int(p) for p in ctl.pins[0]),
                                   int(ctl.pwm[0]), int(ctl.hold[0])))
     return records
-
-
-# Controllers the evaluation loop can drive, by name: "module:attribute" of a class with
-# the interface above. "firmware" is the firmware exporter's host-compiled C tick; the
-# "fixed-point" ones drive with the brain's fixed-point twin (brain.fixedpoint), in
-# Python and in the fixed-point sketch's host-compiled C.
-CONTROLLERS = {
-    "python": "simulator.controller:Controller",
-    "firmware": "firmware_export.host_controller:HostController",
-    "fixed-point": "firmware_export.fixed:FixedPointController",
-    "firmware-fixed-point": "firmware_export.host_controller:FixedPointHostController",
-}
-FIXED_POINT = {"python": "fixed-point", "firmware": "firmware-fixed-point"}
-
-
-def controller_factory(name: str):
-    """The controller class registered under name; a clear error for an unknown name."""
-    import importlib
-    if name not in CONTROLLERS:
-        raise ControllerError(f"unknown controller {name!r}; accepted: {', '.join(CONTROLLERS)}")
-    module_name, attribute = CONTROLLERS[name].split(":")
-    return getattr(importlib.import_module(module_name), attribute)

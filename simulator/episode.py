@@ -38,10 +38,11 @@ import numpy as np
 
 from brain.errors import NeurocarError
 from simulator.car import Cars, wheel_velocities
-from simulator.controller import Controller, encode_angle, encode_distance, pwm_for, whole_cm
+from simulator.controller import Controller, encode_inputs, pwm_for, tick, whole_cm
 from simulator.metrics import MetricsRecorder
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
-from simulator.sensor import Geometry, SensorOptions, Sonar
+from simulator.sensor import Geometry, SensorOptions, Sonar, cast
+from simulator.world import WorldError
 
 WORLD_GAP_CM = 500.0      # between one world's outermost solid and the next one's
 PROGRESS_EVERY_TICKS = 40   # how often run() reports progress
@@ -89,7 +90,6 @@ def ticks_in(seconds: float, tick_s: float) -> int:
 
 def check_start(spec: EpisodeSpec, profile) -> None:
     """Raise WorldError when the car, put at the episode's start, would overlap a solid."""
-    from simulator.world import WorldError
     x, y, heading = spec.start_pose()
     reach = math.hypot(profile.body.length_cm, profile.body.width_cm) / 2 + 1.0    # the car, any heading
     space = new_space()
@@ -149,12 +149,7 @@ class Episodes:
         Motor pins change only when a car decides (or the manual pins do), so the
         wheel velocities they ask for are worked out only then."""
         ctl = self.controller
-        angles = ctl.sweep()
-        need = ctl.deciding()
-        deciding = bool(need.any())
-        if deciding:
-            self.echo = np.where(need, self.sonar.read(self.pos, self.heading, angles, need), self.echo)
-        ctl.decide(self.echo)
+        deciding = bool(tick(ctl, self._read).any())
         pins, pwm = (ctl.pins, ctl.pwm) if self.manual is None else self.manual
         if deciding or self._wheels is None or self._wheels[3] is not self.manual:
             speed, yaw = wheel_velocities(pins, pwm, self.profile)
@@ -170,7 +165,12 @@ class Episodes:
             self._check_physics(state)
         self.metrics.update(self.pos, self.heading, self.contacts.touching > 0, motors_on)
         if self.recording is not None:
-            self._record(angles, pins, pwm)
+            self._record(ctl.servo_deg, pins, pwm)
+
+    def _read(self, angles, need) -> np.ndarray:
+        """The deciding cars' sonar readings; the others keep their last echo."""
+        self.echo = np.where(need, self.sonar.read(self.pos, self.heading, angles, need), self.echo)
+        return self.echo
 
     def _check_physics(self, state) -> None:
         """Raise EpisodeError when a car has left its arena (its centre beyond the walls'
@@ -241,18 +241,8 @@ class Episodes:
         self.arenas[i] = world.width_cm, world.height_cm
         self._depth_state[i] = np.inf          # new solids: read the depth afresh
         self.static_shapes[i] = add_world(self.space, world, self.offsets[i])
-        self.geometry.__init__(self.worlds)
-        self.metrics = _rebased_metrics(self.metrics, self.worlds, self.profile, self.geometry, self.pos)
-
-
-def _rebased_metrics(old: MetricsRecorder, worlds, profile, geometry, pos) -> MetricsRecorder:
-    """New coverage grids for edited worlds, keeping the running totals."""
-    new = MetricsRecorder(worlds, profile, geometry, pos)
-    for name in ("ticks", "time", "distance", "contact", "stuck", "closest", "anchor", "anchor_time"):
-        setattr(new, name, getattr(old, name))
-    if new.visited.shape == old.visited.shape:
-        new.visited |= old.visited
-    return new
+        self.geometry.set_worlds(self.worlds)
+        self.metrics.worlds_changed(self.worlds)
 
 
 class Simulation:
@@ -301,7 +291,6 @@ class Simulation:
         and distances now (inf: no echo), read fresh for drawing."""
         ep = self._ep
         origins, axes = ep.sonar.beam_axes(ep.pos, ep.heading, ep.controller.servo_deg)
-        from simulator.sensor import cast
         angles = axes[:, None] + ep.sonar.offsets
         dist, _ = cast(origins, angles, ep.geometry.edges, ep.geometry.circles, self.profile.sensor.max_range_cm)
         return tuple(origins[0]), math.degrees(axes[0]), np.degrees(angles[0]), dist[0]
@@ -314,20 +303,9 @@ class Simulation:
         and the controller's state are left exactly as they were, so a run is the same
         whether or not this is called."""
         ep = self._ep
-        sonar = ep.sonar
-        saved = [r.bit_generator.state for r in sonar.rngs] if sonar.rngs is not None else None
-        last_rays = sonar.last_rays
-        servo = np.array(ep.controller.servo_deg, dtype=int).copy()
-        try:
-            echo = sonar.read(ep.pos, ep.heading, servo, np.arange(ep.n) == 0)
-        finally:
-            if saved is not None:
-                for r, state in zip(sonar.rngs, saved):
-                    r.bit_generator.state = state
-            sonar.last_rays = last_rays
-        clamp = self.profile.control.distance_clamp_cm
-        d = whole_cm(echo[:1], clamp)
-        return np.array([float(encode_distance(d, clamp)[0]), float(encode_angle(servo[0], self.profile.servo))])
+        servo = ep.controller.servo_deg[:1]
+        echo = ep.sonar.look(ep.pos, ep.heading, servo)
+        return encode_inputs(whole_cm(echo, self.profile.control.distance_clamp_cm), servo, self.profile)[0]
 
     @property
     def pins(self) -> tuple:
@@ -395,4 +373,4 @@ class Simulation:
         ep.cars.place(0, x_cm + ep.offsets[0, 0], y_cm + ep.offsets[0, 1], math.radians(heading_deg))
         pos, ep.heading = ep.cars.poses()
         ep.pos = pos - ep.offsets
-        ep.metrics.prev = ep.pos.copy()
+        ep.metrics.moved(ep.pos)

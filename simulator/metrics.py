@@ -88,16 +88,9 @@ class MetricsRecorder:
         self._segments_version = geometry.version
         self.outline = outline_points(profile.body)
         self._outline_cm = float(np.sqrt((self.outline ** 2).sum(1)).max())
-        grids = [free_cells(w, profile.body.width_cm / 2) for w in worlds]
-        self.cols = np.array([g.shape[1] for g in grids])
-        self.rows = np.array([g.shape[0] for g in grids])
-        self._last_cell = np.column_stack([self.cols - 1, self.rows - 1])     # (n, 2) col, row
-        size = max(g.size for g in grids)
-        self.free = np.zeros((n, size), dtype=bool)
-        for i, g in enumerate(grids):
-            self.free[i, :g.size] = g.ravel()
-        self.visited = np.zeros((n, size), dtype=bool)
+        self._half_width_cm = profile.body.width_cm / 2
         self._cars = np.arange(n)
+        self._set_grids(worlds)
         self.ticks = 0
         self.time = 0.0
         self.distance = np.zeros(n)
@@ -108,6 +101,32 @@ class MetricsRecorder:
         self.anchor = self.prev.copy()
         self.anchor_time = np.zeros(n)
         self._visit(self.prev)
+
+    def _set_grids(self, worlds) -> None:
+        """Coverage grids of the worlds' free floor, nothing visited yet."""
+        grids = [free_cells(w, self._half_width_cm) for w in worlds]
+        self.cols = np.array([g.shape[1] for g in grids])
+        self.rows = np.array([g.shape[0] for g in grids])
+        self._last_cell = np.column_stack([self.cols - 1, self.rows - 1])     # (n, 2) col, row
+        size = max(g.size for g in grids)
+        self.free = np.zeros((len(grids), size), dtype=bool)
+        for i, g in enumerate(grids):
+            self.free[i, :g.size] = g.ravel()
+        self.visited = np.zeros((len(grids), size), dtype=bool)
+
+    def worlds_changed(self, worlds) -> None:
+        """New coverage grids for edited worlds (the geometry already holds their solids),
+        keeping the running totals, and the cells visited where the grid's size is the same."""
+        visited = self.visited
+        self.geometry.follow(self.prev)
+        self._set_grids(worlds)
+        if self.visited.shape == visited.shape:
+            self.visited |= visited
+        self._visit(self.prev)
+
+    def moved(self, positions) -> None:
+        """The cars were picked up and put down elsewhere: no distance driven in between."""
+        self.prev = np.array(positions, dtype=float)
 
     def _visit(self, pos) -> None:
         cell = np.minimum(np.maximum((pos // CELL_CM).astype(int), 0), self._last_cell)

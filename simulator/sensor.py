@@ -13,10 +13,13 @@ draw from the sensor's own seeded generator when on: Gaussian measurement noise
 (``noise_cm``) and missed echoes, where a ray meeting a surface more than
 ``grazing_deg`` from its normal is lost with ``grazing_miss_probability``.
 """
+import copy
 import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from simulator.spatial import near
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,16 @@ class Geometry:
     the same however big the world is. ``version`` changes whenever the arrays do."""
 
     def __init__(self, worlds):
+        self.version = 0
+        self.set_worlds(worlds)
+
+    def set_worlds(self, worlds) -> None:
+        """Take these worlds' solids (after an edit); the cars gather them afresh."""
         self.world_edges = [w.edges() for w in worlds]
         self.world_circles = [w.circles() for w in worlds]
         self.n = len(self.world_edges)
         self.local = max([len(e) + len(c) for e, c in zip(self.world_edges, self.world_circles)] + [0]) > LOCAL_ABOVE
         self.reach_cm = 0.0 if self.local else math.inf
-        self.version = 0
         self._centres = np.full((self.n, 2), np.nan)       # where each car's solids were gathered
         self._picked = [(np.zeros(0, dtype=int), np.zeros(0, dtype=int))] * self.n
         self._gather(self.world_edges, self.world_circles)
@@ -64,7 +71,6 @@ class Geometry:
         moved = np.flatnonzero(~((drift * drift).sum(1) <= LOCAL_MARGIN_CM ** 2))
         if not len(moved):
             return
-        from simulator.spatial import near
         for i in moved.tolist():
             self._picked[i] = near(positions[i], self.world_edges[i], self.world_circles[i],
                                    self.reach_cm + LOCAL_MARGIN_CM)
@@ -167,23 +173,34 @@ class Sonar:
     def read(self, positions, headings, servo_deg, which=None) -> np.ndarray:
         """Echo distances (n,) in cm (np.inf: no echo) for cars at local positions (n, 2).
         which: optional bool mask; other cars get np.inf and cost nothing."""
+        out, rays = self._echo(positions, headings, servo_deg, which, self.rngs)
+        if rays is not None:
+            self.last_rays = rays
+        return out
+
+    def look(self, positions, headings, servo_deg, which=None) -> np.ndarray:
+        """What ``read`` would give now, leaving the sensor as it was: the seeded streams
+        draw from copies, and ``last_rays`` keeps the last real reading."""
+        rngs = None if self.rngs is None else [copy.deepcopy(r) for r in self.rngs]
+        return self._echo(positions, headings, servo_deg, which, rngs)[0]
+
+    def _echo(self, positions, headings, servo_deg, which, rngs):
+        """(echo distances (n,), per-ray distances of the cars read, or None if none)."""
         n = len(positions)
         out = np.full(n, np.inf)
         self.geometry.follow(positions, self.reach_cm)
         idx = np.arange(n) if which is None else np.flatnonzero(which)
         if len(idx) == 0:
-            return out
+            return out, None
         origins, axes = self.beam_axes(positions[idx], headings[idx], np.asarray(servo_deg)[idx])
         sensor = self.profile.sensor
         dist, cos = cast(origins, axes[:, None] + self.offsets, self.geometry.edges[idx],
                          self.geometry.circles[idx], sensor.max_range_cm)
         if self.options.missed_echoes:
-            chance = np.array([self.rngs[i].random(dist.shape[1]) for i in idx])
+            chance = np.array([rngs[i].random(dist.shape[1]) for i in idx])
             dist = np.where((cos < self.cos_grazing) & (chance < sensor.grazing_miss_probability), np.inf, dist)
-        self.last_rays = dist
         echo = dist.min(axis=1)
         if self.options.noise:
-            echo = echo + np.array([self.rngs[i].normal(0.0, sensor.noise_cm) for i in idx])
-        echo = np.where(echo > sensor.max_range_cm, np.inf, np.maximum(echo, sensor.min_range_cm))
-        out[idx] = echo
-        return out
+            echo = echo + np.array([rngs[i].normal(0.0, sensor.noise_cm) for i in idx])
+        out[idx] = np.where(echo > sensor.max_range_cm, np.inf, np.maximum(echo, sensor.min_range_cm))
+        return out, dist

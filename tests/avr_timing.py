@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from firmware_export import harness, toolchain
-from firmware_export.verify import sweep_angles
+from simulator.controller import sweep_angles
 
 SEED = 2024
 US_PER_CYCLE = 1e6 / toolchain.F_CPU

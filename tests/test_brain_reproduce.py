@@ -14,8 +14,8 @@ import pytest
 
 from brain import load_brain, load_table
 from brain.decoders import DECODERS
-from firmware_export.fixed import grid
 from simulator.assets import asset
+from simulator.controller import input_grid
 from simulator.profile import load_profile
 
 WEIGHT_TOLERANCE = 1e-9
@@ -28,7 +28,7 @@ assert set(EDGES) == set(DECODERS)
 
 def controller_inputs() -> np.ndarray:
     """Every input the controller can feed a brain, for every shipped robot."""
-    return np.vstack([grid(load_profile(asset("robots", name)))[2] for name in ROBOTS])
+    return np.vstack([input_grid(load_profile(asset("robots", name)))[2] for name in ROBOTS])
 
 
 def edge_margin(brain, x) -> float:

@@ -13,12 +13,13 @@ from brain.brainfile import Brain
 from brain.fixedpoint import INT16_MAX, INT16_MIN, quantise, to_fixed_point
 from simulator.assets import asset
 from simulator.cli import main
-from simulator.controller import controller_factory
+from simulator.cli.evaluation import CONTROLLERS
+from simulator.controller import FixedPointController, input_grid
 from simulator.profile import default_profile
 
 from firmware_export import toolchain
 from firmware_export.ctick import fixed_inputs
-from firmware_export.fixed import FixedPointController, check_decisions, decision_differences, grid
+from firmware_export.fixed import check_decisions, decision_differences
 from firmware_export.host_controller import FixedPointHostController, HostNetwork
 from firmware_export.sketch import generate, header_only
 from firmware_export.verify import closed_loop, far_sequence, open_loop, random_sequence
@@ -63,7 +64,7 @@ def test_host_c_gives_the_twins_integers(name, profile, tmp_path):
     xq = np.concatenate([rng.integers(INT16_MIN, INT16_MAX + 1, (2000, 2)), rng.integers(-8192, 8193, (2000, 2)),
                          [[INT16_MIN, INT16_MIN], [INT16_MAX, INT16_MIN], [0, 0]]])
     assert (net.forward_int(xq) == twin.forward_int(xq)).all()
-    d, angles, x = grid(profile)
+    d, angles, x = input_grid(profile)
     encoded = np.array([net.encode(int(a), int(b)) for a, b in zip(d, angles)])
     assert (encoded == quantise(x)).all(), "the sketch's integer encoding is the twin's quantisation"
     assert all(tuple(encoded[k]) == fixed_inputs(int(d[k]), int(angles[k]), profile) for k in range(0, len(d), 7))
@@ -86,7 +87,7 @@ def _differing_brain(profile) -> Brain:
     """The default brain with its turn bias moved so that a grid point's float output sits
     a hair from the decoder's edge, on whichever side the fixed-point one is not."""
     brain = load_brain(asset("brains", "default.json"))
-    _, _, x = grid(profile)
+    _, _, x = input_grid(profile)
     zs, _ = brain.network.trace(x)
     k = int(np.argmin(np.abs(zs[-1][:, 0] - np.arctanh(0.5))))
     for offset in (1e-6, -1e-6):
@@ -137,8 +138,8 @@ def test_fixed_point_sketch_names_its_arithmetic(profile):
 
 
 def test_fixed_point_controllers_are_registered(profile):
-    assert controller_factory("fixed-point") is FixedPointController
-    assert controller_factory("firmware-fixed-point") is FixedPointHostController
+    assert CONTROLLERS["fixed-point"] is FixedPointController
+    assert CONTROLLERS["firmware-fixed-point"] is FixedPointHostController
     ctl = FixedPointController(profile, load_brain(asset("brains", "default.json")), 2)
     assert "Q13" in repr(ctl.brain.network)
 

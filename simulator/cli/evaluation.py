@@ -19,19 +19,30 @@ import tempfile
 from contextlib import nullcontext
 from pathlib import Path
 
-from brain.brainfile import brain_from_dict
+from brain.brainfile import brain_from_dict, load_brain
 from brain.errors import SettingError
+from brain.fixedpoint import to_fixed_point
 from brain.outputs import Outputs
+from simulator.assets import asset
 from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, episode_rows, file_specs, format_duration, \
     random_specs, workers_for
 from simulator.baselines import BASELINES, baseline
-from simulator.controller import CONTROLLERS, FIXED_POINT, check_brain, controller_factory
+from simulator.controller import Controller, FixedPointController, check_brain
 from simulator.episode import check_start
 from simulator.metrics import Totals
 from simulator.profile import DEFAULT_PROFILE, load_profile
 from simulator.sensor import SensorOptions
 from simulator.world import load_world
 
+from firmware_export.fixed import decision_line
+from firmware_export.host_controller import FixedPointHostController, HostController
+
+# The implementations of the control tick eval can drive, each a
+# simulator.controller.ControllerProtocol: the Python reference, the firmware's own C
+# compiled for this machine, and both with the brain's fixed-point twin.
+CONTROLLERS = {"python": Controller, "firmware": HostController,
+               "fixed-point": FixedPointController, "firmware-fixed-point": FixedPointHostController}
+FIXED_POINT = {"python": "fixed-point", "firmware": "firmware-fixed-point"}
 DEFAULT_WORLDS = 50
 MAX_WORLDS = 1_000_000_000
 MAX_SECONDS = 86_400.0          # one simulated day per episode
@@ -81,12 +92,11 @@ def run(args) -> int:
         with RowsSpool(staged.target.parent, args.json) if keep_rows else nullcontext() as rows:
             summary, shown = _drive(job, specs, args, rows)
             print(format_summary(args.brain, shown, summary))
-            if job.controller in FIXED_POINT.values():
-                from firmware_export.fixed import decision_line
+            if controller_name(args) in FIXED_POINT.values():
                 print(decision_line(brain_from_dict(job.brain), job.profile))
             if staged is not None:
                 head = {**summary, "brain": args.brain, "seed": args.seed, "seconds_per_episode": args.seconds,
-                        "controller": job.controller}
+                        "controller": controller_name(args)}
                 _write_json(staged, head, rows)
         out.commit()
     if args.max_collision_rate is not None and summary["collisions_per_minute"] > args.max_collision_rate:
@@ -174,19 +184,16 @@ def _write_json(staged, head: dict, rows) -> None:
 
 
 def _prepare(args):
-    from brain import load_brain
     _check_numbers(args)
-    profile = load_profile(args.robot) if args.robot else load_profile(_asset("robots", DEFAULT_PROFILE))
+    profile = load_profile(args.robot) if args.robot else load_profile(asset("robots", DEFAULT_PROFILE))
     tick = profile.control.tick_s
     if not args.seconds >= tick:
         raise SettingError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
                          f"({tick:g} s)")
     brain = baseline(args.brain, args.seed) if args.brain in BASELINES else load_brain(args.brain)
     check_brain(brain, profile)             # the check the controller itself makes, before any worker starts
-    controller = FIXED_POINT.get(args.controller, args.controller) if args.fixed_point else args.controller
-    controller_factory(controller)
-    if controller in FIXED_POINT.values():
-        from brain.fixedpoint import to_fixed_point
+    controller = CONTROLLERS[controller_name(args)]
+    if controller_name(args) in FIXED_POINT.values():
         to_fixed_point(brain)       # a brain Q13 cannot hold is refused here, in one line
     if args.world:
         specs = file_specs([load_world(f) for f in args.world], args.seed)
@@ -197,6 +204,11 @@ def _prepare(args):
     options = SensorOptions(noise=args.noise, missed_echoes=args.missed_echoes)
     job = Job(brain.to_dict(), profile, args.seconds, controller, options, check_starts=not args.world)
     return job, specs, _inputs(args)
+
+
+def controller_name(args) -> str:
+    """The controller eval drives: --controller, made fixed-point by --fixed-point."""
+    return FIXED_POINT.get(args.controller, args.controller) if args.fixed_point else args.controller
 
 
 def _check_numbers(args) -> None:
@@ -224,11 +236,6 @@ def _inputs(args) -> dict:
     for i, path in enumerate(args.world or []):
         inputs["--world" if len(args.world) == 1 else f"--world #{i + 1}"] = path
     return inputs
-
-
-def _asset(*parts) -> Path:
-    from simulator.assets import asset
-    return asset(*parts)
 
 
 def format_summary(brain_name: str, rows, s: dict) -> str:

@@ -28,8 +28,8 @@ from brain.losses import get_loss   # noqa: E402
 from brain.network import Network   # noqa: E402
 from brain.optimizers import GradientDescent   # noqa: E402
 from brain.training import _parameters, backprop, new_network   # noqa: E402
-from firmware_export.fixed import grid   # noqa: E402
 from simulator.assets import asset   # noqa: E402
+from simulator.controller import input_grid   # noqa: E402
 from simulator.profile import default_profile   # noqa: E402
 
 SEED_ITERATIONS = 40_001
@@ -69,7 +69,7 @@ def big_table(rows: int, teach: bool, seed: int = 0):
     table, brain = load_table(asset("tables", "improved.csv")), load_brain(asset("brains", "improved.json"))
     rng = np.random.default_rng(seed)
     if teach:
-        points = grid(default_profile())[2]
+        points = input_grid(default_profile())[2]
         x = points[rng.integers(0, len(points), rows)]
     else:
         x = rng.uniform(-1, 1, (rows, 2))
