@@ -9,9 +9,11 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from brain.activations import ACTIVATIONS
+from brain.brainfile import Brain
 from brain.decoders import decode, decode_all
 from brain.errors import TrainingError
-from brain.losses import get_loss
+from brain.losses import LOSSES, get_loss
 from brain.network import INITIALISERS, Network
 from brain.optimizers import Adam, GradientDescent, Momentum
 
@@ -48,8 +50,6 @@ class TrainConfig:
         return DEFAULT_LR.get(self.optimizer, 0.0) if self.lr is None else self.lr
 
     def validate(self) -> None:
-        from brain.activations import ACTIVATIONS
-        from brain.losses import LOSSES
         lr = self.learning_rate()
         checks = [
             (self.optimizer in OPTIMIZERS, f"optimizer {self.optimizer!r}; accepted: {', '.join(OPTIMIZERS)}"),
@@ -301,7 +301,6 @@ PROGRESS_EVERY_S = 0.25      # a long run reports at least this often, however m
 def train(table, config: TrainConfig, network: Network | None = None, progress=None):
     """Train a network on a table (a new one from ``config`` unless given) and return
     ``(brain, trainer)``. ``progress(trainer)`` is called between slices of a long run."""
-    from brain.brainfile import Brain
     network = network if network is not None else new_network(table, config)
     check_fit(network, table, config)
     trainer = Trainer(network, table.inputs, table.targets, config, table.decoders)

@@ -32,6 +32,7 @@ from brain.brainfile import brain_from_dict
 from simulator.controller import Controller
 from simulator.episode import EpisodeSpec, Episodes, check_start, ticks_in
 from simulator.sensor import SensorOptions
+from simulator.worldgen import random_world
 
 BATCH_SIZE = 25
 
@@ -72,7 +73,6 @@ class RandomSpecs(Sequence):
             return RandomSpecs(max(0, stop - first), self.seed, self.start + first)
         if not -self.count <= i < self.count:
             raise IndexError(f"episode {i} of {self.count}")
-        from simulator.worldgen import random_world
         index = self.start + i % self.count
         world_ss, sensor_seed = episode_seeds(self.seed, index)
         return EpisodeSpec(random_world(world_ss, name=f"random {self.seed}/{index}"), sensor_seed)

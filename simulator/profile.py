@@ -17,8 +17,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from brain.fileio import read_text
+import numpy as np
+
 from brain.errors import NeurocarError
+from brain.fileio import read_text
+from simulator.assets import asset
+from simulator.checked_table import CheckedTable, show_value
 from simulator.physics import PHYSICS_HZ
 from simulator.world import MIN_THICKNESS_CM
 
@@ -136,7 +140,6 @@ class Motors:
 
     def side_directions(self, pins):
         """(left, right) directions in {-1, 0, 1} for an array (..., len(pin_order)) of pins."""
-        import numpy as np
         pins = np.asarray(pins)
         idx = {name: i for i, name in enumerate(self.pin_order)}
 
@@ -209,15 +212,14 @@ def load_profile(path) -> Profile:
 
 
 def default_profile() -> Profile:
-    from simulator.assets import asset
     return load_profile(asset("robots", DEFAULT_PROFILE))
 
 
 def profile_from_dict(data: dict, source: str = "<profile>") -> Profile:
-    reader = _Reader(data, source)
+    reader = CheckedTable(data, source, ProfileError)
     name = reader.get("name", str)
     if not (0 < len(name) <= MAX_NAME_CHARS and name.isprintable()):
-        raise reader.fail("name", f"= {_show(name)} must be one line of 1 to {MAX_NAME_CHARS} characters")
+        raise reader.fail("name", f"= {show_value(name)} must be one line of 1 to {MAX_NAME_CHARS} characters")
     body = _body(reader)
     sensor = _sensor(reader, body)
     profile = Profile(
@@ -234,70 +236,14 @@ def profile_from_dict(data: dict, source: str = "<profile>") -> Profile:
     return profile
 
 
-class _Reader:
-    """Typed access to the TOML tables, with one clear message per bad key."""
-
-    def __init__(self, data: dict, source: str):
-        self.data, self.source = data, source
-
-    def fail(self, key: str, what: str) -> ProfileError:
-        return ProfileError(f"{self.source}: {key} {what}")
-
-    def get(self, key: str, kind, section: str | None = None):
-        """The value of kind (a float may be written as a whole number, kept exact here)."""
-        table = self.data if section is None else self.section(section)
-        full = key if section is None else f"{section}.{key}"
-        if key not in table:
-            raise self.fail(full, f"is missing; expected {_KIND_NAMES.get(kind, kind.__name__)}")
-        value = table[key]
-        accepted = (int, float) if kind is float else kind
-        if not isinstance(value, accepted) or isinstance(value, bool):
-            raise self.fail(full, f"= {_show(value)} is not {_KIND_NAMES.get(kind, kind.__name__)}")
-        return value
-
-    def section(self, name: str) -> dict:
-        table = self.data.get(name)
-        if not isinstance(table, dict):
-            raise self.fail(f"[{name}]", "section is missing")
-        return table
-
-    def bounded(self, section: str, key: str, kind, low, high, why: str, unit: str = "",
-                above: bool = False, below: bool = False):
-        """A number of kind from low to high (above: low excluded, below: high excluded)."""
-        value = self.get(key, kind, section)
-        self.check(f"{section}.{key}", value, low, high, why, unit, above, below)
-        return float(value) if kind is float else value
-
-    def check(self, full: str, value, low, high, why: str, unit: str = "", above=False, below=False) -> None:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise self.fail(full, f"= {value!r} must be a finite number, {_span(low, high, unit, above, below)}")
-        if not ((value > low if above else value >= low) and (value < high if below else value <= high)):
-            raise self.fail(full, f"= {_show(value)} is out of range; accepted: "
-                                  f"{_span(low, high, unit, above, below)} ({why})")
-
-
-_KIND_NAMES = {float: "a number", int: "a whole number", str: "text", dict: "a table", list: "a list"}
-
-
-def _show(value) -> str:
-    """The value as written, shortened when it is absurdly long."""
-    text = repr(value)
-    return text if len(text) <= 40 else f"{text[:12]}... ({len(text)} characters)"
-
-
-def _span(low, high, unit: str, above: bool, below: bool) -> str:
-    return (f"{'above' if above else 'at least'} {low:g} and "
-            f"{'below' if below else 'at most'} {high:g}{unit}")
-
-
-def _body(r: _Reader) -> Body:
+def _body(r: CheckedTable) -> Body:
     size = {key: r.bounded("body", key, float, *BODY_CM, "a robot car carrying an Arduino Uno", " cm")
             for key in ("length_cm", "width_cm")}
     mass = r.bounded("body", "mass_kg", float, *MASS_KG, "a robot car with its motors and battery", " kg")
     return Body(**size, mass_kg=mass)
 
 
-def _drive(r: _Reader, body: Body) -> Drive:
+def _drive(r: CheckedTable, body: Body) -> Drive:
     values = {"wheels": r.bounded("drive", "wheels", int, *WHEELS, "two and a caster up to an eight-wheel rover")}
     for key in ("reference_pwm", "turn_pwm"):
         values[key] = r.bounded("drive", key, int, 1, UINT8_MAX, "a PWM duty of the AVR's 8-bit timers")
@@ -334,28 +280,28 @@ def _drive(r: _Reader, body: Body) -> Drive:
     return drive
 
 
-def _pin_number(r: _Reader, key: str, number) -> int:
+def _pin_number(r: CheckedTable, key: str, number) -> int:
     if isinstance(number, bool) or not isinstance(number, int):
-        raise r.fail(key, f"= {_show(number)} must be an Arduino pin number (a whole number)")
+        raise r.fail(key, f"= {show_value(number)} must be an Arduino pin number (a whole number)")
     r.check(key, number, 0, UINT8_MAX, "an Arduino pin number is a uint8_t")
     return number
 
 
-def _motors(r: _Reader) -> Motors:
+def _motors(r: CheckedTable) -> Motors:
     order = r.get("pin_order", list, "motors")
     pins = r.get("pins", dict, "motors")
     for name, number in pins.items():
         _pin_number(r, f"motors.pins.{name}", number)
     if not order or not all(isinstance(p, str) and p in pins for p in order):
-        raise r.fail("motors.pin_order", f"= {_show(order)} must list pin names defined in motors.pins")
+        raise r.fail("motors.pin_order", f"= {show_value(order)} must list pin names defined in motors.pins")
     if len(set(order)) != len(order) or len(order) > UINT8_MAX:
-        raise r.fail("motors.pin_order", f"= {_show(order)} must name each pin once, at most {UINT8_MAX} pins")
+        raise r.fail("motors.pin_order", f"= {show_value(order)} must name each pin once, at most {UINT8_MAX} pins")
     sides = {}
     for name in ("left", "right"):
         side = r.get(name, dict, "motors")
         for role in ("enable", "forward", "backward"):
             if side.get(role) not in pins:
-                raise r.fail(f"motors.{name}.{role}", f"= {_show(side.get(role))} must name a pin of motors.pins")
+                raise r.fail(f"motors.{name}.{role}", f"= {show_value(side.get(role))} must name a pin of motors.pins")
         if side["forward"] not in order or side["backward"] not in order:
             raise r.fail(f"motors.{name}", "forward and backward pins must be in motors.pin_order")
         sides[name] = Side(side["enable"], side["forward"], side["backward"])
@@ -365,12 +311,12 @@ def _motors(r: _Reader) -> Motors:
         text = patterns_table.get(name)
         if not (isinstance(text, str) and len(text) == len(order) and set(text) <= {"0", "1"}):
             raise r.fail(f"motors.patterns.{name}",
-                         f"= {_show(text)} must be {len(order)} characters of 0 and 1, one per pin of {order}")
+                         f"= {show_value(text)} must be {len(order)} characters of 0 and 1, one per pin of {order}")
         patterns[name] = tuple(int(c) for c in text)
     return Motors(tuple(order), dict(pins), sides["left"], sides["right"], patterns)
 
 
-def _check_patterns(motors: Motors, r: _Reader) -> None:
+def _check_patterns(motors: Motors, r: CheckedTable) -> None:
     """Each named pattern must really drive the wheel sides that way."""
     for name, expected in PATTERN_SIDES.items():
         got = tuple(int(v) for v in motors.side_directions(motors.patterns[name]))
@@ -380,12 +326,12 @@ def _check_patterns(motors: Motors, r: _Reader) -> None:
                          f"check motors.left / motors.right")
 
 
-def _sensor(r: _Reader, body: Body) -> Sensor:
+def _sensor(r: CheckedTable, body: Body) -> Sensor:
     values = {}
     for key in ("trig_pin", "echo_pin"):
         values[key] = r.get(key, str, "sensor")
         if not _PIN_NAME.match(values[key]):
-            raise r.fail(f"sensor.{key}", f"= {_show(values[key])} must be an Arduino pin name, such as 7 or A4")
+            raise r.fail(f"sensor.{key}", f"= {show_value(values[key])} must be an Arduino pin name, such as 7 or A4")
     values["max_range_cm"] = r.bounded("sensor", "max_range_cm", float, 0, MAX_RANGE_CM,
                                        "ultrasonic rangers reach 4 to 10 m", " cm", above=True)
     values["min_range_cm"] = r.bounded("sensor", "min_range_cm", float, 0, values["max_range_cm"],
@@ -407,7 +353,7 @@ def _sensor(r: _Reader, body: Body) -> Sensor:
     return Sensor(**values)
 
 
-def _servo(r: _Reader) -> Servo:
+def _servo(r: CheckedTable) -> Servo:
     why = "degrees of a hobby servo's 0-180 sweep"
     v = {"pin": _pin_number(r, "servo.pin", r.get("pin", int, "servo"))}
     v["min_deg"] = r.bounded("servo", "min_deg", int, 0, 179, why)
@@ -416,14 +362,14 @@ def _servo(r: _Reader) -> Servo:
     v["start_deg"] = r.bounded("servo", "start_deg", int, v["min_deg"], v["max_deg"], "within min_deg..max_deg")
     v["start_direction"] = r.get("start_direction", int, "servo")
     if v["start_direction"] not in (-1, 1):
-        raise r.fail("servo.start_direction", f"= {_show(v['start_direction'])} must be 1 or -1")
+        raise r.fail("servo.start_direction", f"= {show_value(v['start_direction'])} must be 1 or -1")
     v["left_end_deg"] = r.get("left_end_deg", int, "servo")
     if v["left_end_deg"] not in (v["min_deg"], v["max_deg"]):
-        raise r.fail("servo.left_end_deg", f"= {_show(v['left_end_deg'])} must be min_deg or max_deg")
+        raise r.fail("servo.left_end_deg", f"= {show_value(v['left_end_deg'])} must be min_deg or max_deg")
     return Servo(**v)
 
 
-def _control(r: _Reader, sensor: Sensor) -> Control:
+def _control(r: CheckedTable, sensor: Sensor) -> Control:
     tick = r.bounded("control", "tick_s", float, MIN_TICK_S, MAX_TICK_S,
                      "the firmware counts whole milliseconds; a longer tick is a typo", " s")
     clamp = r.bounded("control", "distance_clamp_cm", int, 1, min(sensor.max_range_cm, UINT8_MAX - 1),

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from brain.atomic import atomic_write_text
 from brain.errors import NeurocarError
 from brain.fileio import read_json
 
@@ -257,7 +258,6 @@ def load_world(path) -> World:
 
 
 def save_world(path, world: World) -> None:
-    from brain.atomic import atomic_write_text
     atomic_write_text(path, json.dumps(world.to_dict(), indent=1) + "\n")
 
 
