@@ -1,4 +1,5 @@
 """The simulator window, driven headless by real key events (SDL's dummy video driver)."""
+import inspect
 import os
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -9,9 +10,11 @@ import numpy as np
 import pygame
 import pytest
 
-from simulator.gui import keymap
+from simulator.gui import files, keymap
 from simulator.gui.app import App, main
 from simulator.gui.dialogs import Prompt
+from simulator.gui.training import retrain
+from simulator.gui.world_commands import check_world
 from tests.gui_helpers import app, edit_cell, frames, key, type_text  # noqa: F401  (app is a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +29,7 @@ def test_screenshot_option_writes_a_png(tmp_path, monkeypatch):
 
 
 def test_edit_a_cell_retrain_and_the_car_uses_the_new_weights(app):
-    old = app.sim.brain
+    old = app.state.sim.brain
     assert old.decide([0.5, 1.0])[0].tolist() == [-1, 1]          # obstacle on the right: turn left
     key(pygame.K_TAB)                                              # focus the table
     for _ in range(3):
@@ -34,56 +37,56 @@ def test_edit_a_cell_retrain_and_the_car_uses_the_new_weights(app):
     for _ in range(2):
         key(pygame.K_RIGHT)                                        # row 4, column "turn"
     frames(app)
-    assert app.focus == "table" and app.editor.columns[app.editor.col].name == "turn"
+    assert app.state.focus == "table" and app.state.editor.columns[app.state.editor.col].name == "turn"
     edit_cell(app, "1")
-    assert app.editor.table.targets[3].tolist() == [1.0, 1.0]
-    assert app.editor.table.labels[3] == "turn right"              # named after the rows like it
+    assert app.state.editor.table.targets[3].tolist() == [1.0, 1.0]
+    assert app.state.editor.table.labels[3] == "turn right"              # named after the rows like it
     key(pygame.K_r)
     frames(app)
-    assert app.job is not None and app.sim.brain is old           # the car keeps driving meanwhile
+    assert app.state.training.job is not None and app.state.sim.brain is old           # the car keeps driving meanwhile
     for _ in range(600):
-        if app.job is None:
+        if app.state.training.job is None:
             break
         frames(app)
-    new = app.sim.brain
+    new = app.state.sim.brain
     assert new is not old
     assert not np.allclose(new.network.layers[0].weights, old.network.layers[0].weights)
     assert new.decide([0.5, 1.0])[0].tolist() == [1, 1]           # the edited row is learned
     frames(app, 20)                                                # the controller decides with it
-    assert np.allclose(app.sim.outputs, new.forward(app.sim.inputs))
-    assert "now uses the new weights" in app.message
+    assert np.allclose(app.state.sim.outputs, new.forward(app.state.sim.inputs))
+    assert "now uses the new weights" in app.state.message.text
 
 
 def test_a_bad_edit_is_refused_with_a_message(app):
     key(pygame.K_TAB)
     frames(app)
-    before = app.editor.table.to_csv()
+    before = app.state.editor.table.to_csv()
     edit_cell(app, "abc")
-    assert app.editor.table.to_csv() == before
-    assert app.editor.flag is not None and app.editor.flag[:2] == (0, 0)
-    assert "refused" in app.message and "not a number" in app.message
+    assert app.state.editor.table.to_csv() == before
+    assert app.state.editor.flag is not None and app.state.editor.flag[:2] == (0, 0)
+    assert "refused" in app.state.message.text and "not a number" in app.state.message.text
     edit_cell(app, "7")
-    assert app.editor.table.to_csv() == before
-    assert "out of range" in app.message
+    assert app.state.editor.table.to_csv() == before
+    assert "out of range" in app.state.message.text
     key(pygame.K_DOWN)
     frames(app)
-    assert app.editor.flag is None                                 # moving on clears the flag
+    assert app.state.editor.flag is None                                 # moving on clears the flag
 
 
 def test_rows_add_duplicate_delete_and_undo(app):
     key(pygame.K_TAB)
-    n = app.editor.n_rows
+    n = app.state.editor.n_rows
     key(pygame.K_a)
     key(pygame.K_d)
     frames(app)
-    assert app.editor.n_rows == n + 2
+    assert app.state.editor.n_rows == n + 2
     key(pygame.K_DELETE)
     frames(app)
-    assert app.editor.n_rows == n + 1
+    assert app.state.editor.n_rows == n + 1
     for _ in range(3):
         key(pygame.K_z, mod=pygame.KMOD_CTRL)
     frames(app)
-    assert app.editor.n_rows == n
+    assert app.state.editor.n_rows == n
 
 
 def test_pause_and_single_step(app):
@@ -91,131 +94,131 @@ def test_pause_and_single_step(app):
     key(pygame.K_SPACE)
     frames(app)
     assert app.pacing.paused
-    t = app.sim.time_s
+    t = app.state.sim.time_s
     frames(app, 10)
-    assert app.sim.time_s == t
+    assert app.state.sim.time_s == t
     key(pygame.K_n)
     frames(app)
-    assert app.sim.time_s == pytest.approx(t + app.profile.control.tick_s)
+    assert app.state.sim.time_s == pytest.approx(t + app.state.profile.control.tick_s)
     key(pygame.K_SPACE)
     frames(app, 10)
-    assert app.sim.time_s > t + app.profile.control.tick_s
+    assert app.state.sim.time_s > t + app.state.profile.control.tick_s
 
 
 def test_speeds_run_more_ticks_per_frame(app):
-    t0 = app.sim.time_s
+    t0 = app.state.sim.time_s
     frames(app, 12)
-    x1 = app.sim.time_s - t0
+    x1 = app.state.sim.time_s - t0
     key(pygame.K_3)
     frames(app)
-    t0 = app.sim.time_s
+    t0 = app.state.sim.time_s
     frames(app, 12)
-    assert app.sim.time_s - t0 == pytest.approx(16 * x1, rel=0.1)
+    assert app.state.sim.time_s - t0 == pytest.approx(16 * x1, rel=0.1)
 
 
 def test_teach_mode_records_rows_and_adds_them(app):
-    n = app.editor.n_rows
+    n = app.state.editor.n_rows
     key(pygame.K_t)
     frames(app)
-    assert app.teach is not None
+    assert app.state.teaching is not None
     key(pygame.K_UP)
     frames(app, 30)
-    recorded = len(app.teach)
+    recorded = len(app.state.teaching.recorder)
     assert recorded >= 15
-    assert app.sim.pins == tuple(app.profile.motors.patterns["forward"])
+    assert app.state.sim.pins == tuple(app.state.profile.motors.patterns["forward"])
     key(pygame.K_UP, up=True)
     key(pygame.K_LEFT)
     frames(app, 10)
     key(pygame.K_LEFT, up=True)
     frames(app, 5)
-    assert len(app.teach) > recorded
-    rows = app.teach.rows
+    assert len(app.state.teaching.recorder) > recorded
+    rows = app.state.teaching.recorder.rows
     assert {r[2] for r in rows} == {"forward", "turn left"}
     assert all(-1 <= v <= 1 for r in rows for v in r[0])
     key(pygame.K_t)
     frames(app)
-    assert isinstance(app.modal, Prompt)
+    assert isinstance(app.state.modal, Prompt)
     total = len(rows)
     key(pygame.K_m)                                                # merged: every recorded tick
     frames(app)
-    assert app.editor.n_rows == n + total
-    assert app.job is not None                                     # retraining started
+    assert app.state.editor.n_rows == n + total
+    assert app.state.training.job is not None                                     # retraining started
 
 
 def test_help_overlay_and_key_map(app):
     key(pygame.K_h)
     frames(app)
-    assert app.help
+    assert app.state.help
     key(pygame.K_ESCAPE)
     frames(app)
-    assert not app.help
-    for b in keymap.BINDINGS:                                      # every key has a handler
-        assert (hasattr(app, f"cmd_{b.context}_{b.command}") or hasattr(app, f"cmd_{b.command}")), b
+    assert not app.state.help
+    for b in keymap.BINDINGS:                                      # every key runs a command of (app, event)
+        assert callable(b.run) and list(inspect.signature(b.run).parameters)[:2] == ["app", "event"], b
     assert "| `Space` |" in keymap.markdown_table()
 
 
 def test_world_editing_by_keyboard(app):
-    n = len(app.sim.world.obstacles)
+    n = len(app.state.sim.world.obstacles)
     key(pygame.K_a)                                                # world has the focus at start
     frames(app)
-    assert len(app.sim.world.obstacles) == n + 1 and app.world_edit.selected == n
-    x = app.sim.world.obstacles[n].x_cm
+    assert len(app.state.sim.world.obstacles) == n + 1 and app.world_edit.selected == n
+    x = app.state.sim.world.obstacles[n].x_cm
     key(pygame.K_RIGHT)
     key(pygame.K_RIGHTBRACKET, unicode="]")
     frames(app)
-    o = app.sim.world.obstacles[n]
+    o = app.state.sim.world.obstacles[n]
     assert o.x_cm == x + 5 and o.width_cm > 30
     key(pygame.K_DELETE)
     frames(app)
-    assert len(app.sim.world.obstacles) == n
+    assert len(app.state.sim.world.obstacles) == n
     key(pygame.K_z, mod=pygame.KMOD_CTRL)
     frames(app)
-    assert len(app.sim.world.obstacles) == n + 1
+    assert len(app.state.sim.world.obstacles) == n + 1
 
 
 def test_new_random_world_shows_its_seed(app):
     key(pygame.K_g)
     frames(app)
-    assert app.world_seed == 0 and "seed 0" in app.message
+    assert app.world_edit.seed == 0 and "seed 0" in app.state.message.text
     key(pygame.K_g)
     frames(app)
-    assert app.world_seed == 1
+    assert app.world_edit.seed == 1
 
 
 def test_a_diverging_run_keeps_the_last_good_weights(app):
-    old = app.sim.brain
-    app.hyper.values.update(activation="linear", optimizer="gd", lr=50.0, epochs=500)
+    old = app.state.sim.brain
+    app.state.hyper.values.update(activation="linear", optimizer="gd", lr=50.0, epochs=500)
     key(pygame.K_r)
     for _ in range(200):
         frames(app)
-        if app.job is None:
+        if app.state.training.job is None:
             break
-    assert app.sim.brain is old
-    assert "diverged" in app.message
+    assert app.state.sim.brain is old
+    assert "diverged" in app.state.message.text
 
 
 def test_sigmoid_on_minus_one_targets_is_refused_with_advice(app):
-    app.hyper.values.update(activation="sigmoid")
+    app.state.hyper.values.update(activation="sigmoid")
     key(pygame.K_r)
     frames(app)
-    assert app.job is None
-    assert "sigmoid" in app.message and "tanh" in app.message
+    assert app.state.training.job is None
+    assert "sigmoid" in app.state.message.text and "tanh" in app.state.message.text
 
 
 def test_autosave_and_restore(tmp_path, monkeypatch):
     monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
     a = App(realtime=False, restore=True)
-    assert a.modal is None                                         # nothing to restore yet
+    assert a.state.modal is None                                         # nothing to restore yet
     key(pygame.K_TAB)
     key(pygame.K_DELETE)
     frames(a, 70)                                                  # autosave runs about once a second
     assert (tmp_path / "state" / "session.json").exists()
     pygame.quit()
     b = App(realtime=False, restore=True)
-    assert isinstance(b.modal, Prompt)
+    assert isinstance(b.state.modal, Prompt)
     key(pygame.K_RETURN)
     frames(b)
-    assert b.editor.n_rows == 11
+    assert b.state.editor.n_rows == 11
     pygame.quit()
 
 
@@ -227,24 +230,24 @@ def test_open_a_file_typed_by_path(app, tmp_path):
     type_text(str(bad).replace("/", ""))                           # an unreadable path first
     key(pygame.K_RETURN)
     frames(app)
-    assert app.modal is None and "no such file" in app.message
-    app.open_file("brain", bad)
-    assert "not valid JSON" in app.message
+    assert app.state.modal is None and "no such file" in app.state.message.text
+    files.open_file(app, bad)
+    assert "not valid JSON" in app.state.message.text
 
 
 def test_export_key_writes_the_sketch(app, tmp_path):
-    app.export_dir = tmp_path / "fw"
+    app.state.export_dir = tmp_path / "fw"
     key(pygame.K_e)
     frames(app)
-    assert list((tmp_path / "fw").glob("*/*.ino")) and "written to" in app.message
+    assert list((tmp_path / "fw").glob("*/*.ino")) and "written to" in app.state.message.text
 
 
 def test_the_layout_follows_a_resized_window(app):
     pygame.display.set_mode((960, 600), pygame.RESIZABLE)
     pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(960, 600), w=960, h=600))
     frames(app, 2)
-    assert app.panel_rect.right == 960 and app.hint_rect.bottom == 600
-    assert app.camera.viewport.right == app.panel_rect.left
+    assert app.layout.panel.right == 960 and app.layout.hint.bottom == 600
+    assert app.camera.viewport.right == app.layout.panel.left
 
 
 def test_save_and_open_by_keyboard(app, tmp_path):
@@ -256,7 +259,7 @@ def test_save_and_open_by_keyboard(app, tmp_path):
     type_text(str(brain_file))
     key(pygame.K_RETURN)
     frames(app)
-    assert brain_file.exists() and "saved the brain" in app.message
+    assert brain_file.exists() and "saved the brain" in app.state.message.text
     key(pygame.K_s)
     key(pygame.K_TAB)                                              # brain -> table
     frames(app)
@@ -265,12 +268,12 @@ def test_save_and_open_by_keyboard(app, tmp_path):
     type_text(str(table_file))
     key(pygame.K_RETURN)
     frames(app)
-    assert table_file.read_text() == app.editor.table.to_csv()
+    assert table_file.read_text() == app.state.editor.table.to_csv()
     key(pygame.K_o)
     type_text(str(brain_file))
     key(pygame.K_RETURN)
     frames(app)
-    assert "opened brain b.json" in app.message
+    assert "opened brain b.json" in app.state.message.text
 
 
 def test_the_readme_key_table_is_the_key_table():
@@ -279,7 +282,7 @@ def test_the_readme_key_table_is_the_key_table():
 
 def test_the_hint_bar_and_help_are_read_from_the_key_table(app):
     for b in keymap.BINDINGS:
-        assert app.handler(b) is not None, b
+        assert callable(b.run), b
         if b.hint:
             line = keymap.hint_line("teach" if b.context == "teach" else
                                     b.context if b.context != "global" else "world")
@@ -294,7 +297,7 @@ def test_a_corrupt_autosave_is_kept_aside_with_a_message(tmp_path, monkeypatch):
     monkeypatch.setenv("NEUROCAR_STATE_DIR", str(state))
     (state / "session.json").write_text('{"format": "neurocar-session", "vers')
     a = App(realtime=False, restore=True)
-    assert a.modal is None and "cannot be read" in a.message and "kept as" in a.message
+    assert a.state.modal is None and "cannot be read" in a.state.message.text and "kept as" in a.state.message.text
     kept = state / "session.unusable-1.json"
     assert kept.read_text().endswith('"vers')                      # the user's bytes, untouched
     pygame.quit()
@@ -303,16 +306,16 @@ def test_a_corrupt_autosave_is_kept_aside_with_a_message(tmp_path, monkeypatch):
 def test_a_session_of_an_older_table_shape_is_refused_without_losing_it(tmp_path, monkeypatch):
     monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
     a = App(realtime=False, restore=False)
-    a.edited_session = True
-    data = a.session()
+    a.state.edited_session = True
+    data = a.session.contents(a)
     pygame.quit()
     data.update(table_csv="distance,position,turn\n0,0,1\n", hyper={"hidden": "0,abc", "epochs": 10})
-    a.autosave.save(data)
+    a.session.autosave.save(data)
     b = App(realtime=False, restore=True)
     key(pygame.K_RETURN)
     frames(b)
-    assert "cannot be used" in b.message and "kept as" in b.message
-    assert b.editor.n_rows == 12                                   # the shipped table, not a half-restored one
+    assert "cannot be used" in b.state.message.text and "kept as" in b.state.message.text
+    assert b.state.editor.n_rows == 12                                   # the shipped table, not a half-restored one
     assert (tmp_path / "state" / "session.unusable-1.json").exists()
     pygame.quit()
 
@@ -320,61 +323,61 @@ def test_a_session_of_an_older_table_shape_is_refused_without_losing_it(tmp_path
 def test_restored_settings_are_checked(tmp_path, monkeypatch):
     monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
     a = App(realtime=False, restore=False)
-    a.edited_session = True
-    data = a.session()
+    a.state.edited_session = True
+    data = a.session.contents(a)
     pygame.quit()
     data["hyper"] = {"hidden": "0,abc", "epochs": 10, "optimizer": "nope"}
-    a.autosave.save(data)
+    a.session.autosave.save(data)
     b = App(realtime=False, restore=True)
     key(pygame.K_RETURN)
     frames(b)
-    assert b.hyper.values["epochs"] == 10 and b.hyper.values["hidden"] == "3"
-    assert "hidden layers" in b.message and "optimizer" in b.message
-    b.cmd_retrain()
-    assert b.job is not None
+    assert b.state.hyper.values["epochs"] == 10 and b.state.hyper.values["hidden"] == "3"
+    assert "hidden layers" in b.state.message.text and "optimizer" in b.state.message.text
+    retrain(b)
+    assert b.state.training.job is not None
     pygame.quit()
 
 
 def test_undo_after_an_unchanged_cell_undoes_the_right_edit(app):
     key(pygame.K_TAB)
     frames(app)
-    before = app.editor.table.to_csv()
+    before = app.state.editor.table.to_csv()
     edit_cell(app, "0.25")                                         # row 1, distance: a real change
-    app.editor.select(0, len(app.editor.columns) - 1)
-    edit_cell(app, app.editor.cell_text(0, len(app.editor.columns) - 1))   # the same label again
+    app.state.editor.select(0, len(app.state.editor.columns) - 1)
+    edit_cell(app, app.state.editor.cell_text(0, len(app.state.editor.columns) - 1))   # the same label again
     key(pygame.K_z, mod=pygame.KMOD_CTRL)
     frames(app)
-    assert app.editor.table.to_csv() == before
+    assert app.state.editor.table.to_csv() == before
 
 
 def test_obstacles_picked_and_moved_by_keyboard_only(app):
     key(pygame.K_PAGEDOWN)
     frames(app)
     assert app.world_edit.selected == 0
-    before = app.sim.world.obstacles[0]
+    before = app.state.sim.world.obstacles[0]
     key(pygame.K_UP)
     frames(app)
-    assert app.sim.world.obstacles[0] != before
+    assert app.state.sim.world.obstacles[0] != before
     key(pygame.K_PAGEUP)
     frames(app)
-    assert app.world_edit.selected == len(app.sim.world.obstacles) - 1
+    assert app.world_edit.selected == len(app.state.sim.world.obstacles) - 1
 
 
 def test_long_tables_scroll_by_keys_and_wheel(app):
-    table = app.editor.table
-    app.editor.replace(table.with_rows(np.tile(table.inputs, (7, 1)), np.tile(table.targets, (7, 1)),
+    table = app.state.editor.table
+    app.state.editor.replace(table.with_rows(np.tile(table.inputs, (7, 1)), np.tile(table.targets, (7, 1)),
                                        list(table.labels) * 7))
     key(pygame.K_TAB)
     for _ in range(9):
         key(pygame.K_PAGEDOWN)
     frames(app)
-    assert app.editor.row == 83
+    assert app.state.editor.row == 83
     shown = {r for r, _ in app.table_view.cell_rects}
     assert 83 in shown and 0 not in shown
-    assert all(app.table_rect.contains(rect) for rect in app.table_view.cell_rects.values())
-    pygame.mouse.set_pos(app.table_rect.center)
-    app.mouse(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=2, pos=app.table_rect.center))
-    assert app.editor.row == 77
+    assert all(app.layout.table.contains(rect) for rect in app.table_view.cell_rects.values())
+    pygame.mouse.set_pos(app.layout.table.center)
+    app.mouse(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=2, pos=app.layout.table.center))
+    assert app.state.editor.row == 77
 
 
 def test_a_brain_whose_table_is_missing_opens_with_its_decisions(tmp_path, monkeypatch):
@@ -383,9 +386,9 @@ def test_a_brain_whose_table_is_missing_opens_with_its_decisions(tmp_path, monke
     monkeypatch.setattr(tablefor, "assets_dir", lambda: tmp_path)          # no shipped tables at all
     a = App(realtime=False, restore=False)
     frames(a, 3)
-    t = a.editor.table
-    assert t.output_names == a.sim.brain.output_names and len(t) == 25 and "not found" in a.message
-    assert a.rows_right_now().all()                                # the table is what the brain does
+    t = a.state.editor.table
+    assert t.output_names == a.state.sim.brain.output_names and len(t) == 25 and "not found" in a.state.message.text
+    assert a.rows_right(a.state.editor, a.state.sim.brain).all()                                # the table is what the brain does
     assert set(t.labels) <= {"forward", "backward", "turn left", "turn right", ""}
     pygame.quit()
 
@@ -395,22 +398,22 @@ def test_motor_pin_brains_and_the_two_wheel_robot_work_in_every_panel(tmp_path, 
     monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
     a = App(realtime=False, restore=False, brain_path=ROOT / "assets" / "brains" / brain,
             robot_path=ROOT / "assets" / "robots" / robot if robot else None)
-    n = a.editor.n_rows
-    assert a.editor.table.output_names == a.sim.brain.output_names
+    n = a.state.editor.n_rows
+    assert a.state.editor.table.output_names == a.state.sim.brain.output_names
     key(pygame.K_t)
     key(pygame.K_LEFT)
     frames(a, 20)
     key(pygame.K_LEFT, up=True)
-    recorded = len(a.teach)
+    recorded = len(a.state.teaching.recorder)
     assert recorded >= 8
     key(pygame.K_t)
     frames(a)
     key(pygame.K_d)                                                # de-duplicated
     frames(a)
-    assert n < a.editor.n_rows <= n + recorded and a.job is not None
-    _train_to_the_end(a.job)
+    assert n < a.state.editor.n_rows <= n + recorded and a.state.training.job is not None
+    _train_to_the_end(a.state.training.job)
     frames(a, 2)
-    assert a.job is None and a.sim.brain.output_names == a.editor.table.output_names
+    assert a.state.training.job is None and a.state.sim.brain.output_names == a.state.editor.table.output_names
     for k in (pygame.K_TAB, pygame.K_TAB, pygame.K_h):             # table, settings, help: all drawn
         key(k)
         frames(a)
@@ -426,99 +429,99 @@ def _train_to_the_end(job):
 @pytest.mark.parametrize("hidden", ["5", "8,8", "16,16,16,16", "64"])
 def test_the_network_view_draws_any_shape_inside_its_card(app, hidden):
     from simulator.gui.retrain import RetrainJob
-    app.hyper.values.update(hidden=hidden, epochs=5)
-    job = RetrainJob(app.editor.table, app.hyper.config())
+    app.state.hyper.values.update(hidden=hidden, epochs=5)
+    job = RetrainJob(app.state.editor.table, app.state.hyper.config())
     _train_to_the_end(job)
-    app.sim.brain = job.result()
+    app.state.sim.brain = job.result()
     frames(app)
     view = app.net_view
     assert [len(layer) for layer in view._nodes] == [2, *map(int, hidden.split(",")), 2]
-    assert all(app.net_rect.collidepoint(p) for layer in view._nodes for p in layer)
+    assert all(app.layout.net.collidepoint(p) for layer in view._nodes for p in layer)
     for layer, r in zip(view._nodes, view.radii):                  # neighbours never overlap
         ys = [p[1] for p in layer]
         assert r >= 2 and all(b - a >= min(2 * r, b - a + 1) - 1 for a, b in zip(ys, ys[1:]))
 
 
 def test_opening_a_brain_of_other_outputs_brings_its_table_and_undo_returns(app):
-    before = app.editor.table.to_csv()
-    app.open_file("brain", ROOT / "assets" / "brains" / "seed_motors.json")
-    assert app.editor.table.output_names == ["IN1", "IN2", "IN3", "IN4"]
-    assert "drives with it now" in app.message
+    before = app.state.editor.table.to_csv()
+    files.open_file(app, ROOT / "assets" / "brains" / "seed_motors.json")
+    assert app.state.editor.table.output_names == ["IN1", "IN2", "IN3", "IN4"]
+    assert "drives with it now" in app.state.message.text
     key(pygame.K_z, mod=pygame.KMOD_CTRL)
     frames(app)
-    assert app.editor.table.to_csv() == before
+    assert app.state.editor.table.to_csv() == before
 
 
 def test_teach_mode_with_a_table_of_other_outputs_records_nothing_and_never_crashes(app):
-    app.open_file("table", ROOT / "assets" / "tables" / "seed_motors.csv")
+    files.open_file(app, ROOT / "assets" / "tables" / "seed_motors.csv")
     key(pygame.K_t)
     key(pygame.K_UP)
     frames(app, 10)
-    assert len(app.teach) == 0 and "records nothing" in app.message
+    assert len(app.state.teaching.recorder) == 0 and "records nothing" in app.state.message.text
     key(pygame.K_t)
     frames(app)
-    assert app.teach is None and app.modal is None
+    assert app.state.teaching is None and app.state.modal is None
 
 
 def test_an_edit_that_would_make_a_degenerate_wall_is_refused(app):
     from simulator.world import Wall
     app.world_edit.add(Wall(100.0, 100.0, 160.0, 100.0, 4.0))
-    index = len(app.sim.world.obstacles) - 1
-    count = len(app.sim.world.obstacles)
+    index = len(app.state.sim.world.obstacles) - 1
+    count = len(app.state.sim.world.obstacles)
     app.world_edit.replace_selected(Wall(100.0, 100.0, 100.0, 100.0, 4.0))     # both ends dragged together
     frames(app)
-    assert len(app.sim.world.obstacles) == count
-    assert app.sim.world.obstacles[index] == Wall(100.0, 100.0, 160.0, 100.0, 4.0)
-    assert "the edit was not made" in app.message
+    assert len(app.state.sim.world.obstacles) == count
+    assert app.state.sim.world.obstacles[index] == Wall(100.0, 100.0, 160.0, 100.0, 4.0)
+    assert "the edit was not made" in app.state.message.text
 
 
 def test_a_new_random_world_is_undone_and_redone(app):
-    living_room = app.sim.world
+    living_room = app.state.sim.world
     key(pygame.K_a)                                                # an edit of the world first
     frames(app)
     edited = list(living_room.obstacles)
     key(pygame.K_g)
     frames(app)
-    assert app.sim.world is not living_room and app.world_seed == 0
-    random_obstacles = list(app.sim.world.obstacles)
+    assert app.state.sim.world is not living_room and app.world_edit.seed == 0
+    random_obstacles = list(app.state.sim.world.obstacles)
     key(pygame.K_z, mod=pygame.KMOD_CTRL)                          # the edited world is back, edit and all
     frames(app)
-    assert app.sim.world is living_room and living_room.obstacles == edited and app.world_seed is None
+    assert app.state.sim.world is living_room and living_room.obstacles == edited and app.world_edit.seed is None
     key(pygame.K_z, mod=pygame.KMOD_CTRL)                          # then the edit before it
     frames(app)
     assert len(living_room.obstacles) == len(edited) - 1
     key(pygame.K_y, mod=pygame.KMOD_CTRL)
     key(pygame.K_y, mod=pygame.KMOD_CTRL)
     frames(app)
-    assert app.world_seed == 0 and app.sim.world.obstacles == random_obstacles
+    assert app.world_edit.seed == 0 and app.state.sim.world.obstacles == random_obstacles
     key(pygame.K_g)                                                # G still counts on from the world shown
     frames(app)
-    assert app.world_seed == 1
+    assert app.world_edit.seed == 1
 
 
 def start_refusal(app, obstacle) -> str:
     """What eval says of this world with the obstacle added."""
     from simulator.episode import EpisodeSpec, check_start
     from simulator.world import WorldError
-    world = app.sim.world.copy()
+    world = app.state.sim.world.copy()
     world.obstacles.append(obstacle)
     with pytest.raises(WorldError) as refused:
-        check_start(EpisodeSpec(world), app.profile)
+        check_start(EpisodeSpec(world), app.state.profile)
     return f"{refused.value}; the edit was not made"
 
 
 def test_an_edit_covering_the_cars_start_is_refused_with_evals_message(app):
     from simulator.world import Box
-    start = app.sim.world.start
-    before = list(app.sim.world.obstacles)
+    start = app.state.sim.world.start
+    before = list(app.state.sim.world.obstacles)
     app.camera.cx, app.camera.cy = start.x_cm, start.y_cm           # A adds a box at the middle of the view
     key(pygame.K_a)
     frames(app)
-    assert app.sim.world.obstacles == before
-    assert app.message == start_refusal(app, Box(start.x_cm, start.y_cm, 30.0, 30.0))
+    assert app.state.sim.world.obstacles == before
+    assert app.state.message.text == start_refusal(app, Box(start.x_cm, start.y_cm, 30.0, 30.0))
     app.world_edit.add(Box(start.x_cm + 100, start.y_cm + 100, 30.0, 30.0))   # one clear of the start
     frames(app)
-    box = app.sim.world.obstacles[-1]
+    box = app.state.sim.world.obstacles[-1]
     grab, drop = app.camera.to_screen(box.x_cm, box.y_cm), app.camera.to_screen(start.x_cm, start.y_cm)
     pygame.mouse.set_pos(grab)
     for event in (pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=grab),
@@ -527,9 +530,9 @@ def test_an_edit_covering_the_cars_start_is_refused_with_evals_message(app):
                   pygame.event.Event(pygame.MOUSEBUTTONUP, button=1, pos=drop)):
         pygame.event.post(event)
     frames(app)
-    assert app.sim.world.obstacles[-1] == box                      # dragged over the start: not moved
+    assert app.state.sim.world.obstacles[-1] == box                      # dragged over the start: not moved
     moved = box.moved(*app.camera.to_world(*drop))
-    assert app.message == start_refusal(app, moved)
+    assert app.state.message.text == start_refusal(app, moved)
 
 
 def test_the_windows_start_check_agrees_with_evals_on_obstacles_near_the_start(app):
@@ -554,8 +557,8 @@ def test_the_windows_start_check_agrees_with_evals_on_obstacles_near_the_start(a
         world.obstacles.append(rng.choice([
             Box(x, y, rng.uniform(4, 40), rng.uniform(4, 40), rng.uniform(0, 90)), Cylinder(x, y, rng.uniform(2, 20)),
             Wall(x, y, x + rng.uniform(-50, 50), y + rng.uniform(-50, 50), 4.0)]))
-        expected = verdict(lambda: check_start(EpisodeSpec(world), app.profile))
-        assert verdict(lambda: app.check_world(world)) == expected, seed
+        expected = verdict(lambda: check_start(EpisodeSpec(world), app.state.profile))
+        assert verdict(lambda: check_world(app.state.profile, world)) == expected, seed
         refused += expected is not None
     assert 10 < refused < 110                                      # both verdicts were tried
 
@@ -565,12 +568,12 @@ def test_g_skips_random_worlds_this_car_cannot_start_in(app):
     from simulator.episode import EpisodeSpec, check_start
     from simulator.world import WorldError
     from simulator.worldgen import random_world
-    body = app.profile.body
-    app.profile = replace(app.profile, body=replace(body, length_cm=4 * body.length_cm, width_cm=4 * body.width_cm))
+    body = app.state.profile.body
+    app.state.profile = replace(app.state.profile, body=replace(body, length_cm=4 * body.length_cm, width_cm=4 * body.width_cm))
 
     def fits(seed):
         try:
-            check_start(EpisodeSpec(random_world(seed)), app.profile)
+            check_start(EpisodeSpec(random_world(seed)), app.state.profile)
         except WorldError:
             return False
         return True
@@ -578,12 +581,12 @@ def test_g_skips_random_worlds_this_car_cannot_start_in(app):
     assert first > 0                                               # seed 0 leaves the big car no room
     key(pygame.K_g)
     frames(app)
-    assert app.world_seed == first and f"seed {first}" in app.message
+    assert app.world_edit.seed == first and f"seed {first}" in app.state.message.text
 
 
 def test_world_undo_keeps_a_bounded_history_of_whole_worlds(app):
     from simulator.gui.worldedit import UNDO_LIMIT
-    first = app.sim.world
+    first = app.state.sim.world
     for _ in range(UNDO_LIMIT + 5):
         key(pygame.K_g)
     frames(app)

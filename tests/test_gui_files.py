@@ -35,8 +35,8 @@ def save_dialog(app, tabs=0):
     for _ in range(tabs):                                          # brain -> table -> world
         key(pygame.K_TAB)
     frames(app)
-    assert isinstance(app.modal, FileDialog)
-    return app.modal
+    assert isinstance(app.state.modal, FileDialog)
+    return app.state.modal
 
 
 def save_as(app, path, tabs=0):
@@ -68,21 +68,21 @@ def test_each_save_dialog_lists_only_files_of_its_kind(app, here):
     key(pygame.K_ESCAPE)
     key(pygame.K_o)                                                # open still lists every kind
     frames(app)
-    assert {"my_brain.json", "my_world.json", "my_table.csv", "default.json", "living_room.json"} <= names(app.modal)
+    assert {"my_brain.json", "my_world.json", "my_table.csv", "default.json", "living_room.json"} <= names(app.state.modal)
 
 
 def test_saving_the_world_over_a_brain_asks_and_esc_writes_nothing(app, here):
     brain = here / "my_brain.json"
     before = brain.read_bytes()
     save_as(app, brain, tabs=2)
-    assert isinstance(app.modal, Prompt) and app.modal.title == "Replace my_brain.json?"
-    assert any("neurocar brain" in line for line in app.modal.lines)
+    assert isinstance(app.state.modal, Prompt) and app.state.modal.title == "Replace my_brain.json?"
+    assert any("neurocar brain" in line for line in app.state.modal.lines)
     key(pygame.K_RETURN)                                           # Enter is no answer: the prompt stays
     frames(app)
-    assert isinstance(app.modal, Prompt)
+    assert isinstance(app.state.modal, Prompt)
     key(pygame.K_ESCAPE)
     frames(app)
-    assert app.modal is None and "not saved" in app.message
+    assert app.state.modal is None and "not saved" in app.state.message.text
     assert brain.read_bytes() == before
     save_as(app, brain, tabs=2)
     key(pygame.K_n)                                                # N cancels too
@@ -93,17 +93,17 @@ def test_saving_the_world_over_a_brain_asks_and_esc_writes_nothing(app, here):
 def test_replacing_a_file_of_the_same_kind_takes_an_explicit_yes(app, here):
     table = here / "my_table.csv"
     save_as(app, table, tabs=1)
-    assert isinstance(app.modal, Prompt) and "already exists" in app.modal.lines[0]
+    assert isinstance(app.state.modal, Prompt) and "already exists" in app.state.modal.lines[0]
     key(pygame.K_y)
     frames(app)
-    assert app.modal is None and "saved the table" in app.message
-    assert table.read_text() == app.editor.table.to_csv()
+    assert app.state.modal is None and "saved the table" in app.state.message.text
+    assert table.read_text() == app.state.editor.table.to_csv()
 
 
 def test_a_new_file_is_saved_without_a_question(app, here):
     save_as(app, here / "new_world.json", tabs=2)
-    assert app.modal is None and "saved the world" in app.message
-    assert load_world(here / "new_world.json").to_dict()["obstacles"] == app.sim.world.to_dict()["obstacles"]
+    assert app.state.modal is None and "saved the world" in app.state.message.text
+    assert load_world(here / "new_world.json").to_dict()["obstacles"] == app.state.sim.world.to_dict()["obstacles"]
 
 
 def test_saving_among_the_shipped_files_asks_first(app, tmp_path, monkeypatch):
@@ -112,14 +112,14 @@ def test_saving_among_the_shipped_files_asks_first(app, tmp_path, monkeypatch):
     monkeypatch.setattr(files, "assets_dir", lambda: shipped)
     new = shipped / "brains" / "mine.json"
     save_as(app, new)
-    assert isinstance(app.modal, Prompt) and any("shipped" in line for line in app.modal.lines)
+    assert isinstance(app.state.modal, Prompt) and any("shipped" in line for line in app.state.modal.lines)
     key(pygame.K_ESCAPE)
     frames(app)
     assert not new.exists()
     save_as(app, new)
     key(pygame.K_y)
     frames(app)
-    assert new.exists() and "saved the brain" in app.message
+    assert new.exists() and "saved the brain" in app.state.message.text
 
 
 def test_deeply_nested_json_opened_from_the_window_gives_one_message(app, tmp_path):
@@ -132,8 +132,8 @@ def test_deeply_nested_json_opened_from_the_window_gives_one_message(app, tmp_pa
         type_text(str(path))
         key(pygame.K_RETURN)
         frames(app)
-        assert app.running and app.modal is None
-        assert str(path) in app.message and "nested too deeply" in app.message
+        assert app.state.running and app.state.modal is None
+        assert str(path) in app.state.message.text and "nested too deeply" in app.state.message.text
 
 
 def covered_start_world(tmp_path) -> Path:
@@ -150,30 +150,30 @@ def covered_start_world(tmp_path) -> Path:
 def test_opening_a_world_whose_start_is_covered_keeps_the_current_world(app, tmp_path):
     path = covered_start_world(tmp_path)
     with pytest.raises(WorldError) as refused:                     # what eval says of it
-        check_start(EpisodeSpec(load_world(path)), app.profile)
-    world, obstacles = app.sim.world, list(app.sim.world.obstacles)
+        check_start(EpisodeSpec(load_world(path)), app.state.profile)
+    world, obstacles = app.state.sim.world, list(app.state.sim.world.obstacles)
     key(pygame.K_o)
     type_text(str(path))
     key(pygame.K_RETURN)
     frames(app, 5)
-    assert app.message == str(refused.value)
-    assert app.sim.world is world and app.sim.world.obstacles == obstacles and app.sim.collisions == 0
+    assert app.state.message.text == str(refused.value)
+    assert app.state.sim.world is world and app.state.sim.world.obstacles == obstacles and app.state.sim.collisions == 0
 
 
 def test_opening_a_world_is_undone_by_ctrl_z(app):
-    world = app.sim.world
-    app.open_file("world", ASSETS / "worlds" / "corridor.json")
-    assert app.sim.world is not world and "opened world corridor.json" in app.message
+    world = app.state.sim.world
+    files.open_file(app, ASSETS / "worlds" / "corridor.json")
+    assert app.state.sim.world is not world and "opened world corridor.json" in app.state.message.text
     key(pygame.K_z, mod=pygame.KMOD_CTRL)
     frames(app)
-    assert app.sim.world is world
+    assert app.state.sim.world is world
 
 
 def test_saving_over_a_pipe_asks_without_reading_it(app, here):
     import os
     os.mkfifo(here / "pipe.json")                                  # opening it to read would block
     save_as(app, here / "pipe.json", tabs=2)
-    assert isinstance(app.modal, Prompt) and "does not recognise" in app.modal.lines[0]
+    assert isinstance(app.state.modal, Prompt) and "does not recognise" in app.state.modal.lines[0]
     key(pygame.K_ESCAPE)
     frames(app)
     assert (here / "pipe.json").is_fifo()

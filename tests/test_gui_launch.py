@@ -137,7 +137,7 @@ def edit_then_wait(self, dt):
         for k in (pygame.K_TAB, pygame.K_DELETE, pygame.K_DELETE):
             pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))
     elif self.frame == 5:
-        print("ready", self.editor.n_rows, flush=True)
+        print("ready", self.state.editor.n_rows, flush=True)
 
 gui.App.update = edit_then_wait
 from simulator.cli import main

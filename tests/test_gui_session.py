@@ -29,12 +29,12 @@ def delete_rows(app, n):
     for _ in range(n):
         key(pygame.K_DELETE)
     frames(app, 2)
-    app.save_session()
-    return app.editor.n_rows
+    app.session.save(app)
+    return app.state.editor.n_rows
 
 
 def answer(app, k):
-    assert isinstance(app.modal, Prompt)
+    assert isinstance(app.state.modal, Prompt)
     key(k)
     frames(app)
 
@@ -43,15 +43,15 @@ def test_esc_means_not_now_and_keeps_the_session(state):
     rows = delete_rows(start(restore=False), 1)
     saved = (state / "session.json").read_bytes()
     b = start()
-    assert isinstance(b.modal, Prompt) and any("D: discard" in c.label for c in b.modal.choices)
+    assert isinstance(b.state.modal, Prompt) and any("D: discard" in c.label for c in b.state.modal.choices)
     answer(b, pygame.K_ESCAPE)
-    assert b.modal is None and "kept" in b.message
+    assert b.state.modal is None and "kept" in b.state.message.text
     frames(b, 90)                                                  # no edits: nothing is autosaved over it
-    b.save_session()
+    b.session.save(b)
     assert (state / "session.json").read_bytes() == saved
     c = start()                                                    # offered again, and restored
     answer(c, pygame.K_RETURN)
-    assert c.editor.n_rows == rows
+    assert c.state.editor.n_rows == rows
     pygame.quit()
 
 
@@ -62,15 +62,15 @@ def test_only_d_discards_and_the_session_before_is_offered_next(state):
     second = delete_rows(b, 3)
     assert (state / "session.previous.json").exists()              # session 1 kept as the backup
     c = start()
-    assert f"a table of {second} rows" in " ".join(c.modal.lines)
+    assert f"a table of {second} rows" in " ".join(c.state.modal.lines)
     answer(c, pygame.K_d)
-    assert not (state / "session.json").exists() and "discarded" in c.message
-    assert "session.previous.json" in c.message
+    assert not (state / "session.json").exists() and "discarded" in c.state.message.text
+    assert "session.previous.json" in c.state.message.text
     pygame.quit()
     d = start()                                                    # the backup is offered now
-    assert any("backup" in line for line in d.modal.lines)
+    assert any("backup" in line for line in d.state.modal.lines)
     answer(d, pygame.K_RETURN)
-    assert d.editor.n_rows == first and "restored" in d.message
+    assert d.state.editor.n_rows == first and "restored" in d.state.message.text
     pygame.quit()
 
 
@@ -80,7 +80,7 @@ def test_delete_discards_the_backup_too(state):
     b = start()
     answer(b, pygame.K_DELETE)
     assert not (state / "session.previous.json").exists()
-    assert start().modal is None
+    assert start().state.modal is None
     pygame.quit()
 
 
@@ -89,10 +89,10 @@ def test_an_unusable_session_is_kept_aside_and_the_backup_offered(state):
     (state / "session.json").rename(state / "session.previous.json")
     (state / "session.json").write_text('{"format": "neurocar-session", "vers')
     b = start()
-    assert isinstance(b.modal, Prompt) and "cannot be read" in b.message and "kept as" in b.message
+    assert isinstance(b.state.modal, Prompt) and "cannot be read" in b.state.message.text and "kept as" in b.state.message.text
     assert (state / "session.unusable-1.json").read_text().endswith('"vers')
     answer(b, pygame.K_RETURN)
-    assert b.editor.n_rows == rows
+    assert b.state.editor.n_rows == rows
     pygame.quit()
 
 
@@ -100,7 +100,7 @@ def test_a_deeply_nested_autosave_gives_one_message(state):
     state.mkdir()
     (state / "session.json").write_text("[" * 100_000 + "]" * 100_000)
     a = start()
-    assert a.modal is None and "nested too deeply" in a.message and "kept as" in a.message
+    assert a.state.modal is None and "nested too deeply" in a.state.message.text and "kept as" in a.state.message.text
     assert (state / "session.unusable-1.json").exists()
     frames(a)
     pygame.quit()
@@ -115,9 +115,9 @@ def test_a_session_whose_world_covers_the_start_restores_all_but_the_world(state
                                        "width_cm": 30, "height_cm": 30})
     (state / "session.json").write_text(json.dumps(data))
     b = start()
-    world = b.sim.world
+    world = b.state.sim.world
     answer(b, pygame.K_RETURN)
-    assert b.editor.n_rows == rows                                 # the table is restored
-    assert b.sim.world is world                                    # the world is not
-    assert "not its world" in b.message and "overlaps an obstacle" in b.message
+    assert b.state.editor.n_rows == rows                                 # the table is restored
+    assert b.state.sim.world is world                                    # the world is not
+    assert "not its world" in b.state.message.text and "overlaps an obstacle" in b.state.message.text
     pygame.quit()

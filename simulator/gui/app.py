@@ -1,17 +1,17 @@
 """The simulator window: the car driving in its world, the table it was taught, the
 network thinking, retraining live, teach mode, world editing and files.
 
-``App`` holds the window's state, runs the frame loop and lays out the panels; what
-each key does lives with its concern (``global_commands``, ``panel_commands``,
-``world_commands``, ``teach_commands``, ``training``, ``files``, ``session``), and what
-is drawn lives in ``worldview``, ``panels`` and ``overlay``. ``main(argv)`` is what
-``neurocar`` with no command runs; ``App.run(frames=N)`` runs a bounded number of frames,
-so tests and benchmarks end.
+``App`` owns the window's state (a ``WindowState``), runs the frame loop and draws the
+frame. A key runs the function the key table (``keymap``) names for it; those commands
+live with their concern (``global_commands``, ``panel_commands``, ``world_commands``,
+``teach_commands``, ``training``, ``files``), the autosave in ``session``, and what is
+drawn in ``worldview``, ``panels`` and ``overlay``. ``main(argv)`` is what ``neurocar``
+with no command runs; ``App.run(frames=N)`` runs a bounded number of frames, so tests
+and benchmarks end.
 """
 import io
 import sys
 import time
-from collections import deque
 from pathlib import Path
 
 import pygame
@@ -21,27 +21,26 @@ from brain.brainfile import load_brain
 from brain.errors import NeurocarError
 from brain.table import load_table
 from simulator.assets import asset
-from simulator.episode import Simulation
-from simulator.gui import keymap, overlay, simlink, theme as th
+from simulator.cli.crash import report_crash
 from simulator.cli.state import state_dir
-from simulator.gui.autosave import Autosave
+from simulator.episode import Simulation
+from simulator.gui import keymap, overlay, simlink, teach_commands, theme as th
 from simulator.gui.camera import Camera
-from simulator.gui.files import USER_ERRORS, FileActions
-from simulator.gui.global_commands import GlobalCommands
 from simulator.gui.hyper import FIELDS, HyperParams
 from simulator.gui.launch import (DEFAULT_BRAIN, DEFAULT_WORLD, StopSignals, build_parser, check_args, parse_size,
                                   require_display)
+from simulator.gui.layout import layout
 from simulator.gui.pacing import Pacing
-from simulator.gui.panel_commands import PanelCommands
+from simulator.gui.panel_commands import entry_key
 from simulator.gui.panels import NetworkView, TableView, draw_cost, draw_hyper
 from simulator.gui.session import Session
+from simulator.gui.state import WindowState
 from simulator.gui.tablefor import table_for
 from simulator.gui.tablemodel import TableEditor
-from simulator.gui.teach_commands import TeachCommands
 from simulator.gui.text import Text
-from simulator.gui.training import Training
-from simulator.gui.world_commands import WorldCommands
-from simulator.gui.worldedit import WorldEditor
+from simulator.gui.training import RowsRight, train_slice
+from simulator.gui.world_commands import check_world, drive_in
+from simulator.gui.worldedit import EditorHooks, WorldEditor
 from simulator.gui.worldview import draw_beam, draw_car, draw_scale_bar, draw_trail, draw_world
 from simulator.profile import default_profile, load_profile
 from simulator.world import load_world
@@ -51,14 +50,31 @@ FPS = 60
 FRAME_S = 1.0 / FPS
 MAX_FRAME_S = 0.1             # a longer stall (a dragged window) counts as this much
 TRAIL_EVERY_TICKS = 4
-TRAIL_POINTS = 900
 FLASH_S = 0.45
-MESSAGE_S = 8.0
 WHEEL_ROWS = 3
-PAD = 8
+MOUSE_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION, pygame.MOUSEWHEEL)
 
 
-class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training, FileActions, Session):
+def start_state(world_path=None, brain_path=None, table_path=None, robot_path=None, seed: int = 0):
+    """(state, shipped): the window's state at the start, from the files given or the
+    shipped defaults; ``shipped`` is False when the brain's table was not found. A world
+    the car cannot start in is refused as eval refuses it."""
+    profile = load_profile(robot_path) if robot_path else default_profile()
+    world = load_world(world_path or asset("worlds", DEFAULT_WORLD))
+    check_world(profile, world)
+    brain = load_brain(brain_path or asset("brains", DEFAULT_BRAIN))
+    if table_path:
+        table, shipped = load_table(table_path), True
+    else:
+        table, shipped = table_for(brain)
+    state = WindowState(profile=profile, sim=Simulation(world, profile, brain, seed=seed), editor=TableEditor(table),
+                        hyper=HyperParams.from_provenance(brain.provenance),
+                        brain_name=Path(brain_path or DEFAULT_BRAIN).name, seed=seed,
+                        export_dir=state_dir() / "firmware")
+    return state, shipped
+
+
+class App:
     def __init__(self, *, world_path=None, brain_path=None, table_path=None, robot_path=None, seed: int = 0,
                  size=DEFAULT_SIZE, realtime: bool = True, restore: bool = True):
         pygame.display.init()
@@ -68,122 +84,64 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
         self.clock = pygame.time.Clock()
         self.text = Text()
         self.realtime = realtime
-        self.running = True
         self.frame = 0
         self.frame_ms: list[float] = []
-        self.wall_time = 0.0
-        self.message, self.message_color, self.message_until = "", th.TEXT, 0.0
-        self.focus = "world"
-        self.help = False
-        self.modal = None                            # a Prompt or FileDialog taking the keys
-        self.entry = None                            # a cell or setting being typed
-        self.follow = False
-        self.flash_until = 0.0
-        self.trail: deque = deque(maxlen=TRAIL_POINTS)
-        self.teach = None                            # a TeachRecorder while in teach mode
-        self.teach_keys: list[str] = []
-        self.job = None                              # a RetrainJob while retraining
-        self.losses: list[float] = []
-        self.cost_note = ""
-        self.train_status, self.train_color = "", th.TEXT
-        self.history: list[str] = []                # which editor each undoable edit went to
-        self.redo_history: list[str] = []
-        self.table_view = TableView()
-        self.net_view = NetworkView()
-        self.autosave = Autosave()
-        self._saved_versions = None
-        self._last_autosave = 0.0
-        self.edited_session = False
-        self.export_dir = state_dir() / "firmware"
-        self._collisions_seen = 0
-        self._rows_right_for = None
-        self._rows_right = None
-
-        self.profile = load_profile(robot_path) if robot_path else default_profile()
-        self.pacing = Pacing(self.profile.control.tick_s, realtime)
-        self.world_seed = None
-        world = load_world(world_path or asset("worlds", DEFAULT_WORLD))
-        self.check_world(world)                     # refused as eval refuses it: the car starts in a solid
-        self.brain_name = Path(brain_path or DEFAULT_BRAIN).name
-        brain = load_brain(brain_path or asset("brains", DEFAULT_BRAIN))
-        if table_path:
-            table, shipped = load_table(table_path), True
-        else:
-            table, shipped = table_for(brain)
-        self.editor = TableEditor(table)
-        self.hyper = HyperParams.from_provenance(brain.provenance)
-        self.seed = seed
-        self.sim = Simulation(world, self.profile, brain, seed=seed)
-        self.world_edit = WorldEditor(self)
-        self.layout()
+        self.state, shipped = start_state(world_path, brain_path, table_path, robot_path, seed)
+        self.pacing = Pacing(self.state.profile.control.tick_s, realtime)
+        self.layout = layout(self.screen.get_size())
+        self.camera = Camera(self.layout.world)
+        self.world_edit = WorldEditor(self.state.sim.world, self.camera, self._editor_hooks())
+        self.table_view, self.net_view, self.rows_right = TableView(), NetworkView(), RowsRight()
+        self.session = Session()
         self.fit_world()
         if not shipped:
-            self.say(f"the table {self.brain_name} was trained on was not found; the table shows the "
-                     f"brain's own decisions", th.OUTPUT_HUE)
+            self.state.say(f"the table {self.state.brain_name} was trained on was not found; the table shows the "
+                           f"brain's own decisions", th.OUTPUT_HUE)
         if restore:
-            self.offer_restore()
-        self._saved_versions = self._versions()
+            self.session.offer_restore(self)
+        self.session.mark_saved(self)
 
-    def layout(self) -> None:
-        """Split the window: the world view on the left; table, network, settings and
-        cost on the right; the hint bar along the bottom."""
-        w, h = self.screen.get_size()
-        pw = min(max(int(w * 0.4), 440), 600) if w >= 980 else w // 2
-        self.hint_rect = pygame.Rect(0, h - th.HINT_H, w, th.HINT_H)
-        world = pygame.Rect(0, 0, w - pw, h - th.HINT_H)
-        self.panel_rect = pygame.Rect(w - pw, 0, pw, h - th.HINT_H)
-        inner = self.panel_rect.inflate(-2 * PAD, -2 * PAD)
-        hyper_h = 26 + th.ROW_H * len(FIELDS) + 56           # every setting, its help and the status
-        rest = min(hyper_h, max(0, inner.h - 2 * PAD - 160))
-        net_h = int((inner.h - rest - 2 * PAD) * 0.35)
-        table_h = inner.h - rest - net_h - 2 * PAD
-        self.table_rect = pygame.Rect(inner.x, inner.y, inner.w, table_h)
-        self.net_rect = pygame.Rect(inner.x, self.table_rect.bottom + PAD, inner.w, net_h)
-        hw = (inner.w - PAD) // 2
-        self.hyper_rect = pygame.Rect(inner.x, self.net_rect.bottom + PAD, hw, rest)
-        self.cost_rect = pygame.Rect(self.hyper_rect.right + PAD, self.hyper_rect.y, inner.w - hw - PAD, rest)
-        if hasattr(self, "camera"):
-            self.camera.viewport = world
-        else:
-            self.camera = Camera(world)
+    def _editor_hooks(self) -> EditorHooks:
+        s = self.state
+        return EditorHooks(check_start=lambda world: check_world(s.profile, world), report=s.say,
+                           changed=lambda: s.sim.world_changed(), edited=lambda: s.edited("world"),
+                           swap=lambda world: drive_in(self, world))
 
     def resize(self) -> None:
         """Lay out the resized window; the world view keeps showing the same part of the world."""
         old = pygame.Rect(self.camera.viewport)
         self.screen = pygame.display.get_surface()
-        self.layout()
-        new = self.camera.viewport
+        self.layout = layout(self.screen.get_size())
+        new = self.camera.viewport = self.layout.world
         if old.w > 0 and old.h > 0 and new.size != old.size:
             self.camera.zoom(min(new.w / old.w, new.h / old.h))
 
-    def say(self, message: str, color=None) -> None:
-        self.message, self.message_color = message, color or th.TEXT
-        self.message_until = self.wall_time + MESSAGE_S
-
-    def error(self, message: str) -> None:
-        self.say(message, th.TEXT_ERROR)
+    def fit_world(self) -> None:
+        w = self.state.sim.world
+        self.camera.fit(-w.wall_cm, -w.wall_cm, w.width_cm + w.wall_cm, w.height_cm + w.wall_cm)
 
     # -- the loop ----------------------------------------------------------------------
     def run(self, frames: int | None = None, screenshot=None, stop: StopSignals | None = None) -> int:
         """Run until closed, until frame number ``frames``, or until ``stop`` caught a
-        signal; then save a screenshot if asked (not after a signal) and the session."""
+        signal; then save a screenshot if asked (not after a signal). The session is
+        autosaved however the run ends, a bug included."""
         try:
             self._loop(frames, stop)
             if screenshot and not (stop and stop.caught):
                 self.save_screenshot(screenshot)
         finally:
-            self.save_session()
+            self.session.save(self)
         return 0
 
     def _loop(self, frames, stop) -> None:
-        while self.running and (frames is None or self.frame < frames) and not (stop and stop.caught):
+        while self.state.running and (frames is None or self.frame < frames) and not (stop and stop.caught):
             if self.realtime:
                 dt = min(self.clock.tick(FPS) / 1000.0, MAX_FRAME_S)
             else:
                 self.clock.tick()
                 dt = FRAME_S
             start = time.perf_counter()
-            self.wall_time += dt
+            self.state.wall_time += dt
             for event in pygame.event.get():
                 self.handle(event)
             self.update(dt)
@@ -194,25 +152,26 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
             self.frame += 1
 
     def update(self, dt: float) -> None:
-        if self.job is not None:
-            self.train_slice()
+        s = self.state
+        if s.training.job is not None:
+            train_slice(s)
         self.pacing.run(dt, self.tick)
-        if self.sim.collisions > self._collisions_seen:
-            self.flash_until = self.wall_time + FLASH_S
-        self._collisions_seen = self.sim.collisions
-        self.autosave_due()
+        if s.sim.collisions > s.collisions_seen:
+            s.flash_until = s.wall_time + FLASH_S
+        s.collisions_seen = s.sim.collisions
+        self.session.save_if_due(self)
 
     def tick(self) -> None:
         """One control tick of the simulation, with teach mode's driving and recording."""
-        sim = self.sim
-        if self.teach is not None:
-            self.teach_before_tick()
-        sim.step_tick()
-        if round(sim.time_s / self.profile.control.tick_s) % TRAIL_EVERY_TICKS == 0:
-            x, y, _ = sim.pose
-            self.trail.append((x, y))
-        if self.teach is not None:
-            self.teach_after_tick()
+        s = self.state
+        if s.teaching is not None:
+            teach_commands.before_tick(s)
+        s.sim.step_tick()
+        if round(s.sim.time_s / s.profile.control.tick_s) % TRAIL_EVERY_TICKS == 0:
+            x, y, _ = s.sim.pose
+            s.trail.append((x, y))
+        if s.teaching is not None:
+            teach_commands.after_tick(s)
 
     def save_screenshot(self, path) -> None:
         """The window as a PNG, written atomically (never half a picture)."""
@@ -230,129 +189,151 @@ class App(GlobalCommands, PanelCommands, WorldCommands, TeachCommands, Training,
 
     # -- events ------------------------------------------------------------------------
     def handle(self, event) -> None:
+        s = self.state
         if event.type == pygame.QUIT:
-            self.running = False
+            s.running = False
         elif event.type == pygame.VIDEORESIZE:
             self.resize()
         elif event.type == pygame.KEYDOWN:
             self.key(event)
         elif event.type == pygame.KEYUP:
-            if self.teach is not None:
-                self.teach_key_up(event)
-        elif event.type in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION, pygame.MOUSEWHEEL):
-            if self.modal is None and not self.help:
+            if s.teaching is not None:
+                teach_commands.key_up(s, event)
+        elif event.type in MOUSE_EVENTS:
+            if s.modal is None and not s.help:
                 self.mouse(event)
 
     def key(self, event) -> None:
-        """A key goes to the open dialog, else the value being typed, else the key table."""
-        if self.modal is not None:
-            self.modal.handle(event)
-            if self.modal is not None and self.modal.closed:
-                self.modal = None
-            return
-        if self.entry is not None:
-            self.entry_key(event)
-            return
-        if self.help and event.key in (pygame.K_ESCAPE, pygame.K_h, pygame.K_F1):
-            self.help = False
-            return
-        contexts = (["teach"] if self.teach is not None else []) + [self.focus, "global"]
-        binding = keymap.lookup(event, contexts)
-        if binding is None:
-            return
+        """A key goes to the open dialog, else the value being typed, else the key table.
+        An error the user caused is shown as a message; anything else is a bug and ends
+        the window (``main`` reports it)."""
         try:
-            self.handler(binding)(event)
-        except USER_ERRORS as e:
-            self.error(str(e))
+            self._route_key(event)
+        except NeurocarError as e:
+            self.state.error(str(e))
 
-    def handler(self, binding):
-        """The method a binding runs: ``cmd_<context>_<command>``, else ``cmd_<command>``."""
-        return getattr(self, f"cmd_{binding.context}_{binding.command}", None) or \
-            getattr(self, f"cmd_{binding.command}")
+    def _route_key(self, event) -> None:
+        s = self.state
+        if s.modal is not None:
+            modal = s.modal
+            modal.handle(event)
+            if s.modal is modal and modal.closed:
+                s.modal = None
+        elif s.entry is not None:
+            entry_key(self, event)
+        elif s.help and event.key in (pygame.K_ESCAPE, pygame.K_h, pygame.K_F1):
+            s.help = False
+        else:
+            contexts = (["teach"] if s.teaching is not None else []) + [s.focus, "global"]
+            binding = keymap.lookup(event, contexts)
+            if binding is not None:
+                binding.run(self, event)
 
     def mouse(self, event) -> None:
         pos = getattr(event, "pos", None) or pygame.mouse.get_pos()
-        if self.camera.viewport.collidepoint(pos) or event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONUP):
+        in_world = self.camera.viewport.collidepoint(pos)
+        if in_world or event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONUP):
+            if event.type == pygame.MOUSEBUTTONDOWN and in_world:
+                self.state.focus = "world"
             self.world_edit.mouse(event, pos)
-        elif event.type == pygame.MOUSEWHEEL and self.table_rect.collidepoint(pos):
-            self.editor.move(drow=-WHEEL_ROWS * event.y)
+        elif event.type == pygame.MOUSEWHEEL and self.layout.table.collidepoint(pos):
+            self.state.editor.move(drow=-WHEEL_ROWS * event.y)
         elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             self._click_panel(pos)
 
     def _click_panel(self, pos) -> None:
+        s = self.state
         for (r, c), rect in self.table_view.cell_rects.items():
             if rect.collidepoint(pos):
-                self.focus = "table"
-                self.editor.select(r, c)
+                s.focus = "table"
+                s.editor.select(r, c)
                 return
-        if self.hyper_rect.collidepoint(pos):
-            self.focus = "hyper"
-            row = (pos[1] - self.hyper_rect.y - 26) // th.ROW_H
+        if self.layout.hyper.collidepoint(pos):
+            s.focus = "hyper"
+            row = (pos[1] - self.layout.hyper.y - 26) // th.ROW_H
             if 0 <= row < len(FIELDS):
-                self.hyper.index = row
+                s.hyper.index = row
 
     # -- drawing -----------------------------------------------------------------------
     def draw(self) -> None:
-        screen, sim = self.screen, self.sim
-        car = simlink.car_state(sim)
-        if self.follow:
-            self.camera.cx, self.camera.cy = car.x, car.y
-        screen.set_clip(self.camera.viewport)
-        draw_world(screen, self.camera, sim.world, self.world_edit.selected)
-        draw_trail(screen, self.camera, self.trail)
-        draw_beam(screen, self.camera, car, self.profile, self.profile.control.distance_clamp_cm)
-        flash = max(0.0, (self.flash_until - self.wall_time) / FLASH_S)
-        draw_car(screen, self.camera, car, self.profile, flash, teach=self.teach is not None)
+        screen, s, cam = self.screen, self.state, self.camera
+        car = simlink.car_state(s.sim)
+        if s.follow:
+            cam.cx, cam.cy = car.x, car.y
+        screen.set_clip(cam.viewport)
+        draw_world(screen, cam, s.sim.world, self.world_edit.selected)
+        draw_trail(screen, cam, s.trail)
+        draw_beam(screen, cam, car, s.profile, s.profile.control.distance_clamp_cm)
+        flash = max(0.0, (s.flash_until - s.wall_time) / FLASH_S)
+        draw_car(screen, cam, car, s.profile, flash, teach=s.teaching is not None)
         self.world_edit.draw_overlay(screen)
-        draw_scale_bar(screen, self.camera, self.text)
+        draw_scale_bar(screen, cam, self.text)
         overlay.draw_status(self, car)
         overlay.draw_message(self)
         screen.set_clip(None)
         self.draw_panel()
         overlay.draw_hint(self)
-        if self.help:
+        if s.help:
             overlay.draw_help(screen, self.text)
-        if self.modal is not None:
-            self.modal.draw(screen, self.text, self.blink)
+        if s.modal is not None:
+            s.modal.draw(screen, self.text, self.blink)
 
     @property
     def blink(self) -> bool:
         return (self.frame // 20) % 2 == 0
 
     def draw_panel(self) -> None:
-        screen, text, sim = self.screen, self.text, self.sim
-        pygame.draw.rect(screen, th.PANEL_BG, self.panel_rect)
-        inputs = sim.sensed_inputs()
-        self.table_view.draw(screen, text, self.table_rect, self.editor, focused=self.focus == "table",
-                             entry=self.entry if self.focus == "table" else None, rows_right=self.rows_right_now(),
-                             blink=self.blink, title_note=f"{self.editor.table.name} · {self.editor.n_rows} rows")
-        decided = sim.brain.decide(inputs)[0]
-        label = sim.brain.action_label(decided) or "-"
-        self.net_view.draw(screen, text, self.net_rect, sim.brain, inputs, decoded=decided,
-                           action=f"sees now → {label}", title_note=self.brain_name)
-        draw_hyper(screen, text, self.hyper_rect, self.hyper, focused=self.focus == "hyper",
-                   entry=self.entry if self.focus == "hyper" else None, blink=self.blink,
-                   status=self.train_status, status_color=self.train_color)
-        draw_cost(screen, text, self.cost_rect, self.losses, self.cost_note)
+        screen, text, s, box = self.screen, self.text, self.state, self.layout
+        brain, editor, t = s.sim.brain, s.editor, s.training
+        pygame.draw.rect(screen, th.PANEL_BG, box.panel)
+        inputs = s.sim.sensed_inputs()
+        self.table_view.draw(screen, text, box.table, editor, focused=s.focus == "table",
+                             entry=s.entry if s.focus == "table" else None,
+                             rows_right=self.rows_right(editor, brain), blink=self.blink,
+                             title_note=f"{editor.table.name} · {editor.n_rows} rows")
+        decided = brain.decide(inputs)[0]
+        label = brain.action_label(decided) or "-"
+        self.net_view.draw(screen, text, box.net, brain, inputs, decoded=decided,
+                           action=f"sees now → {label}", title_note=s.brain_name)
+        draw_hyper(screen, text, box.hyper, s.hyper, focused=s.focus == "hyper",
+                   entry=s.entry if s.focus == "hyper" else None, blink=self.blink,
+                   status=t.status, status_color=t.color)
+        draw_cost(screen, text, box.cost, t.losses, t.cost_note)
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    """The window, from the command line. A user's error (a bad option or file) raises
+    NeurocarError for the command line to print; a bug is reported with a crash log
+    (after the session was autosaved) and gives exit status 70."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(argv)
     check_args(args)
     if args.frames is None:
         require_display()
     size = parse_size(args.size)
     with StopSignals() as stop:
         try:
-            app = App(world_path=args.world, brain_path=args.brain, table_path=args.table, robot_path=args.robot,
-                      seed=args.seed, size=size, realtime=args.frames is None,
-                      restore=not args.no_restore and args.frames is None)
-        except USER_ERRORS as e:                 # a bad world, brain, robot or table file on the command line
-            pygame.quit()
-            raise NeurocarError(str(e)) from None
-        try:
-            code = app.run(frames=args.frames, screenshot=args.screenshot, stop=stop)
+            app = _open(args, size)
+            code = _run(app, args, stop, argv)
         finally:
             pygame.quit()
     stop.raise_caught()                          # the command line prints one line: exit 130 or 143
     return code
+
+
+def _open(args, size) -> App:
+    try:
+        return App(world_path=args.world, brain_path=args.brain, table_path=args.table, robot_path=args.robot,
+                   seed=args.seed, size=size, realtime=args.frames is None,
+                   restore=not args.no_restore and args.frames is None)
+    except (NeurocarError, OSError) as e:        # a bad world, brain, robot or table file on the command line
+        raise NeurocarError(str(e)) from None
+
+
+def _run(app: App, args, stop, argv) -> int:
+    try:
+        return app.run(frames=args.frames, screenshot=args.screenshot, stop=stop)
+    except NeurocarError:
+        raise
+    except Exception as e:                       # not the user's doing: a bug (run() autosaved the session)
+        return report_crash(e, "neurocar", argv)

@@ -1,5 +1,6 @@
 """Files from the window: open a brain, table or world (shipped, saved or any path),
-save them atomically, and export the firmware sketch. Mixed into ``App``.
+save them atomically, and export the firmware sketch. The commands take the window and
+the key event.
 
 A save never replaces a file unasked: an existing file, or any file in the shipped
 assets folder, is written only after Y in a prompt naming what would be replaced."""
@@ -21,9 +22,9 @@ from simulator.gui.dialogs import Choice, FileDialog, Prompt
 from simulator.gui.filekind import kind_of
 from simulator.gui.hyper import HyperParams
 from simulator.gui.tablefor import same_columns, table_for
+from simulator.gui.world_commands import check_world
 from simulator.world import save_world, world_from_dict
 
-USER_ERRORS = (NeurocarError, OSError)
 SAVE_NAMES = {"brain": "my_brain.json", "table": "my_table.csv", "world": "my_world.json"}
 SUFFIXES = {"brain": ".json", "table": ".csv", "world": ".json"}
 OPEN_EXPECTED = 'a brain or world file is JSON with "format": "neurocar-brain" or "neurocar-world"'
@@ -62,90 +63,102 @@ def save_warnings(kind: str, path: Path) -> list[str]:
     return lines
 
 
-class FileActions:
-    def cmd_open(self, event=None):
-        self.modal = FileDialog("open", folders(), self.open_file)
+def open_dialog(app, event=None):
+    app.state.modal = FileDialog("open", folders(), lambda kind, path: open_file(app, path))
 
-    def cmd_save(self, event=None):
-        self.modal = FileDialog("save", folders(), self.save_file, kind="brain", default_names=SAVE_NAMES)
 
-    def open_file(self, kind: str, path: Path) -> None:
-        try:
-            if path.suffix.lower() == ".csv":
-                self._open_table(path)
-                return
-            data = read_json(path, "file", NeurocarError, OPEN_EXPECTED)
-            fmt = data.get("format") if isinstance(data, dict) else None
-            if fmt == "neurocar-brain":
-                self._open_brain(path, data)
-            elif fmt == "neurocar-world":
-                self._open_world(path, data)
-            else:
-                self.error(f"{path}: neither a neurocar brain nor a world (no \"format\" of either)")
-        except USER_ERRORS as e:
-            self.error(str(e))
+def save_dialog(app, event=None):
+    app.state.modal = FileDialog("save", folders(), lambda kind, path: save_file(app, kind, path), kind="brain",
+                                 default_names=SAVE_NAMES)
 
-    def _open_world(self, path: Path, data: dict) -> None:
-        world = world_from_dict(data, str(path))
-        self.check_world(world)                     # refused, the current world kept, as eval refuses it
-        self.world_edit.replace_world(world, None)
-        self.say(f"opened world {path.name} (Ctrl+Z brings the last world back)")
 
-    def _open_table(self, path: Path) -> None:
-        table = load_table(path)
-        self.editor.replace(table)
-        self.edited("table")
-        note = "" if same_columns(table, self.sim.brain) else \
-            " (its columns are not the brain's: R trains a brain with the table's columns)"
-        self.say(f"opened table {path.name} ({len(table)} rows); press R to train on it{note}")
-
-    def _open_brain(self, path: Path, data: dict) -> None:
-        brain = brain_from_dict(data, str(path))
-        self.sim.brain = brain                      # refused (ControllerError) if it cannot drive this robot
-        self.brain_name = path.name
-        self.hyper = HyperParams.from_provenance(brain.provenance)
-        note = ""
-        if not same_columns(self.editor.table, brain):
-            table, shipped = table_for(brain)
-            self.editor.replace(table)
-            self.edited("table")
-            note = f"; its table {table.name}" if shipped else "; its table was not found, so the table holds its decisions"
-        self.say(f"opened brain {path.name}; the car drives with it now{note}")
-
-    def save_file(self, kind: str, path: Path) -> None:
-        """Save now, or first ask when that would replace a file or write into the shipped assets."""
-        path = path if path.suffix else path.with_suffix(SUFFIXES[kind])
-        if path.is_dir():
-            self.error(f"{path}: is a folder; type a file name to save the {kind} in")
+def open_file(app, path: Path) -> None:
+    """Open a brain, table or world, told apart by its contents; a file that cannot be
+    used is a message."""
+    try:
+        if path.suffix.lower() == ".csv":
+            _open_table(app.state, path)
             return
-        warnings = save_warnings(kind, path)
-        if not warnings:
-            self._write(kind, path)
-            return
-        title = f"Replace {path.name}?" if path.exists() else f"Save the {kind} among the shipped files?"
-        self.modal = Prompt(title, warnings, [
-            Choice(pygame.K_y, f"Y: save the {kind} there", lambda: self._write(kind, path)),
-            Choice(pygame.K_ESCAPE, "Esc: cancel", lambda: self.say(f"not saved; {path} is unchanged"),
-                   also=(pygame.K_n,))])
+        data = read_json(path, "file", NeurocarError, OPEN_EXPECTED)
+        fmt = data.get("format") if isinstance(data, dict) else None
+        if fmt == "neurocar-brain":
+            _open_brain(app.state, path, data)
+        elif fmt == "neurocar-world":
+            _open_world(app, path, data)
+        else:
+            app.state.error(f"{path}: neither a neurocar brain nor a world (no \"format\" of either)")
+    except (NeurocarError, OSError) as e:           # the user's file
+        app.state.error(str(e))
 
-    def _write(self, kind: str, path: Path) -> None:
-        try:
-            if kind == "brain":
-                save_brain(path, self.sim.brain)
-                self.brain_name = path.name
-            elif kind == "table":
-                atomic_write_text(path, self.editor.table.to_csv())
-            else:
-                save_world(path, self.sim.world)
-            self.say(f"saved the {kind} to {path}", th.TEXT_OK)
-        except OSError as e:
-            self.error(f"{path}: could not save ({e.strerror or e})")
 
-    def cmd_export(self, event=None):
-        """Write the Arduino sketch for the current brain."""
-        try:
-            folder = generate_sketch(self.sim.brain, self.profile, "neurocar", self.brain_name).write(self.export_dir)
-        except OSError as e:
-            self.error(f"could not write the sketch to {self.export_dir}: {e.strerror or e}")
-            return
-        self.say(f"firmware sketch written to {folder} (neurocar export --check builds it)", th.TEXT_OK)
+def _open_world(app, path: Path, data: dict) -> None:
+    world = world_from_dict(data, str(path))
+    check_world(app.state.profile, world)       # refused, the current world kept, as eval refuses it
+    app.world_edit.replace_world(world, None)
+    app.state.say(f"opened world {path.name} (Ctrl+Z brings the last world back)")
+
+
+def _open_table(s, path: Path) -> None:
+    table = load_table(path)
+    s.editor.replace(table)
+    s.edited("table")
+    note = "" if same_columns(table, s.sim.brain) else \
+        " (its columns are not the brain's: R trains a brain with the table's columns)"
+    s.say(f"opened table {path.name} ({len(table)} rows); press R to train on it{note}")
+
+
+def _open_brain(s, path: Path, data: dict) -> None:
+    brain = brain_from_dict(data, str(path))
+    s.sim.brain = brain                         # refused (ControllerError) if it cannot drive this robot
+    s.brain_name = path.name
+    s.hyper = HyperParams.from_provenance(brain.provenance)
+    note = ""
+    if not same_columns(s.editor.table, brain):
+        table, found = table_for(brain)
+        s.editor.replace(table)
+        s.edited("table")
+        note = f"; its table {table.name}" if found else "; its table was not found, so the table holds its decisions"
+    s.say(f"opened brain {path.name}; the car drives with it now{note}")
+
+
+def save_file(app, kind: str, path: Path) -> None:
+    """Save now, or first ask when that would replace a file or write into the shipped assets."""
+    s = app.state
+    path = path if path.suffix else path.with_suffix(SUFFIXES[kind])
+    if path.is_dir():
+        s.error(f"{path}: is a folder; type a file name to save the {kind} in")
+        return
+    warnings = save_warnings(kind, path)
+    if not warnings:
+        _write(s, kind, path)
+        return
+    title = f"Replace {path.name}?" if path.exists() else f"Save the {kind} among the shipped files?"
+    s.modal = Prompt(title, warnings, [
+        Choice(pygame.K_y, f"Y: save the {kind} there", lambda: _write(s, kind, path)),
+        Choice(pygame.K_ESCAPE, "Esc: cancel", lambda: s.say(f"not saved; {path} is unchanged"),
+               also=(pygame.K_n,))])
+
+
+def _write(s, kind: str, path: Path) -> None:
+    try:
+        if kind == "brain":
+            save_brain(path, s.sim.brain)
+            s.brain_name = path.name
+        elif kind == "table":
+            atomic_write_text(path, s.editor.table.to_csv())
+        else:
+            save_world(path, s.sim.world)
+        s.say(f"saved the {kind} to {path}", th.TEXT_OK)
+    except OSError as e:
+        s.error(f"{path}: could not save ({e.strerror or e})")
+
+
+def export(app, event=None):
+    """Write the Arduino sketch for the current brain."""
+    s = app.state
+    try:
+        folder = generate_sketch(s.sim.brain, s.profile, "neurocar", s.brain_name).write(s.export_dir)
+    except OSError as e:
+        s.error(f"could not write the sketch to {s.export_dir}: {e.strerror or e}")
+        return
+    s.say(f"firmware sketch written to {folder} (neurocar export --check builds it)", th.TEXT_OK)

@@ -1,5 +1,6 @@
 """Commands that act wherever the focus is: help, pause and step, speeds, focus, the
-camera, undo and redo, quit. Mixed into ``App``; each ``cmd_*`` is named in the key table."""
+camera, undo and redo, quit. Each takes the window and the key event; the key table
+(``keymap``) names them."""
 import pygame
 
 from simulator.gui.pacing import SPEEDS
@@ -10,84 +11,97 @@ SPEED_KEYS = {pygame.K_1: 0, pygame.K_2: 1, pygame.K_3: 2, pygame.K_4: 3,
               pygame.K_KP1: 0, pygame.K_KP2: 1, pygame.K_KP3: 2, pygame.K_KP4: 3}
 
 
-class GlobalCommands:
-    def cmd_help(self, event=None):
-        self.help = not self.help
+def toggle_help(app, event=None):
+    app.state.help = not app.state.help
 
-    def cmd_pause(self, event=None):
-        self.pacing.paused = not self.pacing.paused
-        self.say("paused: N steps one control tick" if self.pacing.paused else "running")
 
-    def cmd_step(self, event=None):
-        if not self.pacing.paused:
-            self.pacing.paused = True
-            self.say("paused; N (or .) steps one control tick")
-        else:
-            self.pacing.pending_steps += 1
+def pause(app, event=None):
+    app.pacing.paused = not app.pacing.paused
+    app.state.say("paused: N steps one control tick" if app.pacing.paused else "running")
 
-    def cmd_speed(self, event):
-        i = SPEED_KEYS[event.key]
-        self.pacing.set_speed(i)
-        self.say(f"speed {SPEEDS[i][0]}")
 
-    def cmd_focus_next(self, event=None):
-        self.focus = FOCUSES[(FOCUSES.index(self.focus) + 1) % len(FOCUSES)]
+def step(app, event=None):
+    if not app.pacing.paused:
+        app.pacing.paused = True
+        app.state.say("paused; N (or .) steps one control tick")
+    else:
+        app.pacing.pending_steps += 1
 
-    def cmd_focus_prev(self, event=None):
-        self.focus = FOCUSES[(FOCUSES.index(self.focus) - 1) % len(FOCUSES)]
 
-    def cmd_zoom_in(self, event=None):
-        self.camera.zoom(ZOOM_STEP)
+def speed(app, event):
+    i = SPEED_KEYS[event.key]
+    app.pacing.set_speed(i)
+    app.state.say(f"speed {SPEEDS[i][0]}")
 
-    def cmd_zoom_out(self, event=None):
-        self.camera.zoom(1 / ZOOM_STEP)
 
-    def cmd_fit_view(self, event=None):
-        self.follow = False
-        self.fit_world()
+def focus_next(app, event=None):
+    app.state.focus = FOCUSES[(FOCUSES.index(app.state.focus) + 1) % len(FOCUSES)]
 
-    def cmd_follow(self, event=None):
-        self.follow = not self.follow
-        self.say("camera follows the car" if self.follow else "camera stays put")
 
-    def cmd_reset_car(self, event=None):
-        self.sim.reset()
-        self.trail.clear()
-        self._collisions_seen = 0
-        self.say("car back at the start, collisions cleared")
+def focus_prev(app, event=None):
+    app.state.focus = FOCUSES[(FOCUSES.index(app.state.focus) - 1) % len(FOCUSES)]
 
-    def cmd_escape(self, event=None):
-        if self.help:
-            self.help = False
-        elif self.world_edit.selected is not None:
-            self.world_edit.selected = None
-        elif self.focus != "world":
-            self.focus = "world"
 
-    def cmd_quit(self, event=None):
-        self.running = False
+def zoom_in(app, event=None):
+    app.camera.zoom(ZOOM_STEP)
 
-    # -- undo and redo, across the table and the world ------------------------------------
-    def edited(self, kind: str) -> None:
-        """Note an undoable edit of the table or the world."""
-        self.history.append(kind)
-        self.redo_history.clear()
 
-    def cmd_undo(self, event=None):
-        self._undo_redo(self.history, self.redo_history, "undo")
+def zoom_out(app, event=None):
+    app.camera.zoom(1 / ZOOM_STEP)
 
-    def cmd_redo(self, event=None):
-        self._undo_redo(self.redo_history, self.history, "redo")
 
-    def _undo_redo(self, source, dest, what):
-        if not source:
-            self.say(f"nothing to {what}")
-            return
-        kind = source.pop()
-        if kind == "table":
-            ok = self.editor.undo() if what == "undo" else self.editor.redo()
-        else:
-            ok = self.world_edit.undo_redo(what)
-        if ok:
-            dest.append(kind)
-            self.say(f"{what}: {kind} edit")
+def fit_view(app, event=None):
+    app.state.follow = False
+    app.fit_world()
+
+
+def follow(app, event=None):
+    s = app.state
+    s.follow = not s.follow
+    s.say("camera follows the car" if s.follow else "camera stays put")
+
+
+def reset_car(app, event=None):
+    s = app.state
+    s.sim.reset()
+    s.trail.clear()
+    s.collisions_seen = 0
+    s.say("car back at the start, collisions cleared")
+
+
+def escape(app, event=None):
+    s = app.state
+    if s.help:
+        s.help = False
+    elif app.world_edit.selected is not None:
+        app.world_edit.selected = None
+    elif s.focus != "world":
+        s.focus = "world"
+
+
+def quit_window(app, event=None):
+    app.state.running = False
+
+
+# -- undo and redo, across the table and the world ----------------------------------------
+def undo(app, event=None):
+    _undo_redo(app, app.state.history, app.state.redo_history, "undo")
+
+
+def redo(app, event=None):
+    _undo_redo(app, app.state.redo_history, app.state.history, "redo")
+
+
+def _undo_redo(app, source, dest, what):
+    s = app.state
+    if not source:
+        s.say(f"nothing to {what}")
+        return
+    kind = source.pop()
+    if kind == "table":
+        ok = s.editor.undo() if what == "undo" else s.editor.redo()
+    else:
+        ok = app.world_edit.undo_redo(what)
+    if ok:
+        dest.append(kind)
+        s.say(f"{what}: {kind} edit")

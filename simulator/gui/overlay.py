@@ -1,6 +1,6 @@
 """What is drawn over the world view and along the bottom: the status box (speed, time,
 collisions, world and seed, servo, echo, action), the teach banner, the message line,
-the hint bar and the help overlay. Reads the app; changes nothing."""
+the hint bar and the help overlay. Reads the window; changes nothing."""
 import math
 
 import pygame
@@ -22,53 +22,58 @@ def shade(surface, rect, rgba) -> None:
 
 
 def draw_status(app, car) -> None:
-    sim, v, text, screen = app.sim, app.camera.viewport, app.text, app.screen
+    s, v, text, screen = app.state, app.camera.viewport, app.text, app.screen
+    sim, profile = s.sim, s.profile
     state = "paused" if app.pacing.paused else "running"
-    seed = f" · seed {app.world_seed}" if app.world_seed is not None else ""
+    seed = f" · seed {app.world_edit.seed}" if app.world_edit.seed is not None else ""
     line1 = f"{state} · {app.pacing.label} · t {sim.time_s:.1f} s · collisions {sim.collisions}"
-    line2 = f"{sim.world.name}{seed} · {app.profile.name}"
+    line2 = f"{sim.world.name}{seed} · {profile.name}"
     dist = f"{car.echo_cm:.0f} cm" if math.isfinite(car.echo_cm) else "no echo"
-    doing = simlink.doing(app.profile, sim.pins)
-    hold = f" (hold {sim.hold})" if sim.hold and app.teach is None else ""
+    doing = simlink.doing(profile, sim.pins)
+    hold = f" (hold {sim.hold})" if sim.hold and s.teaching is None else ""
     line3 = f"servo {car.servo_deg}° · echo {dist} · doing: {doing}{hold}"
-    flashing = app.flash_until > app.wall_time
+    flashing = s.flash_until > s.wall_time
     lines = [(line1, th.TEXT_ERROR if flashing else th.TEXT), (line2, th.TEXT_DIM), (line3, th.TEXT)]
-    w = min(max(text.width(s, th.FONT) for s, _ in lines) + 20, v.w - 20)
+    w = min(max(text.width(line, th.FONT) for line, _ in lines) + 20, v.w - 20)
     box = pygame.Rect(v.x + 10, v.y + 10, w, LINE_H * len(lines) + 10)
     shade(screen, box, STATUS_BG)
-    for i, (s, color) in enumerate(lines):
-        text.draw(screen, text.fit(s, w - 20, th.FONT), (box.x + 10, box.y + 6 + LINE_H * i), th.FONT, color)
-    if app.teach is not None:
-        banner = text.fit(f"TEACH MODE · {len(app.teach)} rows recorded · hold arrows to drive · T to finish",
-                          v.w - 40, th.FONT_TITLE)
-        tw = text.width(banner, th.FONT_TITLE, bold=True) + 24
-        b = pygame.Rect(v.centerx - tw // 2, v.bottom - 64, tw, 28)
-        pygame.draw.rect(screen, th.TEACH, b, border_radius=6)
-        text.draw(screen, banner, b.center, th.FONT_TITLE, (255, 255, 255), bold=True, anchor="center")
+    for i, (line, color) in enumerate(lines):
+        text.draw(screen, text.fit(line, w - 20, th.FONT), (box.x + 10, box.y + 6 + LINE_H * i), th.FONT, color)
+    if s.teaching is not None:
+        _teach_banner(screen, text, v, len(s.teaching.recorder))
     elif app.pacing.paused:
         text.draw(screen, "❚❚ PAUSED", (v.right - 14, v.y + 12), th.FONT_TITLE, (250, 250, 250),
                   bold=True, anchor="topright")
 
 
+def _teach_banner(screen, text, v, rows: int) -> None:
+    banner = text.fit(f"TEACH MODE · {rows} rows recorded · hold arrows to drive · T to finish",
+                      v.w - 40, th.FONT_TITLE)
+    tw = text.width(banner, th.FONT_TITLE, bold=True) + 24
+    b = pygame.Rect(v.centerx - tw // 2, v.bottom - 64, tw, 28)
+    pygame.draw.rect(screen, th.TEACH, b, border_radius=6)
+    text.draw(screen, banner, b.center, th.FONT_TITLE, (255, 255, 255), bold=True, anchor="center")
+
+
 def draw_message(app) -> None:
-    v, text = app.camera.viewport, app.text
-    if not app.message or app.wall_time >= app.message_until:
+    v, text, message = app.camera.viewport, app.text, app.state.message
+    if not message.text or app.state.wall_time >= message.until:
         return
-    mw = min(text.width(app.message, th.FONT) + 24, v.w - 20)
+    mw = min(text.width(message.text, th.FONT) + 24, v.w - 20)
     b = pygame.Rect(v.centerx - mw // 2, v.bottom - 30, mw, 24)
     shade(app.screen, b, MESSAGE_BOX)
-    text.draw(app.screen, text.fit(app.message, mw - 16, th.FONT), b.center, th.FONT, app.message_color,
+    text.draw(app.screen, text.fit(message.text, mw - 16, th.FONT), b.center, th.FONT, message.color,
               anchor="center")
 
 
 def draw_hint(app) -> None:
-    r, text, screen = app.hint_rect, app.text, app.screen
+    r, text, screen, s = app.layout.hint, app.text, app.screen, app.state
     pygame.draw.rect(screen, th.HINT_BG, r)
-    if app.entry is not None:
+    if s.entry is not None:
         hint = ENTRY_HINT
     else:
-        hint = keymap.hint_line("teach" if app.teach is not None else app.focus)
-    focus = f"focus: {app.focus}"
+        hint = keymap.hint_line("teach" if s.teaching is not None else s.focus)
+    focus = f"focus: {s.focus}"
     text.draw(screen, focus, (r.x + 10, r.centery), th.FONT, th.SECTION_FOCUS, bold=True, anchor="midleft")
     x = r.x + 24 + text.width(focus, th.FONT, bold=True)
     text.draw(screen, text.fit(hint, r.right - x - 10, th.FONT), (x, r.centery), th.FONT, th.TEXT_DIM,

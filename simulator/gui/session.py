@@ -1,7 +1,6 @@
 """The window's session: autosaved about once a second when something changed (table,
 settings, brain, world), and offered back on the next start: Enter restores it, Esc
-keeps it for later, D discards it (the backup of the session before stays). Mixed into
-``App``."""
+keeps it for later, D discards it (the backup of the session before stays)."""
 import time
 
 import pygame
@@ -10,54 +9,72 @@ from brain.brainfile import brain_from_dict
 from brain.errors import NeurocarError
 from brain.table import parse_table
 from simulator.gui import theme as th
+from simulator.gui.autosave import Autosave
 from simulator.gui.dialogs import Choice, Prompt
-from simulator.gui.files import USER_ERRORS
 from simulator.gui.tablemodel import TableEditor
+from simulator.gui.world_commands import set_world
 from simulator.world import WorldError, world_from_dict
 
 AUTOSAVE_EVERY_S = 1.0
+PARTS = (("table_csv", str), ("brain", dict), ("world", dict))     # what a session cannot do without
 
 
 class Session:
-    def _versions(self):
-        """What the session is made of: edit counters, and the objects they count edits of."""
-        return ((self.editor.version, self.hyper.version, self.world_edit.version),
-                (self.editor, self.hyper, self.sim.brain, self.sim.world))
+    """Autosaves a window's state (``WindowState`` and its world editor) when it changed,
+    and offers the last session back."""
 
-    def _changed(self) -> bool:
-        if self._saved_versions is None:
+    def __init__(self, autosave: Autosave | None = None):
+        self.autosave = autosave or Autosave()
+        self.saved_versions = None
+        self.last_save_s = 0.0
+
+    @staticmethod
+    def versions(app):
+        """What the session is made of: edit counters, and the objects they count edits of."""
+        s = app.state
+        return ((s.editor.version, s.hyper.version, app.world_edit.version),
+                (s.editor, s.hyper, s.sim.brain, s.sim.world))
+
+    def changed(self, app) -> bool:
+        if self.saved_versions is None:
             return True
-        (counters, objects), (saved_counters, saved_objects) = self._versions(), self._saved_versions
+        (counters, objects), (saved_counters, saved_objects) = self.versions(app), self.saved_versions
         return counters != saved_counters or any(a is not b for a, b in zip(objects, saved_objects))
 
-    def session(self) -> dict:
+    def mark_saved(self, app) -> None:
+        self.saved_versions = self.versions(app)
+
+    @staticmethod
+    def contents(app) -> dict:
+        s = app.state
         return {
-            "edited": self.edited_session,
-            "table_csv": self.editor.table.to_csv(),
-            "table_name": self.editor.table.name,
-            "hyper": self.hyper.to_dict(),
-            "brain": self.sim.brain.to_dict(),
-            "brain_name": self.brain_name,
-            "world": self.sim.world.to_dict(),
-            "world_seed": self.world_seed,
+            "edited": s.edited_session,
+            "table_csv": s.editor.table.to_csv(),
+            "table_name": s.editor.table.name,
+            "hyper": s.hyper.to_dict(),
+            "brain": s.sim.brain.to_dict(),
+            "brain_name": s.brain_name,
+            "world": s.sim.world.to_dict(),
+            "world_seed": app.world_edit.seed,
         }
 
-    def autosave_due(self) -> None:
-        if self.wall_time - self._last_autosave >= AUTOSAVE_EVERY_S:
-            self._last_autosave = self.wall_time
-            if self._changed():
-                self.save_session()
+    def save_if_due(self, app) -> None:
+        if app.state.wall_time - self.last_save_s >= AUTOSAVE_EVERY_S:
+            self.last_save_s = app.state.wall_time
+            if self.changed(app):
+                self.save(app)
 
-    def save_session(self) -> None:
+    def save(self, app) -> None:
         """Write the session once anything was changed since the start."""
-        if not self.edited_session and not self._changed():
+        if not app.state.edited_session and not self.changed(app):
             return
-        self.edited_session = True
-        if not self.autosave.save(self.session()):
-            self.error(self.autosave.error)
-        self._saved_versions = self._versions()
+        app.state.edited_session = True
+        if not self.autosave.save(self.contents(app)):
+            app.state.error(self.autosave.error)
+        self.mark_saved(app)
 
-    def offer_restore(self) -> None:
+    # -- offering the last session back ------------------------------------------------------
+    def offer_restore(self, app) -> None:
         """Offer the last session; else (missing, unusable or discarded) the backup of the one before."""
         problems = []
         for path in (self.autosave.path, self.autosave.backup):
@@ -65,77 +82,97 @@ class Session:
             if self.autosave.error:
                 problems.append(self.autosave.error)
             if data and data.get("edited"):
-                self._offer(path, data)
+                self._offer(app, path, data)
                 break
         if problems:
-            self.error("; ".join(problems))
+            app.state.error("; ".join(problems))
 
-    def _offer(self, path, data: dict) -> None:
+    def _offer(self, app, path, data: dict) -> None:
         try:
-            table = f"a table of {len(parse_table(data['table_csv'], 'autosaved table'))} rows"
-        except (KeyError, TypeError, AttributeError, *USER_ERRORS):   # told, and set aside, if restored
+            table = f"a table of {len(parse_table(_parts(data)[0], 'autosaved table'))} rows"
+        except NeurocarError:                  # told, and set aside, if restored
             table = "a table"
         try:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
         except OSError:
             when = "an earlier window"
-        lines = [f"Unsaved edits from {when} are kept in {path}:",
-                 f"{table}, the brain and the world."]
+        lines = [f"Unsaved edits from {when} are kept in {path}:", f"{table}, the brain and the world."]
         if path == self.autosave.backup:
             lines.insert(0, "There is no usable last session; this is the backup of the one before it.")
-        self.modal = Prompt("Restore your last session?", lines, [
-            Choice(pygame.K_RETURN, "Enter: restore", lambda: self._restore(path, data)),
-            Choice(pygame.K_ESCAPE, "Esc: not now (kept for later)", lambda: self._not_now(path)),
-            Choice(pygame.K_d, "D: discard it", lambda: self._discard_session(path), also=(pygame.K_DELETE,))])
+        app.state.modal = Prompt("Restore your last session?", lines, [
+            Choice(pygame.K_RETURN, "Enter: restore", lambda: self._restore(app, path, data)),
+            Choice(pygame.K_ESCAPE, "Esc: not now (kept for later)", lambda: self._not_now(app, path)),
+            Choice(pygame.K_d, "D: discard it", lambda: self._discard(app, path), also=(pygame.K_DELETE,))])
 
-    def _not_now(self, path) -> None:
-        self.say(f"started fresh; the autosaved session is kept in {path.parent} for a later start")
+    @staticmethod
+    def _not_now(app, path) -> None:
+        app.state.say(f"started fresh; the autosaved session is kept in {path.parent} for a later start")
 
-    def _discard_session(self, path) -> None:
+    def _discard(self, app, path) -> None:
+        backup = self.autosave.backup
         if not self.autosave.discard(path):
-            self.error(self.autosave.error)
+            app.state.error(self.autosave.error)
             return
-        kept = path != self.autosave.backup and self.autosave.backup.is_file()
-        self.say(f"started fresh; the autosaved session was discarded"
-                 f"{f' (the one before it stays as {self.autosave.backup.name})' if kept else ''}")
+        kept = path != backup and backup.is_file()
+        app.state.say(f"started fresh; the autosaved session was discarded"
+                      f"{f' (the one before it stays as {backup.name})' if kept else ''}")
 
-    def _restore(self, path, data: dict) -> None:
+    def _restore(self, app, path, data: dict) -> None:
+        s = app.state
         try:
-            table = parse_table(data["table_csv"], "autosaved table", data.get("table_name", "table"))
-            brain = brain_from_dict(data["brain"], "autosaved brain")
-            world = world_from_dict(data["world"], "autosaved world")
-        except (KeyError, TypeError, AttributeError) as e:
-            self._restore_failed(path, f"is incomplete ({e})")
+            table_csv, brain_data, world_data = _parts(data)
+            table = parse_table(table_csv, "autosaved table", data.get("table_name", "table"))
+            brain = brain_from_dict(brain_data, "autosaved brain")
+            world = world_from_dict(world_data, "autosaved world")
+        except IncompleteSession as e:
+            self._failed(app, path, str(e))
             return
-        except USER_ERRORS as e:
-            self._restore_failed(path, f"cannot be used: {e}")
-            return
-        try:
-            self.sim.brain = brain
         except NeurocarError as e:
-            self._restore_failed(path, f"holds a brain that cannot drive this robot: {e}")
+            self._failed(app, path, f"cannot be used: {e}")
             return
-        self.brain_name = str(data.get("brain_name", "restored"))
-        self.editor = TableEditor(table)
-        self.history = [k for k in self.history if k != "table"]
-        self.redo_history = [k for k in self.redo_history if k != "table"]
-        left_out = []
-        bad = self.hyper.load_dict(data.get("hyper") or {})
-        if bad:
-            left_out.append(f"these settings: {bad}")
         try:
-            self.set_world(world)
-        except WorldError as e:                      # the car could not start in it: keep the current world
-            left_out.append(f"its world: {e}")
-        else:
-            seed = data.get("world_seed")
-            self.world_seed = seed if isinstance(seed, int) else None
-        self.edited_session = True
-        if left_out:
-            self.error(f"restored your last session, but not {'; nor '.join(left_out)}")
-        else:
-            self.say("restored your last session", th.TEXT_OK)
+            s.sim.brain = brain
+        except NeurocarError as e:
+            self._failed(app, path, f"holds a brain that cannot drive this robot: {e}")
+            return
+        s.brain_name = str(data.get("brain_name", "restored"))
+        s.editor = TableEditor(table)
+        s.forget_edits("table")
+        _restore_rest(app, data, world)
 
-    def _restore_failed(self, path, problem: str) -> None:
+    def _failed(self, app, path, problem: str) -> None:
         self.autosave.set_aside(path, problem)
-        self.error(self.autosave.error)
+        app.state.error(self.autosave.error)
+
+
+class IncompleteSession(NeurocarError):
+    """An autosaved session missing one of its parts."""
+
+
+def _parts(data: dict) -> tuple:
+    """The session's table (CSV text), brain and world (objects), each of its type."""
+    missing = [key for key, kind in PARTS if not isinstance(data.get(key), kind)]
+    if missing:
+        raise IncompleteSession(f"is incomplete (no usable {', '.join(missing)})")
+    return tuple(data[key] for key, _ in PARTS)
+
+
+def _restore_rest(app, data: dict, world) -> None:
+    """The settings and the world of a session whose table and brain are restored: what
+    cannot be used is left out and named."""
+    s = app.state
+    left_out = []
+    hyper = data.get("hyper")
+    bad = s.hyper.load_dict(hyper if isinstance(hyper, dict) else {})
+    if bad:
+        left_out.append(f"these settings: {bad}")
+    seed = data.get("world_seed")
+    try:
+        set_world(app, world, seed if isinstance(seed, int) else None)
+    except WorldError as e:                      # the car could not start in it: keep the current world
+        left_out.append(f"its world: {e}")
+    s.edited_session = True
+    if left_out:
+        s.error(f"restored your last session, but not {'; nor '.join(left_out)}")
+    else:
+        s.say("restored your last session", th.TEXT_OK)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from brain.decoders import decode_all
 from simulator.controller import output_kind
 
 # teach-mode action -> (profile pattern name, label in tables, turn/direction targets)
@@ -51,7 +52,6 @@ def action_targets(brain, profile, action: str) -> tuple:
 def action_label(table, targets, action: str) -> str:
     """The name the table already uses for these outputs, else the usual one."""
     decoded = table.decoded_targets()
-    from brain.decoders import decode_all
     want = decode_all(table.decoders, np.array([targets]))[0]
     for label, row in zip(table.labels, decoded):
         if label and (row == want).all():

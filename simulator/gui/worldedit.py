@@ -1,9 +1,14 @@
 """Editing the world with the mouse and the keyboard: add, move, resize and delete
-obstacles, or swap in another world (G, Open). Every obstacle edit goes through the
-world's own obstacle check and the car's start check, then
-``Simulation.world_changed()``; each edit, and each swapped world, can be undone."""
+obstacles, or swap in another world (G, Open). Every obstacle edit is checked as a world
+file's obstacle is, and against the car's start as ``neurocar eval`` checks it, before
+the world's own edit methods make it; each edit, and each swapped world, can be undone.
+
+The editor knows only the world, the camera and what its owner hands it to call: the
+start check, a message line, and what to do when the world changed, was edited or is
+swapped for another."""
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Callable
 
 import pygame
 
@@ -66,124 +71,116 @@ def dragged_handle(o, k: int, x: float, y: float):
     return replace(o, width_cm=max(MIN_SIZE_CM, 2 * abs(u)), height_cm=max(MIN_SIZE_CM, 2 * abs(v)))
 
 
+@dataclass
+class EditorHooks:
+    """What the editor calls on its owner."""
+    check_start: Callable          # (world) -> None, raises WorldError when the car cannot start in it
+    report: Callable               # (text, color=None): the message line
+    changed: Callable              # () -> None: the shown world's obstacles changed in place
+    edited: Callable               # () -> None: an undoable world edit was made
+    swap: Callable                 # (world) -> None: drive in another world
+
+
 class WorldEditor:
-    def __init__(self, app):
-        self.app = app
+    def __init__(self, world, camera, hooks: EditorHooks, seed: int | None = None):
+        self.world = world                # the world shown and edited
+        self.seed = seed                  # its random-world seed (None: not a random world)
+        self.camera = camera
+        self.hooks = hooks
         self.selected: int | None = None
         self.version = 0
-        self._undo: list[tuple] = []      # snapshots: (world, its obstacles, its random seed)
+        self._undo: list[tuple] = []      # snapshots: (world, a copy of it, its random seed)
         self._redo: list[tuple] = []
         self._drag = None          # ("move", dx, dy) | ("handle", k) | ("new", x0, y0) | ("pan",)
         self._preview = None       # the obstacle being dragged, before it is committed
         self._new_rect = None
 
-    @property
-    def world(self):
-        return self.app.sim.world
-
-    def reset(self) -> None:
+    def reset(self, world, seed: int | None = None) -> None:
+        """Edit another world for good: nothing selected, nothing to undo."""
+        self.world, self.seed = world, seed
         self.selected = None
         self._undo.clear()
         self._redo.clear()
-        self._drag = self._preview = self._new_rect = None
+        self._end_drag()
         self.version += 1
+
+    def _end_drag(self) -> None:
+        self._drag = self._preview = self._new_rect = None
 
     # -- edits -------------------------------------------------------------------------
-    def _apply(self, obstacles) -> bool:
-        """Make the world's obstacles these, as an undoable edit; False (and a message)
-        when an obstacle is malformed or would cover the car's start."""
+    def _allowed(self, obstacle, index: int) -> bool:
+        """Whether ``obstacle`` may stand at ``index``: well formed, and clear of the car's
+        start (the start check of ``neurocar eval``, on this obstacle alone: the others
+        already leave the start free); if not, the message says why."""
         try:
-            for i, o in enumerate(obstacles):
-                check_obstacle(o, "this edit", i)
-            self._check_start(obstacles)
+            check_obstacle(obstacle, "this edit", index)
+            self.hooks.check_start(replace(self.world, obstacles=[obstacle]))
         except WorldError as e:
-            self.app.say(f"{e}; the edit was not made", th.TEXT_ERROR)
+            self.hooks.report(f"{e}; the edit was not made", th.TEXT_ERROR)
             return False
-        self._push_undo()
-        self._set(obstacles)
-        self.app.edited("world")
         return True
 
-    def _check_start(self, obstacles) -> None:
-        """The start check of ``neurocar eval``, on the obstacles this edit adds or moves
-        (the others already leave the start free)."""
-        old = set(self.world.obstacles)
-        new = [o for o in obstacles if o not in old]
-        if new:
-            self.app.check_world(replace(self.world, obstacles=new))
-
-    def _set(self, obstacles) -> None:
-        self.world.obstacles[:] = obstacles
-        self.app.sim.world_changed()
+    def _made(self) -> None:
+        """An obstacle edit was made: the simulation sees it, and it can be undone."""
+        self.hooks.changed()
         self.version += 1
-        if self.selected is not None and self.selected >= len(obstacles):
-            self.selected = None
+        self.hooks.edited()
 
     def _snapshot(self) -> tuple:
-        return self.world, list(self.world.obstacles), self.app.world_seed
+        return self.world, self.world.copy(), self.seed
 
     def _push_undo(self) -> None:
         self._undo.append(self._snapshot())
         del self._undo[:-UNDO_LIMIT]            # whole worlds are kept: bound the memory
         self._redo.clear()
 
-    def replace_world(self, world, seed) -> None:
-        """Drive in another world (a random one, or one opened), as an undoable edit."""
-        self._push_undo()
-        self._swap_in(world, seed)
-        self.app.edited("world")
-
-    def _swap_in(self, world, seed) -> None:
-        self.app.world_seed = seed
-        self.app.drive_in(world)
-        self.selected = None
-        self._drag = self._preview = self._new_rect = None
-        self.version += 1
-
-    def undo_redo(self, what: str) -> bool:
-        source, dest = (self._undo, self._redo) if what == "undo" else (self._redo, self._undo)
-        if not source:
-            return False
-        dest.append(self._snapshot())
-        world, obstacles, seed = source.pop()
-        if world is self.world:
-            self._set(obstacles)
-        else:
-            world.obstacles[:] = obstacles
-            self._swap_in(world, seed)
-        return True
-
-    def replace_selected(self, new) -> bool:
-        obstacles = list(self.world.obstacles)
-        obstacles[self.selected] = new
-        return self._apply(obstacles)
-
     def add(self, obstacle) -> None:
-        if self._apply(list(self.world.obstacles) + [obstacle]):
-            self.selected = len(self.world.obstacles) - 1
-            self.app.say(f"added a {obstacle.type}; drag it, drag its corners, Delete removes it")
+        if self._allowed(obstacle, len(self.world.obstacles)):
+            self._push_undo()
+            self.selected = self.world.add_obstacle(obstacle)
+            self._made()
+            self.hooks.report(f"added a {obstacle.type}; drag it, drag its corners, Delete removes it")
 
     def add_at(self, xy) -> None:
         x = min(max(xy[0], NEW_BOX_CM), self.world.width_cm - NEW_BOX_CM)
         y = min(max(xy[1], NEW_BOX_CM), self.world.height_cm - NEW_BOX_CM)
         self.add(Box(x, y, NEW_BOX_CM, NEW_BOX_CM))
 
+    def move_selected(self, x: float, y: float) -> bool:
+        """Move the selected obstacle's centre to (x, y)."""
+        i = self.selected
+        if not self._allowed(self.world.obstacles[i].moved(x, y), i):
+            return False
+        self._push_undo()
+        self.world.move_obstacle(i, x, y)
+        self._made()
+        return True
+
+    def replace_selected(self, new) -> bool:
+        """The selected obstacle reshaped (resized, or a handle dragged)."""
+        i = self.selected
+        if not self._allowed(new, i):
+            return False
+        self._push_undo()
+        self.world.obstacles[i] = new            # World has no method to reshape an obstacle in place
+        self._made()
+        return True
+
     def delete_selected(self) -> bool:
         if self.selected is None:
             return False
-        obstacles = list(self.world.obstacles)
-        gone = obstacles.pop(self.selected)
+        self._push_undo()
+        gone = self.world.remove_obstacle(self.selected)
         self.selected = None
-        self._apply(obstacles)
-        self.app.say(f"deleted a {gone.type} (Ctrl+Z undoes)")
+        self._made()
+        self.hooks.report(f"deleted a {gone.type} (Ctrl+Z undoes)")
         return True
 
     def nudge(self, dx: int, dy: int) -> bool:
         if self.selected is None:
             return False
-        o = self.world.obstacles[self.selected]
-        cx, cy = center(o)
-        self.replace_selected(o.moved(cx + dx * NUDGE_CM, cy + dy * NUDGE_CM))
+        cx, cy = center(self.world.obstacles[self.selected])
+        self.move_selected(cx + dx * NUDGE_CM, cy + dy * NUDGE_CM)
         return True
 
     def select_next(self, step: int) -> bool:
@@ -193,13 +190,44 @@ class WorldEditor:
             return False
         self.selected = (step if step < 0 else 0) % n if self.selected is None else (self.selected + step) % n
         o = self.world.obstacles[self.selected]
-        self.app.say(f"obstacle {self.selected + 1} of {n} ({o.type}): arrows move it, [ ] resize, Delete removes")
+        self.hooks.report(f"obstacle {self.selected + 1} of {n} ({o.type}): arrows move it, [ ] resize, "
+                          f"Delete removes")
         return True
 
     def resize_selected(self, factor: float) -> bool:
         if self.selected is None:
             return False
         self.replace_selected(resized(self.world.obstacles[self.selected], factor))
+        return True
+
+    # -- whole worlds, undo and redo ---------------------------------------------------------
+    def replace_world(self, world, seed) -> None:
+        """Drive in another world (a random one, or one opened), as an undoable edit."""
+        self._push_undo()
+        self._swap_in(world, seed)
+        self.hooks.edited()
+
+    def _swap_in(self, world, seed) -> None:
+        self.world, self.seed = world, seed
+        self.hooks.swap(world)
+        self.selected = None
+        self._end_drag()
+        self.version += 1
+
+    def undo_redo(self, what: str) -> bool:
+        source, dest = (self._undo, self._redo) if what == "undo" else (self._redo, self._undo)
+        if not source:
+            return False
+        dest.append(self._snapshot())
+        world, saved, seed = source.pop()
+        world.obstacles[:] = saved.obstacles     # World has no method to restore a saved obstacle list
+        if world is self.world:
+            self.hooks.changed()
+            self.version += 1
+            if self.selected is not None and self.selected >= len(world.obstacles):
+                self.selected = None
+        else:
+            self._swap_in(world, seed)
         return True
 
     # -- the mouse ---------------------------------------------------------------------
@@ -210,64 +238,78 @@ class WorldEditor:
         return None
 
     def mouse(self, event, pos) -> None:
-        cam = self.app.camera
-        inside = cam.viewport.collidepoint(pos)
         if event.type == pygame.MOUSEWHEEL:
-            if cam.viewport.collidepoint(pygame.mouse.get_pos()):
-                cam.zoom(1.15 ** event.y, pygame.mouse.get_pos())
-            return
-        if event.type == pygame.MOUSEBUTTONDOWN and inside:
-            self.app.focus = "world"
-            x, y = cam.to_world(*pos)
-            if event.button == 1:
-                if self.selected is not None:
-                    for k, h in enumerate(handles(self.world.obstacles[self.selected])):
-                        hx, hy = cam.to_screen(*h)
-                        if abs(hx - pos[0]) <= HANDLE_PX and abs(hy - pos[1]) <= HANDLE_PX:
-                            self._drag = ("handle", k)
-                            return
-                i = self.hit(x, y)
-                if i is not None:
-                    self.selected = i
-                    cx, cy = center(self.world.obstacles[i])
-                    self._drag = ("move", cx - x, cy - y)
-                else:
-                    self.selected = None
-                    self._drag = ("new", x, y)
-            elif event.button == 3:
-                i = self.hit(x, y)
-                if i is not None:
-                    self.selected = i
-                    self.delete_selected()
-                else:
-                    self._drag = ("pan",)
-            elif event.button == 2:
-                self._drag = ("pan",)
+            mouse_at = pygame.mouse.get_pos()
+            if self.camera.viewport.collidepoint(mouse_at):
+                self.camera.zoom(1.15 ** event.y, mouse_at)
+        elif event.type == pygame.MOUSEBUTTONDOWN and self.camera.viewport.collidepoint(pos):
+            self._press(event.button, pos)
         elif event.type == pygame.MOUSEMOTION and self._drag:
-            x, y = cam.to_world(*pos)
-            kind = self._drag[0]
-            if kind == "pan":
-                cam.pan_pixels(*event.rel)
-            elif kind == "move":
-                o = self.world.obstacles[self.selected]
-                self._preview = o.moved(x + self._drag[1], y + self._drag[2])
-            elif kind == "handle":
-                self._preview = dragged_handle(self.world.obstacles[self.selected], self._drag[1], x, y)
-            elif kind == "new":
-                self._new_rect = (self._drag[1], self._drag[2], x, y)
+            self._motion(event, pos)
         elif event.type == pygame.MOUSEBUTTONUP and self._drag:
-            kind = self._drag[0]
-            if kind in ("move", "handle") and self._preview is not None:
-                self.replace_selected(self._preview)
-            elif kind == "new" and self._new_rect is not None:
-                x0, y0, x1, y1 = self._new_rect
-                if abs(x1 - x0) >= MIN_SIZE_CM and abs(y1 - y0) >= MIN_SIZE_CM:
-                    self.add(Box((x0 + x1) / 2, (y0 + y1) / 2, abs(x1 - x0), abs(y1 - y0)))
-            self._drag = self._preview = self._new_rect = None
+            self._release()
+
+    def _press(self, button: int, pos) -> None:
+        x, y = self.camera.to_world(*pos)
+        if button == 1:
+            self._drag = self._grab_handle(pos) or self._grab(x, y)
+        elif button == 3:
+            i = self.hit(x, y)
+            if i is not None:
+                self.selected = i
+                self.delete_selected()
+            else:
+                self._drag = ("pan",)
+        elif button == 2:
+            self._drag = ("pan",)
+
+    def _grab_handle(self, pos):
+        """A drag of a handle of the selected obstacle under ``pos`` (screen), if any."""
+        if self.selected is None:
+            return None
+        for k, h in enumerate(handles(self.world.obstacles[self.selected])):
+            hx, hy = self.camera.to_screen(*h)
+            if abs(hx - pos[0]) <= HANDLE_PX and abs(hy - pos[1]) <= HANDLE_PX:
+                return ("handle", k)
+        return None
+
+    def _grab(self, x: float, y: float):
+        """Moving the obstacle at (x, y), or drawing a new box from there on empty floor."""
+        i = self.hit(x, y)
+        if i is None:
+            self.selected = None
+            return ("new", x, y)
+        self.selected = i
+        cx, cy = center(self.world.obstacles[i])
+        return ("move", cx - x, cy - y)
+
+    def _motion(self, event, pos) -> None:
+        x, y = self.camera.to_world(*pos)
+        kind = self._drag[0]
+        if kind == "pan":
+            self.camera.pan_pixels(*event.rel)
+        elif kind == "move":
+            self._preview = self.world.obstacles[self.selected].moved(x + self._drag[1], y + self._drag[2])
+        elif kind == "handle":
+            self._preview = dragged_handle(self.world.obstacles[self.selected], self._drag[1], x, y)
+        elif kind == "new":
+            self._new_rect = (self._drag[1], self._drag[2], x, y)
+
+    def _release(self) -> None:
+        kind = self._drag[0]
+        if kind == "move" and self._preview is not None:
+            self.move_selected(*center(self._preview))
+        elif kind == "handle" and self._preview is not None:
+            self.replace_selected(self._preview)
+        elif kind == "new" and self._new_rect is not None:
+            x0, y0, x1, y1 = self._new_rect
+            if abs(x1 - x0) >= MIN_SIZE_CM and abs(y1 - y0) >= MIN_SIZE_CM:
+                self.add(Box((x0 + x1) / 2, (y0 + y1) / 2, abs(x1 - x0), abs(y1 - y0)))
+        self._end_drag()
 
     def draw_overlay(self, surface) -> None:
         """The obstacle or the new box being dragged, drawn over the world."""
-        cam = self.app.camera
+        cam = self.camera
         if self._preview is not None:
             o = self._preview
             if o.type == "cylinder":
