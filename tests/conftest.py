@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.profile import default_profile
+
 ROOT = Path(__file__).resolve().parent.parent
 # The benchmarks are not tests: they run with `make bench`, not under pytest.
 collect_ignore = ["bench"]
@@ -17,3 +19,9 @@ def neurocar_cmd():
     """The installed console command, run as a user would."""
     exe = Path(sys.executable).parent / "neurocar"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator.cli"]
+
+
+@pytest.fixture(scope="session")
+def profile():
+    """The default robot profile (the Elegoo V3), read once; profiles are frozen."""
+    return default_profile()
