@@ -49,6 +49,11 @@ class Brain:
     def action_label(self, decision) -> str:
         return self.actions.get(tuple(int(v) for v in decision), "")
 
+    def same_columns(self, table) -> bool:
+        """The table has this brain's columns: the same inputs, outputs and decoders, in order."""
+        return (list(table.input_names), list(table.output_names), list(table.decoders)) == \
+            (list(self.input_names), list(self.output_names), list(self.decoders))
+
     @classmethod
     def from_table(cls, network: Network, table, provenance: dict | None = None) -> "Brain":
         actions = {}

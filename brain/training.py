@@ -308,6 +308,12 @@ def train(table, config: TrainConfig, network: Network | None = None, progress=N
         trainer.run(max_epochs=max(1, config.epochs // 50), seconds=PROGRESS_EVERY_S) if progress else trainer.run()
         if progress:
             progress(trainer)
+    return trained_brain(network, table, config, trainer), trainer
+
+
+def trained_brain(network: Network, table, config: TrainConfig, trainer: Trainer):
+    """The brain a finished training gives, with its provenance: the table and its hash,
+    the settings, and how the training ended."""
     provenance = {
         "table": table.name,
         "table_sha256": table.sha256(),
@@ -320,4 +326,4 @@ def train(table, config: TrainConfig, network: Network | None = None, progress=N
         "rows_right": int(trainer.final_rows_right().sum()),
         "status": trainer.status_,
     }
-    return Brain.from_table(network, table, provenance), trainer
+    return Brain.from_table(network, table, provenance)
