@@ -1,5 +1,7 @@
 """The right-hand panel: the training table, the hyperparameters, the network with its
 live activations, and the cost curve. Each ``draw_*`` only reads state."""
+from dataclasses import dataclass
+
 import numpy as np
 import pygame
 
@@ -25,6 +27,8 @@ def section(surface, text, rect, title: str, focused: bool = False, note: str = 
 class TableView:
     """Draws a TableEditor; keeps the scroll offset and the column layout."""
 
+    CHECK_W = 22                                         # the ✓ / ✗ column
+
     def __init__(self):
         self.scroll = 0
         self.cell_rects: dict[tuple[int, int], pygame.Rect] = {}
@@ -32,86 +36,106 @@ class TableView:
     def draw(self, surface, text, rect, editor, *, focused, entry=None, rows_right=None,
              blink=True, title_note=""):
         inner = section(surface, text, rect, "Training table", focused, title_note)
-        cols = editor.columns
-        n_cols = len(cols)
-        check_w = 22
-        label_idx = [i for i, c in enumerate(cols) if c.role == "label"]
-        widths = []
-        for c in cols:
-            widths.append(max(text.width(c.name, th.FONT_SMALL, bold=True) + 16, 56 if c.role != "label" else 90))
-        spare = inner.w - check_w - sum(widths)
-        if spare < 0:                                   # too narrow: every column gives up its share
-            widths = [max(24, w * (inner.w - check_w) // sum(widths)) for w in widths]
-        elif spare > 0:
-            if label_idx:
-                widths[label_idx[0]] += spare
-            else:
-                widths = [w + spare // n_cols for w in widths]
-        xs = [inner.x + check_w]
-        for w in widths[:-1]:
-            xs.append(xs[-1] + w)
-        # header
-        y = inner.y
-        for c, x, w in zip(cols, xs, widths):
-            color = th.INPUT_HUE if c.role == "in" else th.OUTPUT_HUE if c.role == "out" else th.TEXT_DIM
-            if c.role == "label":
-                text.draw(surface, text.fit(c.name, w - 6, th.FONT_SMALL), (x + 4, y), th.FONT_SMALL, color, bold=True)
-            else:
-                text.draw(surface, text.fit(c.name, w - 6, th.FONT_SMALL), (x + w - 6, y), th.FONT_SMALL, color,
-                          bold=True, anchor="topright")
-        y += th.ROW_H
-        pygame.draw.line(surface, th.NEUTRAL, (inner.x, y - 2), (inner.right, y - 2))
-        footer_h = th.ROW_H
-        visible = max(1, (inner.bottom - y - footer_h) // th.ROW_H)
-        if editor.row < self.scroll:
-            self.scroll = editor.row
-        elif editor.row >= self.scroll + visible:
-            self.scroll = editor.row - visible + 1
-        self.scroll = max(0, min(self.scroll, max(0, editor.n_rows - visible)))
+        grid = _Grid(inner, *_column_layout(text, inner.w - self.CHECK_W, inner.x + self.CHECK_W, editor.columns))
+        y = _draw_header(surface, text, grid, editor.columns)
+        visible = max(1, (inner.bottom - y - th.ROW_H) // th.ROW_H)
+        self._scroll_to(editor.row, editor.n_rows, visible)
         self.cell_rects.clear()
-        flag = editor.flag
         for r in range(self.scroll, min(editor.n_rows, self.scroll + visible)):
-            row_rect = pygame.Rect(inner.x, y, inner.w, th.ROW_H)
-            if r == editor.row:
-                pygame.draw.rect(surface, th.ROW_SELECTED, row_rect)
-            elif r % 2:
-                pygame.draw.rect(surface, th.ROW_ALT, row_rect)
+            self._draw_row(surface, text, grid, editor, r, y, focused, entry, blink)
             if rows_right is not None and r < len(rows_right):
-                ok = rows_right[r]
-                text.draw(surface, "✓" if ok else "✗", (inner.x + 8, y + 2), th.FONT_SMALL,
-                          th.TEXT_OK if ok else th.TEXT_ERROR)
-            for c, (x, w) in enumerate(zip(xs, widths)):
-                cell = pygame.Rect(x, y, w, th.ROW_H)
-                self.cell_rects[(r, c)] = cell
-                editing = entry is not None and r == editor.row and c == editor.col
-                s = entry.display(blink) if editing else editor.cell_text(r, c)
-                color = th.TEXT
-                if flag and flag[0] == r and flag[1] == c:
-                    pygame.draw.rect(surface, th.TEXT_ERROR, cell, 2)
-                    color = th.TEXT_ERROR
-                elif r == editor.row and c == editor.col:
-                    pygame.draw.rect(surface, th.CELL_SELECTED if focused else th.TEXT_DIM, cell, 2 if editing else 1)
-                if cols[c].role != "label":
-                    text.draw(surface, text.fit(s, w - 8, th.FONT), (x + w - 6, y + 2), th.FONT, color,
-                              anchor="topright")
-                else:
-                    text.draw(surface, text.fit(s, w - 8, th.FONT), (x + 4, y + 2), th.FONT,
-                              color if (s or editing) else th.TEXT_DIM)
+                text.draw(surface, "✓" if rows_right[r] else "✗", (inner.x + 8, y + 2), th.FONT_SMALL,
+                          th.TEXT_OK if rows_right[r] else th.TEXT_ERROR)
             y += th.ROW_H
-        # footer: the refusal message, or where we are
-        fy = inner.bottom - footer_h + 3
-        if flag:
-            text.draw(surface, text.fit("✗ " + flag[2], inner.w, th.FONT_SMALL), (inner.x, fy), th.FONT_SMALL,
+        self._draw_footer(surface, text, inner, editor, visible)
+
+    def _scroll_to(self, row: int, n_rows: int, visible: int) -> None:
+        """Scroll just enough to show ``row``."""
+        if row < self.scroll:
+            self.scroll = row
+        elif row >= self.scroll + visible:
+            self.scroll = row - visible + 1
+        self.scroll = max(0, min(self.scroll, max(0, n_rows - visible)))
+
+    def _draw_row(self, surface, text, grid, editor, r: int, y: int, focused, entry, blink) -> None:
+        inner, cols, flag = grid.inner, editor.columns, editor.flag
+        if r == editor.row:
+            pygame.draw.rect(surface, th.ROW_SELECTED, (inner.x, y, inner.w, th.ROW_H))
+        elif r % 2:
+            pygame.draw.rect(surface, th.ROW_ALT, (inner.x, y, inner.w, th.ROW_H))
+        for c, (x, w) in enumerate(zip(grid.xs, grid.widths)):
+            cell = pygame.Rect(x, y, w, th.ROW_H)
+            self.cell_rects[(r, c)] = cell
+            editing = entry is not None and r == editor.row and c == editor.col
+            s = entry.display(blink) if editing else editor.cell_text(r, c)
+            color = th.TEXT
+            if flag and flag[0] == r and flag[1] == c:
+                pygame.draw.rect(surface, th.TEXT_ERROR, cell, 2)
+                color = th.TEXT_ERROR
+            elif r == editor.row and c == editor.col:
+                pygame.draw.rect(surface, th.CELL_SELECTED if focused else th.TEXT_DIM, cell, 2 if editing else 1)
+            if cols[c].role != "label":
+                text.draw(surface, text.fit(s, w - 8, th.FONT), (x + w - 6, y + 2), th.FONT, color, anchor="topright")
+            else:
+                text.draw(surface, text.fit(s, w - 8, th.FONT), (x + 4, y + 2), th.FONT,
+                          color if (s or editing) else th.TEXT_DIM)
+
+    def _draw_footer(self, surface, text, inner, editor, visible: int) -> None:
+        """The refusal message, or where the selection is."""
+        fy = inner.bottom - th.ROW_H + 3
+        if editor.flag:
+            text.draw(surface, text.fit("✗ " + editor.flag[2], inner.w, th.FONT_SMALL), (inner.x, fy), th.FONT_SMALL,
                       th.TEXT_ERROR)
+            return
+        more = f"  (rows {self.scroll + 1}-{min(editor.n_rows, self.scroll + visible)} of {editor.n_rows})" \
+            if editor.n_rows > visible else ""
+        col = editor.columns[editor.col]
+        what = f"{col.role}put" if col.role != "label" else "action name"
+        if col.role == "out":
+            what += f", decoded by {col.decoder}"
+        text.draw(surface, text.fit(f"row {editor.row + 1}, {col.name} ({what}){more}", inner.w, th.FONT_SMALL),
+                  (inner.x, fy), th.FONT_SMALL, th.TEXT_DIM)
+
+
+@dataclass
+class _Grid:
+    inner: pygame.Rect
+    xs: list
+    widths: list
+
+
+def _column_layout(text, width: int, x0: int, cols):
+    """(xs, widths): each column as wide as its name, the spare width to the label column
+    (else shared), every column giving up its share when they do not fit."""
+    widths = [max(text.width(c.name, th.FONT_SMALL, bold=True) + 16, 56 if c.role != "label" else 90) for c in cols]
+    label_idx = [i for i, c in enumerate(cols) if c.role == "label"]
+    spare = width - sum(widths)
+    if spare < 0:
+        widths = [max(24, w * width // sum(widths)) for w in widths]
+    elif spare > 0:
+        if label_idx:
+            widths[label_idx[0]] += spare
         else:
-            more = f"  (rows {self.scroll + 1}-{min(editor.n_rows, self.scroll + visible)} of {editor.n_rows})" \
-                if editor.n_rows > visible else ""
-            col = cols[editor.col]
-            what = f"{col.role}put" if col.role != "label" else "action name"
-            if col.role == "out":
-                what += f", decoded by {col.decoder}"
-            text.draw(surface, text.fit(f"row {editor.row + 1}, {col.name} ({what}){more}", inner.w, th.FONT_SMALL),
-                      (inner.x, fy), th.FONT_SMALL, th.TEXT_DIM)
+            widths = [w + spare // len(cols) for w in widths]
+    xs = [x0]
+    for w in widths[:-1]:
+        xs.append(xs[-1] + w)
+    return xs, widths
+
+
+def _draw_header(surface, text, grid, cols) -> int:
+    """The column names; returns the y where the rows begin."""
+    y = grid.inner.y
+    for c, x, w in zip(cols, grid.xs, grid.widths):
+        color = th.INPUT_HUE if c.role == "in" else th.OUTPUT_HUE if c.role == "out" else th.TEXT_DIM
+        name = text.fit(c.name, w - 6, th.FONT_SMALL)
+        if c.role == "label":
+            text.draw(surface, name, (x + 4, y), th.FONT_SMALL, color, bold=True)
+        else:
+            text.draw(surface, name, (x + w - 6, y), th.FONT_SMALL, color, bold=True, anchor="topright")
+    y += th.ROW_H
+    pygame.draw.line(surface, th.NEUTRAL, (grid.inner.x, y - 2), (grid.inner.right, y - 2))
+    return y
 
 
 # -- hyperparameters ---------------------------------------------------------------------
