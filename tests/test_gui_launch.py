@@ -164,3 +164,60 @@ def test_a_signal_ends_the_window_in_one_line_with_the_session_autosaved(state, 
     session = json.loads((state / "session.json").read_text())
     from brain.table import parse_table
     assert len(parse_table(session["table_csv"])) == int(ready[1])       # the edits are kept
+
+
+# A window run as the command runs it, with a bug planted in the F command (camera follow):
+# a table row is deleted first, then F is pressed.
+BUG_IN_A_COMMAND = """
+import sys
+from dataclasses import replace
+import pygame
+from simulator.gui import app as gui, global_commands, keymap
+
+def broken(app, event=None):
+    raise RuntimeError("a planted bug")
+
+keymap.BINDINGS = tuple(replace(b, run=broken) if b.run is global_commands.follow else b for b in keymap.BINDINGS)
+update = gui.App.update
+
+def press_keys(self, dt):
+    update(self, dt)
+    if self.frame == 1:
+        for k in (pygame.K_TAB, pygame.K_DELETE, pygame.K_f):
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=""))
+
+gui.App.update = press_keys
+from simulator.cli import main
+sys.exit(main(["--frames", "100000"]))
+"""
+
+
+def test_a_bug_in_a_command_ends_the_window_with_a_crash_log_and_exit_70(state):
+    env = {**os.environ, "NEUROCAR_STATE_DIR": str(state), "SDL_VIDEODRIVER": "dummy", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", BUG_IN_A_COMMAND], env=env, capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert proc.returncode == 70
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("neurocar: internal error, a bug in neurocar")
+    assert "RuntimeError: a planted bug" in proc.stderr
+    logs = list((state / "crashes").glob("crash-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in proc.stderr and "a planted bug" in logs[0].read_text()
+    session = json.loads((state / "session.json").read_text())    # the edit made before the bug is kept
+    from brain.table import load_table, parse_table
+    shipped = load_table(ROOT / "assets" / "tables" / "seed_turn_direction.csv")
+    assert len(parse_table(session["table_csv"])) == len(shipped) - 1
+
+
+def test_a_users_error_in_a_command_stays_a_message(state, monkeypatch):
+    from dataclasses import replace
+    from simulator.gui import global_commands, keymap
+    from tests.gui_helpers import frames, key
+
+    def refused(app, event=None):
+        raise NeurocarError("that cannot be done here")
+
+    monkeypatch.setattr(keymap, "BINDINGS", tuple(replace(b, run=refused) if b.run is global_commands.follow else b
+                                                  for b in keymap.BINDINGS))
+    app = gui.App(realtime=False, restore=False)
+    key(pygame.K_f)
+    frames(app, 2)
+    assert app.state.running and app.state.message.text == "that cannot be done here"
