@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from brain.decoders import decode_all
 from brain.table import Table
 
 MAX_LABEL = 24
@@ -162,7 +163,6 @@ class TableEditor:
         """The action name another row with the same decoded outputs carries, if any."""
         if not any(c.role == "label" for c in self.columns):
             return current
-        from brain.decoders import decode_all
         want = decode_all(self.table.decoders, np.array([targets]))[0]
         decoded = self.table.decoded_targets()
         for i, label in enumerate(self.table.labels):

@@ -1,4 +1,5 @@
 """Colours and sizes of the window, in one place."""
+import math
 
 PANEL_BG = (28, 31, 38)
 SECTION_BG = (36, 40, 49)
@@ -45,7 +46,6 @@ ROW_H = 18
 
 def value_color(v: float, scale: float = 1.0):
     """Blue for positive, orange for negative, fading to neutral grey near zero."""
-    import math
     if not math.isfinite(v):
         return TEXT_ERROR
     t = min(abs(v) / scale, 1.0)
