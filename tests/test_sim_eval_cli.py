@@ -208,13 +208,13 @@ def test_the_totals_are_summed_as_the_builtin_sum_sums_them():
 def test_worlds_are_made_as_they_are_driven_and_rows_are_not_kept(monkeypatch, jobs):
     import gc
     import tracemalloc
-    import simulator.worldgen as worldgen
+    import simulator.batch as batch
     from simulator.baselines import straight_brain
     from simulator.batch import BATCH_SIZE, Job, episode_rows, random_specs
     from simulator.profile import default_profile
     made = []
-    real = worldgen.random_world
-    monkeypatch.setattr(worldgen, "random_world", lambda *a, **k: (made.append(1), real(*a, **k))[1])
+    real = batch.random_world
+    monkeypatch.setattr(batch, "random_world", lambda *a, **k: (made.append(1), real(*a, **k))[1])
     rows = episode_rows(Job(straight_brain().to_dict(), default_profile(), 0.025), random_specs(10 ** 7, 0), jobs)
     assert next(rows)["episode"] == 0
     if jobs == 1:
