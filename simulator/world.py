@@ -134,6 +134,15 @@ class World:
     def move_obstacle(self, index: int, x_cm: float, y_cm: float) -> None:
         self.obstacles[index] = self.obstacles[index].moved(x_cm, y_cm)
 
+    def replace_obstacle(self, index: int, obstacle) -> None:
+        """Put a reshaped obstacle in the place of obstacle ``index``."""
+        check_obstacle(obstacle, self.source, index)
+        self.obstacles[index] = obstacle
+
+    def restore_obstacles(self, saved: "World") -> None:
+        """Take back the obstacles of a copy saved earlier (undo); the arena and start stay."""
+        self.obstacles[:] = saved.obstacles
+
     def copy(self) -> "World":
         return replace(self, obstacles=list(self.obstacles))
 

@@ -162,7 +162,7 @@ class WorldEditor:
         if not self._allowed(new, i):
             return False
         self._push_undo()
-        self.world.obstacles[i] = new            # World has no method to reshape an obstacle in place
+        self.world.replace_obstacle(i, new)
         self._made()
         return True
 
@@ -220,7 +220,7 @@ class WorldEditor:
             return False
         dest.append(self._snapshot())
         world, saved, seed = source.pop()
-        world.obstacles[:] = saved.obstacles     # World has no method to restore a saved obstacle list
+        world.restore_obstacles(saved)
         if world is self.world:
             self.hooks.changed()
             self.version += 1

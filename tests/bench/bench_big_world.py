@@ -87,11 +87,11 @@ def window_frames(world_path, frames: int) -> dict:
     app.run(frames=app.frame + frames)
     x0, y0, x1, y1 = app.camera.visible()
     out[f"opening view ({(x1 - x0) / 100:.0f} x {(y1 - y0) / 100:.0f} m)"] = app.frame_ms[start:]
-    app.follow, app.camera.scale = True, 3.0
+    app.state.follow, app.camera.scale = True, 3.0
     start = len(app.frame_ms)
     app.run(frames=app.frame + frames)
     out["following the car at 3 px/cm"] = app.frame_ms[start:]
-    app.follow = False
+    app.state.follow = False
     app.fit_world()
     start = len(app.frame_ms)
     for k in range(frames // 4):

@@ -32,6 +32,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("NEUROCAR_STATE_DIR", tempfile.mkdtemp(prefix="neurocar-bench-"))
 
+    from simulator.gui import training, world_commands
     from simulator.gui.app import App
     from simulator.gui.pacing import SPEEDS
     from simulator.worldgen import WorldGenConfig, random_world
@@ -39,7 +40,7 @@ def main(argv=None) -> int:
     app = App(realtime=False, restore=False, size=(1280, 720))
     world = random_world(7, replace(WorldGenConfig(), obstacles=(OBSTACLES, OBSTACLES),
                                     width_cm=(600.0, 600.0), height_cm=(450.0, 450.0)))
-    app.set_world(world)
+    world_commands.set_world(app, world)
     print(f"1280x720, world with {len(world.obstacles)} obstacles, {args.frames} frames per row")
     app.run(frames=app.frame + 30)                         # warm up the text cache
     for i, (label, _) in enumerate(SPEEDS):
@@ -49,15 +50,15 @@ def main(argv=None) -> int:
         print(f"speed {label:>4}: {figures(app.frame_ms[start:])}")
     app.pacing.set_speed(0)
     for optimizer, epochs in (("adam", 2000), ("sgd", 40000)):
-        app.hyper.values.update(optimizer=optimizer, epochs=epochs,
+        app.state.hyper.values.update(optimizer=optimizer, epochs=epochs,
                                 lr={"adam": 0.05, "sgd": 0.03}[optimizer])
-        app.cmd_retrain()
+        training.retrain(app)
         start = len(app.frame_ms)
-        while app.job is not None and app.frame < 10 ** 6:
+        while app.state.training.job is not None and app.frame < 10 ** 6:
             app.run(frames=app.frame + 1)
         ms = app.frame_ms[start:]
         print(f"retraining ({optimizer}, up to {epochs} epochs): {len(ms)} frames, {figures(ms)}; "
-              f"{app.train_status}")
+              f"{app.state.training.status}")
     app.close()
     return 0
 
