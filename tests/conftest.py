@@ -25,3 +25,15 @@ def neurocar_cmd():
 def profile():
     """The default robot profile (the Elegoo V3), read once; profiles are frozen."""
     return default_profile()
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """A window (SDL's dummy driver) with its own state folder, nothing to restore, run
+    frame by frame; pygame is loaded only by the tests that ask for it."""
+    import pygame
+    from simulator.gui.app import App
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
+    window = App(realtime=False, restore=False)
+    yield window
+    pygame.quit()

@@ -5,18 +5,6 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
 import pygame
-import pytest
-
-from simulator.gui.app import App
-
-
-@pytest.fixture
-def app(tmp_path, monkeypatch):
-    """A window with its own state folder, nothing to restore, run frame by frame."""
-    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))
-    a = App(realtime=False, restore=False)
-    yield a
-    pygame.quit()
 
 
 def key(k, mod=0, unicode=None, up=False):

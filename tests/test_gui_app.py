@@ -15,7 +15,7 @@ from simulator.gui.app import App, main
 from simulator.gui.dialogs import Prompt
 from simulator.gui.training import retrain
 from simulator.gui.world_commands import check_world
-from tests.gui_helpers import app, edit_cell, frames, key, type_text  # noqa: F401  (app is a fixture)
+from tests.gui_helpers import edit_cell, frames, key, type_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,7 +11,7 @@ from simulator.episode import EpisodeSpec, check_start
 from simulator.gui import files
 from simulator.gui.dialogs import FileDialog, Prompt
 from simulator.world import WorldError, load_world
-from tests.gui_helpers import app, clear_entry, frames, key, type_text  # noqa: F401  (app is a fixture)
+from tests.gui_helpers import clear_entry, frames, key, type_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "assets"

@@ -17,7 +17,6 @@ import os
 import sys
 import tempfile
 from contextlib import nullcontext
-from pathlib import Path
 
 from brain.brainfile import brain_from_dict, load_brain
 from brain.errors import SettingError

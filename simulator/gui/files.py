@@ -21,7 +21,7 @@ from simulator.cli.state import state_dir
 from simulator.gui.dialogs import Choice, FileDialog, Prompt
 from simulator.gui.filekind import kind_of
 from simulator.gui.hyper import HyperParams
-from simulator.gui.tablefor import same_columns, table_for
+from simulator.gui.tablefor import table_for
 from simulator.gui.world_commands import check_world
 from simulator.world import save_world, world_from_dict
 
@@ -102,7 +102,7 @@ def _open_table(s, path: Path) -> None:
     table = load_table(path)
     s.editor.replace(table)
     s.edited("table")
-    note = "" if same_columns(table, s.sim.brain) else \
+    note = "" if s.sim.brain.same_columns(table) else \
         " (its columns are not the brain's: R trains a brain with the table's columns)"
     s.say(f"opened table {path.name} ({len(table)} rows); press R to train on it{note}")
 
@@ -113,7 +113,7 @@ def _open_brain(s, path: Path, data: dict) -> None:
     s.brain_name = path.name
     s.hyper = HyperParams.from_provenance(brain.provenance)
     note = ""
-    if not same_columns(s.editor.table, brain):
+    if not brain.same_columns(s.editor.table):
         table, found = table_for(brain)
         s.editor.replace(table)
         s.edited("table")

@@ -7,7 +7,7 @@ import time
 
 from brain.brainfile import Brain
 from brain.table import Table
-from brain.training import TrainConfig, Trainer, check_fit, new_network
+from brain.training import TrainConfig, Trainer, check_fit, new_network, trained_brain
 
 
 class RetrainJob:
@@ -43,20 +43,7 @@ class RetrainJob:
         """The trained brain, or None while running or after divergence."""
         if not self.done or self.status == "diverged":
             return None
-        t = self.trainer
-        provenance = {
-            "table": self.table.name,
-            "table_sha256": self.table.sha256(),
-            "hyperparameters": self.config.to_dict(),
-            "seed": self.config.seed,
-            "epochs": t.epochs_,
-            "iterations": t.iterations_,
-            "final_loss": t.loss_curve_[-1] if t.loss_curve_ else None,
-            "rows": len(self.table),
-            "rows_right": int(t.final_rows_right().sum()),
-            "status": t.status_,
-        }
-        return Brain.from_table(self.network, self.table, provenance)
+        return trained_brain(self.network, self.table, self.config, self.trainer)
 
     def summary(self) -> str:
         t = self.trainer

@@ -14,11 +14,6 @@ GRID = {1: (-1.0, -0.5, 0.0, 0.5, 1.0), 2: (-1.0, -0.5, 0.0, 0.5, 1.0), 3: (-1.0
 MAX_ROWS = 81
 
 
-def same_columns(table: Table, brain) -> bool:
-    return table.input_names == list(brain.input_names) and table.output_names == list(brain.output_names) \
-        and table.decoders == list(brain.decoders)
-
-
 def table_for(brain) -> tuple[Table, bool]:
     """(table, shipped): a shipped table with the brain's columns, or one made from its decisions."""
     tables = assets_dir() / "tables"
@@ -29,7 +24,7 @@ def table_for(brain) -> tuple[Table, bool]:
             t = load_table(path)
         except (NeurocarError, OSError):
             continue
-        if same_columns(t, brain):
+        if brain.same_columns(t):
             return t, True
     return decisions_table(brain), False
 
