@@ -29,6 +29,9 @@ from firmware_export.cgen import c_float
 # (lowest, highest) value of f and whether each is reached by some finite z.
 _RANGES = {"tanh": (-1.0, 1.0, False, False), "sigmoid": (0.0, 1.0, False, False),
            "relu": (0.0, math.inf, True, False), "linear": (-math.inf, math.inf, False, False)}
+# Each decoder's rule in words, for the comments of the C written for it.
+DECODER_RULES = {"round": "the nearest of -1, 0, 1 (0.5 rounds to 0)", "sign": "1 if >= 0, else -1",
+                 "bit": "round(|a|): 1 when |a| > 0.5, else 0"}
 BITS_VARIABLE = "bits"   # the C union holding z (.f), its bits signed (.i) and unsigned (.u)
 _REVERSED = {">": "<", ">=": "<=", "<": ">"}
 

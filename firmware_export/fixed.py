@@ -2,33 +2,56 @@
 compared with the float brain on the controller's whole input grid.
 
 The fixed-point sketch encodes its inputs from the whole-cm reading and the servo angle
-by exact integer division (``ctick.q12_ratio``), while the Python controller encodes
+by exact integer division (``q13_ratio``, the C's ``neurocar_q13_ratio``), while the Python controller encodes
 floats that the twin then quantises; ``check_inputs`` proves the two agree on every
 point of the grid before a fixed-point sketch is written.
 """
-import numpy as np
-
-from brain.fixedpoint import FORMAT, quantise, to_fixed_point
+from brain.fixedpoint import FORMAT, ONE, quantise, to_fixed_point
 from simulator.controller import input_grid
 
-from firmware_export.ctick import fixed_inputs
 from firmware_export.errors import ExportError
 
 ALLOW_FLAG = "--allow-different-decisions"
 
 
+def q13_ratio(num: int, den: int) -> int:
+    """``neurocar_q13_ratio`` in Python integers: the Q13 value of num / den (den > 0),
+    the nearest, halves away from zero (C division truncates towards zero)."""
+    twice = 2 * num * ONE
+    top = twice + (-den if twice < 0 else den)
+    q = abs(top) // (2 * den)
+    return q if top >= 0 else -q
+
+
+def fixed_inputs(d_cm: int, angle: int, profile) -> tuple[int, int]:
+    """The fixed-point firmware's Q13 inputs for a whole-cm reading and a servo angle."""
+    servo, clamp = profile.servo, profile.control.distance_clamp_cm
+    num = 2 * (angle - servo.min_deg) - (servo.max_deg - servo.min_deg)
+    return q13_ratio(clamp - 2 * d_cm, clamp), q13_ratio(num if servo.left_sign < 0 else -num,
+                                                         servo.max_deg - servo.min_deg)
+
+
+def fixed_point_twin(brain):
+    """The brain's ``brain.fixedpoint`` twin, or a refusal naming what Q13 cannot hold."""
+    try:
+        return to_fixed_point(brain)
+    except ValueError as e:     # brain.fixedpoint says why in one line
+        raise ExportError(f"no fixed-point sketch: {e}") from None
+
+
 def decision_differences(brain, profile) -> tuple[int, int]:
     """(grid points where the fixed-point twin's decoded decisions differ from the float
     brain's, grid points)."""
-    twin = to_fixed_point(brain)
+    twin = fixed_point_twin(brain)
     _, _, x = input_grid(profile)
     differ = (twin.decide(x) != twin.float_brain.decide(x)).any(axis=1)
     return int(differ.sum()), len(x)
 
 
 def check_inputs(brain, profile):
-    """The sketch's integer encoding gives the twin's quantised inputs on the whole grid."""
-    twin = to_fixed_point(brain)
+    """The brain's twin, once the sketch's integer encoding is known to give the twin's
+    quantised inputs on the whole grid."""
+    twin = fixed_point_twin(brain)
     d, a, x = input_grid(profile)
     ours = quantise(x)
     for k in range(len(x)):

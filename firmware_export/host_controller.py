@@ -1,7 +1,8 @@
 """The generated C, compiled for this machine, as a controller the simulator can drive.
 
-``HostController`` has the interface of ``simulator.controller.Controller`` (see
-its docstring) but every tick runs the sketch's own C (``neurocar_sweep``,
+``HostController`` implements ``simulator.controller.ControllerProtocol`` (as
+``simulator.controller.Controller`` does, so ``simulator.controller.tick`` drives it)
+but every tick runs the sketch's own C (``neurocar_sweep``,
 ``neurocar_decide`` ...), one state struct per car, loaded with ctypes. Only the
 simulated sensor's reading is turned into whole centimetres on the Python side, as
 the HC-SR04's echo time / 58 does on the car. Builds are cached by the C text's hash.
@@ -19,6 +20,7 @@ from brain.atomic import atomic_write_text
 from brain.fixedpoint import FixedPointBrain, dequantise, quantise, to_fixed_point
 from simulator.controller import output_kind, whole_cm
 
+from firmware_export.ctemplates import source
 from firmware_export.errors import ExportError
 from firmware_export.sketch import header_only
 from firmware_export.toolchain import default_cache, run as run_tool
@@ -27,77 +29,7 @@ HOST_FLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-fPIC", "-share
 NO_ECHO = 0xFFFF
 
 # Exported wrappers around the generated static functions, for n cars at once.
-SHIM = r"""
-#include <stddef.h>
-#include "neurocar_brain.h"
-
-/* The network's values: Q13 integers in a fixed-point build, else floats. */
-#ifdef NEUROCAR_FIXED_POINT
-typedef int16_t nc_value;
-#else
-typedef float nc_value;
-#endif
-
-size_t nc_state_size(void) { return sizeof(neurocar_controller); }
-int nc_n_outputs(void) { return NEUROCAR_N_OUTPUTS; }
-int nc_n_pins(void) { return NEUROCAR_N_PINS; }
-
-void nc_reset(neurocar_controller *cars, const unsigned char *mask, int n)
-{
-    for (int i = 0; i < n; i++) {
-        if (!mask || mask[i]) {
-            neurocar_reset(&cars[i]);
-        }
-    }
-}
-
-void nc_sweep(neurocar_controller *cars, int n)
-{
-    for (int i = 0; i < n; i++) {
-        neurocar_sweep(&cars[i]);
-    }
-}
-
-void nc_decide(neurocar_controller *cars, const uint16_t *readings, unsigned char *decided, int n)
-{
-    for (int i = 0; i < n; i++) {
-        decided[i] = neurocar_decide(&cars[i], readings[i]);
-    }
-}
-
-void nc_forward(const nc_value *inputs, nc_value *outputs)
-{
-    neurocar_forward(inputs, outputs);
-}
-
-void nc_decide_outputs(const nc_value *inputs, int8_t *decision)
-{
-    neurocar_decide_outputs(inputs, decision);
-}
-
-void nc_encode(int16_t distance_cm, int16_t angle, nc_value *inputs)
-{
-    inputs[0] = neurocar_encode_distance(distance_cm);
-    inputs[1] = neurocar_encode_angle(angle);
-}
-
-void nc_state(const neurocar_controller *cars, int n, int16_t *servo, uint16_t *hold,
-              uint8_t *pins, uint8_t *pwm, int16_t *reading, nc_value *inputs)
-{
-    for (int i = 0; i < n; i++) {
-        servo[i] = cars[i].servo_deg;
-        hold[i] = cars[i].hold;
-        pwm[i] = cars[i].pwm;
-        reading[i] = cars[i].reading_cm;
-        for (int k = 0; k < NEUROCAR_N_PINS; k++) {
-            pins[i * NEUROCAR_N_PINS + k] = cars[i].pins[k];
-        }
-        for (int k = 0; k < NEUROCAR_N_INPUTS; k++) {
-            inputs[i * NEUROCAR_N_INPUTS + k] = cars[i].inputs[k];
-        }
-    }
-}
-"""
+SHIM = "host_shim.c"
 
 
 def host_compiler() -> str:
@@ -110,14 +42,14 @@ def host_compiler() -> str:
 def build_library(brain, profile, cache_dir: Path | None = None) -> Path:
     """Compile the generated C (the sketch's header) into a shared library, cached."""
     header = header_only(brain, profile)
-    key = hashlib.sha256((header + SHIM + " ".join(HOST_FLAGS)).encode()).hexdigest()[:16]
+    key = hashlib.sha256((header + source(SHIM) + " ".join(HOST_FLAGS)).encode()).hexdigest()[:16]
     cache = Path(cache_dir) if cache_dir else default_cache()
     lib = cache / f"host-{key}.so"
     if lib.is_file():
         return lib
     with tempfile.TemporaryDirectory(prefix="neurocar-host-") as tmp:
         atomic_write_text(Path(tmp) / "neurocar_brain.h", header)
-        atomic_write_text(Path(tmp) / "shim.c", SHIM)
+        atomic_write_text(Path(tmp) / "shim.c", source(SHIM))
         out = Path(tmp) / "lib.so"
         run_tool([host_compiler(), *HOST_FLAGS, f"-I{tmp}", Path(tmp) / "shim.c", "-o", out, "-lm"],
                  "compiling the generated C for this machine")
@@ -178,8 +110,8 @@ class HostNetwork:
 
 
 class HostController:
-    """simulator.controller.Controller's interface, run by the sketch's compiled C
-    (registered as the "firmware" controller of ``neurocar eval``)."""
+    """A ``simulator.controller.ControllerProtocol`` run by the sketch's compiled C
+    (the "firmware" controller of ``neurocar eval``)."""
 
     def __init__(self, profile, brain, n: int = 1, cache_dir=None):
         self.profile, self.n, self._cache_dir = profile, int(n), cache_dir
@@ -242,7 +174,7 @@ class HostController:
 
 class FixedPointHostController(HostController):
     """HostController running the fixed-point sketch's C: a float brain is replaced by
-    its ``brain.fixedpoint`` twin (registered as the "firmware-fixed-point" controller)."""
+    its ``brain.fixedpoint`` twin (the "firmware-fixed-point" controller of ``neurocar eval``)."""
 
     @HostController.brain.setter
     def brain(self, brain):

@@ -6,7 +6,8 @@ Layout (the Arduino IDE's convention)::
     DIR/NAME/neurocar_brain.h   plain C: weights in flash, forward pass, controller tick
 
 The header is the part every verification runs (host gcc and simavr); the .ino only
-wires it to the car. See ``firmware_export.templates`` for the servo-driver choice.
+wires it to the car. Both are filled in from the C templates (``firmware_export.ctemplates``,
+which also explains the servo-driver choice) into one self-contained sketch folder.
 """
 import re
 from dataclasses import dataclass
@@ -15,8 +16,8 @@ from pathlib import Path
 from brain.atomic import atomic_write_text
 from brain.fixedpoint import FORMAT, FixedPointBrain
 
-from firmware_export import cgen_fixed, templates
-from firmware_export.cgen import network_source
+from firmware_export import cgen, cgen_fixed
+from firmware_export.ctemplates import fill
 from firmware_export.ctick import controller_source
 from firmware_export.errors import ExportError
 from firmware_export.limits import check_fits, echo_timeout_us
@@ -49,14 +50,14 @@ def generate(brain, profile, name: str = "neurocar", brain_path: str = "<brain>"
     check_pins(profile)
     check_fits(brain.network, profile)
     banner = generated_by(brain, brain_path, profile)
-    header = banner + templates.HEADER_GUARD_OPEN + header_only(brain, profile) + templates.HEADER_GUARD_CLOSE
-    return Sketch(name, banner + templates.INO.format_map(_ino_values(profile)), header)
+    header = banner + fill("brain.h", body=header_only(brain, profile))
+    return Sketch(name, banner + fill("sketch.ino", **_ino_values(profile)), header)
 
 
 def header_only(brain, profile) -> str:
     """The generated C alone (network + tick), for host and simavr builds: float, or the
     fixed-point arithmetic of ``brain.fixedpoint`` for a ``FixedPointBrain``."""
-    net = cgen_fixed.network_source if isinstance(brain, FixedPointBrain) else network_source
+    net = cgen_fixed.network_source if isinstance(brain, FixedPointBrain) else cgen.network_source
     return net(brain.network) + "\n" + controller_source(brain, profile)
 
 

@@ -22,10 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from brain.fixedpoint import FixedPointBrain
+from simulator.batch import random_specs
 from simulator.controller import Controller, decode_pins, input_grid, replay, sweep_angles, whole_cm
+from simulator.episode import Episodes
 
 from firmware_export import harness
 from firmware_export.errors import ExportError
+from firmware_export.host_controller import HostController
 from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, decision_budget_us
 from firmware_export.sketch import header_only
 from firmware_export.toolchain import F_CPU
@@ -90,8 +93,6 @@ def far_sequence(rng: np.random.Generator, ticks: int, clamp: int) -> np.ndarray
 def episode_sequences(profile, brain, seed: int, worlds: int = EPISODE_WORLDS,
                       seconds: float = EPISODE_SECONDS) -> list[np.ndarray]:
     """The echo readings of simulator episodes in seeded random worlds, one per tick."""
-    from simulator.batch import random_specs
-    from simulator.episode import Episodes
     ep = Episodes(random_specs(worlds, seed), profile, brain, record=True)
     ep.run(seconds)
     return [ep.trajectory(i)["echo_cm"] for i in range(worlds)]
@@ -234,10 +235,6 @@ def closed_loop(brain, profile, seed: int = 0, worlds: int = CLOSED_LOOP_WORLDS,
     """The same seeded episodes driven by the Python tick and by the host-compiled C:
     every tick's pose, servo angle, reading, pins and PWM, and every episode's metrics,
     must be equal."""
-    from simulator.batch import random_specs
-    from simulator.episode import Episodes
-
-    from firmware_export.host_controller import HostController
     rows, runs = [], []
     for controller in (Controller, HostController):
         ep = Episodes(random_specs(worlds, seed), profile, brain, controller=controller, record=True)

@@ -70,7 +70,7 @@ FIXED = {
 FIXED_SINK = "\nvolatile int16_t sink_int16[8];\n"
 # The fixed-point rows' own baseline: the Q13 inputs computed and stored, no network runs.
 FIXED_EMPTY_RUN = "SINK(sink_int16, q)"
-SEED_RUN = "InputToOutput(in1, in2); SINK(sink_float, Output)"
+TUTORIAL_RUN = "InputToOutput(in1, in2); SINK(sink_float, Output)"
 # The harness alone: the inputs are computed and stored, no network runs.
 EMPTY_RUN = "float x[2] = {in1, in2}; SINK(sink_float, x)"
 

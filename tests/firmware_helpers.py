@@ -6,7 +6,7 @@ from brain.seedlayout import from_seed_layout
 from simulator.assets import asset
 
 
-def seed_layout_brain() -> Brain:
+def tutorial_layout_brain() -> Brain:
     """The tutorial's layout: a bias on the hidden layer only, so biases are read per layer."""
     brain = load_brain(asset("brains", "seed_motors.json"))
     rng = np.random.default_rng(4)

@@ -15,13 +15,14 @@ from simulator.controller import decode_pins, replay
 from simulator.profile import default_profile, load_profile
 
 from firmware_export.cgen import C_ACTIVATIONS, network_source
-from firmware_export.ctick import DECODER_RULES, _decoder_function
+from firmware_export.ctick import decoder_function
+from firmware_export.decisions import DECODER_RULES
 from firmware_export.decisions import decoder_expression
 from firmware_export.errors import ExportError
 from firmware_export.host_controller import HostController, HostNetwork
 from firmware_export.names import check_identifier
 from firmware_export.sketch import generate
-from tests.firmware_helpers import seed_layout_brain
+from tests.firmware_helpers import tutorial_layout_brain
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc (host C compiler) is not installed")
 
@@ -52,7 +53,7 @@ BRAINS = {
     "motors_sigmoid_linear": lambda: _brain("seed_motors.csv", [4], "sigmoid", "linear"),
     "turn_no_hidden_linear": lambda: _brain("seed_turn_direction.csv", [], "linear"),
     "motors_mixed_hidden": _mixed_hidden,
-    "motors_seed_layout": seed_layout_brain,
+    "motors_tutorial_layout": tutorial_layout_brain,
 }
 
 
@@ -73,7 +74,7 @@ def test_host_c_matches_python(name, profile, tmp_path):
 
 
 @needs_gcc
-@pytest.mark.parametrize("name", ["default", "seed_motors", "motors_2_5_4", "motors_seed_layout",
+@pytest.mark.parametrize("name", ["default", "seed_motors", "motors_2_5_4", "motors_tutorial_layout",
                                   "turn_no_hidden_linear"])
 def test_host_tick_matches_replay(name, profile, tmp_path):
     brain = BRAINS[name]()
@@ -215,7 +216,7 @@ def test_decoder_bit_tests_are_the_float_comparisons(tmp_path):
     functions, float_versions = [], []
     for k, (decoder, activation) in enumerate(cases):
         expression = decoder_expression(decoder, activation)
-        body = _decoder_function(decoder, activation, expression).replace(f"neurocar_{decoder}(", f"bits_{k}(")
+        body = decoder_function(decoder, activation, expression).replace(f"neurocar_{decoder}(", f"bits_{k}(")
         if "bits" not in expression:   # a constant decision: no function is generated for it
             body = f"static int8_t bits_{k}(float z) {{ (void)z; return {expression}; }}\n"
         functions.append(body)

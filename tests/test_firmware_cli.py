@@ -105,7 +105,7 @@ def test_check_verify_json(tmp_path, capsys):
     assert data["closed_loop"]["ticks_compared"] >= 10_000
 
 
-def _seed_sketch(path, seed=0):
+def _write_tutorial_sketch(path, seed=0):
     """A sketch in the tutorial's layout: 2 inputs + bias -> 3 + 1 hidden -> 4 pins."""
     rng = np.random.default_rng(seed)
     hw, ow = rng.uniform(-2, 2, (3, 4)), rng.uniform(-2, 2, (4, 4))
@@ -151,7 +151,7 @@ def test_import_sketch_names_the_bad_line(text, message, tmp_path, capsys):
                     reason="AVR toolchain or simavr missing: apt-get install simavr " + toolchain.PACKAGES)
 def test_imported_sketch_exports_and_verifies(tmp_path, capsys):
     sketch = tmp_path / "tutorial.ino"
-    hw, ow = _seed_sketch(sketch)
+    hw, ow = _write_tutorial_sketch(sketch)
     brain_path = tmp_path / "imported.json"
     assert main(["import-sketch", str(sketch), "--out", str(brain_path)]) == 0
     h2, o2 = to_seed_layout(load_brain(brain_path).network)
@@ -215,7 +215,7 @@ def test_export_refuses_weights_beyond_the_targets_arithmetic(tmp_path, capsys):
 
 def test_import_sketch_never_writes_over_its_sketch(tmp_path, capsys):
     sketch = tmp_path / "S.ino"
-    _seed_sketch(sketch)
+    _write_tutorial_sketch(sketch)
     before = sketch.read_bytes()
     assert main(["import-sketch", str(sketch), "--out", str(sketch)]) == 2
     assert "is also SKETCH" in capsys.readouterr().err
@@ -224,7 +224,7 @@ def test_import_sketch_never_writes_over_its_sketch(tmp_path, capsys):
 
 def test_import_sketch_takes_the_activation_it_is_told_when_the_sketch_has_no_call(tmp_path, capsys):
     sketch = tmp_path / "S.ino"
-    _seed_sketch(sketch)
+    _write_tutorial_sketch(sketch)
     sketch.write_text(sketch.read_text().replace("tanh(", "act("))
     out = tmp_path / "b.json"
     assert main(["import-sketch", str(sketch), "--out", str(out)]) == 2

@@ -18,12 +18,12 @@ from simulator.controller import FixedPointController, input_grid
 from simulator.profile import default_profile
 
 from firmware_export import toolchain
-from firmware_export.ctick import fixed_inputs
+from firmware_export.fixed import fixed_inputs
 from firmware_export.fixed import check_decisions, decision_differences
 from firmware_export.host_controller import FixedPointHostController, HostNetwork
 from firmware_export.sketch import generate, header_only
 from firmware_export.verify import closed_loop, far_sequence, open_loop, random_sequence
-from tests.firmware_helpers import seed_layout_brain
+from tests.firmware_helpers import tutorial_layout_brain
 
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc (host C compiler) is not installed")
 has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None
@@ -51,7 +51,7 @@ BRAINS = {
     "sigmoid_turn_direction": lambda: _made([2, 6, 2], ["sigmoid", "tanh"], ["turn", "direction"],
                                             ["round", "sign"], seed=5),
     "no_hidden_linear": lambda: _made([2, 2], "linear", ["turn", "direction"], ["round", "sign"], seed=6),
-    "seed_layout": seed_layout_brain,
+    "tutorial_layout": tutorial_layout_brain,
 }
 
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from firmware_export.errors import ExportError
-from firmware_export.seedsketch import read_sketch
+from firmware_export.tutorial_reader import read_sketch
 
 HW = np.array([[1.8991509504079183, -0.4769472541445052, -0.6483690220539764, -0.38609165249078925],
                [-0.2818610915467527, 4.040695699457223, 3.2291858058243843, -2.894301104732614],

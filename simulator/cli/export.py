@@ -13,11 +13,27 @@ import sys
 import tempfile
 from pathlib import Path
 
-from brain.brainfile import brain_json
-from brain.outputs import Outputs
+import numpy as np
 
+from brain import Brain, load_brain, load_table
+from brain.brainfile import brain_json
+from brain.fixedpoint import FORMAT
+from brain.outputs import Outputs
+from simulator.assets import asset
+from simulator.profile import default_profile, load_profile
+
+from firmware_export.ctick import check_brain_fits_robot
 from firmware_export.errors import ExportError
+from firmware_export.fixed import check_decisions, check_inputs, decision_differences
+from firmware_export.harness import require_simavr
+from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, check_sizes
 from firmware_export.names import check_identifier
+from firmware_export.sketch import HEADER_NAME, generate
+from firmware_export.toolchain import build_sketch, require_toolchain
+from firmware_export.tutorial_reader import network_from_sketch
+from firmware_export.upload import check_port, upload
+from firmware_export.verify import (FAR_TICKS, RANDOM_TICKS, closed_loop, episode_sequences, far_sequence,
+                                    json_report, open_loop, random_sequence)
 
 TABLE_FOR_OUTPUTS = {2: "seed_turn_direction.csv", 4: "seed_motors.csv"}
 
@@ -54,17 +70,9 @@ def register(subparsers) -> None:
     q.add_argument("sketch", metavar="SKETCH.ino")
     q.add_argument("--out", required=True, metavar="BRAIN", help="brain file to write (JSON)")
     q.add_argument("--table", metavar="TABLE",
-                   help="the table the sketch was trained on (default: the seed table with as many outputs)")
+                   help="the table the sketch was trained on (default: the tutorial's table with as many outputs)")
     q.add_argument("--activation", choices=("tanh", "sigmoid"), help="override the activation found in the sketch")
     q.set_defaults(run=run_import)
-
-
-def _profile(path):
-    from simulator.profile import ProfileError, default_profile, load_profile
-    try:
-        return load_profile(path) if path else default_profile()
-    except ProfileError as e:
-        raise ExportError(str(e)) from None
 
 
 def _check_args(args) -> None:
@@ -74,7 +82,6 @@ def _check_args(args) -> None:
     if (args.dry_run or args.port) and not args.upload:
         raise ExportError("--port and --dry-run go with --upload")
     if args.upload:
-        from firmware_export.upload import check_port
         check_port(args.port, args.dry_run)
     if args.allow_different_decisions and not args.fixed_point:
         raise ExportError("--allow-different-decisions goes with --fixed-point")
@@ -82,19 +89,14 @@ def _check_args(args) -> None:
         raise ExportError(f"--seed {args.seed}: must be a whole number, 0 or more")
     check_identifier(args.name)
     if args.verify:
-        from firmware_export.harness import require_simavr
         require_simavr()
     if args.check or args.verify or args.upload:
-        from firmware_export.toolchain import require_toolchain
         require_toolchain()
 
 
 def run_export(args) -> int:
     """Check every option and destination, generate, build and verify in a private
     folder, and only then write the sketch, its build and the report together."""
-    from brain import load_brain
-
-    from firmware_export.sketch import HEADER_NAME, generate
     _check_args(args)
     folder = Path(args.out) / args.name
     ino, header, hex_out = folder / f"{args.name}.ino", folder / HEADER_NAME, folder / "build" / f"{args.name}.hex"
@@ -103,7 +105,8 @@ def run_export(args) -> int:
         for label, path in (("sketch", ino), ("sketch header", header), ("HEX file", hex_out if building else None),
                             ("--json", args.json)):
             out.add(label, path)
-        brain, profile = load_brain(args.brain), _profile(args.robot)
+        brain = load_brain(args.brain)
+        profile = load_profile(args.robot) if args.robot else default_profile()
         if args.fixed_point:
             brain = _fixed_point(brain, profile, args.allow_different_decisions)
         sketch = generate(brain, profile, args.name, args.brain)
@@ -125,17 +128,13 @@ def run_export(args) -> int:
     if args.upload and status != 0:
         print("not uploading: the firmware does not behave like the simulator (see above)", file=sys.stderr)
     if args.upload and status == 0:
-        from firmware_export.upload import upload
         upload(hex_out, args.port, dry_run=args.dry_run)
     return status
 
 
 def _report(build, opened, closed, brain, profile, args) -> dict:
-    from firmware_export.verify import json_report
     report = json_report(build, opened, closed)
     if args.fixed_point:
-        from brain.fixedpoint import FORMAT
-        from firmware_export.fixed import decision_differences
         report["arithmetic"] = FORMAT
         report["grid_decisions_differing_from_float"] = decision_differences(brain, profile)[0]
     return report
@@ -144,20 +143,13 @@ def _report(build, opened, closed, brain, profile, args) -> dict:
 def _fixed_point(brain, profile, allow: bool):
     """The brain's fixed-point twin, or a refusal: a brain Q13 cannot hold, inputs the
     sketch would encode differently, or decisions that differ from the float brain's."""
-    from firmware_export.ctick import check_brain_fits_robot
-    from firmware_export.fixed import check_decisions, check_inputs
     check_brain_fits_robot(brain, profile)
-    try:
-        twin = check_inputs(brain, profile)
-    except ValueError as e:
-        raise ExportError(f"no fixed-point sketch: {e}") from None
+    twin = check_inputs(brain, profile)
     print(check_decisions(brain, profile, allow))
     return twin
 
 
 def _build(folder: Path, args):
-    from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, check_sizes
-    from firmware_export.toolchain import build_sketch
     build = build_sketch(folder, folder / "build")
     print(f"flash {build.flash_bytes:,} of {FLASH_LIMIT:,} bytes ({100 * build.flash_bytes / FLASH_LIMIT:.1f} %), "
           f"RAM {build.ram_bytes:,} of {RAM_LIMIT:,} bytes ({100 * build.ram_bytes / RAM_LIMIT:.1f} %) "
@@ -167,10 +159,6 @@ def _build(folder: Path, args):
 
 
 def _verify(brain, profile, seed: int):
-    import numpy as np
-
-    from firmware_export.verify import (FAR_TICKS, RANDOM_TICKS, closed_loop, episode_sequences, far_sequence,
-                                        open_loop, random_sequence)
     rng = np.random.default_rng(seed)
     clamp = profile.control.distance_clamp_cm
     sequences = ([random_sequence(rng, RANDOM_TICKS, clamp), far_sequence(rng, FAR_TICKS, clamp)]
@@ -207,14 +195,7 @@ def run_import(args) -> int:
 
 def _imported(args):
     """The sketch's network as a brain, with the table it was trained on."""
-    from brain import Brain, load_table
-    from simulator.assets import asset
-
-    from firmware_export.seedsketch import network_from_sketch
-    try:
-        network = network_from_sketch(args.sketch, args.activation)
-    except ValueError as e:
-        raise ExportError(f"{args.sketch}: {e}") from None
+    network = network_from_sketch(args.sketch, args.activation)
     if args.table:
         table = load_table(args.table)
     elif network.n_outputs in TABLE_FOR_OUTPUTS:

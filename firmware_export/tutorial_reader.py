@@ -1,4 +1,4 @@
-"""Sketches in the tutorial's layout: read their weights.
+"""The tutorial's sketch: read the weights of a sketch in its layout.
 
 The tutorial's sketch holds ``HiddenWeights[inputs+1][hidden+1]`` and
 ``OutputWeights[hidden+1][outputs]``, input 0 being the constant 1 (the bias unit),
@@ -55,6 +55,9 @@ def read_sketch(path, activation: str | None = None) -> tuple[np.ndarray, np.nda
             raise ExportError(f"{path}: no {name}[..][..] = {{...}} array found; expected the tutorial's layout "
                               f"HiddenWeights[inputs+1][hidden+1] and OutputWeights[hidden+1][outputs]")
     hidden, output = arrays["HiddenWeights"], arrays["OutputWeights"]
+    if hidden.shape[0] < 2:
+        raise ExportError(f"{path}, line {lines['HiddenWeights']}: HiddenWeights has {hidden.shape[0]} row; it "
+                          f"needs the bias row and a row per input (inputs+1)")
     if hidden.shape[1] != output.shape[0]:
         raise ExportError(f"{path}, line {lines['OutputWeights']}: OutputWeights has {output.shape[0]} rows but "
                           f"HiddenWeights (line {lines['HiddenWeights']}) has {hidden.shape[1]} columns; they must "
@@ -211,8 +214,6 @@ def _activation(text: str, path) -> str:
 
 
 def network_from_sketch(path, activation: str | None = None):
-    hidden, output, activation = read_sketch(path, activation)
-    try:
-        return from_seed_layout(hidden, output, activation)
-    except ValueError as e:
-        raise ExportError(f"{path}: {e}") from None
+    """The network the tutorial's sketch computes (``read_sketch`` has checked that its
+    arrays chain, so the conversion cannot refuse them)."""
+    return from_seed_layout(*read_sketch(path, activation))

@@ -1,33 +1,16 @@
-"""The fixed C text of the sketch, as Python constants (they ship inside the package).
-
-The servo driver is the sketch's own. Debian's Arduino core (what ``--check`` builds
-with) has no Servo library, while the Arduino IDE bundles one; a driver of its own
-compiles in both and behaves the same in both. It uses Timer2 in CTC mode at 4 us per
-count: the compare interrupt raises the servo pin for the pulse width and lowers it for
-the rest of a 20 ms frame, in chunks of at most 255 counts. Timer0 (millis, PWM on
-pins 5 and 6) and Timer1 (PWM on 9 and 10) stay free, so the motors' enable pins keep
-their PWM; only pins 3 and 11 lose analogWrite, which the sketch never uses on them.
-"""
-
-HEADER_GUARD_OPEN = "#ifndef NEUROCAR_BRAIN_H\n#define NEUROCAR_BRAIN_H\n\n"
-HEADER_GUARD_CLOSE = "\n#endif /* NEUROCAR_BRAIN_H */\n"
-
-# str.format fields: header, motor_pins, pin_order, left_enable, right_enable, trig_pin,
-# echo_pin, us_per_cm, servo_pin, echo_timeout_us, clamp_cm. Literal braces are doubled.
-INO = """\
 #include <Arduino.h>
-#include "{header}"
+#include "${header}"
 
 /* Pins, from the robot profile. */
-static const uint8_t MOTOR_PINS[NEUROCAR_N_PINS] = {{{motor_pins}}};  /* {pin_order} */
-#define LEFT_ENABLE_PIN {left_enable}
-#define RIGHT_ENABLE_PIN {right_enable}
-#define TRIG_PIN {trig_pin}
-#define ECHO_PIN {echo_pin}
-#define SERVO_PIN {servo_pin}
-#define US_PER_CM {us_per_cm}
+static const uint8_t MOTOR_PINS[NEUROCAR_N_PINS] = {${motor_pins}};  /* ${pin_order} */
+#define LEFT_ENABLE_PIN ${left_enable}
+#define RIGHT_ENABLE_PIN ${right_enable}
+#define TRIG_PIN ${trig_pin}
+#define ECHO_PIN ${echo_pin}
+#define SERVO_PIN ${servo_pin}
+#define US_PER_CM ${us_per_cm}
 /* The echo wait never exceeds this (the tutorial's pulseIn waited up to a second). */
-#define ECHO_TIMEOUT_US {echo_timeout_us}UL
+#define ECHO_TIMEOUT_US ${echo_timeout_us}UL
 
 /* ---- Servo: a driver of its own on Timer2 (see the export documentation). ---- */
 #define SERVO_US_PER_COUNT 4
@@ -44,19 +27,19 @@ static volatile uint8_t servo_high = 0;
    (224 us) long: far longer than this ISR, so OCR2A is always written before TCNT2 gets
    there. The pulse is 136..600 counts and the rest 4400..4864, so a frame is 20 ms. */
 ISR(TIMER2_COMPA_vect)
-{{
-    if (servo_counts_left == 0) {{
+{
+    if (servo_counts_left == 0) {
         servo_high = !servo_high;
         digitalWrite(SERVO_PIN, servo_high ? HIGH : LOW);
         servo_counts_left = servo_high ? servo_pulse_counts : SERVO_FRAME_COUNTS - servo_pulse_counts;
-    }}
+    }
     uint16_t chunk = servo_counts_left > 255 ? 200 : servo_counts_left;
     servo_counts_left -= chunk;
     OCR2A = (uint8_t)(chunk - 1);
-}}
+}
 
 static void servo_begin(void)
-{{
+{
     pinMode(SERVO_PIN, OUTPUT);
     noInterrupts();
     TCCR2A = _BV(WGM21);             /* CTC, no output-compare pin: the ISR drives the pin */
@@ -65,51 +48,51 @@ static void servo_begin(void)
     TCNT2 = 0;
     TIMSK2 = _BV(OCIE2A);
     interrupts();
-}}
+}
 
 /* The pulse for an angle, clamped to 0..180 degrees so that the pulse always fits the
    frame (the profile's sweep stays inside that range anyway). */
 static void servo_write(int16_t degrees)
-{{
+{
     uint16_t us = map(constrain(degrees, 0, 180), 0, 180, SERVO_MIN_PULSE_US, SERVO_MAX_PULSE_US);
     noInterrupts();
     servo_pulse_counts = us / SERVO_US_PER_COUNT;
     interrupts();
-}}
+}
 
 /* ---- HC-SR04: whole centimetres, or NEUROCAR_NO_ECHO when nothing echoes in time. ---- */
 static uint16_t read_distance_cm(void)
-{{
+{
     digitalWrite(TRIG_PIN, LOW);
     delayMicroseconds(2);
     digitalWrite(TRIG_PIN, HIGH);
     delayMicroseconds(10);
     digitalWrite(TRIG_PIN, LOW);
     unsigned long us = pulseIn(ECHO_PIN, HIGH, ECHO_TIMEOUT_US);
-    if (us == 0) {{
-        return NEUROCAR_NO_ECHO;     /* nothing within {clamp_cm} cm: reads as the clamp */
-    }}
+    if (us == 0) {
+        return NEUROCAR_NO_ECHO;     /* nothing within ${clamp_cm} cm: reads as the clamp */
+    }
     return (uint16_t)(us / US_PER_CM);
-}}
+}
 
 /* ---- Motors: the decided pins, and the PWM on both enable pins. ---- */
 static void drive(const uint8_t *pins, uint8_t pwm)
-{{
-    for (uint8_t k = 0; k < NEUROCAR_N_PINS; k++) {{
+{
+    for (uint8_t k = 0; k < NEUROCAR_N_PINS; k++) {
         digitalWrite(MOTOR_PINS[k], pins[k] ? HIGH : LOW);
-    }}
+    }
     analogWrite(LEFT_ENABLE_PIN, pwm);
     analogWrite(RIGHT_ENABLE_PIN, pwm);
-}}
+}
 
 static neurocar_controller car;
 static unsigned long next_tick_ms;
 
 void setup()
-{{
-    for (uint8_t k = 0; k < NEUROCAR_N_PINS; k++) {{
+{
+    for (uint8_t k = 0; k < NEUROCAR_N_PINS; k++) {
         pinMode(MOTOR_PINS[k], OUTPUT);
-    }}
+    }
     pinMode(LEFT_ENABLE_PIN, OUTPUT);
     pinMode(RIGHT_ENABLE_PIN, OUTPUT);
     pinMode(TRIG_PIN, OUTPUT);
@@ -119,7 +102,7 @@ void setup()
     servo_begin();
     servo_write(car.servo_deg);
     next_tick_ms = millis();
-}}
+}
 
 /* The control tick, every NEUROCAR_TICK_MS: sweep the servo, then hold the action or
    read the distance and decide a new one, then drive the motors. The signed difference
@@ -127,18 +110,17 @@ void setup()
    by a whole period does not cause a burst of catch-up ticks (the servo would jump
    several steps at once): the schedule restarts from now instead. */
 void loop()
-{{
+{
     unsigned long now = millis();
-    if ((long)(now - next_tick_ms) < 0) {{
+    if ((long)(now - next_tick_ms) < 0) {
         return;
-    }}
+    }
     next_tick_ms += NEUROCAR_TICK_MS;
-    if ((long)(now - next_tick_ms) >= 0) {{
+    if ((long)(now - next_tick_ms) >= 0) {
         next_tick_ms = now + NEUROCAR_TICK_MS;
-    }}
+    }
     servo_write(neurocar_sweep(&car));
     uint16_t distance_cm = neurocar_deciding(&car) ? read_distance_cm() : NEUROCAR_NO_ECHO;
     neurocar_decide(&car, distance_cm);
     drive(car.pins, car.pwm);
-}}
-"""
+}

@@ -1,0 +1,5 @@
+#ifndef NEUROCAR_BRAIN_H
+#define NEUROCAR_BRAIN_H
+
+${body}
+#endif /* NEUROCAR_BRAIN_H */

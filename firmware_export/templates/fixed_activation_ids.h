@@ -1,0 +1,2 @@
+/* Activation ids. */
+${ids}

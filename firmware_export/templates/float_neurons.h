@@ -1,0 +1,3 @@
+static const float neurocar_neurons[${total}] PROGMEM = {
+${rows}
+};

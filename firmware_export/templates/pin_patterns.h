@@ -1,0 +1,2 @@
+/* The profile's pin patterns, ${pin_order}. */
+${patterns}
