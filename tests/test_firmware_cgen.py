@@ -3,6 +3,7 @@ decisions and ticks compared (no AVR toolchain needed, only gcc)."""
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,14 +11,15 @@ import pytest
 from brain import Brain, TrainConfig, load_brain, load_table, train
 from brain.activations import SIGMOID, Activation, get_activation
 from brain.decoders import decode
+from brain.fixedpoint import to_fixed_point
 from simulator.assets import asset
 from simulator.controller import decode_pins, replay
 from simulator.profile import default_profile, load_profile
 
+from firmware_export import ctemplates
 from firmware_export.cgen import C_ACTIVATIONS, network_source
 from firmware_export.ctick import decoder_function
-from firmware_export.decisions import DECODER_RULES
-from firmware_export.decisions import decoder_expression
+from firmware_export.decisions import DECODER_RULES, decoder_expression
 from firmware_export.errors import ExportError
 from firmware_export.host_controller import HostController, HostNetwork
 from firmware_export.names import check_identifier
@@ -252,3 +254,14 @@ def test_decoder_bit_tests_are_the_float_comparisons(tmp_path):
 def _activate(name: str, z: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         return get_activation(name).f(z)
+
+
+def test_every_template_is_used_and_filled(profile):
+    """Each C template ships for a reason (some generator names it), and a whole sketch,
+    float or fixed point, keeps no unfilled ${field}."""
+    code = "".join(p.read_text() for p in Path(ctemplates.__file__).parent.glob("*.py"))
+    assert [p.name for p in ctemplates.TEMPLATE_DIR.iterdir() if f'"{p.name}"' not in code] == []
+    brain = load_brain(asset("brains", "default.json"))
+    for b in (brain, to_fixed_point(brain)):
+        sketch = generate(b, profile)
+        assert "${" not in sketch.ino + sketch.header

@@ -1,12 +1,13 @@
 """import-sketch's reader on sketches written the ways people write them, its messages
-for broken arrays, and a fuzz run: it returns arrays or raises ExportError, nothing else."""
+for broken arrays, and a fuzz run: it returns arrays (and the network they make) or
+raises ExportError, nothing else."""
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from firmware_export.errors import ExportError
-from firmware_export.tutorial_reader import read_sketch
+from firmware_export.tutorial_reader import network_from_sketch, read_sketch
 
 HW = np.array([[1.8991509504079183, -0.4769472541445052, -0.6483690220539764, -0.38609165249078925],
                [-0.2818610915467527, 4.040695699457223, 3.2291858058243843, -2.894301104732614],
@@ -62,6 +63,8 @@ def test_real_world_layouts_read_the_same_arrays(name, tmp_path):
     ("float HiddenWeights[1][2] = {{1, 2}, 3};\n", "mixes rows in braces with values outside them"),
     ("float HiddenWeights[2][2] = {{1, 2},\n{1, 2}};\nfloat OutputWeights[3][1] = {{1}, {2},\n{3}};\n",
      "line 3: OutputWeights has 3 rows but HiddenWeights (line 1) has 2 columns"),
+    ("float HiddenWeights[1][2] = {{1, 2}};\nfloat OutputWeights[2][1] = {{1}, {2}};\n",
+     "line 1: HiddenWeights has 1 row; it needs the bias row and a row per input"),
 ])
 def test_inconsistent_arrays_are_named_with_their_line(text, message, tmp_path):
     sketch = tmp_path / "bad.ino"
@@ -89,3 +92,5 @@ def test_reader_raises_only_its_clear_error(pieces, noise, tmp_path):
         assert str(e).startswith(str(sketch))
     else:
         assert hidden.shape[1] == output.shape[0] and np.isfinite(hidden).all() and np.isfinite(output).all()
+        network = network_from_sketch(sketch, "tanh")
+        assert network.sizes == [hidden.shape[0] - 1, hidden.shape[1], output.shape[1]]
