@@ -16,7 +16,7 @@ TICK_SHARE = 0.80        # of the tick left after the echo wait: the rest for th
 # headroom; the per-weight and per-buffer costs are exact (4-byte floats).
 SKETCH_FLASH_BASE = 5_200
 SKETCH_RAM_BASE = 120
-# Cycles per decision on the ATmega328P, measured in simavr (tests/bench_firmware.py)
+# Cycles per decision on the ATmega328P, measured in simavr (tests/bench/bench_firmware.py)
 # and rounded up: a weight's multiply-add read from flash costs 240 at most, avr-libc's
 # tanh 1,800-2,800 depending on its argument, sigmoid's (a tanh inside) about the same.
 CYCLES_BASE = 2_000
