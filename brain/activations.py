@@ -10,7 +10,7 @@ class Activation:
     name: str
     f: Callable[[np.ndarray], np.ndarray]
     # Derivative da/dz, from the pre-activation z and the activation a = f(z):
-    # tanh and sigmoid read it off a (the seed's 1 - a**2), relu off z.
+    # tanh and sigmoid read it off a (the tutorial's 1 - a**2), relu off z.
     df: Callable[[np.ndarray, np.ndarray], np.ndarray]
     low: float   # targets a network with this output can learn: the range of f,
     high: float  # ends included (sigmoid approaches 0 and 1 closely enough)

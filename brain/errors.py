@@ -23,3 +23,7 @@ class TrainingError(NeurocarError):
 
 class SettingError(NeurocarError):
     """A command-line option or setting outside what it accepts."""
+
+
+class FixedPointError(NeurocarError):
+    """A brain that the int16 fixed-point network cannot hold or compute."""

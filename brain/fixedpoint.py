@@ -31,6 +31,7 @@ import numpy as np
 
 from brain.activations import Activation
 from brain.decoders import decode_all
+from brain.errors import FixedPointError
 from brain.network import LayerSizes
 
 FRACTION_BITS = 13
@@ -108,20 +109,20 @@ class FixedPointNetwork(LayerSizes):
         for n, layer in enumerate(network.layers, start=1):
             name = layer.activation.name
             if name not in _FUNCTIONS:
-                raise ValueError(f"layer {n} uses the activation {name!r}, which the fixed-point network cannot "
-                                 f"compute; supported: {', '.join(ACTIVATIONS)}")
+                raise FixedPointError(f"layer {n} uses the activation {name!r}, which the fixed-point network "
+                                      f"cannot compute; supported: {', '.join(ACTIVATIONS)}")
             w, b = np.asarray(layer.weights, dtype=float), np.asarray(layer.biases, dtype=float)
             for what, values in (("weight", w), ("bias", b if layer.has_bias else np.zeros(0))):
                 outside = values[(values < (INT16_MIN - 0.5) / ONE) | (values >= (INT16_MAX + 0.5) / ONE)]
                 if outside.size:
-                    raise ValueError(f"layer {n} has a {what} of {outside.flat[0]:g}, outside the fixed-point range "
-                                     f"{RANGE} of {FORMAT}")
+                    raise FixedPointError(f"layer {n} has a {what} of {outside.flat[0]:g}, outside the fixed-point "
+                                          f"range {RANGE} of {FORMAT}")
             qw = quantise(w)
             qb = quantise(b) if layer.has_bias else np.zeros(layer.n_out, dtype=np.int64)
             bound = largest * np.abs(qw).sum(axis=0) + np.abs(qb) * ONE + HALF
             if bound.max() > INT32_MAX:
-                raise ValueError(f"layer {n}: neuron {int(bound.argmax())}'s sum could overflow 32 bits in fixed "
-                                 f"point; its weights are too large")
+                raise FixedPointError(f"layer {n}: neuron {int(bound.argmax())}'s sum could overflow 32 bits in "
+                                      f"fixed point; its weights are too large")
             layers.append(FixedLayer(qw, qb, layer.activation, bool(layer.has_bias)))
             largest = _LARGEST[name]
         self.layers = layers
@@ -177,6 +178,6 @@ class FixedPointBrain:
 
 
 def to_fixed_point(brain) -> FixedPointBrain:
-    """The fixed-point twin of a brain (itself when it is one already); ValueError when the
-    brain cannot be held in Q13."""
+    """The fixed-point twin of a brain (itself when it is one already); FixedPointError when
+    the brain cannot be held in Q13."""
     return brain if isinstance(brain, FixedPointBrain) else FixedPointBrain(brain)

@@ -2,7 +2,7 @@
 
 Weights are stored per layer as arrays of shape (inputs, outputs), so a layer computes
 a = f(x @ W + b). A layer's bias can be switched off, which reproduces the tutorial's
-layout: a bias unit on the input side only (see ``brain.seedlayout``).
+layout: a bias unit on the input side only (see ``brain.tutorial_layout``).
 """
 from dataclasses import dataclass
 

@@ -6,6 +6,7 @@ by exact integer division (``q13_ratio``, the C's ``neurocar_q13_ratio``), while
 floats that the twin then quantises; ``check_inputs`` proves the two agree on every
 point of the grid before a fixed-point sketch is written.
 """
+from brain.errors import FixedPointError
 from brain.fixedpoint import FORMAT, ONE, quantise, to_fixed_point
 from simulator.controller import input_grid
 
@@ -35,7 +36,7 @@ def fixed_point_twin(brain):
     """The brain's ``brain.fixedpoint`` twin, or a refusal naming what Q13 cannot hold."""
     try:
         return to_fixed_point(brain)
-    except ValueError as e:     # brain.fixedpoint says why in one line
+    except FixedPointError as e:     # brain.fixedpoint says why; this says what it stops
         raise ExportError(f"no fixed-point sketch: {e}") from None
 
 

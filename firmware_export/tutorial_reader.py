@@ -3,7 +3,7 @@
 The tutorial's sketch holds ``HiddenWeights[inputs+1][hidden+1]`` and
 ``OutputWeights[hidden+1][outputs]``, input 0 being the constant 1 (the bias unit),
 and runs every hidden column, the "+1" one included, through the activation.
-``brain.seedlayout.from_seed_layout`` turns those arrays into a network computing
+``brain.tutorial_layout.from_tutorial_layout`` turns those arrays into a network computing
 exactly that (hidden + 1 neurons with a bias, no bias on the output layer).
 """
 import ast
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from brain.seedlayout import from_seed_layout
+from brain.tutorial_layout import from_tutorial_layout
 
 from firmware_export.errors import ExportError
 
@@ -216,4 +216,4 @@ def _activation(text: str, path) -> str:
 def network_from_sketch(path, activation: str | None = None):
     """The network the tutorial's sketch computes (``read_sketch`` has checked that its
     arrays chain, so the conversion cannot refuse them)."""
-    return from_seed_layout(*read_sketch(path, activation))
+    return from_tutorial_layout(*read_sketch(path, activation))

@@ -114,10 +114,10 @@ def test_brain_file_round_trip_is_exact(tmp_path):
     assert again.sha256() == brain.sha256()
 
 
-def test_seed_layout_brain_round_trips_without_biases(tmp_path):
+def test_tutorial_layout_brain_round_trips_without_biases(tmp_path):
     from brain.brainfile import Brain
-    from brain.seedlayout import from_seed_layout
-    net = from_seed_layout(np.ones((3, 4)) * 0.1, np.ones((4, 4)) * 0.2)
+    from brain.tutorial_layout import from_tutorial_layout
+    net = from_tutorial_layout(np.ones((3, 4)) * 0.1, np.ones((4, 4)) * 0.2)
     brain = Brain(net, ["distance", "position"], ["IN1", "IN2", "IN3", "IN4"], ["bit"] * 4)
     save_brain(tmp_path / "s.json", brain)
     data = json.loads((tmp_path / "s.json").read_text())

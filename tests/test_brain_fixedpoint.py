@@ -4,6 +4,7 @@ import pytest
 
 from brain import Network, load_brain
 from brain.brainfile import Brain
+from brain.errors import FixedPointError
 from brain.fixedpoint import (INT16_MAX, INT16_MIN, ONE, TANH_TABLE, FixedPointBrain, dequantise, quantise, sigmoid_q,
                               tanh_q, to_fixed_point)
 from simulator.assets import asset
@@ -64,14 +65,14 @@ def _brain(weight=1.0, activation="tanh", sizes=(2, 3, 2)):
     (_brain(-4.01), "outside the fixed-point range"),
 ])
 def test_out_of_range_weights_are_refused(brain, message):
-    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace(")", r"\)").replace("(", r"\(")):
+    with pytest.raises(FixedPointError, match=message.replace("[", r"\[").replace(")", r"\)").replace("(", r"\(")):
         FixedPointBrain(brain)
 
 
 def test_a_sum_that_could_overflow_is_refused():
     net = Network.create([6, 1], "linear", seed=0)
     net.layers[0].weights[:] = 3.9
-    with pytest.raises(ValueError, match="could overflow 32 bits"):
+    with pytest.raises(FixedPointError, match="could overflow 32 bits"):
         FixedPointBrain(Brain(net, list("abcdef"), ["turn"], ["round"]))
     net.layers[0].weights[:] = 1.0
     FixedPointBrain(Brain(net, list("abcdef"), ["turn"], ["round"]))

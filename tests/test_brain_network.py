@@ -4,7 +4,7 @@ import pytest
 
 from brain.losses import get_loss
 from brain.network import Network
-from brain.seedlayout import from_seed_layout, is_seed_shaped, to_seed_layout
+from brain.tutorial_layout import from_tutorial_layout, is_tutorial_shaped, to_tutorial_layout
 from brain.training import TrainConfig, Trainer, _parameters, backprop
 
 
@@ -73,17 +73,17 @@ def test_bad_network_settings_are_refused_clearly():
         Network.create([2], "tanh", seed=0)
 
 
-def test_seed_layout_round_trip_reproduces_the_tutorial_arithmetic():
+def test_tutorial_layout_round_trip_reproduces_the_tutorial_arithmetic():
     rng = np.random.default_rng(0)
     hw = rng.uniform(-1, 1, (3, 4))     # [inputs+1][hidden+1]
     ow = rng.uniform(-1, 1, (4, 4))     # [hidden+1][outputs]
-    net = from_seed_layout(hw, ow, "tanh")
-    assert is_seed_shaped(net) and net.sizes == [2, 4, 4]
+    net = from_tutorial_layout(hw, ow, "tanh")
+    assert is_tutorial_shaped(net) and net.sizes == [2, 4, 4]
     x = rng.uniform(-1, 1, (20, 2))
     # The tutorial's loop: bias unit first, every hidden column through tanh.
     hidden = np.tanh(np.hstack([np.ones((20, 1)), x]) @ hw)
     expected = np.tanh(hidden @ ow)
     np.testing.assert_allclose(net.forward(x), expected, rtol=0, atol=1e-14)   # only summation order differs
-    hw2, ow2 = to_seed_layout(net)
+    hw2, ow2 = to_tutorial_layout(net)
     np.testing.assert_array_equal(hw2, hw)
     np.testing.assert_array_equal(ow2, ow)

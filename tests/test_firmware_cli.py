@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from brain import load_brain
-from brain.seedlayout import to_seed_layout
+from brain.tutorial_layout import to_tutorial_layout
 from simulator.assets import asset
 from simulator.cli import main
 
@@ -114,7 +114,7 @@ def _write_tutorial_sketch(path, seed=0):
 
 
 def test_import_sketch_reproduces_the_tutorial_arithmetic(tmp_path, capsys):
-    from brain.seedlayout import from_seed_layout
+    from brain.tutorial_layout import from_tutorial_layout
     rng = np.random.default_rng(5)
     hw, ow = rng.uniform(-2, 2, (3, 4)), rng.uniform(-2, 2, (4, 4))
     sketch = tmp_path / "NN_Obstacle_Car.ino"
@@ -128,7 +128,7 @@ def test_import_sketch_reproduces_the_tutorial_arithmetic(tmp_path, capsys):
     xb = np.column_stack([np.ones(len(x)), x])
     expected = np.tanh(np.tanh(xb @ np.round(hw, 9)) @ np.round(ow, 9))
     assert np.allclose(brain.forward(x), expected, atol=1e-7)
-    assert np.allclose(from_seed_layout(hw, ow).forward(x), brain.forward(x), atol=1e-6)
+    assert np.allclose(from_tutorial_layout(hw, ow).forward(x), brain.forward(x), atol=1e-6)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -154,7 +154,7 @@ def test_imported_sketch_exports_and_verifies(tmp_path, capsys):
     hw, ow = _write_tutorial_sketch(sketch)
     brain_path = tmp_path / "imported.json"
     assert main(["import-sketch", str(sketch), "--out", str(brain_path)]) == 0
-    h2, o2 = to_seed_layout(load_brain(brain_path).network)
+    h2, o2 = to_tutorial_layout(load_brain(brain_path).network)
     assert np.allclose(h2, hw, atol=1e-8) and np.allclose(o2, ow, atol=1e-8)
     assert main(["export", "--brain", str(brain_path), "--out", str(tmp_path), "--verify"]) == 0
 

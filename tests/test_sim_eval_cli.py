@@ -320,3 +320,15 @@ def _alive(pid: int) -> bool:
         return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_eval_refuses_a_brain_q13_cannot_hold_in_one_line(tmp_path, capsys):
+    from brain import load_brain, save_brain
+    from simulator.cli import main
+    brain = load_brain(asset("brains", "default.json"))
+    brain.network.layers[0].weights[0, 0] = 5.0
+    save_brain(tmp_path / "big.json", brain)
+    assert main(["eval", "--brain", str(tmp_path / "big.json"), "--worlds", "1", "--seconds", "1",
+                 "--fixed-point", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "layer 1 has a weight of 5, outside the fixed-point range [-4, 4)" in err

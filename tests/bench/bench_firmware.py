@@ -29,7 +29,7 @@ import numpy as np
 
 from brain import load_brain
 from brain.fixedpoint import FORMAT, to_fixed_point
-from brain.seedlayout import from_seed_layout
+from brain.tutorial_layout import from_tutorial_layout
 from simulator.assets import asset
 from simulator.profile import default_profile
 
@@ -48,7 +48,7 @@ def main() -> int:
     rng = np.random.default_rng(SEED)
     hw, ow = rng.uniform(-1, 1, (3, 4)), rng.uniform(-1, 1, (4, 4))   # the seed's 2-3-4, trained weights' scale
     tutorial_net = load_brain(asset("brains", "seed_motors.json"))
-    tutorial_net.network = from_seed_layout(hw, ow)
+    tutorial_net.network = from_tutorial_layout(hw, ow)
     brains = {"default 2-3-2 tanh": load_brain(asset("brains", "default.json")),
               "motors 2-3-4 tanh": load_brain(asset("brains", "seed_motors.json")),
               "tutorial network, generated": tutorial_net}

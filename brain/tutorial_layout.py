@@ -12,7 +12,7 @@ from brain.activations import get_activation
 from brain.network import Layer, Network
 
 
-def from_seed_layout(hidden_weights, output_weights, activation: str = "tanh") -> Network:
+def from_tutorial_layout(hidden_weights, output_weights, activation: str = "tanh") -> Network:
     """A network computing exactly what the tutorial's arrays compute."""
     hw = np.asarray(hidden_weights, dtype=float)
     ow = np.asarray(output_weights, dtype=float)
@@ -25,17 +25,17 @@ def from_seed_layout(hidden_weights, output_weights, activation: str = "tanh") -
     return Network([hidden, output])
 
 
-def to_seed_layout(network: Network) -> tuple[np.ndarray, np.ndarray]:
+def to_tutorial_layout(network: Network) -> tuple[np.ndarray, np.ndarray]:
     """The arrays of a network that has the tutorial's shape (one hidden layer, a bias on
     the hidden layer only, the same activation on both layers)."""
-    if not is_seed_shaped(network):
+    if not is_tutorial_shaped(network):
         raise ValueError(f"{network!r} does not have the tutorial's layout (one hidden layer with a bias, "
                          f"an output layer without one, one activation)")
     hidden, output = network.layers
     return np.vstack([hidden.biases, hidden.weights]), output.weights.copy()
 
 
-def is_seed_shaped(network: Network) -> bool:
+def is_tutorial_shaped(network: Network) -> bool:
     layers = network.layers
     return (len(layers) == 2 and layers[0].has_bias and not layers[1].has_bias
             and layers[0].activation is layers[1].activation)
