@@ -25,10 +25,20 @@ class CheckedTable:
         return value
 
     def section(self, name: str) -> dict:
-        table = self.data.get(name)
+        """The table [name]; a dotted name reaches into nested tables."""
+        table = self.data
+        for part in name.split("."):
+            table = table.get(part) if isinstance(table, dict) else None
         if not isinstance(table, dict):
             raise self.fail(f"[{name}]", "section is missing")
         return table
+
+    def has(self, name: str) -> bool:
+        """Whether the file has the table [name] at all."""
+        table = self.data
+        for part in name.split("."):
+            table = table.get(part) if isinstance(table, dict) else None
+        return isinstance(table, dict)
 
     def bounded(self, section: str, key: str, kind, low, high, why: str, unit: str = "",
                 above: bool = False, below: bool = False):

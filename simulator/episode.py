@@ -5,22 +5,7 @@ from the others, so the cars never meet) and does all per-tick work as arrays: o
 pose read, one batched sonar cast, one brain forward pass and one velocity write per
 car per tick, then ``steps_per_tick`` physics steps with no Python work in between.
 
-``Simulation`` is the same machinery for one car, for the window::
-
-    sim = Simulation(world, profile, brain, seed=0)  # SensorOptions(noise=..., missed_echoes=...)
-    sim.step_tick()              # one 25 ms control tick (3 physics steps at 120 Hz)
-    sim.reset(seed=None)         # back to the world's start pose, metrics cleared
-    sim.pose                     # (x_cm, y_cm, heading_deg) in world coordinates
-    sim.servo_deg, sim.echo_cm   # the sensor's angle and its last reading (inf: no echo)
-    sim.rays_cm                  # per-ray distances of the last reading, for drawing
-    sim.pins, sim.pwm, sim.hold  # what the controller last set
-    sim.inputs, sim.outputs      # the last decision's network inputs and raw outputs
-    sim.sensed_inputs()          # the inputs the sonar gives now, read fresh (teach mode)
-    sim.collisions, sim.touching, sim.metrics()
-    sim.brain = other_brain      # swap the brain at run time (after retraining)
-    sim.set_manual(pins, pwm)    # drive by hand (teach mode); set_manual(None) gives control back
-    sim.world.add_obstacle(...); sim.world_changed()   # after editing the world
-    sim.trajectory()             # the recorded ticks, when record=True
+``simulator.simulation.Simulation`` is the same machinery for one car, for the window.
 
 Determinism: an episode depends only on its world, start pose, profile, brain, seed
 and where it sits in its batch; ``simulator.batch`` makes that layout a pure
@@ -28,8 +13,7 @@ function of the episode list.
 
 Sanity: after every tick ``Episodes`` checks that no car has left its arena or sunk more
 than ``MAX_PENETRATION_CM`` into a solid, and raises ``EpisodeError`` naming the episode
-if one has: the physics failed, and nothing it measured may be reported. (The window's
-``Simulation`` skips the check: its user may drop an obstacle onto the car.)
+if one has: the physics failed, and nothing it measured may be reported.
 """
 import math
 from dataclasses import dataclass
@@ -38,10 +22,12 @@ import numpy as np
 
 from brain.errors import NeurocarError
 from simulator.car import Cars, wheel_velocities
-from simulator.controller import Controller, encode_inputs, pwm_for, tick, whole_cm
+from simulator.controller import Controller, tick
+from simulator.measured import MODELS, CarParams, nominal_car
 from simulator.metrics import MetricsRecorder
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
-from simulator.sensor import Geometry, SensorOptions, Sonar, cast
+from simulator.profile import ProfileError
+from simulator.sensor import Geometry, SensorOptions, Sonar
 from simulator.world import WorldError
 
 WORLD_GAP_CM = 500.0      # between one world's outermost solid and the next one's
@@ -59,11 +45,14 @@ class EpisodeError(NeurocarError):
 
 @dataclass(frozen=True)
 class EpisodeSpec:
-    """One episode: a world, its seed (entropy for the sensor's generator) and an
-    optional start pose (x_cm, y_cm, heading_deg) other than the world's own."""
+    """One episode: a world, its seed (entropy for the sensor's generator), an optional
+    start pose (x_cm, y_cm, heading_deg) other than the world's own, and, under the
+    measured model, an optional car drawn by ``simulator.measured.draw_car`` (None: the
+    profile's nominal car)."""
     world: object
     seed: int = 0
     start: tuple | None = None
+    car: dict | None = None
 
     def start_pose(self) -> tuple:
         s = self.world.start
@@ -88,6 +77,19 @@ def ticks_in(seconds: float, tick_s: float) -> int:
     return int(round(seconds / tick_s))
 
 
+def car_params(specs, profile, model: str) -> CarParams | None:
+    """The measured model's car for each episode (its drawn one, or the nominal car), or
+    None for the ideal model."""
+    if model not in MODELS:
+        raise ValueError(f"unknown car model {model!r}; accepted: {', '.join(MODELS)}")
+    if model == "ideal":
+        return None
+    if profile.measured is None:
+        raise ProfileError(f"{profile.source}: has no [measured.echo], [measured.servo] and [measured.motors] "
+                           f"tables for the measured car model; add them (see elegoo_v3.toml) or run with --ideal")
+    return CarParams.stack([s.car or nominal_car(profile.measured, profile.sensor) for s in specs])
+
+
 def check_start(spec: EpisodeSpec, profile) -> None:
     """Raise WorldError when the car, put at the episode's start, would overlap a solid."""
     x, y, heading = spec.start_pose()
@@ -108,10 +110,10 @@ class Episodes:
     numbers: what to call each episode in an EpisodeError (default 0..n-1); check: run
     the sanity check after every tick."""
 
-    def __init__(self, specs, profile, brain, *, controller=Controller,
+    def __init__(self, specs, profile, brain, *, controller=Controller, model: str = "ideal",
                  sensor_options: SensorOptions = SensorOptions(), record: bool = False,
                  numbers=None, check: bool = True):
-        self.specs, self.profile = list(specs), profile
+        self.specs, self.profile, self.model = list(specs), profile, model
         self.n = len(self.specs)
         self.numbers = list(range(self.n)) if numbers is None else list(numbers)
         self.check = check
@@ -126,8 +128,9 @@ class Episodes:
             self.cars.place(i, x + self.offsets[i, 0], y + self.offsets[i, 1], math.radians(h))
         self.contacts = ContactCounter(self.space, self.cars.index_of_shape, self.n)
         self.geometry = Geometry(self.worlds)
+        self.car = car_params(self.specs, profile, model)       # None: the ideal car
         rngs = [np.random.default_rng(np.random.SeedSequence(s.seed)) for s in self.specs]
-        self.sonar = Sonar(profile, self.geometry, rngs, sensor_options)
+        self.sonar = Sonar(profile, self.geometry, rngs, sensor_options, self.car)
         self.controller = controller(profile, brain, self.n)
         self.steps = steps_per_tick(profile.control.tick_s)
         self.dt = profile.control.tick_s / self.steps
@@ -243,134 +246,3 @@ class Episodes:
         self.static_shapes[i] = add_world(self.space, world, self.offsets[i])
         self.geometry.set_worlds(self.worlds)
         self.metrics.worlds_changed(self.worlds)
-
-
-class Simulation:
-    """One car in one world in real time, for the window (see the module docstring)."""
-
-    def __init__(self, world, profile, brain, seed: int = 0, *,
-                 sensor_options: SensorOptions = SensorOptions(), record: bool = False, controller=Controller,
-                 check: bool = False):
-        self.world, self.profile, self.seed = world, profile, seed
-        self._brain, self.sensor_options, self.record, self.check = brain, sensor_options, record, check
-        self._controller_factory = controller
-        self._manual = None
-        self._ep = None
-        self.reset(seed)
-
-    def reset(self, seed: int | None = None) -> None:
-        self.seed = self.seed if seed is None else seed
-        self._ep = Episodes([EpisodeSpec(self.world, self.seed)], self.profile, self._brain,
-                            controller=self._controller_factory, sensor_options=self.sensor_options,
-                            record=self.record, check=self.check)
-        self._ep.manual = self._manual
-
-    def step_tick(self) -> None:
-        self._ep.step_tick()
-
-    # -- state the window draws ---------------------------------------------------------
-    @property
-    def time_s(self) -> float:
-        return self._ep.ticks * self.profile.control.tick_s
-
-    @property
-    def pose(self) -> tuple:
-        return (float(self._ep.pos[0, 0]), float(self._ep.pos[0, 1]), math.degrees(self._ep.heading[0]))
-
-    @property
-    def servo_deg(self) -> int:
-        return int(self._ep.controller.servo_deg[0])
-
-    @property
-    def echo_cm(self) -> float:
-        """The last echo read (inf: no echo); refreshed on deciding ticks only, as the firmware does."""
-        return float(self._ep.echo[0])
-
-    def beam(self):
-        """The sensor's origin (x, y) cm, beam axis in degrees, per-ray directions in degrees
-        and distances now (inf: no echo), read fresh for drawing."""
-        ep = self._ep
-        origins, axes = ep.sonar.beam_axes(ep.pos, ep.heading, ep.controller.servo_deg)
-        angles = axes[:, None] + ep.sonar.offsets
-        dist, _ = cast(origins, angles, ep.geometry.edges, ep.geometry.circles, self.profile.sensor.max_range_cm)
-        return tuple(origins[0]), math.degrees(axes[0]), np.degrees(angles[0]), dist[0]
-
-    def sensed_inputs(self) -> np.ndarray:
-        """The network inputs (distance, position) for what the sonar sees now, at the
-        current servo angle, encoded as the controller encodes them: the same sonar read
-        (range limits, and noise or missed echoes when on), whole cm clamped, the servo
-        angle mapped. A look, not a tick: the seeded sensor streams, the last reading
-        and the controller's state are left exactly as they were, so a run is the same
-        whether or not this is called."""
-        ep = self._ep
-        servo = ep.controller.servo_deg[:1]
-        echo = ep.sonar.look(ep.pos, ep.heading, servo)
-        return encode_inputs(whole_cm(echo, self.profile.control.distance_clamp_cm), servo, self.profile)[0]
-
-    @property
-    def pins(self) -> tuple:
-        pins = self._ep.controller.pins if self._manual is None else self._manual[0]
-        return tuple(int(p) for p in pins[0])
-
-    @property
-    def pwm(self) -> int:
-        return int((self._ep.controller.pwm if self._manual is None else self._manual[1])[0])
-
-    @property
-    def hold(self) -> int:
-        return int(self._ep.controller.hold[0])
-
-    @property
-    def inputs(self) -> np.ndarray:
-        return self._ep.controller.inputs[0]
-
-    @property
-    def outputs(self) -> np.ndarray:
-        return self._ep.controller.outputs[0]
-
-    @property
-    def collisions(self) -> int:
-        return int(self._ep.contacts.collisions[0])
-
-    @property
-    def touching(self) -> bool:
-        return bool(self._ep.contacts.touching[0] > 0)
-
-    def metrics(self):
-        return self._ep.results()[0]
-
-    def trajectory(self) -> dict:
-        return self._ep.trajectory(0)
-
-    # -- commands ------------------------------------------------------------------------
-    @property
-    def brain(self):
-        return self._brain
-
-    @brain.setter
-    def brain(self, brain) -> None:
-        self._ep.controller.brain = brain      # checks the outputs fit this robot first
-        self._brain = brain
-
-    def set_manual(self, pins, pwm: int | None = None) -> None:
-        """Drive with these motor pins (teach mode) until set_manual(None)."""
-        if pins is None:
-            self._manual = None
-        else:
-            pins = np.array(pins, dtype=int).reshape(1, -1)
-            if pwm is None:
-                pwm = pwm_for(pins, self.profile)
-            self._manual = (pins, np.array(pwm, dtype=int).reshape(1))
-        self._ep.manual = self._manual
-
-    def world_changed(self) -> None:
-        """Rebuild the obstacles after editing ``self.world``; the car stays where it is."""
-        self._ep.replace_world(0, self.world)
-
-    def place(self, x_cm: float, y_cm: float, heading_deg: float) -> None:
-        """Pick the car up and put it down elsewhere, at rest."""
-        ep = self._ep
-        ep.cars.place(0, x_cm + ep.offsets[0, 0], y_cm + ep.offsets[0, 1], math.radians(heading_deg))
-        pos, ep.heading = ep.cars.poses()
-        ep.pos = pos - ep.offsets
-        ep.metrics.moved(ep.pos)

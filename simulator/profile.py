@@ -23,6 +23,7 @@ from brain.errors import NeurocarError
 from brain.fileio import read_text
 from simulator.assets import asset
 from simulator.checked_table import CheckedTable, show_value
+from simulator.measured import Measured, read_measured
 from simulator.physics import PHYSICS_HZ
 from simulator.world import MIN_THICKNESS_CM
 
@@ -197,6 +198,7 @@ class Profile:
     servo: Servo
     control: Control
     source: str = "<profile>"
+    measured: Measured | None = None    # the measured car model's tables (simulator.measured)
 
 
 def load_profile(path) -> Profile:
@@ -231,6 +233,7 @@ def profile_from_dict(data: dict, source: str = "<profile>") -> Profile:
         servo=_servo(reader),
         control=_control(reader, sensor),
         source=source,
+        measured=read_measured(reader, sensor),
     )
     _check_patterns(profile.motors, reader)
     return profile

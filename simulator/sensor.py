@@ -145,12 +145,14 @@ def _hit_circles(ox, oy, dx, dy, c):
 class Sonar:
     """Echo distances for n cars at once, from their poses and servo angles."""
 
-    def __init__(self, profile, geometry: Geometry, rngs=None, options: SensorOptions = SensorOptions()):
+    def __init__(self, profile, geometry: Geometry, rngs=None, options: SensorOptions = SensorOptions(),
+                 car=None):
         """rngs: one numpy Generator per car (needed only when noise or missed echoes are
-        on), so a car's readings never depend on which other cars share its batch."""
+        on), so a car's readings never depend on which other cars share its batch. car:
+        the measured model's ``simulator.measured.CarParams`` (None: the ideal sensor)."""
         if (options.noise or options.missed_echoes) and rngs is None:
             raise ValueError("sensor noise and missed echoes need a seeded generator per car")
-        self.profile, self.geometry, self.rngs, self.options = profile, geometry, rngs, options
+        self.profile, self.geometry, self.rngs, self.options, self.car = profile, geometry, rngs, options, car
         self.offsets = ray_offsets(profile.sensor)
         self.cos_grazing = math.cos(math.radians(profile.sensor.grazing_deg))
         self.last_rays = None       # (n, R) per-ray distances of the last reading, for drawing

@@ -12,7 +12,8 @@ import simulator.sensor as sensor
 from brain import load_brain
 from simulator.assets import asset
 from simulator.batch import Job, evaluate, file_specs
-from simulator.episode import Episodes, EpisodeSpec, Simulation
+from simulator.episode import Episodes, EpisodeSpec
+from simulator.simulation import Simulation
 from simulator.metrics import CELL_CM, free_cells
 from simulator.profile import default_profile
 from simulator.sensor import SensorOptions

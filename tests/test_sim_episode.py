@@ -8,7 +8,8 @@ import pytest
 from brain import load_brain
 from simulator.assets import asset
 from simulator.batch import Job, batches, evaluate, random_specs
-from simulator.episode import EpisodeSpec, Episodes, Simulation, check_start, layout
+from simulator.episode import EpisodeSpec, Episodes, check_start, layout
+from simulator.simulation import Simulation
 from simulator.profile import load_profile
 from simulator.sensor import SensorOptions
 from simulator.world import Box, Cylinder, Pose, World, WorldError, load_world

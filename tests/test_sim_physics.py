@@ -6,7 +6,7 @@ import pytest
 
 from simulator.assets import asset
 from simulator.baselines import straight_brain
-from simulator.episode import Simulation
+from simulator.simulation import Simulation
 from simulator.profile import load_profile
 from simulator.world import Box, Pose, World
 from tests.sim_helpers import run_for

@@ -82,7 +82,7 @@ def test_bad_sizes_and_numbers_in_world_files_are_refused(tmp_path, text, words)
 
 def test_the_biggest_world_allowed_still_loads_and_runs():
     from simulator.baselines import straight_brain
-    from simulator.episode import Simulation
+    from simulator.simulation import Simulation
     path_text = _world_text(arena=f'"width_cm": {MAX_WORLD_CM}, "height_cm": {MAX_WORLD_CM}')
     world = world_from_dict(json.loads(path_text), "big.json")
     sim = Simulation(world, load_profile(asset("robots", "elegoo_v3.toml")), straight_brain())

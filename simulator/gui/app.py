@@ -23,7 +23,7 @@ from brain.table import load_table
 from simulator.assets import asset
 from simulator.cli.crash import report_crash
 from simulator.cli.state import state_dir
-from simulator.episode import Simulation
+from simulator.simulation import Simulation
 from simulator.gui import keymap, overlay, simlink, teach_commands, theme as th
 from simulator.gui.camera import Camera
 from simulator.gui.hyper import FIELDS, HyperParams

@@ -1,4 +1,4 @@
-"""What the window reads from ``simulator.episode.Simulation`` each frame, gathered in one
+"""What the window reads from ``simulator.simulation.Simulation`` each frame, gathered in one
 place: the car's pose, the live sensor beam, the inputs the brain would get now, and
 the action names teach mode drives with."""
 import math

@@ -9,7 +9,8 @@ from dataclasses import replace
 
 import pygame
 
-from simulator.episode import EpisodeSpec, Simulation, check_start
+from simulator.episode import EpisodeSpec, check_start
+from simulator.simulation import Simulation
 from simulator.gui.keys import ARROWS
 from simulator.gui.worldedit import center, extent
 from simulator.world import WorldError
