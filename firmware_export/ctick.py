@@ -8,31 +8,16 @@ The code is in the templates (``tick_*``, ``encode_*``, ``decode_pins_*`` ...); 
 number filled into it comes from the profile or the brain, none is typed here.
 """
 from brain.fixedpoint import FixedPointBrain
-from simulator.controller import TURN_DIRECTION, ControllerError, output_kind
+from simulator.controller import TURN_DIRECTION, check_brain
+from simulator.profile import PATTERN_NAMES
 
 from firmware_export import cgen_fixed
 from firmware_export.ctemplates import fill, source
 from firmware_export.decisions import BITS_VARIABLE, DECODER_RULES, decoder_expression
-from firmware_export.errors import ExportError
-
-PATTERN_ORDER = ("forward", "backward", "right", "left")
-
-
-def check_brain_fits_robot(brain, profile) -> str:
-    """The output kind ('turn_direction' or 'pins'), or a refusal naming what fits."""
-    try:
-        kind = output_kind(brain, profile)
-    except ControllerError as e:
-        raise ExportError(f"{e}; retrain on a table with those outputs") from None
-    if brain.network.n_inputs != 2:
-        raise ExportError(f"the brain takes {brain.network.n_inputs} inputs ({', '.join(brain.input_names)}); "
-                          f"the car gives it 2 (distance, position)")
-    return kind
-
 
 def controller_source(brain, profile) -> str:
     """Constants, the decision (network + decoders) and the tick, for one car."""
-    kind = check_brain_fits_robot(brain, profile)
+    kind = check_brain(brain, profile)
     fixed = isinstance(brain, FixedPointBrain)
     decide = cgen_fixed.decide_source(brain) if fixed else _decide_outputs(brain)
     return "\n".join([_profile_constants(profile), decide, _pin_rule(brain, profile, kind), tick_source(fixed)])
@@ -92,7 +77,7 @@ def _pin_rule(brain, profile, kind: str) -> str:
     index = {name: i for i, name in enumerate(motors.pin_order)}
     order = " ".join(motors.pin_order)
     patterns = "\n".join(f"static const uint8_t neurocar_pattern_{name}[NEUROCAR_N_PINS] = "
-                         f"{{{', '.join(map(str, motors.patterns[name]))}}};" for name in PATTERN_ORDER)
+                         f"{{{', '.join(map(str, motors.patterns[name]))}}};" for name in PATTERN_NAMES)
     if kind == "pins":
         decode = fill("decode_pins_pins.h", pin_order=order)
     else:

@@ -60,7 +60,8 @@ def output_kind(brain, profile) -> str:
         return "pins"
     raise ControllerError(
         f"the brain's outputs {', '.join(names)} cannot drive the motors; accepted: "
-        f"{', '.join(TURN_DIRECTION)} or one per motor pin ({', '.join(profile.motors.pin_order)})")
+        f"{', '.join(TURN_DIRECTION)} or one per motor pin ({', '.join(profile.motors.pin_order)}); "
+        f"retrain on a table with those outputs")
 
 
 def check_brain(brain, profile) -> str:
@@ -68,8 +69,8 @@ def check_brain(brain, profile) -> str:
     or turn its outputs into motor pins."""
     kind = output_kind(brain, profile)
     if brain.network.n_inputs != 2:
-        raise ControllerError(f"the brain takes {brain.network.n_inputs} inputs; this car gives it 2 "
-                              f"(distance, position)")
+        raise ControllerError(f"the brain takes {brain.network.n_inputs} inputs ({', '.join(brain.input_names)}); "
+                              f"the car gives it 2 (distance, position)")
     return kind
 
 

@@ -13,7 +13,7 @@ from brain.activations import SIGMOID, Activation, get_activation
 from brain.decoders import decode
 from brain.fixedpoint import to_fixed_point
 from simulator.assets import asset
-from simulator.controller import decode_pins, replay
+from simulator.controller import ControllerError, decode_pins, replay
 from simulator.profile import default_profile, load_profile
 
 from firmware_export import ctemplates
@@ -139,7 +139,7 @@ def test_unsupported_activation_is_refused():
 def test_outputs_the_robot_cannot_map_are_refused(profile):
     brain = BRAINS["default"]()
     brain.output_names = ["speed", "steer"]
-    with pytest.raises(ExportError, match="cannot drive the motors; accepted: turn, direction or one per motor pin"):
+    with pytest.raises(ControllerError, match="cannot drive the motors; accepted: turn, direction or one per motor pin"):
         generate(brain, profile)
 
 
@@ -171,7 +171,7 @@ def test_a_third_input_is_refused(profile, tmp_path):
     csv.write_text("distance:in,position:in,speed:in,turn:out:round,direction:out:sign\n" + "".join(
         f"{d},{p},{s},{t},{r}\n" for (d, p), (t, r) in zip(rows.inputs, rows.targets) for s in (-1, 1)))
     brain = train(load_table(csv), TrainConfig(hidden=[3], epochs=1, seed=0))[0]
-    with pytest.raises(ExportError, match=r"the brain takes 3 inputs \(distance, position, speed\); "
+    with pytest.raises(ControllerError, match=r"the brain takes 3 inputs \(distance, position, speed\); "
                                           r"the car gives it 2 \(distance, position\)"):
         generate(brain, profile).write(tmp_path / "out")
     assert not (tmp_path / "out").exists()

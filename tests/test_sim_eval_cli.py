@@ -125,7 +125,7 @@ def test_a_brain_with_inputs_the_car_cannot_feed_is_refused_before_any_worker(ne
     r = _eval(neurocar_cmd, "--brain", str(path), "--worlds", "4", "--seconds", "1", "--jobs", jobs)
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.strip().splitlines() == [
-        "neurocar eval: the brain takes 3 inputs; this car gives it 2 (distance, position)"]
+        "neurocar eval: the brain takes 3 inputs (distance, position, speed); the car gives it 2 (distance, position)"]
 
 
 # -- outputs: checked first, written whole or not at all ------------------------------------

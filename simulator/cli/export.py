@@ -19,10 +19,11 @@ from brain import Brain, load_brain, load_table
 from brain.brainfile import brain_json
 from brain.fixedpoint import FORMAT
 from brain.outputs import Outputs
+from brain.training import check_fit
 from simulator.assets import asset
+from simulator.controller import check_brain
 from simulator.profile import default_profile, load_profile
 
-from firmware_export.ctick import check_brain_fits_robot
 from firmware_export.errors import ExportError
 from firmware_export.fixed import check_decisions, check_inputs, decision_differences
 from firmware_export.harness import require_simavr
@@ -143,7 +144,7 @@ def _report(build, opened, closed, brain, profile, args) -> dict:
 def _fixed_point(brain, profile, allow: bool):
     """The brain's fixed-point twin, or a refusal: a brain Q13 cannot hold, inputs the
     sketch would encode differently, or decisions that differ from the float brain's."""
-    check_brain_fits_robot(brain, profile)
+    check_brain(brain, profile)
     twin = check_inputs(brain, profile)
     print(check_decisions(brain, profile, allow))
     return twin
@@ -202,9 +203,6 @@ def _imported(args):
         table = load_table(asset("tables", TABLE_FOR_OUTPUTS[network.n_outputs]))
     else:
         raise ExportError(f"{args.sketch}: the network has {network.n_outputs} outputs; name its table with --table")
-    if (len(table.input_names), len(table.output_names)) != (network.n_inputs, network.n_outputs):
-        raise ExportError(f"{args.sketch}: the sketch's network takes {network.n_inputs} inputs and gives "
-                          f"{network.n_outputs} outputs, the table {table.name} has {len(table.input_names)} and "
-                          f"{len(table.output_names)}")
+    check_fit(network, table)
     provenance = {"imported_from": Path(args.sketch).name, "table": table.name, "table_sha256": table.sha256()}
     return Brain.from_table(network, table, provenance), table
