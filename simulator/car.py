@@ -36,7 +36,7 @@ class Cars:
 
     def __init__(self, space: pymunk.Space, profile, n: int):
         self.profile, self.n = profile, n
-        self.bodies, self.controls, self.shapes = [], [], []
+        self.bodies, self.controls, self.shapes, self.joints = [], [], [], []
         body = profile.body
         moment = pymunk.moment_for_box(body.mass_kg, (body.length_cm, body.width_cm))
         for _ in range(n):
@@ -45,7 +45,9 @@ class Cars:
             shape.friction, shape.elasticity = 0.6, 0.0
             shape.collision_type = CAR_COLLISION_TYPE
             control = pymunk.Body(body_type=pymunk.Body.KINEMATIC)
-            space.add(car, shape, control, *self._joints(control, car))
+            joints = self._joints(control, car)
+            space.add(car, shape, control, *joints)
+            self.joints.append(joints)
             self.bodies.append(car)
             self.controls.append(control)
             self.shapes.append(shape)
@@ -60,6 +62,14 @@ class Cars:
         gear.error_bias = 0.0
         gear.max_force = self.profile.drive.max_torque_n_m * NEWTON_METRE
         return pivot, gear
+
+    def set_traction(self, force_n, torque_n_m) -> None:
+        """Each car's own drive force (N) and yaw torque (N m) limits, arrays (n,), in place
+        of the profile's."""
+        for (pivot, gear), force, torque in zip(self.joints, np.asarray(force_n, dtype=float).tolist(),
+                                                np.asarray(torque_n_m, dtype=float).tolist()):
+            pivot.max_force = force * NEWTON
+            gear.max_force = torque * NEWTON_METRE
 
     def place(self, i: int, x_cm: float, y_cm: float, heading_rad: float) -> None:
         """Put car i at rest at a pose (its control body too)."""

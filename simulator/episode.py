@@ -7,6 +7,12 @@ car per tick, then ``steps_per_tick`` physics steps with no Python work in betwe
 
 ``simulator.simulation.Simulation`` is the same machinery for one car, for the window.
 
+Car models: ``"ideal"`` drives at the profile's ``[drive]`` estimates and pings where the
+servo is commanded; ``"measured"`` (``simulator.measured.CarParams``, per car) drives
+through ``simulator.motors`` (volts, start and stop, traction) and pings where
+``simulator.servo``'s horn has got to. Its physics step is short enough for the fastest
+car the run may hold (``motors.physics_steps``).
+
 Determinism: an episode depends only on its world, start pose, profile, brain, seed
 and where it sits in its batch; ``simulator.batch`` makes that layout a pure
 function of the episode list.
@@ -25,9 +31,11 @@ from simulator.car import Cars, wheel_velocities
 from simulator.controller import Controller, tick
 from simulator.measured import MODELS, CarParams, nominal_car
 from simulator.metrics import MetricsRecorder
+from simulator.motors import MotorDrive, physics_steps, traction
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
 from simulator.profile import ProfileError
 from simulator.sensor import Geometry, SensorOptions, Sonar
+from simulator.servo import ServoHorn
 from simulator.world import WorldError
 
 WORLD_GAP_CM = 500.0      # between one world's outermost solid and the next one's
@@ -133,6 +141,9 @@ class Episodes:
         self.sonar = Sonar(profile, self.geometry, rngs, sensor_options, self.car)
         self.controller = controller(profile, brain, self.n)
         self.steps = steps_per_tick(profile.control.tick_s)
+        self.drive = self.horn = None           # the measured model's motors and servo horns
+        if self.car is not None:
+            self._measured_parts()
         self.dt = profile.control.tick_s / self.steps
         pos, self.heading = self.cars.poses()
         self.pos = pos - self.offsets
@@ -146,6 +157,19 @@ class Episodes:
         self._depth_state = np.full((self.n, 3), np.inf)     # its x, y, heading then (inf: never read)
         self._point_moves = np.array([1.0, 1.0, profile.body.half_diagonal_cm])   # per unit of x, y, heading
 
+    def _measured_parts(self) -> None:
+        """The measured model's motors, servo horns, tyre grip and physics step."""
+        self.drive = MotorDrive(self.profile, self.car)
+        self.horn = ServoHorn(self.profile.servo.start_deg, self.car.servo_deg_per_s)
+        self.cars.set_traction(*traction(self.profile, self.car))
+        self.steps = physics_steps(self.profile, self.car, any(s.car is not None for s in self.specs))
+
+    @property
+    def servo_actual_deg(self) -> np.ndarray:
+        """Where each sensor points now (n,) float: the measured model's servo horn, which
+        lags the commanded ``controller.servo_deg``; the ideal model's is the commanded."""
+        return self.controller.servo_deg.astype(float) if self.horn is None else self.horn.deg
+
     def step_tick(self) -> None:
         """One control tick for every car: sense, decide, drive, then step the physics.
 
@@ -154,9 +178,10 @@ class Episodes:
         ctl = self.controller
         deciding = bool(tick(ctl, self._read).any())
         pins, pwm = (ctl.pins, ctl.pwm) if self.manual is None else self.manual
+        if self.horn is not None:
+            self.horn.follow(ctl.servo_deg, self.profile.control.tick_s)
         if deciding or self._wheels is None or self._wheels[3] is not self.manual:
-            speed, yaw = wheel_velocities(pins, pwm, self.profile)
-            self._wheels = (speed, yaw, (speed != 0) | (yaw != 0), self.manual)
+            self._wheels = (*self._velocities(pins, pwm), self.manual)
         speed, yaw, motors_on, _ = self._wheels
         self.cars.drive(speed, yaw, self.heading)
         for _ in range(self.steps):
@@ -170,8 +195,17 @@ class Episodes:
         if self.recording is not None:
             self._record(ctl.servo_deg, pins, pwm)
 
+    def _velocities(self, pins, pwm):
+        """Forward speed (cm/s), yaw rate (rad/s) and motors on, each (n,), for the pins."""
+        if self.drive is not None:
+            return self.drive.velocities(pins, pwm)
+        speed, yaw = wheel_velocities(pins, pwm, self.profile)
+        return speed, yaw, (speed != 0) | (yaw != 0)
+
     def _read(self, angles, need) -> np.ndarray:
-        """The deciding cars' sonar readings; the others keep their last echo."""
+        """The deciding cars' sonar readings; the others keep their last echo. The measured
+        model pings where the horns are, right after the new angles are commanded."""
+        angles = angles if self.horn is None else self.horn.deg
         self.echo = np.where(need, self.sonar.read(self.pos, self.heading, angles, need), self.echo)
         return self.echo
 
@@ -215,14 +249,15 @@ class Episodes:
     def _record(self, angles, pins, pwm) -> None:
         self.recording.append((self.pos.copy(), np.degrees(self.heading), angles.copy(), self.echo.copy(),
                                self.controller.reading_cm.copy(), np.array(pins).copy(), np.array(pwm).copy(),
-                               self.contacts.touching > 0))
+                               self.contacts.touching > 0, self.servo_actual_deg.copy()))
 
     def trajectory(self, i: int) -> dict:
         """Episode i's recorded ticks as arrays: t_s, x_cm, y_cm, heading_deg, servo_deg,
-        echo_cm (the last echo, inf: none), reading_cm (-1: not read this tick), pins, pwm, touching."""
+        echo_cm (the last echo, inf: none), reading_cm (-1: not read this tick), pins, pwm, touching,
+        servo_actual_deg (where the sensor pointed at the tick's end)."""
         if self.recording is None:
             raise ValueError("this run was not recorded; pass record=True")
-        cols = list(zip(*self.recording)) if self.recording else [[]] * 8
+        cols = list(zip(*self.recording)) if self.recording else [[]] * 9
         tick = self.profile.control.tick_s
         pos = np.array([p[i] for p in cols[0]]).reshape(-1, 2)
         return {
@@ -235,6 +270,7 @@ class Episodes:
             "pins": np.array([p[i] for p in cols[5]], dtype=int).reshape(-1, len(self.profile.motors.pin_order)),
             "pwm": np.array([p[i] for p in cols[6]], dtype=int),
             "touching": np.array([t[i] for t in cols[7]], dtype=bool),
+            "servo_actual_deg": np.array([a[i] for a in cols[8]], dtype=float),
         }
 
     def replace_world(self, i: int, world) -> None:
