@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.echo import EchoModel
+from simulator.raycast import cast
 from simulator.spatial import near
 
 
@@ -34,7 +36,9 @@ LOCAL_MARGIN_CM = 100.0     # how far a car moves before the solids near it are 
 
 class Geometry:
     """Each car's world geometry as padded arrays, so all cars cast together: ``edges``
-    (n, E, 4) and ``circles`` (n, C, 3), NaN padding that never hits.
+    (n, E, 4) and ``circles`` (n, C, 3), NaN padding that never hits, and beside them
+    ``edge_traits`` (n, E, 2) and ``circle_traits`` (n, C, 2): each solid's largest size
+    (cm) and whether it is soft (``World.edge_traits``), for the measured echo.
 
     A world of more than ``LOCAL_ABOVE`` solids is not handed out whole: a car's arrays
     hold the solids within ``reach_cm + LOCAL_MARGIN_CM`` of where they were gathered,
@@ -51,6 +55,7 @@ class Geometry:
         """Take these worlds' solids (after an edit); the cars gather them afresh."""
         self.world_edges = [w.edges() for w in worlds]
         self.world_circles = [w.circles() for w in worlds]
+        self.world_traits = [(w.edge_traits(), w.circle_traits()) for w in worlds]
         self.n = len(self.world_edges)
         self.local = max([len(e) + len(c) for e, c in zip(self.world_edges, self.world_circles)] + [0]) > LOCAL_ABOVE
         self.reach_cm = 0.0 if self.local else math.inf
@@ -76,11 +81,15 @@ class Geometry:
                                    self.reach_cm + LOCAL_MARGIN_CM)
             self._centres[i] = positions[i]
         self._gather([e[k] for e, (k, _) in zip(self.world_edges, self._picked)],
-                     [c[k] for c, (_, k) in zip(self.world_circles, self._picked)])
+                     [c[k] for c, (_, k) in zip(self.world_circles, self._picked)],
+                     [(e[k], c[j]) for (e, c), (k, j) in zip(self.world_traits, self._picked)])
 
-    def _gather(self, edges, circles) -> None:
+    def _gather(self, edges, circles, traits=None) -> None:
+        traits = self.world_traits if traits is None else traits
         self.edges = _pad(edges, 4)
         self.circles = _pad(circles, 3)
+        self.edge_traits = _pad([e for e, _ in traits], 2)
+        self.circle_traits = _pad([c for _, c in traits], 2)
         self.version += 1
 
 
@@ -98,50 +107,6 @@ def ray_offsets(sensor) -> np.ndarray:
     return np.linspace(-half, half, sensor.rays) if sensor.rays > 1 else np.zeros(1)
 
 
-def cast(origins, angles, edges, circles, max_range):
-    """Distance to the first hit and the cosine of the incidence angle, per ray.
-
-    origins (n, 2), angles (n, R) radians, edges (n, E, 4), circles (n, C, 3).
-    Returns (n, R) distances (np.inf for no hit within max_range) and cosines."""
-    dx, dy = np.cos(angles), np.sin(angles)                     # (n, R)
-    ox, oy = origins[:, 0, None, None], origins[:, 1, None, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t_seg, cos_seg = _hit_segments(ox, oy, dx[..., None], dy[..., None], edges[:, None])
-        t_cir, cos_cir = _hit_circles(ox, oy, dx[..., None], dy[..., None], circles[:, None])
-    t = np.concatenate([t_seg, t_cir], axis=-1)                 # (n, R, E + C)
-    cos = np.concatenate([cos_seg, cos_cir], axis=-1)
-    t = np.where(np.isfinite(t) & (t >= 0) & (t <= max_range), t, np.inf)
-    first = np.argmin(t, axis=-1)
-    dist = np.take_along_axis(t, first[..., None], -1)[..., 0]
-    incidence = np.take_along_axis(cos, first[..., None], -1)[..., 0]
-    return dist, incidence
-
-
-def _hit_segments(ox, oy, dx, dy, e):
-    ax, ay, bx, by = e[..., 0], e[..., 1], e[..., 2], e[..., 3]
-    ex, ey = bx - ax, by - ay
-    denom = dx * ey - dy * ex
-    px, py = ax - ox, ay - oy
-    t = (px * ey - py * ex) / denom
-    u = (px * dy - py * dx) / denom
-    t = np.where((u >= 0) & (u <= 1) & (denom != 0), t, np.inf)
-    cos = np.abs(denom) / np.hypot(ex, ey)
-    return t, cos
-
-
-def _hit_circles(ox, oy, dx, dy, c):
-    cx, cy, r = c[..., 0], c[..., 1], c[..., 2]
-    px, py = ox - cx, oy - cy
-    b = px * dx + py * dy
-    disc = b * b - (px * px + py * py - r * r)
-    root = np.sqrt(disc)
-    t = -b - root
-    t = np.where(disc >= 0, np.where(t >= 0, t, np.where(-b + root >= 0, 0.0, np.inf)), np.inf)
-    hx, hy = px + t * dx, py + t * dy
-    cos = np.abs(hx * dx + hy * dy) / r
-    return t, cos
-
-
 class Sonar:
     """Echo distances for n cars at once, from their poses and servo angles."""
 
@@ -150,9 +115,10 @@ class Sonar:
         """rngs: one numpy Generator per car (needed only when noise or missed echoes are
         on), so a car's readings never depend on which other cars share its batch. car:
         the measured model's ``simulator.measured.CarParams`` (None: the ideal sensor)."""
-        if (options.noise or options.missed_echoes) and rngs is None:
+        if (options.noise or options.missed_echoes or car is not None) and rngs is None:
             raise ValueError("sensor noise and missed echoes need a seeded generator per car")
         self.profile, self.geometry, self.rngs, self.options, self.car = profile, geometry, rngs, options, car
+        self.echo_model = None if car is None else EchoModel(profile.measured.echo, profile.sensor.max_range_cm)
         self.offsets = ray_offsets(profile.sensor)
         self.cos_grazing = math.cos(math.radians(profile.sensor.grazing_deg))
         self.last_rays = None       # (n, R) per-ray distances of the last reading, for drawing
@@ -160,15 +126,20 @@ class Sonar:
     @property
     def reach_cm(self) -> float:
         """How far from a car's centre an echo can come from."""
-        return self.profile.sensor.max_range_cm + abs(self.profile.sensor.mount_forward_cm)
+        mount = abs(self.profile.sensor.mount_forward_cm) if self.car is None else np.abs(self.car.mount_forward_cm).max()
+        return self.profile.sensor.max_range_cm + float(mount)
 
-    def beam_axes(self, positions, headings, servo_deg):
-        """Servo-axis origins (n, 2) and beam directions (n,) in radians. Given every
-        car's position, it also brings the geometry up to where the cars are."""
+    def beam_axes(self, positions, headings, servo_deg, idx=None):
+        """Servo-axis origins (n, 2) and beam directions (n,) in radians, of the cars idx
+        (default: all). Given every car's position, it also brings the geometry up to
+        where the cars are."""
         if len(positions) == self.geometry.n:
             self.geometry.follow(positions, self.reach_cm)
         sensor, servo = self.profile.sensor, self.profile.servo
-        origins = positions + sensor.mount_forward_cm * np.column_stack([np.cos(headings), np.sin(headings)])
+        mount = sensor.mount_forward_cm
+        if self.car is not None:
+            mount = self.car.mount_forward_cm[slice(None) if idx is None else idx, None]
+        origins = positions + mount * np.column_stack([np.cos(headings), np.sin(headings)])
         axes = headings + servo.left_sign * np.radians(np.asarray(servo_deg, dtype=float) - 90.0)
         return origins, axes
 
@@ -194,8 +165,10 @@ class Sonar:
         idx = np.arange(n) if which is None else np.flatnonzero(which)
         if len(idx) == 0:
             return out, None
-        origins, axes = self.beam_axes(positions[idx], headings[idx], np.asarray(servo_deg)[idx])
+        origins, axes = self.beam_axes(positions[idx], headings[idx], np.asarray(servo_deg)[idx], idx)
         sensor = self.profile.sensor
+        if self.car is not None:
+            return self._measured(origins, axes, idx, rngs, out)
         dist, cos = cast(origins, axes[:, None] + self.offsets, self.geometry.edges[idx],
                          self.geometry.circles[idx], sensor.max_range_cm)
         if self.options.missed_echoes:
@@ -206,3 +179,29 @@ class Sonar:
             echo = echo + np.array([rngs[i].normal(0.0, sensor.noise_cm) for i in idx])
         out[idx] = np.where(echo > sensor.max_range_cm, np.inf, np.maximum(echo, sensor.min_range_cm))
         return out, dist
+
+    def _measured(self, origins, axes, idx, rngs, out):
+        """The measured model's reading (``simulator.echo``), its noise always on."""
+        sensor = self.profile.sensor
+        rays = self.measured_rays(origins, axes, idx)
+        echo = rays.echo() + np.array([rngs[i].normal(0.0, sensor.noise_cm) for i in idx])
+        out[idx] = np.where(echo > sensor.max_range_cm, np.inf, np.maximum(echo, sensor.min_range_cm))
+        return out, np.where(rays.echoes, rays.dist, np.inf)
+
+    def measured_rays(self, origins, axes, idx):
+        """The measured model's ``simulator.echo.Rays`` for the cars idx."""
+        edges, circles = self.echo_model.solids(self.geometry)
+        return self.echo_model.rays(origins, axes, edges[:, idx], circles[:, idx], self.car.beam_scale[idx],
+                                    self.car.incidence_scale[idx])
+
+    def fan(self, positions, headings, servo_deg):
+        """For drawing, every car now: origins (n, 2), beam axes (n,) and per-ray
+        directions (n, R) in radians, and per-ray distances (n, R) to a surface that
+        echoes (inf: none, or one that stays silent); no noise."""
+        origins, axes = self.beam_axes(positions, headings, servo_deg)
+        if self.car is None:
+            angles = axes[:, None] + self.offsets
+            dist, _ = cast(origins, angles, self.geometry.edges, self.geometry.circles, self.profile.sensor.max_range_cm)
+            return origins, axes, angles, dist
+        rays = self.measured_rays(origins, axes, np.arange(len(positions)))
+        return origins, axes, rays.angles, np.where(rays.echoes, rays.dist, np.inf)

@@ -24,7 +24,7 @@ import numpy as np
 
 from simulator.controller import Controller, encode_inputs, pwm_for, whole_cm
 from simulator.episode import EpisodeSpec, Episodes
-from simulator.sensor import SensorOptions, cast
+from simulator.sensor import SensorOptions
 
 
 class Simulation:
@@ -69,12 +69,11 @@ class Simulation:
         return float(self._ep.echo[0])
 
     def beam(self):
-        """The sensor's origin (x, y) cm, beam axis in degrees, per-ray directions in degrees
-        and distances now (inf: no echo), read fresh for drawing."""
+        """The sensor's origin (x, y) cm, beam axis in degrees (where the servo actually
+        points), per-ray directions in degrees and distances now (inf: no echo, or a
+        surface that stays silent under the measured model), read fresh for drawing."""
         ep = self._ep
-        origins, axes = ep.sonar.beam_axes(ep.pos, ep.heading, ep.controller.servo_deg)
-        angles = axes[:, None] + ep.sonar.offsets
-        dist, _ = cast(origins, angles, ep.geometry.edges, ep.geometry.circles, self.profile.sensor.max_range_cm)
+        origins, axes, angles, dist = ep.sonar.fan(ep.pos, ep.heading, ep.servo_actual_deg)
         return tuple(origins[0]), math.degrees(axes[0]), np.degrees(angles[0]), dist[0]
 
     def sensed_inputs(self) -> np.ndarray:

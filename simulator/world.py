@@ -12,7 +12,12 @@ World files are JSON::
      "obstacles": [
        {"type": "box", "x_cm": 200, "y_cm": 150, "width_cm": 80, "height_cm": 40, "angle_deg": 0},
        {"type": "cylinder", "x_cm": 300, "y_cm": 80, "radius_cm": 15},
-       {"type": "wall", "x1_cm": 0, "y1_cm": 100, "x2_cm": 150, "y2_cm": 100, "thickness_cm": 4}]}
+       {"type": "wall", "x1_cm": 0, "y1_cm": 100, "x2_cm": 150, "y2_cm": 100, "thickness_cm": 4},
+       {"type": "cylinder", "x_cm": 120, "y_cm": 220, "radius_cm": 30, "surface": "soft"}]}
+
+Any obstacle may carry ``"surface": "soft"`` (cloth, a sofa, a curtain, a person: the
+measured sonar hears it only very near); the default is ``"hard"``, and a file holds the
+key only for soft obstacles.
 
 A world is plain data that can be edited (add, remove, move obstacles); its geometry
 (``corners()``, ``edges()`` and ``circles()``, arena walls included) feeds both the
@@ -37,6 +42,7 @@ VERSION = 1
 MIN_THICKNESS_CM = 1.0     # thinner walls could let a fast car tunnel through
 MAX_WORLD_CM = 10_000.0    # no arena side, obstacle size or coordinate beyond 100 m
 MAX_OBSTACLES = 10_000     # tests/bench_big_world.py measures a world this full
+SURFACES = ("hard", "soft")
 
 
 class WorldError(NeurocarError):
@@ -50,6 +56,7 @@ class Box:
     width_cm: float
     height_cm: float
     angle_deg: float = 0.0
+    surface: str = "hard"
     type = "box"
 
     def corners(self) -> np.ndarray:
@@ -73,6 +80,7 @@ class Cylinder:
     x_cm: float
     y_cm: float
     radius_cm: float
+    surface: str = "hard"
     type = "cylinder"
 
     def moved(self, x_cm, y_cm):
@@ -86,13 +94,14 @@ class Wall:
     x2_cm: float
     y2_cm: float
     thickness_cm: float = 4.0
+    surface: str = "hard"
     type = "wall"
 
     def as_box(self) -> Box:
         """A wall is a thin box along its centre line (ends flush, not rounded)."""
         dx, dy = self.x2_cm - self.x1_cm, self.y2_cm - self.y1_cm
         return Box((self.x1_cm + self.x2_cm) / 2, (self.y1_cm + self.y2_cm) / 2, math.hypot(dx, dy),
-                   self.thickness_cm, math.degrees(math.atan2(dy, dx)))
+                   self.thickness_cm, math.degrees(math.atan2(dy, dx)), self.surface)
 
     def moved(self, x_cm, y_cm):
         """Move the wall's centre to (x, y), keeping its length and direction."""
@@ -191,6 +200,18 @@ class World:
         cyl = [(o.x_cm, o.y_cm, o.radius_cm) for o in self.obstacles if isinstance(o, Cylinder)]
         return np.array(cyl, dtype=float).reshape(-1, 3)
 
+    def edge_traits(self) -> np.ndarray:
+        """(E, 2) per segment of ``edges()``: its solid's largest size in cm (inf for the
+        arena walls) and 1.0 for a soft surface, else 0.0."""
+        traits = [(math.inf, 0.0)] * 4 + [(max(b.width_cm, b.height_cm), float(b.surface == "soft"))
+                                          for b in self.boxes()[4:]]
+        return np.repeat(np.array(traits, dtype=float), 4, axis=0)
+
+    def circle_traits(self) -> np.ndarray:
+        """(C, 2) per circle of ``circles()``: its diameter in cm and 1.0 for a soft surface."""
+        return np.array([(2 * o.radius_cm, float(o.surface == "soft")) for o in self.obstacles
+                         if isinstance(o, Cylinder)], dtype=float).reshape(-1, 2)
+
     def clearance(self, points) -> np.ndarray:
         """Distance (cm) from each point (P, 2) to the nearest obstacle surface; negative
         inside a cylinder, 0 inside a box."""
@@ -201,9 +222,14 @@ class World:
             "format": FORMAT, "version": VERSION, "name": self.name,
             "arena": {"width_cm": self.width_cm, "height_cm": self.height_cm, "wall_cm": self.wall_cm},
             "start": {"x_cm": self.start.x_cm, "y_cm": self.start.y_cm, "heading_deg": self.start.heading_deg},
-            "obstacles": [{"type": o.type, **{k: getattr(o, k) for k in o.__dataclass_fields__}}
-                          for o in self.obstacles],
+            "obstacles": [obstacle_to_dict(o) for o in self.obstacles],
         }
+
+
+def obstacle_to_dict(o) -> dict:
+    """An obstacle as a world file holds it: ``surface`` only when it is not hard."""
+    return {"type": o.type, **{k: getattr(o, k) for k in o.__dataclass_fields__
+                               if k != "surface" or o.surface != "hard"}}
 
 
 def box_corners(boxes) -> np.ndarray:
@@ -309,9 +335,18 @@ def obstacle_from_dict(item, where: str):
     cls = OBSTACLE_TYPES[item["type"]]
     values = {}
     for name, f in cls.__dataclass_fields__.items():
+        if name == "surface":
+            values[name] = _surface(item.get(name, "hard"), where)
+            continue
         default = None if f.default is MISSING else f.default
         values[name] = _number(item, name, where, default=default)
     return cls(**values)
+
+
+def _surface(value, where: str) -> str:
+    if value not in SURFACES:
+        raise WorldError(f"{where}: \"surface\" = {_shown(value)} is not one of {', '.join(map(repr, SURFACES))}")
+    return value
 
 
 def check_obstacle(o, source, index) -> None:
@@ -319,7 +354,8 @@ def check_obstacle(o, source, index) -> None:
     where = f"{source}: obstacle {index + 1}"
     if index >= MAX_OBSTACLES:
         raise WorldError(f"{where}: a world holds at most {MAX_OBSTACLES:,} obstacles")
-    for name, value in ((k, getattr(o, k)) for k in o.__dataclass_fields__):
+    _surface(o.surface, where)
+    for name, value in ((k, getattr(o, k)) for k in o.__dataclass_fields__ if k != "surface"):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not abs(value) <= MAX_WORLD_CM:
             raise WorldError(f"{where}: {name} = {_shown(value)} is not a number from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
     sizes = {Box: ("width_cm", "height_cm"), Cylinder: ("radius_cm",), Wall: ("thickness_cm",)}[type(o)]
