@@ -3,13 +3,18 @@
 Every obstacle lies wholly inside the arena walls: its shape, size and direction are
 drawn first, then its centre among the places that keep all of it inside.
 
+Some obstacles are soft (cloth, a sofa: ``"surface": "soft"``) and some worlds hold
+chairs, four thin legs each, which the measured sonar hears only near. These are drawn
+from a stream of their own, after the other obstacles, so the rest of a world is what
+the same seed gave before they existed.
+
 The start pose is drawn first and every obstacle that would come within
 ``START_CLEARANCE_CM`` of it is redrawn, so the car always starts free (and with room
 to turn). The same seed gives the same world, bit for bit; each world draws from its
 own generator.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,6 +35,10 @@ class WorldGenConfig:
     shape_weights: tuple = (0.45, 0.35, 0.20)   # box, cylinder, wall
     wall_cm: float = 5.0
     max_attempts: int = 50                # redraws per obstacle before giving it up
+    soft_chance: float = 0.2              # of each obstacle being soft
+    chairs: tuple = (0, 2)                # inclusive range of the chair count
+    chair_side_cm: tuple = (35.0, 45.0)   # between leg centres
+    leg_radius_cm: tuple = (0.5, 1.5)     # legs 1-3 cm across
 
 
 def random_world(seed, config: WorldGenConfig = WorldGenConfig(), name: str | None = None) -> World:
@@ -50,7 +59,31 @@ def random_world(seed, config: WorldGenConfig = WorldGenConfig(), name: str | No
             if _keeps_start_free(obstacle, start):
                 world.add_obstacle(obstacle)
                 break
+    _soften_and_furnish(world, _furnishing_stream(seed), config)
     return world
+
+
+def _furnishing_stream(seed) -> np.random.Generator:
+    """A stream apart from the world's own, from the same seed."""
+    seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    return np.random.default_rng(np.random.SeedSequence(seq.entropy, spawn_key=(*seq.spawn_key, 0x50F7)))
+
+
+def _soften_and_furnish(world: World, rng, c: WorldGenConfig) -> None:
+    """Make some obstacles soft, then add chairs whose legs keep the start free."""
+    soft = rng.random(len(world.obstacles)) < c.soft_chance
+    world.obstacles[:] = [replace(o, surface="soft") if s else o for o, s in zip(world.obstacles, soft)]
+    for _ in range(int(rng.integers(c.chairs[0], c.chairs[1] + 1))):
+        half = float(np.round(rng.uniform(*c.chair_side_cm), 1)) / 2
+        r = float(np.round(rng.uniform(*c.leg_radius_cm), 1))
+        angle = rng.uniform(0, np.pi / 2)
+        x, y = _centre(rng, (half * math.sqrt(2) + r,) * 2, world.width_cm, world.height_cm)
+        legs = [Cylinder(float(np.round(x + half * math.sqrt(2) * math.cos(angle + k * np.pi / 2), 1)),
+                         float(np.round(y + half * math.sqrt(2) * math.sin(angle + k * np.pi / 2), 1)), r)
+                for k in range(4)]
+        if all(_keeps_start_free(leg, world.start) for leg in legs):
+            for leg in legs:
+                world.add_obstacle(leg)
 
 
 def _random_obstacle(rng, c: WorldGenConfig, width: float, height: float):

@@ -6,7 +6,7 @@ import pytest
 
 from simulator.assets import asset
 from simulator.profile import ProfileError, load_profile
-from simulator.world import MAX_WORLD_CM, WorldError, load_world, save_world, world_from_dict
+from simulator.world import MAX_WORLD_CM, Box, Cylinder, Pose, Wall, World, WorldError, load_world, save_world, world_from_dict
 from simulator.worldgen import START_CLEARANCE_CM, random_world
 from tests.sim_helpers import run_for
 
@@ -169,3 +169,52 @@ def test_a_world_holding_deep_or_huge_values_is_refused_in_one_short_line(tmp_pa
     path.write_text("[" * 100_000 + "]" * 100_000)
     with pytest.raises(WorldError, match="nested too deeply"):
         load_world(path)
+
+
+def test_a_soft_surface_round_trips_and_only_soft_is_written(tmp_path):
+    text = _world_text(obstacle='{"type": "cylinder", "x_cm": 150, "y_cm": 100, "radius_cm": 20, "surface": "soft"}')
+    path = tmp_path / "soft.json"
+    path.write_text(text)
+    world = load_world(path)
+    assert world.obstacles[0].surface == "soft"
+    assert world.circle_traits().tolist() == [[40.0, 1.0]]
+    world.add_obstacle(Box(200, 150, 10, 20))
+    written = world.to_dict()["obstacles"]
+    assert written[0]["surface"] == "soft" and "surface" not in written[1]
+    save_world(tmp_path / "again.json", world)
+    assert load_world(tmp_path / "again.json").to_dict() == world.to_dict()
+
+
+@pytest.mark.parametrize("value", ['"squishy"', "1", "null"])
+def test_an_unknown_surface_is_refused_in_one_line(tmp_path, value):
+    path = tmp_path / "bad.json"
+    path.write_text(_world_text(obstacle='{"type": "box", "x_cm": 100, "y_cm": 100, "width_cm": 10, '
+                                         f'"height_cm": 10, "surface": {value}}}'))
+    with pytest.raises(WorldError) as err:
+        load_world(path)
+    message = str(err.value)
+    assert "\n" not in message and "obstacle 1" in message and "surface" in message and "'soft'" in message
+    with pytest.raises(WorldError):
+        World("w", 300, 200, Pose(50, 50)).add_obstacle(Box(100, 100, 10, 10, surface="glass"))
+
+
+def test_edge_traits_follow_the_solids_arena_walls_first():
+    world = World("w", 300, 200, Pose(50, 50), [Box(100, 100, 10, 30, surface="soft"), Cylinder(200, 50, 3),
+                                                Wall(0, 150, 80, 150, 2)])
+    traits = world.edge_traits()
+    assert len(traits) == len(world.edges())
+    assert np.isinf(traits[:16, 0]).all()
+    assert traits[16:20].tolist() == [[30.0, 1.0]] * 4
+    assert traits[20:24].tolist() == [[80.0, 0.0]] * 4
+
+
+def test_random_worlds_hold_some_soft_obstacles_and_thin_chair_legs():
+    worlds = [random_world(k) for k in range(20)]
+    obstacles = [o for w in worlds for o in w.obstacles]
+    soft = sum(o.surface == "soft" for o in obstacles)
+    legs = [o for o in obstacles if isinstance(o, Cylinder) and o.radius_cm <= 1.5]
+    assert 0.1 < soft / len(obstacles) < 0.35
+    assert len(legs) >= 8 and len(legs) % 4 == 0
+    for w in worlds:
+        assert w.clearance([[w.start.x_cm, w.start.y_cm]])[0] >= START_CLEARANCE_CM - 1e-9
+        assert random_world(worlds.index(w)).to_dict() == w.to_dict()
