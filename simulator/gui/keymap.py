@@ -67,6 +67,8 @@ BINDINGS: tuple[Binding, ...] = (
     Binding(("[", "]"), "world", w.world_resize, "shrink / grow the selected obstacle (or drag a corner)"),
     Binding(("A", "Insert"), "world", w.world_add_obstacle, "add an obstacle (or drag on empty floor)", "add"),
     Binding(("Delete",), "world", w.world_delete_obstacle, "delete the selected obstacle (or right-click)"),
+    Binding(("M",), "world", w.world_toggle_surface,
+            "make the selected obstacle soft (cloth, a sofa: the measured sonar hears it only near) or hard again"),
     Binding(("Shift+Arrows",), "world", w.world_pan, "pan the view (or drag with the right button)"),
     # teach mode
     Binding(("Arrows",), "teach", teach_commands.teach_drive,

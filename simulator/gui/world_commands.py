@@ -1,5 +1,5 @@
 """Commands of the world view: move, resize, add, delete and select obstacles from the
-keyboard, pan, and a new random world with its seed. Each command takes the window and
+keyboard, make one soft or hard, pan, and a new random world with its seed. Each command takes the window and
 the key event.
 
 A world the car cannot start in (its start covered by an obstacle or the arena wall) is
@@ -45,6 +45,11 @@ def world_add_obstacle(app, event=None):
 
 def world_delete_obstacle(app, event=None):
     if not app.world_edit.delete_selected():
+        app.state.say(NO_SELECTION)
+
+
+def world_toggle_surface(app, event=None):
+    if not app.world_edit.toggle_surface():
         app.state.say(NO_SELECTION)
 
 

@@ -1,5 +1,5 @@
 """Editing the world with the mouse and the keyboard: add, move, resize and delete
-obstacles, or swap in another world (G, Open). Every obstacle edit is checked as a world
+obstacles, make them soft or hard, or swap in another world (G, Open). Every obstacle edit is checked as a world
 file's obstacle is, and against the car's start as ``neurocar eval`` checks it, before
 the world's own edit methods make it; each edit, and each swapped world, can be undone.
 
@@ -190,8 +190,19 @@ class WorldEditor:
             return False
         self.selected = (step if step < 0 else 0) % n if self.selected is None else (self.selected + step) % n
         o = self.world.obstacles[self.selected]
-        self.hooks.report(f"obstacle {self.selected + 1} of {n} ({o.type}): arrows move it, [ ] resize, "
-                          f"Delete removes")
+        self.hooks.report(f"obstacle {self.selected + 1} of {n} ({o.surface} {o.type}): arrows move it, "
+                          f"[ ] resize, M soft/hard, Delete removes")
+        return True
+
+    def toggle_surface(self) -> bool:
+        """Make the selected obstacle soft, or hard again, as an undoable edit."""
+        if self.selected is None:
+            return False
+        o = self.world.obstacles[self.selected]
+        surface = "hard" if o.surface == "soft" else "soft"
+        if self.replace_selected(replace(o, surface=surface)):
+            heard = "heard only within a few cm by the measured sonar" if surface == "soft" else "echoes as usual"
+            self.hooks.report(f"the {o.type} is {surface} now: {heard} (Ctrl+Z undoes)")
         return True
 
     def resize_selected(self, factor: float) -> bool:

@@ -1,4 +1,7 @@
-"""The world seen from above: floor, obstacles, the car, its sensor beam and trail.
+"""The world seen from above: floor, obstacles (soft ones paler), the car, its sensor
+beam and trail. The beam runs to the echo and ends in its point; with no echo (nothing
+there, or only surfaces that stay silent) it runs on with no point. Where the servo
+lags, a thin line shows the direction it was told to point.
 
 Reads a World and a CarState and draws them through a Camera; changes nothing. The
 floor and the obstacles are drawn once onto a ``StaticLayer`` a little bigger than the
@@ -16,6 +19,9 @@ from simulator.world import Cylinder, Wall, box_corners
 
 GRID_CM = 50
 TINY_PX = 5              # pixels: an obstacle smaller than this on screen is all outline anyway
+OBSTACLE_SOFT = (150, 160, 178)     # a soft obstacle's fill: cloth, a sofa
+COMMANDED = (120, 110, 90)          # the direction the servo was told to point
+LAG_DEG = 0.5                       # the servo's lag drawn from this much
 
 
 def obstacle_outline(o):
@@ -77,6 +83,7 @@ class Outlines:
         self.circles = np.zeros((len(obstacles), 3))
         self.circles[~is_box] = circles
         self.is_box = is_box
+        self.soft = np.array([o.surface == "soft" for o in obstacles], dtype=bool)
         self.bounds = np.zeros((len(obstacles), 4))
         self.bounds[is_box] = np.column_stack([corners.min(axis=1), corners.max(axis=1)])
         self.bounds[~is_box] = np.column_stack([circles[:, :2] - circles[:, 2:], circles[:, :2] + circles[:, 2:]])
@@ -96,14 +103,15 @@ class Outlines:
         big = shown[~tiny]
         polygons = (self.polygons[big] * (s, -s) + (ox, oy)).tolist()
         circles = (self.circles[big] * (s, -s, s) + (ox, oy, 0.0)).tolist()
-        for k, box in enumerate(self.is_box[big].tolist()):
+        for k, (box, soft) in enumerate(zip(self.is_box[big].tolist(), self.soft[big].tolist())):
+            fill = OBSTACLE_SOFT if soft else th.OBSTACLE
             if box:
-                pygame.draw.polygon(surface, th.OBSTACLE, polygons[k])
+                pygame.draw.polygon(surface, fill, polygons[k])
                 pygame.draw.polygon(surface, th.OBSTACLE_EDGE, polygons[k], 2)
             else:
                 x, y, r = circles[k]
                 r = max(1, round(r))
-                pygame.draw.circle(surface, th.OBSTACLE, (x, y), r)
+                pygame.draw.circle(surface, fill, (x, y), r)
                 pygame.draw.circle(surface, th.OBSTACLE_EDGE, (x, y), r, 2)
 
 
@@ -166,7 +174,8 @@ def handles(o) -> list[tuple[float, float]]:
 
 
 def draw_beam(surface, cam, car, profile, clamp_cm: float) -> None:
-    """The beam cone up to the echo (or the clamp), the clamp arc and the echo point."""
+    """The beam cone up to the echo (or on past the clamp when there is none), the clamp
+    arc, the echo point, and the commanded direction where the servo lags."""
     ox, oy = car.beam_origin
     half = math.radians(profile.sensor.beam_deg) / 2
     reach = car.echo_cm if math.isfinite(car.echo_cm) else clamp_cm * 1.6
@@ -184,6 +193,10 @@ def draw_beam(surface, cam, car, profile, clamp_cm: float) -> None:
         ex = ox + car.echo_cm * math.cos(car.beam_axis)
         ey = oy + car.echo_cm * math.sin(car.beam_axis)
         pygame.draw.circle(surface, th.ECHO, cam.to_screen(ex, ey), max(3, round(cam.length(2))))
+    told = car.heading + profile.servo.left_sign * math.radians(car.servo_deg - 90)
+    if abs(math.degrees(math.remainder(told - car.beam_axis, math.tau))) > LAG_DEG:
+        tip = (ox + clamp_cm * math.cos(told), oy + clamp_cm * math.sin(told))
+        pygame.draw.line(surface, COMMANDED, cam.to_screen(ox, oy), cam.to_screen(*tip), 1)
 
 
 def draw_trail(surface, cam, trail) -> None:
