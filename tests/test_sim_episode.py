@@ -46,6 +46,23 @@ def test_jobs_one_and_two_agree():
     assert evaluate(job, specs, jobs=1) == evaluate(job, specs, jobs=2)
 
 
+def test_measured_drawn_cars_are_deterministic_whatever_the_job_count():
+    specs = random_specs(30, seed=2)
+    job = Job(BRAIN.to_dict(), PROFILE, 4.0, model="measured", randomize=True)
+    rows = evaluate(job, specs, jobs=1)
+    assert rows == evaluate(job, specs, jobs=2) == evaluate(job, specs, jobs=1)
+    assert len({row["car"]["battery_v"] for row in rows}) == 30
+
+
+def test_the_measured_trajectory_records_where_the_sensor_pointed():
+    world = load_world(asset("worlds", "empty.json"))
+    ep = Episodes([EpisodeSpec(world)], PROFILE, BRAIN, model="measured", record=True)
+    ep.run(1.0)
+    traj = ep.trajectory(0)
+    assert len(traj["servo_actual_deg"]) == 40 and traj["servo_actual_deg"][-1] == ep.servo_actual_deg[0]
+    assert (traj["servo_actual_deg"] != traj["servo_deg"]).any()
+
+
 def test_metrics_are_sensible_in_the_living_room():
     world = load_world(asset("worlds", "living_room.json"))
     m = _run([EpisodeSpec(world, 0)], seconds=20)[0]
@@ -250,3 +267,18 @@ def test_shipped_and_random_worlds_never_trip_the_check(profile_name):
         ep = Episodes(specs, profile, brain)
         ep.run(30.0)
         assert sum(m.collisions for m in ep.results()) > 0           # the cars did meet the walls
+
+
+@pytest.mark.parametrize("profile_name", ["elegoo_v3.toml", "two_wheel.toml"])
+def test_measured_drawn_cars_never_trip_the_check(profile_name):
+    from dataclasses import replace
+
+    from simulator.baselines import baseline
+    from simulator.measured import draw_car
+    profile = load_profile(asset("robots", profile_name))
+    specs = [replace(s, car=draw_car(profile.measured, profile.sensor, i))
+             for i, s in enumerate(random_specs(20, seed=3))]
+    for brain in (BRAIN, baseline("random", 0)):
+        ep = Episodes(specs, profile, brain, model="measured")
+        ep.run(30.0)
+        assert sum(m.collisions for m in ep.results()) > 0
