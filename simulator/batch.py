@@ -24,17 +24,19 @@ import threading
 import time
 from collections.abc import Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from brain.brainfile import brain_from_dict
 from simulator.controller import Controller
 from simulator.episode import EpisodeSpec, Episodes, check_start, ticks_in
+from simulator.measured import DEFAULT_MODEL, draw_car
 from simulator.sensor import SensorOptions
 from simulator.worldgen import random_world
 
 BATCH_SIZE = 25
+CAR_STREAM = 1          # the episode seed's child stream that --randomize draws its car from
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Job:
     controller: type = Controller
     sensor_options: SensorOptions = SensorOptions()
     check_starts: bool = False
+    model: str = DEFAULT_MODEL
+    randomize: bool = False             # each episode's car drawn from the profile's ranges
 
 
 def episode_seeds(seed: int, index: int) -> tuple:
@@ -111,18 +115,31 @@ def workers_for(jobs: int | None, episodes: int) -> int:
     return max(1, min(jobs or os.cpu_count() or 1, len(Batches(episodes)) or 1))
 
 
+def with_cars(job: Job, specs) -> list[EpisodeSpec]:
+    """The episodes, each with its own car drawn from the profile's ranges under
+    --randomize: from the episode's seed, in a stream of its own (CAR_STREAM), so the
+    draw never depends on the batch or the job count."""
+    specs = list(specs)
+    if not job.randomize:
+        return specs
+    measured, sensor = job.profile.measured, job.profile.sensor
+    return [replace(s, car=draw_car(measured, sensor, np.random.SeedSequence(s.seed, spawn_key=(CAR_STREAM,))))
+            for s in specs]
+
+
 def run_batch(job: Job, first: int, specs, progress=None) -> list[dict]:
     """Run one batch (episodes first, first + 1, ...) to the end; returns their rows."""
-    specs = list(specs)
+    specs = with_cars(job, specs)
     if job.check_starts:
         for spec in specs:
             check_start(spec, job.profile)
     brain = brain_from_dict(job.brain, "<brain>")
     numbers = range(first, first + len(specs))
-    episodes = Episodes(specs, job.profile, brain, numbers=numbers,
-                        controller=job.controller, sensor_options=job.sensor_options)
+    episodes = Episodes(specs, job.profile, brain, numbers=numbers, controller=job.controller, model=job.model,
+                        sensor_options=job.sensor_options)
     episodes.run(job.seconds, progress=None if progress is None else (lambda ticks: progress(ticks * len(specs))))
-    return [{"episode": i, "world": spec.world.name, "seed": spec.seed, **m.to_dict()}
+    return [{"episode": i, "world": spec.world.name, "seed": spec.seed, **m.to_dict(),
+             **({"car": spec.car} if spec.car is not None else {})}
             for i, spec, m in zip(numbers, specs, episodes.results())]
 
 
@@ -215,9 +232,9 @@ def calibrate(job: Job, specs, ticks: int = 40) -> float:
     """Seconds one batch of these specs takes on one core, judged from the first batch:
     its set-up plus ``ticks`` ticks, scaled to the episode's length."""
     start = time.perf_counter()
-    first = list(specs[:BATCH_SIZE])
-    episodes = Episodes(first, job.profile, brain_from_dict(job.brain, "<brain>"),
-                        controller=job.controller, sensor_options=job.sensor_options)
+    first = with_cars(job, specs[:BATCH_SIZE])
+    episodes = Episodes(first, job.profile, brain_from_dict(job.brain, "<brain>"), controller=job.controller,
+                        model=job.model, sensor_options=job.sensor_options)
     setup = time.perf_counter() - start
     total = ticks_in(job.seconds, job.profile.control.tick_s)
     ticks = min(ticks, total)

@@ -27,11 +27,13 @@ from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, episode_
     random_specs, workers_for
 from simulator.baselines import BASELINES, baseline
 from simulator.controller import Controller, FixedPointController, check_brain
-from simulator.episode import check_start
+from simulator.episode import car_params, check_start
+from simulator.measured import DEFAULT_MODEL
 from simulator.metrics import Totals
 from simulator.profile import DEFAULT_PROFILE, load_profile
 from simulator.sensor import SensorOptions
 from simulator.world import load_world
+from simulator.worst import WorstTenth, worst_lines
 
 from firmware_export.fixed import decision_line
 from firmware_export.host_controller import FixedPointHostController, HostController
@@ -75,8 +77,16 @@ def register(subparsers) -> None:
     p.add_argument("--fixed-point", action="store_true",
                    help="drive with the brain's fixed-point twin (what 'neurocar export --fixed-point' runs): "
                         "the python controller becomes fixed-point, firmware becomes firmware-fixed-point")
-    p.add_argument("--noise", action="store_true", help="add the profile's sensor noise (seeded)")
-    p.add_argument("--missed-echoes", action="store_true", help="lose some echoes at grazing angles (seeded)")
+    p.add_argument("--ideal", action="store_true",
+                   help="the idealised car of the profile's [drive] and [sensor] estimates, instead of the measured "
+                        "model (HC-SR04 beam and incidence, servo speed, motor voltages)")
+    p.add_argument("--randomize", action="store_true",
+                   help="draw each episode's car from the profile's measured ranges (seeded); reports the worst "
+                        "10 %% of episodes and what their cars drew")
+    p.add_argument("--noise", action="store_true", help="with --ideal: add the profile's sensor noise (seeded); "
+                                                         "the measured model always has it")
+    p.add_argument("--missed-echoes", action="store_true",
+                   help="with --ideal: lose some echoes at grazing angles (seeded)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -91,6 +101,8 @@ def run(args) -> int:
         with RowsSpool(staged.target.parent, args.json) if keep_rows else nullcontext() as rows:
             summary, shown = _drive(job, specs, args, rows)
             print(format_summary(args.brain, shown, summary))
+            if summary.get("worst_tenth"):
+                print("\n".join(worst_lines(summary["worst_tenth"])))
             if controller_name(args) in FIXED_POINT.values():
                 print(decision_line(brain_from_dict(job.brain), job.profile))
             if staged is not None:
@@ -109,11 +121,13 @@ def _drive(job, specs, args, rows):
     """Run every episode, rows into the spool if any; (summary, the first SHOWN_ROWS rows)."""
     bar = None if args.quiet else ProgressBar(sys.stderr)
     totals, shown = Totals(), []
+    worst = WorstTenth(len(specs), job.profile.measured.ranges if job.randomize else {})
     jobs = workers_for(args.jobs, len(specs))
     try:
         with Timer() as timer:
             for row in episode_rows(job, specs, args.jobs, progress=bar):
                 totals.add(row)
+                worst.add(row)
                 if len(shown) < SHOWN_ROWS:
                     shown.append(row)
                 if rows is not None:
@@ -121,7 +135,11 @@ def _drive(job, specs, args, rows):
     finally:
         if bar:
             bar.close()
-    return totals.summary(timer.seconds, jobs, cores=min(jobs, os.cpu_count() or 1)), shown
+    summary = {**totals.summary(timer.seconds, jobs, cores=min(jobs, os.cpu_count() or 1)),
+               "car_model": job.model, "randomized": job.randomize}
+    if job.randomize:
+        summary["worst_tenth"] = worst.summary()
+    return summary, shown
 
 
 def _say_how_long(job, specs, jobs) -> None:
@@ -201,8 +219,23 @@ def _prepare(args):
     else:
         specs = random_specs(args.worlds or DEFAULT_WORLDS, args.seed)
     options = SensorOptions(noise=args.noise, missed_echoes=args.missed_echoes)
-    job = Job(brain.to_dict(), profile, args.seconds, controller, options, check_starts=not args.world)
+    model = _car_model(args, profile)
+    job = Job(brain.to_dict(), profile, args.seconds, controller, options, check_starts=not args.world,
+              model=model, randomize=args.randomize)
     return job, specs, _inputs(args)
+
+
+def _car_model(args, profile) -> str:
+    """The car model eval runs, refusing options that belong to the other one."""
+    model = "ideal" if args.ideal else DEFAULT_MODEL
+    if model == "ideal" and args.randomize:
+        raise SettingError("--randomize draws cars from the measured model's ranges; leave out --ideal")
+    if model == "measured":
+        if args.missed_echoes:
+            raise SettingError("--missed-echoes belongs to the ideal model (add --ideal); the measured model "
+                               "decides each echo from the beam, the incidence and the target")
+        car_params([], profile, model)        # a profile with no measured tables is refused here, in one line
+    return model
 
 
 def controller_name(args) -> str:
