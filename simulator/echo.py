@@ -8,7 +8,8 @@ Two effects, kept apart (``[measured.echo]`` in the robot profile, read into
 - the incidence: a flat surface echoes only when a ray meets it within
   ``flat_incidence_deg(d)`` of its normal; scaled per car by ``incidence_scale``.
 
-Curved surfaces (cylinders) and small solids scatter: no incidence limit, and nearer
+Curved surfaces (cylinders) and small solids (those whose own reach, below, falls
+short of the sensor's range) scatter: no incidence limit, and nearer
 than ``curved_within_cm`` they are heard up to ``curved_half_deg`` off the axis. A
 solid echoes only within its own reach: ``small_range_cm_per_cm`` x its largest size
 (a pen at about 40 cm), ``soft_range_cm`` for a soft surface, never beyond
@@ -20,8 +21,10 @@ behind it), and the echo is the nearest ray that echoes. The rays are a fan of
 plus one ray per solid aimed at its best point: the nearest point of a segment (the
 least incidence and the shortest path), or a circle's centre, turned towards the axis
 as far as the beam asks. Those aimed rays make the limits exact rather than as coarse
-as the fan. Solids facing away, out of reach or wholly outside the widest cone are
-dropped first, so a reading costs what is in front of the car.
+as the fan. Solids facing away, beyond the sensor's range or wholly outside the widest
+cone are dropped first, so a reading costs what is in front of the car. Nearer than
+``curved_within_cm`` a scattering solid's cone is the wider of the beam and
+``curved_half_deg``; everywhere else the beam alone.
 """
 from dataclasses import dataclass
 
@@ -94,11 +97,9 @@ class EchoModel:
         with np.errstate(invalid="ignore", divide="ignore"):
             edges = _kept(edges, self._segments_in_front(frame, edges), frame.rows)
             circles = _kept(circles, self._circles_in_front(frame, circles), frame.rows)
-            e_aim, e_ok = self._aim_segments(frame, edges, bs, inc)
-            c_aim, c_ok = self._aim_circles(frame, circles, bs)
-            ok = np.concatenate([e_ok, c_ok], axis=1)
+            aim, ok = self._aims(frame, edges, circles, bs, inc)
             pick = _compact(ok)
-            aimed = np.where(ok[frame.rows, pick], np.concatenate([e_aim, c_aim], axis=1)[frame.rows, pick], np.pi)
+            aimed = np.where(ok[frame.rows, pick], aim[frame.rows, pick], np.pi)
             offsets = np.concatenate([np.broadcast_to(self.fan * self.widest, (len(axes), len(self.fan))), aimed], 1)
             angles = axes[:, None] + offsets
             t, cos = hit_all(origins, angles, edges[:4].transpose(1, 2, 0), circles[:3].transpose(1, 2, 0))
@@ -137,24 +138,26 @@ class EchoModel:
             out_right = out_right & (-v * cw - u * sw > margin)
         return ~(out_left | out_right)
 
-    def _aim_segments(self, f, e, bs, inc):
-        """Each kept segment's aimed ray (off the axis, radians), at its nearest point,
-        and whether that ray echoes when nothing is in its way."""
+    def _aims(self, f, e, c, bs, inc):
+        """Each kept solid's aimed ray (off the axis, radians), segments then circles,
+        and whether it echoes when nothing is in its way. A segment's best point is its
+        nearest (the least incidence and the shortest path), a circle's its centre."""
         rx, ry, ex, ey = e[0] - f.ox, e[1] - f.oy, e[2] - e[0], e[3] - e[1]
         t = np.clip(-(rx * ex + ry * ey) / (ex * ex + ey * ey), INSIDE_SEGMENT, 1 - INSIDE_SEGMENT)
-        px, py = rx + t * ex, ry + t * ey
-        scatter = e[5] > 0
-        aim, d, (dx, dy) = self._aim(f, px, py, np.sqrt(px * px + py * py), scatter, bs,
-                                     lambda dx, dy: hit_each(f.origins, dx, dy, e[:4].transpose(1, 2, 0), None))
-        cos = np.abs(dx * ey - dy * ex) / np.sqrt(ex * ex + ey * ey)
-        return aim, (d <= e[4]) & (scatter | self.flat_ok(cos, d, inc))
+        cx, cy = c[0] - f.ox, c[1] - f.oy
+        px, py = np.concatenate([rx + t * ex, cx], axis=1), np.concatenate([ry + t * ey, cy], axis=1)
+        d = np.sqrt(px * px + py * py) - np.concatenate([np.zeros(ex.shape), c[2]], axis=1)
+        scatter = np.concatenate([e[5], c[4]], axis=1) > 0
+        k = ex.shape[1]
+        segments, circles = e[:4].transpose(1, 2, 0), c[:3].transpose(1, 2, 0)
 
-    def _aim_circles(self, f, c, bs):
-        rx, ry = c[0] - f.ox, c[1] - f.oy
-        d = np.sqrt(rx * rx + ry * ry) - c[2]
-        aim, d, _ = self._aim(f, rx, ry, d, np.ones(d.shape, dtype=bool), bs,
-                              lambda dx, dy: hit_each(f.origins, dx, dy, None, c[:3].transpose(1, 2, 0)))
-        return aim, d <= c[3]
+        def hit(dx, dy):
+            return np.concatenate([hit_each(f.origins, dx[:, :k], dy[:, :k], segments, None),
+                                   hit_each(f.origins, dx[:, k:], dy[:, k:], None, circles)], axis=1)
+        aim, d, (dx, dy) = self._aim(f, px, py, d, scatter, bs, hit)
+        cos = np.abs(dx[:, :k] * ey - dy[:, :k] * ex) / np.sqrt(ex * ex + ey * ey)
+        flat = np.concatenate([self.flat_ok(cos, d[:, :k], inc), np.ones(cx.shape, dtype=bool)], axis=1)
+        return aim, (d <= np.concatenate([e[4], c[3]], axis=1)) & (scatter | flat)
 
     def _aim(self, f, px, py, d, scatter, bs, hit):
         """A solid's aimed ray off the axis (radians), its length to the solid (inf: it
