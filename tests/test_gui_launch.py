@@ -121,6 +121,29 @@ def test_a_world_whose_start_is_covered_is_refused_as_eval_refuses_it(neurocar_c
     assert window.stderr.removeprefix("neurocar: ") == evaluated.stderr.removeprefix("neurocar eval: ")
 
 
+def test_the_window_runs_the_car_model_asked_for_and_its_help_says_which(state, monkeypatch):
+    monkeypatch.setenv("NEUROCAR_STATE_DIR", str(state))
+    from simulator.gui import overlay, world_commands
+    from simulator.measured import DEFAULT_MODEL
+    ideal = gui.App(realtime=False, restore=False, model="ideal")
+    assert ideal.state.model == ideal.state.sim.model == "ideal"
+    world_commands.drive_in(ideal, ideal.state.sim.world.copy())     # a new Simulation keeps the model
+    assert ideal.state.sim.model == "ideal"
+    assert gui.App(realtime=False, restore=False).state.sim.model == DEFAULT_MODEL
+    assert "--ideal" in overlay.MODEL_LINES["measured"] and "default" in overlay.MODEL_LINES["ideal"]
+    pygame.quit()
+
+
+def test_a_profile_without_measured_tables_is_refused_unless_ideal(neurocar_cmd, tmp_path, state):
+    text = (ROOT / "assets" / "robots" / "elegoo_v3.toml").read_text()
+    robot = tmp_path / "old.toml"
+    robot.write_text(text[:text.index("[measured.echo]")])
+    env = {**os.environ, "NEUROCAR_STATE_DIR": str(state), "SDL_VIDEODRIVER": "dummy"}
+    run = subprocess.run(neurocar_cmd + ["--frames", "2", "--robot", str(robot), "--ideal"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+
+
 # A window run as the command runs it, with two table rows deleted by keys early on;
 # "ready" once they are deleted. Autosaving every second is put off, so that what the
 # state folder holds after the signal was saved because of the signal.

@@ -42,6 +42,8 @@ from simulator.gui.training import RowsRight, train_slice
 from simulator.gui.world_commands import check_world, drive_in
 from simulator.gui.worldedit import EditorHooks, WorldEditor
 from simulator.gui.worldview import draw_beam, draw_car, draw_scale_bar, draw_trail, draw_world
+from simulator.episode import car_params
+from simulator.measured import DEFAULT_MODEL
 from simulator.profile import default_profile, load_profile
 from simulator.world import load_world
 
@@ -55,7 +57,8 @@ WHEEL_ROWS = 3
 MOUSE_EVENTS = (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION, pygame.MOUSEWHEEL)
 
 
-def start_state(world_path=None, brain_path=None, table_path=None, robot_path=None, seed: int = 0):
+def start_state(world_path=None, brain_path=None, table_path=None, robot_path=None, seed: int = 0,
+                model: str = DEFAULT_MODEL):
     """(state, shipped): the window's state at the start, from the files given or the
     shipped defaults; ``shipped`` is False when the brain's table was not found. A world
     the car cannot start in is refused as eval refuses it."""
@@ -67,7 +70,9 @@ def start_state(world_path=None, brain_path=None, table_path=None, robot_path=No
         table, shipped = load_table(table_path), True
     else:
         table, shipped = table_for(brain)
-    state = WindowState(profile=profile, sim=Simulation(world, profile, brain, seed=seed), editor=TableEditor(table),
+    car_params([], profile, model)          # a profile without the measured tables is refused, in one line
+    state = WindowState(profile=profile, sim=Simulation(world, profile, brain, seed=seed, model=model),
+                        editor=TableEditor(table), model=model,
                         hyper=HyperParams.from_provenance(brain.provenance),
                         brain_name=Path(brain_path or DEFAULT_BRAIN).name, seed=seed,
                         export_dir=state_dir() / "firmware")
@@ -76,7 +81,7 @@ def start_state(world_path=None, brain_path=None, table_path=None, robot_path=No
 
 class App:
     def __init__(self, *, world_path=None, brain_path=None, table_path=None, robot_path=None, seed: int = 0,
-                 size=DEFAULT_SIZE, realtime: bool = True, restore: bool = True):
+                 size=DEFAULT_SIZE, realtime: bool = True, restore: bool = True, model: str = DEFAULT_MODEL):
         pygame.display.init()
         pygame.font.init()
         pygame.display.set_caption("neurocar")
@@ -86,7 +91,7 @@ class App:
         self.realtime = realtime
         self.frame = 0
         self.frame_ms: list[float] = []
-        self.state, shipped = start_state(world_path, brain_path, table_path, robot_path, seed)
+        self.state, shipped = start_state(world_path, brain_path, table_path, robot_path, seed, model)
         self.pacing = Pacing(self.state.profile.control.tick_s, realtime)
         self.layout = layout(self.screen.get_size())
         self.camera = Camera(self.layout.world)
@@ -274,7 +279,7 @@ class App:
         self.draw_panel()
         overlay.draw_hint(self)
         if s.help:
-            overlay.draw_help(screen, self.text)
+            overlay.draw_help(screen, self.text, self.state.model)
         if s.modal is not None:
             s.modal.draw(screen, self.text, self.blink)
 
@@ -324,8 +329,8 @@ def main(argv=None) -> int:
 def _open(args, size) -> App:
     try:
         return App(world_path=args.world, brain_path=args.brain, table_path=args.table, robot_path=args.robot,
-                   seed=args.seed, size=size, realtime=args.frames is None,
-                   restore=not args.no_restore and args.frames is None)
+                   seed=args.seed, size=size, realtime=args.frames is None, restore=not args.no_restore and
+                   args.frames is None, model="ideal" if args.ideal else DEFAULT_MODEL)
     except (NeurocarError, OSError) as e:        # a bad world, brain, robot or table file on the command line
         raise NeurocarError(str(e)) from None
 

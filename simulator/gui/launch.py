@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brain", help=f"brain file (JSON); default assets/brains/{DEFAULT_BRAIN}")
     p.add_argument("--table", help="training table to edit (CSV); default: the one the brain was trained on")
     p.add_argument("--robot", help="robot profile (TOML); default the Elegoo V3")
+    p.add_argument("--ideal", action="store_true",
+                   help="drive the idealised car of the profile's estimates instead of the measured model")
     p.add_argument("--seed", default="0", help="seed of the simulation (sensor effects), 0 or more")
     p.add_argument("--size", default="1280x720", help="window size WIDTHxHEIGHT (default 1280x720)")
     p.add_argument("--frames", help=f"render this many frames (1 to {MAX_FRAMES:,}), then exit")

@@ -80,15 +80,25 @@ def draw_hint(app) -> None:
               anchor="midleft")
 
 
-def draw_help(screen, text) -> None:
-    """Every binding of the key table, grouped by where it acts, in as many columns as needed."""
+MODEL_LINES = {
+    "measured": "car model: measured (the HC-SR04's beam and incidence, the servo's speed, the motors' voltages); "
+                "start with --ideal for the idealised car",
+    "ideal": "car model: ideal (the profile's estimates: a perfect sensor, instant servo, speed in proportion to "
+             "PWM); the measured model is the default",
+}
+
+
+def draw_help(screen, text, model: str) -> None:
+    """Every binding of the key table, grouped by where it acts, in as many columns as
+    needed, under the car model the window runs."""
     w, h = screen.get_size()
     shade(screen, screen.get_rect(), HELP_BG)
     text.draw(screen, "neurocar — keys", (30, 18), 22, th.TEXT, bold=True)
     text.draw(screen, text.fit("H, F1 or Esc closes this help · the mouse also works in the world view and panels",
                                w - 60, th.FONT), (30, 48), th.FONT, th.TEXT_DIM)
+    text.draw(screen, text.fit(MODEL_LINES[model], w - 60, th.FONT), (30, 70), th.FONT, th.TEXT_DIM)
     groups = keymap.help_rows()
-    top = 78
+    top = 100
     n_cols = 2 if w < 1500 else 3
     col_w = (w - 60) // n_cols
     keys_w = min(170, col_w // 3)

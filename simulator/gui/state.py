@@ -50,6 +50,7 @@ class WindowState:
     brain_name: str
     seed: int                                # of every Simulation the window makes
     export_dir: Path
+    model: str = "ideal"                     # the car model every Simulation runs: measured or ideal
     focus: str = "world"                     # world, table or hyper: where panel keys go
     help: bool = False
     modal: object = None                     # a Prompt or FileDialog taking the keys

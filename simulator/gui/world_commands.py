@@ -97,7 +97,7 @@ def set_world(app, world, seed=None) -> None:
 def drive_in(app, world) -> None:
     """The car at the world's start, with the same brain (world undo is the caller's)."""
     s = app.state
-    s.sim = Simulation(world, s.profile, s.sim.brain, seed=s.seed)
+    s.sim = Simulation(world, s.profile, s.sim.brain, seed=s.seed, model=s.model)
     s.trail.clear()
     s.collisions_seen = 0
     app.fit_world()
