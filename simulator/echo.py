@@ -104,28 +104,35 @@ class EchoModel:
             angles = axes[:, None] + offsets
             t, cos = hit_all(origins, angles, edges[:4].transpose(1, 2, 0), circles[:3].transpose(1, 2, 0))
             t = np.where(t >= 0, t, np.inf)
-            first = np.argmin(t, axis=-1)[..., None]                                 # (m, R, 1)
-            dist, cos = np.take_along_axis(t, first, -1)[..., 0], np.take_along_axis(cos, first, -1)[..., 0]
-            reach = np.take_along_axis(np.concatenate([edges[4], circles[3]], axis=1), first[..., 0], 1)
-            scatter = np.take_along_axis(np.concatenate([edges[5], circles[4]], axis=1), first[..., 0], 1) > 0
+            first = np.argmin(t, axis=-1)                                            # (m, R)
+            rays = frame.rows, np.arange(t.shape[1]), first
+            dist, cos = t[rays], cos[rays]
+            reach, scatter = np.concatenate([edges[4:], circles[3:]], axis=2)[:, frame.rows, first]
+            scatter = scatter > 0
             echoes = ((dist <= reach) & (np.abs(offsets) <= self.cone(dist, scatter, bs)) &
                       (scatter | self.flat_ok(cos, dist, inc)))
         return Rays(angles, dist, echoes)
 
     def _segments_in_front(self, f, e):
         """Which segments may be heard or hide another: facing the sensor, within the
-        sensor's range, not wholly outside the widest cone. Plain arithmetic, before
-        the few kept cost more."""
+        sensor's range (a small solid, within its own reach: beyond it, too thin to
+        hide much), not wholly outside the widest cone. Plain arithmetic, before the
+        few kept cost more."""
         rx, ry, ex, ey = e[0] - f.ox, e[1] - f.oy, e[2] - e[0], e[3] - e[1]
         facing = ex * ry - ey * rx > 0          # outlines run counter-clockwise
         t = np.clip(-(rx * ex + ry * ey) / (ex * ex + ey * ey), 0.0, 1.0)
         px, py = rx + t * ex, ry + t * ey
-        return facing & (px * px + py * py <= self.max_range ** 2) & self._in_cone(f, [(rx, ry), (e[2] - f.ox, e[3] - f.oy)], 0.0)
+        return facing & (px * px + py * py <= self._hiding(e[4], e[5]) ** 2) & self._in_cone(f, [(rx, ry), (e[2] - f.ox, e[3] - f.oy)], 0.0)
 
     def _circles_in_front(self, f, c):
         rx, ry, r = c[0] - f.ox, c[1] - f.oy, c[2]
         d = np.sqrt(rx * rx + ry * ry) - r
-        return (d <= self.max_range) & self._in_cone(f, [(rx, ry)], r)
+        return (d <= self._hiding(c[3], c[2] * 2 * self.m.small_range_cm_per_cm < self.max_range)) & \
+            self._in_cone(f, [(rx, ry)], r)
+
+    def _hiding(self, reach, small):
+        """How far a solid may be and still be heard or hide what lies behind it."""
+        return np.where(small > 0, reach, self.max_range)
 
     def _in_cone(self, f, points, margin):
         """False where all the points (relative to the origin) lie more than margin
@@ -170,7 +177,7 @@ class EchoModel:
         aim = np.clip(off, -width, width)
         dx, dy = px / d, py / d
         turned = aim != off
-        for _ in range(2 if turned.any() else 0):
+        if turned.any():
             a = f.axes + aim
             dx, dy = np.cos(a), np.sin(a)
             d = np.where(turned, hit(dx, dy), d)
