@@ -16,7 +16,8 @@ solid echoes only within its own reach: ``small_range_cm_per_cm`` x its largest 
 ``max_range_cm``.
 
 Each ray's first hit decides (a surface that does not echo still blocks what lies
-behind it), and the echo is the nearest ray that echoes. The rays are a fan of
+behind it, except a small solid beyond its own reach: too thin to cast much of a
+shadow), and the echo is the nearest ray that echoes. The rays are a fan of
 ``cone_rays`` across the widest cone, for what partly hides behind something else,
 plus one ray per solid aimed at its best point: the nearest point of a segment (the
 least incidence and the shortest path), or a circle's centre, turned towards the axis
