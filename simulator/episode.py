@@ -29,7 +29,7 @@ import numpy as np
 from brain.errors import NeurocarError
 from simulator.car import Cars, wheel_velocities
 from simulator.controller import Controller, tick
-from simulator.measured import MODELS, CarParams, nominal_car
+from simulator.measured import DEFAULT_MODEL, MODELS, CarParams, nominal_car
 from simulator.metrics import MetricsRecorder
 from simulator.motors import MotorDrive, physics_steps, traction
 from simulator.physics import ContactCounter, add_world, new_space, steps_per_tick
@@ -118,7 +118,7 @@ class Episodes:
     numbers: what to call each episode in an EpisodeError (default 0..n-1); check: run
     the sanity check after every tick."""
 
-    def __init__(self, specs, profile, brain, *, controller=Controller, model: str = "ideal",
+    def __init__(self, specs, profile, brain, *, controller=Controller, model: str = DEFAULT_MODEL,
                  sensor_options: SensorOptions = SensorOptions(), record: bool = False,
                  numbers=None, check: bool = True):
         self.specs, self.profile, self.model = list(specs), profile, model

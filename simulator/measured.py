@@ -17,7 +17,7 @@ import numpy as np
 from simulator.checked_table import CheckedTable
 
 MODELS = ("measured", "ideal")
-DEFAULT_MODEL = "ideal"         # what the window, eval and the tests run unless told
+DEFAULT_MODEL = "measured"      # what the window, eval and the tests run unless told ("ideal": --ideal)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import numpy as np
 
 from simulator.controller import Controller, encode_inputs, pwm_for, whole_cm
 from simulator.episode import EpisodeSpec, Episodes
+from simulator.measured import DEFAULT_MODEL
 from simulator.sensor import SensorOptions
 
 
@@ -32,7 +33,7 @@ class Simulation:
 
     def __init__(self, world, profile, brain, seed: int = 0, *,
                  sensor_options: SensorOptions = SensorOptions(), record: bool = False, controller=Controller,
-                 check: bool = False, model: str = "ideal"):
+                 check: bool = False, model: str = DEFAULT_MODEL):
         self.world, self.profile, self.seed, self.model = world, profile, seed, model
         self._brain, self.sensor_options, self.record, self.check = brain, sensor_options, record, check
         self._controller_factory = controller

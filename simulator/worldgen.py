@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from simulator.world import Box, Cylinder, Pose, Wall, World, clearance
+from simulator.world import MAX_OBSTACLES, Box, Cylinder, Pose, Wall, World, clearance
 
 START_CLEARANCE_CM = 35.0
 
@@ -72,7 +72,8 @@ def _furnishing_stream(seed) -> np.random.Generator:
 def _soften_and_furnish(world: World, rng, c: WorldGenConfig) -> None:
     """Make some obstacles soft, then add chairs whose legs keep the start free."""
     soft = rng.random(len(world.obstacles)) < c.soft_chance
-    world.obstacles[:] = [replace(o, surface="soft") if s else o for o, s in zip(world.obstacles, soft)]
+    for i in np.flatnonzero(soft).tolist():
+        world.replace_obstacle(i, replace(world.obstacles[i], surface="soft"))
     for _ in range(int(rng.integers(c.chairs[0], c.chairs[1] + 1))):
         half = float(np.round(rng.uniform(*c.chair_side_cm), 1)) / 2
         r = float(np.round(rng.uniform(*c.leg_radius_cm), 1))
@@ -81,7 +82,8 @@ def _soften_and_furnish(world: World, rng, c: WorldGenConfig) -> None:
         legs = [Cylinder(float(np.round(x + half * math.sqrt(2) * math.cos(angle + k * np.pi / 2), 1)),
                          float(np.round(y + half * math.sqrt(2) * math.sin(angle + k * np.pi / 2), 1)), r)
                 for k in range(4)]
-        if all(_keeps_start_free(leg, world.start) for leg in legs):
+        if len(world.obstacles) + len(legs) <= MAX_OBSTACLES and all(_keeps_start_free(leg, world.start)
+                                                                     for leg in legs):
             for leg in legs:
                 world.add_obstacle(leg)
 

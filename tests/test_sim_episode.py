@@ -83,7 +83,7 @@ def test_stuck_time_counts_a_car_pinned_against_a_wall():
 
 def test_simulation_api_for_the_window():
     world = load_world(asset("worlds", "empty.json"))
-    sim = Simulation(world, PROFILE, BRAIN, seed=0, record=True)
+    sim = Simulation(world, PROFILE, BRAIN, seed=0, record=True, model="ideal")
     run_for(sim, 1.0)
     assert sim.time_s == pytest.approx(1.0)
     x, y, heading = sim.pose
@@ -245,7 +245,7 @@ def test_the_window_can_drop_a_solid_onto_the_car():
 def test_profiles_past_their_bounds_are_never_reported(drive, words):
     from simulator.baselines import straight_brain
     from simulator.episode import EpisodeError
-    job = Job(straight_brain().to_dict(), _broken(PROFILE, **drive), 20.0)
+    job = Job(straight_brain().to_dict(), _broken(PROFILE, **drive), 20.0, model="ideal")     # [drive] drives the ideal car
     specs = random_specs(30, seed=0)
     messages = []
     for jobs in (1, 2):

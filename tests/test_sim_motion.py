@@ -146,7 +146,7 @@ def test_acceleration_is_limited_to_the_tyres_grip(accel):
 
 def test_the_ideal_car_keeps_its_drive_force():
     """The ideal car is pushed with the profile's whole max_force_n from the first tick."""
-    ep = Episodes([EpisodeSpec(OPEN)], PROFILE, straight_brain())
+    ep = Episodes([EpisodeSpec(OPEN)], PROFILE, straight_brain(), model="ideal")
     _drive(ep, "forward", 100)
     ep.step_tick()
     gained = PROFILE.drive.max_force_n / PROFILE.body.mass_kg * 100 * TICK
@@ -196,7 +196,7 @@ def test_the_sensor_pings_where_the_horn_is_behind_the_command():
 
 
 def test_the_ideal_sensor_points_where_commanded():
-    ep = Episodes([EpisodeSpec(OPEN)], PROFILE, straight_brain())
+    ep = Episodes([EpisodeSpec(OPEN)], PROFILE, straight_brain(), model="ideal")
     for _ in range(5):
         ep.step_tick()
         assert ep.servo_actual_deg.tolist() == ep.controller.servo_deg.tolist()

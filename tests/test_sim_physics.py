@@ -15,7 +15,7 @@ PROFILES = [load_profile(asset("robots", name)) for name in ("elegoo_v3.toml", "
 
 
 def _sim(profile, world, pins, pwm=None):
-    sim = Simulation(world, profile, straight_brain())
+    sim = Simulation(world, profile, straight_brain(), model="ideal")          # the [drive] estimates
     sim.set_manual(pins, pwm)
     return sim
 
@@ -99,13 +99,13 @@ def test_the_fastest_accepted_car_neither_tunnels_nor_sinks(profile, tmp_path):
     fast = _fastest(profile, tmp_path)
     half_length, half_width = fast.body.length_cm / 2, fast.body.width_cm / 2
     head_on = World("thin", 600, 200, Pose(50, 100, 0), [Box(300, 100, 1.0, 150)])
-    sim = Simulation(head_on, fast, straight_brain(), check=True)
+    sim = Simulation(head_on, fast, straight_brain(), check=True, model="ideal")
     sim.set_manual(fast.motors.patterns["forward"])
     run_for(sim, 10.0)
     assert sim.pose[0] + half_length < 300 and sim.touching
     wall_y = 100 + half_width + 1.0
     beside = World("beside", 600, 200, Pose(300, 100, 0), [Box(300, wall_y, 200, 1.0)])
-    sim = Simulation(beside, fast, straight_brain(), check=True)
+    sim = Simulation(beside, fast, straight_brain(), check=True, model="ideal")
     sim.set_manual(fast.motors.patterns["right"])
     run_for(sim, 5.0)                       # the corners sweep into the wall at just under 60 cm/s
     assert sim.collisions > 0 and sim.pose[1] < wall_y
@@ -119,6 +119,6 @@ def test_the_fastest_accepted_car_passes_the_sanity_check_in_random_worlds(profi
     from simulator.episode import Episodes
     fast = _fastest(profile, tmp_path)
     for brain in (load_brain(asset("brains", "default.json")), baseline("random", 0)):
-        ep = Episodes(list(random_specs(25, seed=4)), fast, brain)
+        ep = Episodes(list(random_specs(25, seed=4)), fast, brain, model="ideal")
         ep.run(30.0)
         assert sum(m.collisions for m in ep.results()) > 0

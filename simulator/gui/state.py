@@ -11,6 +11,7 @@ from pathlib import Path
 from simulator.gui import theme as th
 from simulator.gui.hyper import HyperParams
 from simulator.gui.tablemodel import TableEditor
+from simulator.measured import DEFAULT_MODEL
 
 MESSAGE_S = 8.0
 TRAIL_POINTS = 900
@@ -50,7 +51,7 @@ class WindowState:
     brain_name: str
     seed: int                                # of every Simulation the window makes
     export_dir: Path
-    model: str = "ideal"                     # the car model every Simulation runs: measured or ideal
+    model: str = DEFAULT_MODEL               # the car model every Simulation runs: measured or ideal
     focus: str = "world"                     # world, table or hyper: where panel keys go
     help: bool = False
     modal: object = None                     # a Prompt or FileDialog taking the keys

@@ -3,8 +3,9 @@ behaviour did not change.
 
     python -m tests.golden.record DIR      # record into DIR (needs the AVR toolchain for the .hex)
 
-For every shipped brain it records the eval JSON over 10 seeded worlds (ideal sensor, and
-with noise and missed echoes), without its timing fields; the exported sketch's .ino,
+For every shipped brain it records the eval JSON over 10 seeded worlds (the measured car,
+nominal and randomized; the ideal car, with and without its noise and missed echoes),
+without its timing fields; the exported sketch's .ino,
 header and compiled .hex, float and fixed point; the --verify report (simavr and host runs
 of the firmware against the simulator); and every shipped table retrained with seed 0.
 ``tests/test_golden.py`` compares the current code with the recording in
@@ -20,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BRAINS = ("default", "improved", "seed_motors")
 TABLES = ("seed_turn_direction", "improved", "seed_motors")
-EVAL_RUNS = {"ideal": [], "noisy": ["--noise", "--missed-echoes"]}
+EVAL_RUNS = {"measured": [], "randomized": ["--randomize"], "ideal": ["--ideal"],
+             "ideal-noisy": ["--ideal", "--noise", "--missed-echoes"]}
 TIMING = ("jobs", "cores")
 
 
