@@ -157,6 +157,20 @@ def test_help_overlay_and_key_map(app):
     assert "| `Space` |" in keymap.markdown_table()
 
 
+def test_m_makes_the_selected_obstacle_soft_and_undo_makes_it_hard_again(app):
+    n = len(app.state.sim.world.obstacles)
+    key(pygame.K_a)
+    frames(app)
+    assert app.state.sim.world.obstacles[n].surface == "hard"
+    key(pygame.K_m)
+    frames(app)
+    assert app.state.sim.world.obstacles[n].surface == "soft" and "soft now" in app.state.message.text
+    assert app.state.sim._ep.worlds[0].obstacles[n].surface == "soft"         # the simulation drives in it
+    key(pygame.K_z, mod=pygame.KMOD_CTRL)
+    frames(app)
+    assert app.state.sim.world.obstacles[n].surface == "hard"
+
+
 def test_world_editing_by_keyboard(app):
     n = len(app.state.sim.world.obstacles)
     key(pygame.K_a)                                                # world has the focus at start
