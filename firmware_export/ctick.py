@@ -20,15 +20,21 @@ def controller_source(brain, profile) -> str:
     kind = check_brain(brain, profile)
     fixed = isinstance(brain, FixedPointBrain)
     decide = cgen_fixed.decide_source(brain) if fixed else _decide_outputs(brain)
-    return "\n".join([_profile_constants(profile), decide, _pin_rule(brain, profile, kind), tick_source(fixed)])
+    return "\n".join([_profile_constants(profile), decide, _pin_rule(brain, profile, kind),
+                      tick_source(fixed, profile.control.ping_every_ticks)])
 
 
-def tick_source(fixed: bool) -> str:
+def tick_source(fixed: bool, ping_every_ticks: int = 1) -> str:
     """The controller state and tick: float inputs, or Q13 inputs encoded by exact
-    integer division for a ``brain.fixedpoint.FixedPointBrain``."""
+    integer division for a ``brain.fixedpoint.FixedPointBrain``. A ``ping_every_ticks``
+    above 1 makes every hold at least that long (``simulator.controller.paced_hold_ticks``);
+    at 1 the tick is the text it was before that option existed."""
     state = fill("tick_state.h", value_t="int16_t", unit=", Q13", zero="0") if fixed else \
         fill("tick_state.h", value_t="float", unit="", zero="0.0f")
-    return state + source("encode_fixed.h" if fixed else "encode_float.h") + source("tick_decide.h")
+    paced = ping_every_ticks > 1
+    decide = fill("tick_decide.h", hold_ticks="neurocar_paced_hold_ticks" if paced else "neurocar_hold_ticks",
+                  paced_hold=fill("paced_hold.h", ping_every_ticks=ping_every_ticks) if paced else "")
+    return state + source("encode_fixed.h" if fixed else "encode_float.h") + decide
 
 
 def _profile_constants(profile) -> str:

@@ -14,7 +14,9 @@ Every tick (``profile.control.tick_s``, 25 ms) each car
    runs the brain once for all deciding cars, decodes its outputs into the motor pins
    and holds the action for ``hold_min_ticks + floor(hold_ticks_per_unit * (input1 + 1))``
    ticks in all (1 at the clamp, 81 touching). The hold is computed in integers,
-   ``min + (2 * per_unit * (clamp - d)) // clamp``, so float rounding cannot change it.
+   ``min + (2 * per_unit * (clamp - d)) // clamp``, so float rounding cannot change it,
+   and lasts at least ``control.ping_every_ticks`` (default 1): the car then pings at
+   most that often while the sweep goes on every tick (the HC-SR04's 60 ms cycle).
 
 Two kinds of brain outputs are decoded (the brain file says which it has):
 - ``turn`` and ``direction``: turn != 0 gives the profile's turn-in-place pattern
@@ -105,6 +107,11 @@ def hold_ticks(d_cm, control):
     clamp = control.distance_clamp_cm
     d = np.asarray(d_cm, dtype=int)
     return control.hold_min_ticks + (2 * control.hold_ticks_per_unit * (clamp - d)) // clamp
+
+
+def paced_hold_ticks(d_cm, control):
+    """The hold, at least ``control.ping_every_ticks``: the car pings at most that often."""
+    return np.maximum(hold_ticks(d_cm, control), control.ping_every_ticks)
 
 
 def sweep_step(angle, direction, servo):
@@ -256,7 +263,7 @@ class Controller:
         pins, pwm = decode_pins(y, self._brain, self.profile)
         self.inputs[need], self.outputs[need] = x, y
         self.pins[need], self.pwm[need] = pins, pwm
-        self.hold[need] = hold_ticks(d, self.profile.control) - 1
+        self.hold[need] = paced_hold_ticks(d, self.profile.control) - 1
         self.reading_cm[need] = d
         return need
 

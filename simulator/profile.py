@@ -186,6 +186,7 @@ class Control:
     distance_clamp_cm: int
     hold_ticks_per_unit: int
     hold_min_ticks: int
+    ping_every_ticks: int = 1           # the car pings (and decides) at most every N ticks
 
 
 @dataclass(frozen=True)
@@ -384,4 +385,7 @@ def _control(r: CheckedTable, sensor: Sensor) -> Control:
                          min((UINT16_MAX - hold_min) // 2, INT32_MAX // (2 * clamp)),
                          "the firmware's hold, hold_min_ticks + 2 x hold_ticks_per_unit, is a 16-bit unsigned "
                          "count and 2 x hold_ticks_per_unit x distance_clamp_cm a 32-bit signed product")
-    return Control(tick, clamp, per_unit, hold_min)
+    ping_every = r.bounded("control", "ping_every_ticks", int, 1, UINT8_MAX,
+                           "an action's hold, at least this many ticks, must fit the firmware's counts") \
+        if "ping_every_ticks" in r.section("control") else 1        # absent: every tick, as before the option
+    return Control(tick, clamp, per_unit, hold_min, ping_every)

@@ -6,7 +6,7 @@ static inline uint16_t neurocar_hold_ticks(int16_t d)
                         / NEUROCAR_DISTANCE_CLAMP_CM);
 }
 
-/* decide: steps 2-3 of a tick. The reading is used only when deciding; returns 1 then. */
+${paced_hold}/* decide: steps 2-3 of a tick. The reading is used only when deciding; returns 1 then. */
 static inline uint8_t neurocar_decide(neurocar_controller *c, uint16_t distance_cm)
 {
     int8_t decision[NEUROCAR_N_OUTPUTS];
@@ -21,7 +21,7 @@ static inline uint8_t neurocar_decide(neurocar_controller *c, uint16_t distance_
     neurocar_decide_outputs(c->inputs, decision);
     neurocar_decode_pins(decision, c->pins);
     c->pwm = neurocar_pwm_for(c->pins);
-    c->hold = neurocar_hold_ticks(d) - 1;
+    c->hold = ${hold_ticks}(d) - 1;
     c->reading_cm = d;
     return 1;
 }
