@@ -1,12 +1,14 @@
 """The sketch on the ATmega328P: Debian's AVR toolchain builds it, simavr runs the
 generated C on the chip's float arithmetic, and it matches the Python controller."""
 import copy
+import dataclasses
 import shutil
 
 import numpy as np
 import pytest
 
 from brain import load_brain
+from brain.fixedpoint import to_fixed_point
 from simulator.assets import asset
 from simulator.profile import default_profile
 
@@ -149,3 +151,19 @@ def test_core_cache_key_follows_flags_and_survives_parallel_builds(tmp_path, mon
         archives = list(pool.map(lambda _: toolchain.core_library(core, tmp_path), range(2)))
     assert archives[0] == archives[1] and archives[0].is_file()
     assert [p.name for p in tmp_path.iterdir()] == [archives[0].name], "no build folders left behind"
+
+
+@needs_simavr
+@pytest.mark.parametrize("fixed", [False, True])
+def test_pinging_every_third_tick_matches_in_simavr_and_on_the_host(fixed, profile):
+    paced = dataclasses.replace(profile, control=dataclasses.replace(profile.control, ping_every_ticks=3))
+    brain = load_brain(asset("brains", "default.json"))
+    brain = to_fixed_point(brain) if fixed else brain
+    assert "NEUROCAR_PING_EVERY_TICKS 3" in header_only(brain, paced)
+    assert "PING_EVERY" not in header_only(brain, profile)
+    report = open_loop(brain, paced, [far_sequence(np.random.default_rng(5), 3000, 50)])
+    assert report.pin_mismatches == 0 and report.grid_pin_mismatches == 0 and report.state_mismatches == 0
+    assert report.max_output_error < 1e-5
+    assert 500 <= report.decisions_compared <= 1000, "far readings decide on every third tick at most"
+    closed = closed_loop(brain, paced, seed=2, worlds=2, seconds=20)
+    assert closed.tick_mismatches == 0 and closed.ok and closed.metrics_equal

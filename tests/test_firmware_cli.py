@@ -105,6 +105,20 @@ def test_check_verify_json(tmp_path, capsys):
     assert data["closed_loop"]["ticks_compared"] >= 10_000
 
 
+@pytest.mark.skipif(not has_avr or shutil.which("simavr") is None,
+                    reason="AVR toolchain or simavr missing: apt-get install simavr " + toolchain.PACKAGES)
+def test_export_verifies_a_profile_that_pings_every_third_tick(tmp_path, capsys):
+    robot = tmp_path / "paced.toml"
+    robot.write_text(asset("robots", "elegoo_v3.toml").read_text().replace("ping_every_ticks = 1", "ping_every_ticks = 3"))
+    report = tmp_path / "r.json"
+    assert main(["export", "--brain", DEFAULT, "--robot", str(robot), "--out", str(tmp_path), "--verify",
+                 "--json", str(report)]) == 0
+    assert "#define NEUROCAR_PING_EVERY_TICKS 3" in (tmp_path / "neurocar" / "neurocar_brain.h").read_text()
+    data = json.loads(report.read_text())
+    assert data["pin_mismatches"] == 0 and data["state_mismatches"] == 0 and data["grid_pin_mismatches"] == 0
+    assert data["closed_loop"]["metrics_equal"] and data["closed_loop"]["tick_mismatches"] == 0
+
+
 def _write_tutorial_sketch(path, seed=0):
     """A sketch in the tutorial's layout: 2 inputs + bias -> 3 + 1 hidden -> 4 pins."""
     rng = np.random.default_rng(seed)

@@ -1,4 +1,6 @@
 """The firmware tick: encoding, sweep, hold rule, both decoders, from the profile."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -110,3 +112,23 @@ def test_sweep_follows_each_profile_from_its_start(profile):
             expected = min(max(expected, servo.min_deg), servo.max_deg)
             direction = -direction
         assert got == expected
+
+
+def _pinging_every(profile, ticks: int):
+    return dataclasses.replace(profile, control=dataclasses.replace(profile.control, ping_every_ticks=ticks))
+
+
+def test_ping_every_ticks_makes_every_hold_at_least_that_long_while_the_sweep_goes_on():
+    brain = load_brain(asset("brains", "default.json"))
+    assert ELEGOO.control.ping_every_ticks == 1 and TWO_WHEEL.control.ping_every_ticks == 1
+    every_tick, paced = replay(ELEGOO, brain, [80.0] * 30), replay(_pinging_every(ELEGOO, 3), brain, [80.0] * 30)
+    assert all(r.decided for r in every_tick)
+    assert [r.tick for r in paced if r.decided] == list(range(0, 30, 3))
+    assert [r.reading_cm for r in paced] == [50, -1, -1] * 10
+    assert [r.servo_deg for r in paced] == [r.servo_deg for r in every_tick]        # the servo steps every tick
+    assert [r.hold for r in paced[:3]] == [2, 1, 0]
+    for before, now in zip(paced, paced[1:]):
+        if not now.decided:
+            assert (now.pins, now.pwm) == (before.pins, before.pwm)
+    near = [r.tick for r in replay(_pinging_every(ELEGOO, 3), brain, [10.0] * 200) if r.decided]
+    assert near == [r.tick for r in replay(ELEGOO, brain, [10.0] * 200) if r.decided]   # holds already longer

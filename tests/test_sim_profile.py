@@ -151,7 +151,7 @@ def _numbers(data, path=()):
 def test_every_number_refuses_absurd_values_in_one_line(bad):
     base = tomllib.loads(ELEGOO)
     paths = list(_numbers(base))
-    assert len(paths) == 49                      # every number of the file, pins included
+    assert len(paths) == 50                      # every number of the file, pins included
     for path in paths:
         data = tomllib.loads(ELEGOO)
         table = data
@@ -233,3 +233,13 @@ def test_the_largest_accepted_clamp_is_the_largest_reading_the_firmware_check_re
     assert "0, 254, 255}" in harness.data_header([90], [0, clamp, harness.NO_ECHO], [0])
     with pytest.raises(ExportError):
         harness.data_header([90], [clamp + 1], [0])
+
+
+def test_ping_every_ticks_is_optional_and_held_to_a_firmware_count(tmp_path):
+    assert load_profile(_write(tmp_path, _set(ELEGOO, "ping_every_ticks", "3"), "ok.toml")).control.ping_every_ticks == 3
+    absent = re.sub(r"^ping_every_ticks = .*\n", "", ELEGOO, flags=re.M)
+    assert load_profile(_write(tmp_path, absent, "ok.toml")).control.ping_every_ticks == 1
+    for bad in ("0", "256", "1.5"):
+        message = _refusal(tmp_path, _set(ELEGOO, "ping_every_ticks", bad))
+        assert f"control.ping_every_ticks = {bad}" in message
+    assert "at least 1 and at most 255" in _refusal(tmp_path, _set(ELEGOO, "ping_every_ticks", "0"))
