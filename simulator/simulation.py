@@ -80,13 +80,13 @@ class Simulation:
     def sensed_inputs(self) -> np.ndarray:
         """The network inputs (distance, position) for what the sonar sees now, at the
         current servo angle, encoded as the controller encodes them: the same sonar read
-        (range limits, and noise or missed echoes when on), whole cm clamped, the servo
-        angle mapped. A look, not a tick: the seeded sensor streams, the last reading
+        (range limits, noise, and under the measured model the sensor pointing where the
+        servo's horn is), whole cm clamped, the commanded servo angle mapped. A look, not a tick: the seeded sensor streams, the last reading
         and the controller's state are left exactly as they were, so a run is the same
         whether or not this is called."""
         ep = self._ep
-        servo = ep.controller.servo_deg[:1]
-        echo = ep.sonar.look(ep.pos, ep.heading, servo)
+        echo = ep.sonar.look(ep.pos, ep.heading, ep.servo_actual_deg[:1])     # where the sensor points
+        servo = ep.controller.servo_deg[:1]                                    # what the brain is told
         return encode_inputs(whole_cm(echo, self.profile.control.distance_clamp_cm), servo, self.profile)[0]
 
     @property

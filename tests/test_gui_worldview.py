@@ -79,3 +79,13 @@ def test_only_obstacles_on_the_layer_are_drawn(view, monkeypatch):
     cam.cx, cam.cy, cam.scale = 3000, 3000, 2.0
     worldview.draw_world(surface, cam, world)
     assert 0 < len(polygons) < 100          # a 300 x 225 cm patch of a 60 x 60 m world
+
+
+def test_the_beam_drawn_is_the_measured_sensors_at_its_distance():
+    import math
+    from simulator.gui.worldview import beam_half_rad
+    from simulator.profile import default_profile
+    profile = default_profile()
+    assert math.degrees(beam_half_rad(profile, "ideal", 40.0)) == pytest.approx(profile.sensor.beam_deg / 2)
+    assert math.degrees(beam_half_rad(profile, "measured", 200.0)) == pytest.approx(23.5)   # level beyond 1.25 m
+    assert math.degrees(beam_half_rad(profile, "measured", 60.0)) == pytest.approx(13.75)

@@ -268,7 +268,7 @@ class App:
         screen.set_clip(cam.viewport)
         draw_world(screen, cam, s.sim.world, self.world_edit.selected)
         draw_trail(screen, cam, s.trail)
-        draw_beam(screen, cam, car, s.profile, s.profile.control.distance_clamp_cm)
+        draw_beam(screen, cam, car, s.profile, s.profile.control.distance_clamp_cm, s.model)
         flash = max(0.0, (s.flash_until - s.wall_time) / FLASH_S)
         draw_car(screen, cam, car, s.profile, flash, teach=s.teaching is not None)
         self.world_edit.draw_overlay(screen)

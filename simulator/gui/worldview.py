@@ -173,13 +173,21 @@ def handles(o) -> list[tuple[float, float]]:
     return [tuple(p) for p in o.corners()]
 
 
-def draw_beam(surface, cam, car, profile, clamp_cm: float) -> None:
+def beam_half_rad(profile, model: str, reach_cm: float) -> float:
+    """The beam's half-angle drawn: the measured HC-SR04's at that distance (a target
+    facing it), or the ideal sensor's fixed cone."""
+    if model == "measured" and profile.measured is not None:
+        return math.radians(float(profile.measured.echo.beam_half_deg(reach_cm)))
+    return math.radians(profile.sensor.beam_deg) / 2
+
+
+def draw_beam(surface, cam, car, profile, clamp_cm: float, model: str = "ideal") -> None:
     """The beam cone up to the echo (or on past the clamp when there is none), the clamp
     arc, the echo point, and the commanded direction where the servo lags."""
     ox, oy = car.beam_origin
-    half = math.radians(profile.sensor.beam_deg) / 2
     reach = car.echo_cm if math.isfinite(car.echo_cm) else clamp_cm * 1.6
     reach = min(reach, clamp_cm * 1.6)
+    half = beam_half_rad(profile, model, reach)
     n = 6
     pts = [(ox, oy)] + [(ox + reach * math.cos(car.beam_axis + a), oy + reach * math.sin(car.beam_axis + a))
                         for a in (-half + 2 * half * k / n for k in range(n + 1))]
