@@ -31,10 +31,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.raycast import hit_all, hit_each
+from simulator.raycast import INF, ONE, ZERO, slot_hits
 
-INSIDE_SEGMENT = 1e-6      # aimed rays stay this fraction inside a segment's ends ...
-INSIDE_CONE = 1e-4         # ... and this far (radians) inside the cone's edge
+INSIDE_SEGMENT = np.array(1e-6)      # aimed rays stay this fraction inside a segment's ends ...
+INSIDE_CONE = np.array(1e-4)         # ... and this far (radians) inside the cone's edge
+LAST_INSIDE = ONE - INSIDE_SEGMENT
+# The rows of ``EchoModel.solids``, one field each, every solid (segments, then circles):
+# its two points (a circle's centre twice), its edge vector (0 for a circle) with that
+# vector's squared length negated, length and hypot (-1, 1, NaN for a circle), radius
+# and its square (NaN for a segment), what its distance is measured less (0 or the
+# radius, also its margin outside the widest cone, twice, then twice negated), reach,
+# whether it scatters (1.0) and how far it may hide (squared for a segment).
+X1, X2, Y1, Y2, EX, EY, NEE, LENGTH, HYPOT, R, RR, RSUB, M1, M2, NM1, NM2, REACH, SCATTER, LIMIT = range(19)
+HIT_FIELDS = [EX, EY, RR, HYPOT, R, REACH, SCATTER]      # what a ray's first hit needs of each solid
 
 
 @dataclass(frozen=True)
@@ -57,25 +66,39 @@ class EchoModel:
         self.m, self.max_range = model, max_range_cm
         self.widest = np.radians(max(model.curved_half_deg, max(model.beam_half_deg.y)))
         self.fan = np.linspace(-1.0, 1.0, model.cone_rays)
-        self._beam = (np.array(model.beam_half_deg.x_cm), np.radians(model.beam_half_deg.y))
-        self._flat = (np.array(model.flat_incidence_deg.x_cm), np.radians(model.flat_incidence_deg.y))
-        self._curved = np.radians(model.curved_half_deg)
-        self._solids = (None, None)     # (geometry version, (segments (6, n, E), circles (5, n, C)))
+        self._fan_offsets = self.fan * self.widest
+        self._cw, self._sw = np.array(np.cos(self.widest)), np.array(np.sin(self.widest))
+        self._beam = (np.array(model.beam_half_deg.x_cm, dtype=float), np.radians(model.beam_half_deg.y))
+        self._flat = (np.array(model.flat_incidence_deg.x_cm, dtype=float), np.radians(model.flat_incidence_deg.y))
+        self._curved = np.array(np.radians(model.curved_half_deg))
+        self._within = np.array(float(model.curved_within_cm))
+        self._solids = (None, None)     # (geometry version, (fields (19, n, E + C), E))
 
     def solids(self, geometry):
-        """The geometry's segments x1, y1, x2, y2 and circles x, y, r, each followed by
-        its reach (cm) and whether it scatters (1.0: curved or small), one field per
-        row so that each is contiguous; kept until the geometry changes."""
+        """The geometry's solids as rows of fields (``X1`` ... ``LIMIT``), (19, n, E + C),
+        and E, the number of segment columns; kept until the geometry changes."""
         version, solids = self._solids
         if version != geometry.version:
-            size, soft = geometry.edge_traits[..., 0], geometry.edge_traits[..., 1]
-            small = self.m.small_range_cm_per_cm * size < self.max_range
-            edges = np.concatenate([geometry.edges.transpose(2, 0, 1), [self._reach(size, soft), small * 1.0]])
-            size, soft = geometry.circle_traits[..., 0], geometry.circle_traits[..., 1]
-            circles = np.concatenate([geometry.circles.transpose(2, 0, 1), [self._reach(size, soft), np.ones(size.shape)]])
-            solids = (np.ascontiguousarray(edges), np.ascontiguousarray(circles))
+            solids = (self._fields(geometry), geometry.edges.shape[1])
             self._solids = (geometry.version, solids)
         return solids
+
+    def _fields(self, geometry):
+        e, c = geometry.edges.transpose(2, 0, 1), geometry.circles.transpose(2, 0, 1)
+        size, soft = geometry.edge_traits[..., 0], geometry.edge_traits[..., 1]
+        small = (self.m.small_range_cm_per_cm * size < self.max_range) * 1.0
+        reach = self._reach(size, soft)
+        ex, ey = e[2] - e[0], e[3] - e[1]
+        nan, zero = np.full(ex.shape, np.nan), np.zeros(ex.shape)
+        segments = [e[0], e[2], e[1], e[3], ex, ey, -(ex * ex + ey * ey), np.sqrt(ex * ex + ey * ey),
+                    np.hypot(ex, ey), nan, nan, zero, zero, zero, zero, zero, reach, small,
+                    _hiding(reach, small, self.max_range) ** 2]
+        r = c[2]
+        nan, zero, one = np.full(r.shape, np.nan), np.zeros(r.shape), np.ones(r.shape)
+        reach = self._reach(geometry.circle_traits[..., 0], geometry.circle_traits[..., 1])
+        hiding = _hiding(reach, r * 2 * self.m.small_range_cm_per_cm < self.max_range, self.max_range)
+        circles = [c[0], c[0], c[1], c[1], zero, zero, -one, one, nan, r, r * r, r, r, r, -r, -r, reach, one, hiding]
+        return np.ascontiguousarray(np.concatenate([np.stack(segments), np.stack(circles)], axis=2))
 
     def _reach(self, size, soft):
         reach = np.minimum(self.max_range, self.m.small_range_cm_per_cm * size)
@@ -84,117 +107,135 @@ class EchoModel:
     def cone(self, d, scatter, beam_scale):
         """Half-angle (radians) within which a surface at d cm is heard off the axis."""
         beam = np.interp(d, *self._beam) * beam_scale
-        return np.where(scatter & (d < self.m.curved_within_cm), np.maximum(beam, self._curved), beam)
+        return np.maximum(beam, self._curved, out=beam, where=scatter & (d < self._within))
 
     def flat_ok(self, cos, d, incidence_scale):
         """Whether a flat surface met at d cm with this cosine of incidence echoes."""
         return cos >= np.cos(np.interp(d, *self._flat) * incidence_scale)
 
-    def rays(self, origins, axes, edges, circles, beam_scale, incidence_scale) -> Rays:
-        """The rays of one reading for m cars: origins (m, 2), axes (m,) radians, their
-        columns of ``solids`` (6, m, E), (5, m, C), per-car scales (m,)."""
+    def rays(self, origins, axes, solids, idx, beam_scale, incidence_scale) -> Rays:
+        """The rays of one reading for m cars: origins (m, 2), axes (m,) radians,
+        ``solids`` and the cars' rows in it idx (m,), per-car scales (m,)."""
         bs, inc = beam_scale[:, None], incidence_scale[:, None]
-        frame = _Frame(origins, axes)
+        fields, n_edges = solids
+        f = _Frame(origins, axes)
         with np.errstate(invalid="ignore", divide="ignore"):
-            edges = _kept(edges, self._segments_in_front(frame, edges), frame.rows)
-            circles = _kept(circles, self._circles_in_front(frame, circles), frame.rows)
-            aim, ok = self._aims(frame, edges, circles, bs, inc)
+            s, padded = self._kept(f, fields[:, idx], n_edges)
+            aim, ok = self._aims(f, s, padded, bs, inc)
             pick = _compact(ok)
-            aimed = np.where(ok[frame.rows, pick], aim[frame.rows, pick], np.pi)
-            offsets = np.concatenate([np.broadcast_to(self.fan * self.widest, (len(axes), len(self.fan))), aimed], 1)
-            angles = axes[:, None] + offsets
-            t, cos = hit_all(origins, angles, edges[:4].transpose(1, 2, 0), circles[:3].transpose(1, 2, 0))
-            t = np.where(t >= 0, t, np.inf)
-            first = np.argmin(t, axis=-1)                                            # (m, R)
-            rays = frame.rows, np.arange(t.shape[1]), first
-            dist, cos = t[rays], cos[rays]
-            reach, scatter = np.concatenate([edges[4:], circles[3:]], axis=2)[:, frame.rows, first]
-            scatter = scatter > 0
+            aimed = np.where(ok[f.rows, pick], aim[f.rows, pick], np.pi)
+            offsets = np.empty((len(axes), len(self.fan) + aimed.shape[1]))
+            offsets[:, :len(self.fan)] = self._fan_offsets
+            offsets[:, len(self.fan):] = aimed
+            angles = f.axes + offsets
+            dist, cos, reach, scatter = _first_hits(f, angles, s)
+            scatter = scatter > ZERO
             echoes = ((dist <= reach) & (np.abs(offsets) <= self.cone(dist, scatter, bs)) &
                       (scatter | self.flat_ok(cos, dist, inc)))
         return Rays(angles, dist, echoes)
 
-    def _segments_in_front(self, f, e):
-        """Which segments may be heard or hide another: facing the sensor, within the
-        sensor's range (a small solid, within its own reach: beyond it, too thin to
-        hide much), not wholly outside the widest cone. Plain arithmetic, before the
-        few kept cost more."""
-        rx, ry, ex, ey = e[0] - f.ox, e[1] - f.oy, e[2] - e[0], e[3] - e[1]
-        facing = ex * ry - ey * rx > 0          # outlines run counter-clockwise
-        t = np.clip(-(rx * ex + ry * ey) / (ex * ex + ey * ey), 0.0, 1.0)
+    def _kept(self, f, s, n_edges):
+        """The solids that may be heard or hide another, each row's first (19, m, K), NaN
+        where a row keeps fewer; and whether keeping segments and circles apart would
+        have padded either (a NaN aim, which turns the aimed rays), as a function."""
+        keep = self._in_front(f, s, n_edges)
+        pick = _compact(keep)
+        kept = np.where(keep[f.rows, pick], s[:, f.rows, pick], np.nan)
+
+        def padded():
+            edges, circles = keep[:, :n_edges].sum(axis=1), keep[:, n_edges:].sum(axis=1)
+            return not (edges.min() == edges.max() > 0 and circles.min() == circles.max() > 0)
+        return kept, padded
+
+    def _in_front(self, f, s, k):
+        """(m, E + C) which solids may be heard or hide another: segments facing the
+        sensor, within the sensor's range (a small solid, within its own reach: beyond
+        it, too thin to hide much), not wholly outside the widest cone (two half-planes:
+        a few more kept, never fewer)."""
+        rel = s[X1:Y2 + 1] - f.o4                                  # x1, x2, y1, y2 (4, m, E + C)
+        x, y = rel[:2], rel[2:]
+        turned = rel * f.u                                         # (2, 4, m, E + C): times ux, uy
+        a = (turned[0, 2:] - turned[1, :2]) * self._cw            # v cos(widest), v = y ux - x uy
+        b = (turned[0, :2] + turned[1, 2:]) * self._sw            # u sin(widest), u = x ux + y uy
+        left, right = a - b > s[M1:M2 + 1], a + b < s[NM1:NM2 + 1]
+        outside = (left[0] & left[1]) | (right[0] & right[1])
+        rx, ry, ex, ey = x[0, :, :k], y[0, :, :k], s[EX, :, :k], s[EY, :, :k]
+        t = np.minimum(np.maximum((rx * ex + ry * ey) / s[NEE, :, :k], ZERO), ONE)
         px, py = rx + t * ex, ry + t * ey
-        return facing & (px * px + py * py <= self._hiding(e[4], e[5]) ** 2) & self._in_cone(f, [(rx, ry), (e[2] - f.ox, e[3] - f.oy)], 0.0)
+        keep = np.empty(outside.shape, dtype=bool)
+        keep[:, :k] = (ex * ry - ey * rx > ZERO) & (px * px + py * py <= s[LIMIT, :, :k])   # outlines run counter-clockwise
+        rx, ry = x[0, :, k:], y[0, :, k:]
+        keep[:, k:] = np.sqrt(rx * rx + ry * ry) - s[R, :, k:] <= s[LIMIT, :, k:]
+        keep &= ~outside
+        return keep
 
-    def _circles_in_front(self, f, c):
-        rx, ry, r = c[0] - f.ox, c[1] - f.oy, c[2]
-        d = np.sqrt(rx * rx + ry * ry) - r
-        return (d <= self._hiding(c[3], c[2] * 2 * self.m.small_range_cm_per_cm < self.max_range)) & \
-            self._in_cone(f, [(rx, ry)], r)
+    def _aims(self, f, s, padded, bs, inc):
+        """Each kept solid's aimed ray (off the axis, radians) and whether it echoes when
+        nothing is in its way. A segment's best point is its nearest (the least incidence
+        and the shortest path), a circle's its centre."""
+        rx, ry, ex, ey = s[X1] - f.ox, s[Y1] - f.oy, s[EX], s[EY]
+        t = np.minimum(np.maximum((rx * ex + ry * ey) / s[NEE], INSIDE_SEGMENT), LAST_INSIDE)
+        px, py = rx + t * ex, ry + t * ey
+        d = np.sqrt(px * px + py * py) - s[RSUB]
+        scatter = s[SCATTER] > ZERO
+        aim, d, (dx, dy) = self._aim(f, s, (rx, ry, px, py), d, scatter, padded, bs)
+        cos = np.abs(dx * ey - dy * ex) / s[LENGTH]
+        return aim, (d <= s[REACH]) & (scatter | self.flat_ok(cos, d, inc))
 
-    def _hiding(self, reach, small):
-        """How far a solid may be and still be heard or hide what lies behind it."""
-        return np.where(small > 0, reach, self.max_range)
-
-    def _in_cone(self, f, points, margin):
-        """False where all the points (relative to the origin) lie more than margin
-        beyond one side of the widest cone (two half-planes: a few more kept, never fewer)."""
-        cw, sw = np.cos(self.widest), np.sin(self.widest)
-        out_left = out_right = True
-        for x, y in points:
-            u, v = x * f.ux + y * f.uy, y * f.ux - x * f.uy
-            out_left = out_left & (v * cw - u * sw > margin)
-            out_right = out_right & (-v * cw - u * sw > margin)
-        return ~(out_left | out_right)
-
-    def _aims(self, f, e, c, bs, inc):
-        """Each kept solid's aimed ray (off the axis, radians), segments then circles,
-        and whether it echoes when nothing is in its way. A segment's best point is its
-        nearest (the least incidence and the shortest path), a circle's its centre."""
-        rx, ry, ex, ey = e[0] - f.ox, e[1] - f.oy, e[2] - e[0], e[3] - e[1]
-        t = np.clip(-(rx * ex + ry * ey) / (ex * ex + ey * ey), INSIDE_SEGMENT, 1 - INSIDE_SEGMENT)
-        cx, cy = c[0] - f.ox, c[1] - f.oy
-        px, py = np.concatenate([rx + t * ex, cx], axis=1), np.concatenate([ry + t * ey, cy], axis=1)
-        d = np.sqrt(px * px + py * py) - np.concatenate([np.zeros(ex.shape), c[2]], axis=1)
-        scatter = np.concatenate([e[5], c[4]], axis=1) > 0
-        k = ex.shape[1]
-        segments, circles = e[:4].transpose(1, 2, 0), c[:3].transpose(1, 2, 0)
-
-        def hit(dx, dy):
-            return np.concatenate([hit_each(f.origins, dx[:, :k], dy[:, :k], segments, None),
-                                   hit_each(f.origins, dx[:, k:], dy[:, k:], None, circles)], axis=1)
-        aim, d, (dx, dy) = self._aim(f, px, py, d, scatter, bs, hit)
-        cos = np.abs(dx[:, :k] * ey - dy[:, :k] * ex) / np.sqrt(ex * ex + ey * ey)
-        flat = np.concatenate([self.flat_ok(cos, d[:, :k], inc), np.ones(cx.shape, dtype=bool)], axis=1)
-        return aim, (d <= np.concatenate([e[4], c[3]], axis=1)) & (scatter | flat)
-
-    def _aim(self, f, px, py, d, scatter, bs, hit):
+    def _aim(self, f, s, points, d, scatter, padded, bs):
         """A solid's aimed ray off the axis (radians), its length to the solid (inf: it
         misses) and its direction (dx, dy): towards its best point (px, py) relative to
         the origin, d cm away, turned to the cone's edge if that lies outside; the
         cone's width is taken again at the distance along the turned ray, where the
         reading will judge it."""
+        rx, ry, px, py = points
         off = np.arctan2(py * f.ux - px * f.uy, px * f.ux + py * f.uy)
         width = self.cone(d, scatter, bs) - INSIDE_CONE
-        aim = np.clip(off, -width, width)
-        dx, dy = px / d, py / d
+        aim = np.minimum(np.maximum(off, -width), width)
         turned = aim != off
-        if turned.any():
-            a = f.axes + aim
-            dx, dy = np.cos(a), np.sin(a)
-            d = np.where(turned, hit(dx, dy), d)
-            width = self.cone(np.where(np.isfinite(d), d, 0.0), scatter, bs) - INSIDE_CONE
-            aim = np.clip(off, -width, width)
-        return aim, d, (dx, dy)
+        if not (turned.any() or padded()):
+            return aim, d, (px / d, py / d)
+        a = f.axes + aim
+        dx, dy = np.cos(a), np.sin(a)
+        d = np.where(turned, slot_hits(rx, ry, s[EX], s[EY], s[RR], dx, dy)[0], d)
+        width = self.cone(np.where(np.isfinite(d), d, ZERO), scatter, bs) - INSIDE_CONE
+        return np.minimum(np.maximum(off, -width), width), d, (dx, dy)
+
+
+def _hiding(reach, small, max_range):
+    """How far a solid may be and still be heard or hide what lies behind it."""
+    return np.where(small > 0, reach, max_range)
+
+
+def _first_hits(f, angles, s):
+    """Each ray's first hit among the kept solids s: distance (inf: none), cosine of the
+    incidence there, and that solid's reach and whether it scatters, each (m, R)."""
+    m, n, k = angles.shape + s.shape[2:]
+    slots = np.empty((len(HIT_FIELDS) + 2, m, 1, k))
+    slots[:-2, :, 0] = s[HIT_FIELDS]
+    np.subtract(s[X1], f.ox, out=slots[-2, :, 0])
+    np.subtract(s[Y1], f.oy, out=slots[-1, :, 0])
+    ex, ey, rr, hyp, r, reach, scatter, px, py = np.repeat(slots, n, axis=2)
+    rays = np.empty((2, m, n, 1))
+    np.cos(angles, out=rays[0, ..., 0])
+    np.sin(angles, out=rays[1, ..., 0])
+    dx, dy = np.repeat(rays, k, axis=3)
+    hits, denom, t = slot_hits(px, py, ex, ey, rr, dx, dy)
+    cos = np.fmax(np.abs(denom) / hyp, np.abs((t * dx - px) * dx + (t * dy - py) * dy) / r)   # the one not NaN
+    first = np.argmin(hits, axis=-1)
+    flat = first + np.arange(0, m * n * k, k).reshape(m, n)
+    return hits.reshape(-1)[flat], cos.reshape(-1)[flat], reach.reshape(-1)[flat], scatter.reshape(-1)[flat]
 
 
 class _Frame:
     """The cars' sensor origins and beam axes, in the shapes the sums use."""
 
     def __init__(self, origins, axes):
-        self.origins = origins
         self.ox, self.oy = origins[:, 0, None], origins[:, 1, None]
+        self.o4 = origins.T[[0, 0, 1, 1], :, None]
         self.axes = axes[:, None]
         self.ux, self.uy = np.cos(self.axes), np.sin(self.axes)
+        self.u = np.stack([self.ux, self.uy])[:, None]
         self.rows = np.arange(len(axes))[:, None]
 
 
@@ -202,9 +243,3 @@ def _compact(keep) -> np.ndarray:
     """(m, K) indices of each row's kept items first, K the most any row keeps (>= 1)."""
     k = max(1, int(keep.sum(axis=1).max(initial=0)))
     return np.argsort(~keep, axis=1, kind="stable")[:, :k]
-
-
-def _kept(solids, keep, rows):
-    """The kept solids (w, m, K) of each row first, NaN where a row keeps fewer."""
-    pick = _compact(keep)
-    return np.where(keep[rows, pick], solids[:, rows, pick], np.nan)

@@ -5,6 +5,8 @@
 """
 import numpy as np
 
+ZERO, ONE, INF = np.array(0.0), np.array(1.0), np.array(np.inf)     # 0-d: cheaper than Python floats in ufuncs
+
 
 def cast(origins, angles, edges, circles, max_range):
     """Distance to the first hit and the cosine of the incidence angle, per ray.
@@ -61,3 +63,21 @@ def _hit_circles(ox, oy, dx, dy, c):
     hx, hy = px + t * dx, py + t * dy
     cos = np.abs(hx * dx + hy * dy) / r
     return t, cos
+
+
+
+def slot_hits(px, py, ex, ey, rr, dx, dy):
+    """Rays against solids, one of each per element (same-shape arrays): starts (a
+    segment's first point, a circle's centre) px, py relative to the rays' origins,
+    edge vectors ex, ey (0 for a circle), squared radii rr (NaN for a segment) and
+    directions dx, dy. Returns the ray parameter (inf: no hit; never negative), and
+    for the cosine of the incidence, the segments' denominator and the circles' t."""
+    denom = dx * ey - dy * ex
+    t = (px * ey - py * ex) / denom
+    u = (px * dy - py * dx) / denom
+    t_seg = np.where((u >= ZERO) & (u <= ONE) & (t >= ZERO), t, INF)   # u is never in [0, 1] where denom == 0
+    nb = px * dx + py * dy                                  # -b, with the centre relative to the origin
+    root = np.sqrt(nb * nb - (px * px + py * py - rr))
+    t = nb - root
+    t = np.where(t >= ZERO, t, np.where(nb + root >= ZERO, ZERO, INF))    # NaN root: no hit
+    return np.minimum(t_seg, t), denom, t

@@ -190,9 +190,8 @@ class Sonar:
 
     def measured_rays(self, origins, axes, idx):
         """The measured model's ``simulator.echo.Rays`` for the cars idx."""
-        edges, circles = self.echo_model.solids(self.geometry)
-        return self.echo_model.rays(origins, axes, edges[:, idx], circles[:, idx], self.car.beam_scale[idx],
-                                    self.car.incidence_scale[idx])
+        return self.echo_model.rays(origins, axes, self.echo_model.solids(self.geometry), idx,
+                                    self.car.beam_scale[idx], self.car.incidence_scale[idx])
 
     def fan(self, positions, headings, servo_deg):
         """For drawing, every car now: origins (n, 2), beam axes (n,) and per-ray
