@@ -37,13 +37,14 @@ INSIDE_SEGMENT = np.array(1e-6)      # aimed rays stay this fraction inside a se
 INSIDE_CONE = np.array(1e-4)         # ... and this far (radians) inside the cone's edge
 LAST_INSIDE = ONE - INSIDE_SEGMENT
 # The rows of ``EchoModel.solids``, one field each, every solid (segments, then circles):
-# its two points (a circle's centre twice), its edge vector (0 for a circle) with that
-# vector's squared length negated, length and hypot (-1, 1, NaN for a circle), radius
-# and its square (NaN for a segment), what its distance is measured less (0 or the
-# radius, also its margin outside the widest cone, twice, then twice negated), reach,
-# whether it scatters (1.0) and how far it may hide (squared for a segment).
-X1, X2, Y1, Y2, EX, EY, NEE, LENGTH, HYPOT, R, RR, RSUB, M1, M2, NM1, NM2, REACH, SCATTER, LIMIT = range(19)
-HIT_FIELDS = [EX, EY, RR, HYPOT, R, REACH, SCATTER]      # what a ray's first hit needs of each solid
+# its two points (a circle's centre twice), its edge vector's squared length negated
+# and its length (-1 and 1 for a circle), what its distance is measured less (0 or the
+# radius, also its margin outside the widest cone, twice, then twice negated), how far
+# it may hide (squared for a segment); then what a ray's first hit needs: its edge
+# vector (0 for a circle), radius squared, the edge's hypot (NaN for a circle), radius
+# (NaN for a segment), reach and whether it scatters (1.0).
+X1, X2, Y1, Y2, NEE, LENGTH, RSUB, M1, M2, NM1, NM2, LIMIT, EX, EY, RR, HYPOT, R, REACH, SCATTER = range(19)
+HIT_FIELDS = slice(EX, SCATTER + 1)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class EchoModel:
         self._solids = (None, None)     # (geometry version, (fields (19, n, E + C), E))
 
     def solids(self, geometry):
-        """The geometry's solids as rows of fields (``X1`` ... ``LIMIT``), (19, n, E + C),
+        """The geometry's solids as rows of fields (``X1`` ... ``SCATTER``), (19, n, E + C),
         and E, the number of segment columns; kept until the geometry changes."""
         version, solids = self._solids
         if version != geometry.version:
@@ -90,14 +91,13 @@ class EchoModel:
         reach = self._reach(size, soft)
         ex, ey = e[2] - e[0], e[3] - e[1]
         nan, zero = np.full(ex.shape, np.nan), np.zeros(ex.shape)
-        segments = [e[0], e[2], e[1], e[3], ex, ey, -(ex * ex + ey * ey), np.sqrt(ex * ex + ey * ey),
-                    np.hypot(ex, ey), nan, nan, zero, zero, zero, zero, zero, reach, small,
-                    _hiding(reach, small, self.max_range) ** 2]
+        segments = [e[0], e[2], e[1], e[3], -(ex * ex + ey * ey), np.sqrt(ex * ex + ey * ey), zero, zero, zero, zero,
+                    zero, _hiding(reach, small, self.max_range) ** 2, ex, ey, nan, np.hypot(ex, ey), nan, reach, small]
         r = c[2]
         nan, zero, one = np.full(r.shape, np.nan), np.zeros(r.shape), np.ones(r.shape)
         reach = self._reach(geometry.circle_traits[..., 0], geometry.circle_traits[..., 1])
         hiding = _hiding(reach, r * 2 * self.m.small_range_cm_per_cm < self.max_range, self.max_range)
-        circles = [c[0], c[0], c[1], c[1], zero, zero, -one, one, nan, r, r * r, r, r, r, -r, -r, reach, one, hiding]
+        circles = [c[0], c[0], c[1], c[1], -one, one, r, r, r, -r, -r, hiding, zero, zero, r * r, nan, r, reach, one]
         return np.ascontiguousarray(np.concatenate([np.stack(segments), np.stack(circles)], axis=2))
 
     def _reach(self, size, soft):
@@ -138,7 +138,7 @@ class EchoModel:
         """The solids that may be heard or hide another, each row's first (19, m, K), NaN
         where a row keeps fewer; and whether keeping segments and circles apart would
         have padded either (a NaN aim, which turns the aimed rays), as a function."""
-        keep = self._in_front(f, s, n_edges)
+        keep = self._in_front(f, s)
         pick = _compact(keep)
         kept = np.where(keep[f.rows, pick], s[:, f.rows, pick], np.nan)
 
@@ -147,7 +147,7 @@ class EchoModel:
             return not (edges.min() == edges.max() > 0 and circles.min() == circles.max() > 0)
         return kept, padded
 
-    def _in_front(self, f, s, k):
+    def _in_front(self, f, s):
         """(m, E + C) which solids may be heard or hide another: segments facing the
         sensor, within the sensor's range (a small solid, within its own reach: beyond
         it, too thin to hide much), not wholly outside the widest cone (two half-planes:
@@ -159,13 +159,11 @@ class EchoModel:
         b = (turned[0, :2] + turned[1, 2:]) * self._sw            # u sin(widest), u = x ux + y uy
         left, right = a - b > s[M1:M2 + 1], a + b < s[NM1:NM2 + 1]
         outside = (left[0] & left[1]) | (right[0] & right[1])
-        rx, ry, ex, ey = x[0, :, :k], y[0, :, :k], s[EX, :, :k], s[EY, :, :k]
-        t = np.minimum(np.maximum((rx * ex + ry * ey) / s[NEE, :, :k], ZERO), ONE)
+        rx, ry, ex, ey = x[0], y[0], s[EX], s[EY]       # each kind's test, false for the other kind
+        t = np.minimum(np.maximum((rx * ex + ry * ey) / s[NEE], ZERO), ONE)
         px, py = rx + t * ex, ry + t * ey
-        keep = np.empty(outside.shape, dtype=bool)
-        keep[:, :k] = (ex * ry - ey * rx > ZERO) & (px * px + py * py <= s[LIMIT, :, :k])   # outlines run counter-clockwise
-        rx, ry = x[0, :, k:], y[0, :, k:]
-        keep[:, k:] = np.sqrt(rx * rx + ry * ry) - s[R, :, k:] <= s[LIMIT, :, k:]
+        keep = (ex * ry - ey * rx > ZERO) & (px * px + py * py <= s[LIMIT])     # outlines run counter-clockwise
+        keep |= np.sqrt(rx * rx + ry * ry) - s[R] <= s[LIMIT]
         keep &= ~outside
         return keep
 
@@ -211,7 +209,7 @@ def _first_hits(f, angles, s):
     """Each ray's first hit among the kept solids s: distance (inf: none), cosine of the
     incidence there, and that solid's reach and whether it scatters, each (m, R)."""
     m, n, k = angles.shape + s.shape[2:]
-    slots = np.empty((len(HIT_FIELDS) + 2, m, 1, k))
+    slots = np.empty((SCATTER - EX + 3, m, 1, k))
     slots[:-2, :, 0] = s[HIT_FIELDS]
     np.subtract(s[X1], f.ox, out=slots[-2, :, 0])
     np.subtract(s[Y1], f.oy, out=slots[-1, :, 0])
@@ -234,8 +232,8 @@ class _Frame:
         self.ox, self.oy = origins[:, 0, None], origins[:, 1, None]
         self.o4 = origins.T[[0, 0, 1, 1], :, None]
         self.axes = axes[:, None]
-        self.ux, self.uy = np.cos(self.axes), np.sin(self.axes)
-        self.u = np.stack([self.ux, self.uy])[:, None]
+        self.u = np.empty((2, 1, len(axes), 1))                 # ux, uy
+        self.ux, self.uy = np.cos(self.axes, out=self.u[0, 0]), np.sin(self.axes, out=self.u[1, 0])
         self.rows = np.arange(len(axes))[:, None]
 
 
