@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.raycast import INF, ONE, ZERO, slot_hits
+from simulator.raycast import ONE, ZERO, slot_hits
 
 INSIDE_SEGMENT = np.array(1e-6)      # aimed rays stay this fraction inside a segment's ends ...
 INSIDE_CONE = np.array(1e-4)         # ... and this far (radians) inside the cone's edge
