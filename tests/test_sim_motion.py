@@ -1,4 +1,4 @@
-"""The measured car's motion against the published figures (/work/shared/FIDELITY.md rows:
+"""The measured car's motion against the published figures (as the profile cites them:
 L298N loss, TT start/stop voltages, mm/s per volt, skid-steer travel per degree,
 acceleration before the wheels spin, SG90 speed), with real pymunk cars in an empty world."""
 import math
@@ -63,7 +63,7 @@ def test_the_nominal_car_drives_as_todays_estimates_at_7_4_v():
     assert np.hypot(*(ep.pos[0] - (100, 300))) < 1.0             # in place
 
 
-# FIDELITY.md, derived: at PWM 100 the motors see 1.96, 2.12 and 2.51 V, "about 22-31,
+# Derived from the published figures: at PWM 100 the motors see 1.96, 2.12 and 2.51 V, "about 22-31,
 # 24-34 and 29-40 cm/s" over 115-160 mm/s per volt.
 @pytest.mark.parametrize("battery_v, band", [(7.0, (22, 31)), (7.4, (24, 34)), (8.4, (29, 40))])
 def test_straight_at_pwm_100_spans_the_published_band(battery_v, band):
@@ -91,7 +91,7 @@ def test_turning_in_place_at_pwm_200_spans_the_published_band(battery_v, band):
     assert np.hypot(*(ep.pos - (100, 300)).T).max() < 1.0
 
 
-# FIDELITY.md: "The motors start only above about PWM 87, 80 and 68" (start at 1.7 V).
+# Derived from the published figures: the motors start only above about PWM 87, 80 and 68 (start at 1.7 V).
 @pytest.mark.parametrize("battery_v, first_pwm", [(7.0, 87), (7.4, 81), (8.4, 68)])
 def test_a_stopped_car_starts_only_above_the_start_voltage(battery_v, first_pwm):
     assert _volts(first_pwm - 1, battery_v) < 1.7 <= _volts(first_pwm, battery_v)
