@@ -85,16 +85,22 @@ def ticks_in(seconds: float, tick_s: float) -> int:
     return int(round(seconds / tick_s))
 
 
+def check_model(profile, model: str) -> None:
+    """Refuse, in one line, a car model this profile cannot run: the measured one needs
+    the profile's [measured.*] tables."""
+    if model not in MODELS:
+        raise ValueError(f"unknown car model {model!r}; accepted: {', '.join(MODELS)}")
+    if model == "measured" and profile.measured is None:
+        raise ProfileError(f"{profile.source}: has no [measured.echo], [measured.servo] and [measured.motors] "
+                           f"tables for the measured car model; add them (see elegoo_v3.toml) or run with --ideal")
+
+
 def car_params(specs, profile, model: str) -> CarParams | None:
     """The measured model's car for each episode (its drawn one, or the nominal car), or
     None for the ideal model."""
-    if model not in MODELS:
-        raise ValueError(f"unknown car model {model!r}; accepted: {', '.join(MODELS)}")
+    check_model(profile, model)
     if model == "ideal":
         return None
-    if profile.measured is None:
-        raise ProfileError(f"{profile.source}: has no [measured.echo], [measured.servo] and [measured.motors] "
-                           f"tables for the measured car model; add them (see elegoo_v3.toml) or run with --ideal")
     return CarParams.stack([s.car or nominal_car(profile.measured, profile.sensor) for s in specs])
 
 

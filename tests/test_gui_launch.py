@@ -142,6 +142,13 @@ def test_a_profile_without_measured_tables_is_refused_unless_ideal(neurocar_cmd,
     run = subprocess.run(neurocar_cmd + ["--frames", "2", "--robot", str(robot), "--ideal"], env=env,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+    for cmd, prefix in ((["--frames", "2"], "neurocar: "),
+                        (["eval", "--brain", "straight", "--worlds", "1", "--seconds", "1"], "neurocar eval: ")):
+        refused = subprocess.run(neurocar_cmd + cmd + ["--robot", str(robot)], env=env, capture_output=True,
+                                 text=True, timeout=120)
+        assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+        assert refused.stderr.startswith(prefix + str(robot) + ": has no [measured.echo]")
+        assert refused.stderr.endswith("or run with --ideal\n")
 
 
 # A window run as the command runs it, with two table rows deleted by keys early on;

@@ -27,7 +27,7 @@ from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, episode_
     random_specs, workers_for
 from simulator.baselines import BASELINES, baseline
 from simulator.controller import Controller, FixedPointController, check_brain
-from simulator.episode import car_params, check_start
+from simulator.episode import check_model, check_start
 from simulator.measured import DEFAULT_MODEL
 from simulator.metrics import Totals
 from simulator.profile import DEFAULT_PROFILE, load_profile
@@ -234,7 +234,7 @@ def _car_model(args, profile) -> str:
         if args.missed_echoes:
             raise SettingError("--missed-echoes belongs to the ideal model (add --ideal); the measured model "
                                "decides each echo from the beam, the incidence and the target")
-        car_params([], profile, model)        # a profile with no measured tables is refused here, in one line
+        check_model(profile, model)
     return model
 
 

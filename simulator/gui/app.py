@@ -42,7 +42,7 @@ from simulator.gui.training import RowsRight, train_slice
 from simulator.gui.world_commands import check_world, drive_in
 from simulator.gui.worldedit import EditorHooks, WorldEditor
 from simulator.gui.worldview import draw_beam, draw_car, draw_scale_bar, draw_trail, draw_world
-from simulator.episode import car_params
+from simulator.episode import check_model
 from simulator.measured import DEFAULT_MODEL
 from simulator.profile import default_profile, load_profile
 from simulator.world import load_world
@@ -70,7 +70,7 @@ def start_state(world_path=None, brain_path=None, table_path=None, robot_path=No
         table, shipped = load_table(table_path), True
     else:
         table, shipped = table_for(brain)
-    car_params([], profile, model)          # a profile without the measured tables is refused, in one line
+    check_model(profile, model)
     state = WindowState(profile=profile, sim=Simulation(world, profile, brain, seed=seed, model=model),
                         editor=TableEditor(table), model=model,
                         hyper=HyperParams.from_provenance(brain.provenance),
