@@ -11,12 +11,20 @@ Every tick (``profile.control.tick_s``, 25 ms) each car
        input1 = 1 - 2 * d / clamp                          (1 touching, -1 far)
        input2 = servo angle mapped to [-1, 1], -1 at servo.left_end_deg
 
-   runs the brain once for all deciding cars, decodes its outputs into the motor pins
+   and, for a brain that reads them, the sweep's memory (``simulator.sweep_memory``:
+   ``left_nearest``, ``right_nearest``, ``previous``, each a whole-cm reading encoded
+   as input1), runs the brain once for all deciding cars, decodes its outputs into the motor pins
    and holds the action for ``hold_min_ticks + floor(hold_ticks_per_unit * (input1 + 1))``
    ticks in all (1 at the clamp, 81 touching). The hold is computed in integers,
    ``min + (2 * per_unit * (clamp - d)) // clamp``, so float rounding cannot change it,
    and lasts at least ``control.ping_every_ticks`` (default 1): the car then pings at
    most that often while the sweep goes on every tick (the HC-SR04's 60 ms cycle).
+
+A brain's inputs are ``distance`` and ``position`` (a 2-input brain is read so whatever
+its names), then any of ``MEMORY_INPUTS`` in any order, each at most once
+(``memory_inputs``); the memory's rules (halves, full sweeps, what an empty half holds)
+are in ``simulator.sweep_memory``. Every tick, deciding or not, the memory sees the
+servo's angle, since a sweep ends when the servo reaches an end whether or not it reads.
 
 Two kinds of brain outputs are decoded (the brain file says which it has):
 - ``turn`` and ``direction``: turn != 0 gives the profile's turn-in-place pattern
@@ -45,6 +53,9 @@ from brain.decoders import decode_all
 from brain.errors import NeurocarError
 from brain.fixedpoint import to_fixed_point
 from simulator.profile import PATTERN_NAMES
+from simulator.sweep_memory import ACCEPTED_INPUTS, BASE_INPUTS, MEMORY_INPUTS, SweepMemory
+
+__all__ = ["ACCEPTED_INPUTS", "BASE_INPUTS", "MEMORY_INPUTS"]   # re-exported: what a brain may read
 
 TURN_DIRECTION = ("turn", "direction")
 
@@ -66,13 +77,28 @@ def output_kind(brain, profile) -> str:
         f"retrain on a table with those outputs")
 
 
+def memory_inputs(brain) -> tuple[str, ...]:
+    """The memory inputs the brain reads after distance and position, in its order (none
+    for a 2-input brain), or a ControllerError naming the inputs the car cannot give."""
+    names = list(brain.input_names)
+    if len(names) == brain.network.n_inputs == 2 and not set(names) & set(MEMORY_INPUTS):
+        return ()
+    memory = names[len(BASE_INPUTS):]
+    wrong = [n for n, want in zip(names, BASE_INPUTS) if n != want]
+    wrong += [n for k, n in enumerate(memory) if n not in MEMORY_INPUTS or n in memory[:k]]
+    if wrong or len(names) <= len(BASE_INPUTS) or brain.network.n_inputs != len(names):
+        raise ControllerError(
+            f"the brain takes {brain.network.n_inputs} inputs ({', '.join(names)}); the car gives it 2 "
+            f"({', '.join(BASE_INPUTS)}) and, after them, any of {', '.join(MEMORY_INPUTS)}, each at most once"
+            + (f" (not {', '.join(dict.fromkeys(wrong))})" if wrong else ""))
+    return tuple(memory)
+
+
 def check_brain(brain, profile) -> str:
     """The brain's output kind, or a ControllerError when this car cannot feed its inputs
     or turn its outputs into motor pins."""
     kind = output_kind(brain, profile)
-    if brain.network.n_inputs != 2:
-        raise ControllerError(f"the brain takes {brain.network.n_inputs} inputs ({', '.join(brain.input_names)}); "
-                              f"the car gives it 2 (distance, position)")
+    memory_inputs(brain)
     return kind
 
 
@@ -88,11 +114,15 @@ def encode_angle(angle_deg, servo):
     return x if servo.left_end_deg == servo.min_deg else -x
 
 
-def encode_inputs(d_cm, servo_deg, profile) -> np.ndarray:
-    """The brain's inputs (rows, 2): (distance, position) for whole-cm readings at servo
-    angles, as the firmware encodes them."""
-    return np.column_stack([encode_distance(d_cm, profile.control.distance_clamp_cm),
-                            encode_angle(servo_deg, profile.servo)])
+def encode_inputs(d_cm, servo_deg, profile, memory_cm=None) -> np.ndarray:
+    """The brain's inputs (rows, 2 + k): (distance, position) for whole-cm readings at
+    servo angles, then the memory inputs' whole-cm values ``memory_cm`` (rows, k) encoded
+    as the distance, as the firmware encodes them."""
+    clamp = profile.control.distance_clamp_cm
+    columns = [encode_distance(d_cm, clamp), encode_angle(servo_deg, profile.servo)]
+    if memory_cm is not None:
+        columns.append(encode_distance(memory_cm, clamp))
+    return np.column_stack(columns)
 
 
 def whole_cm(distances_cm, clamp_cm):
@@ -171,7 +201,7 @@ class ControllerProtocol(Protocol):
     pins: np.ndarray             # (n, len(pin_order)) int: the motor pins last set
     pwm: np.ndarray              # (n,) int
     hold: np.ndarray             # (n,) int: ticks left before the next decision
-    inputs: np.ndarray           # (n, 2): the last decision's inputs
+    inputs: np.ndarray           # (n, n_inputs): the last decision's inputs
     outputs: np.ndarray          # (n, n_out): the last decision's raw outputs
     reading_cm: np.ndarray       # (n,) int: this tick's whole-cm reading, -1 where none
 
@@ -219,18 +249,32 @@ class Controller:
     @brain.setter
     def brain(self, brain):
         check_brain(brain, self.profile)
-        self._brain = brain
+        self._brain, self.memory_inputs = brain, memory_inputs(brain)
+        if hasattr(self, "pins"):                  # a new brain at run time: the car drives on
+            self._new_layout()
+
+    def _new_layout(self) -> None:
+        """Room for the new brain's inputs; a memory begun now has seen no sweep begin."""
+        if self.inputs.shape[1] != self._brain.network.n_inputs:
+            self.inputs = np.zeros((self.n, self._brain.network.n_inputs))
+        if not self.memory_inputs:
+            self.memory = None
+        elif self.memory is None:
+            self.memory = SweepMemory(self.profile, self.n)
+            self.memory.full[:] = False
 
     def reset(self, mask=None) -> None:
-        """Servo to its start, no action held, motors off (for all cars, or where mask)."""
+        """Servo to its start, no action held, motors off, the sweep's memory empty (for all
+        cars, or where mask)."""
         n, servo = self.n, self.profile.servo
         if mask is None or not hasattr(self, "pins"):
+            self.memory = SweepMemory(self.profile, n) if self.memory_inputs else None
             self.servo_deg = np.full(n, servo.start_deg, dtype=int)
             self.servo_dir = np.full(n, servo.start_direction, dtype=int)
             self.hold = np.zeros(n, dtype=int)
             self.pins = np.zeros((n, len(self.profile.motors.pin_order)), dtype=int)
             self.pwm = np.zeros(n, dtype=int)
-            self.inputs = np.zeros((n, 2))
+            self.inputs = np.zeros((n, self._brain.network.n_inputs))
             self.outputs = np.zeros((n, len(self._brain.output_names)))
             self.reading_cm = np.full(n, -1, dtype=int)
             return
@@ -239,6 +283,8 @@ class Controller:
         self.hold[mask] = 0
         self.pins[mask] = 0
         self.pwm[mask] = 0
+        if self.memory is not None:
+            self.memory.reset(mask)
 
     def sweep(self) -> np.ndarray:
         """Step 1 of a tick: move every servo; returns the angles the sensors now face."""
@@ -255,16 +301,21 @@ class Controller:
         need = self.deciding()
         self.hold[~need] -= 1
         self.reading_cm[:] = -1
+        d = whole_cm(np.asarray(distances_cm, dtype=float)[need], self.profile.control.distance_clamp_cm)
+        self.reading_cm[need] = d
+        if self.memory is not None:
+            self.memory.observe(self.servo_deg, self.reading_cm, need)
         if not need.any():
             return need
-        d = whole_cm(np.asarray(distances_cm, dtype=float)[need], self.profile.control.distance_clamp_cm)
-        x = encode_inputs(d, self.servo_deg[need], self.profile)
+        memory = self.memory.columns(self.memory_inputs, need) if self.memory is not None else None
+        x = encode_inputs(d, self.servo_deg[need], self.profile, memory)
         y = np.atleast_2d(self._brain.forward(x))
         pins, pwm = decode_pins(y, self._brain, self.profile)
         self.inputs[need], self.outputs[need] = x, y
         self.pins[need], self.pwm[need] = pins, pwm
         self.hold[need] = paced_hold_ticks(d, self.profile.control) - 1
-        self.reading_cm[need] = d
+        if self.memory is not None:
+            self.memory.decided(d, need)
         return need
 
 
