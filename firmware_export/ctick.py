@@ -8,8 +8,9 @@ The code is in the templates (``tick_*``, ``encode_*``, ``decode_pins_*`` ...); 
 number filled into it comes from the profile or the brain, none is typed here.
 """
 from brain.fixedpoint import FixedPointBrain
-from simulator.controller import TURN_DIRECTION, check_brain
+from simulator.controller import TURN_DIRECTION, check_brain, memory_inputs
 from simulator.profile import PATTERN_NAMES
+from simulator.sweep_memory import starts_full
 
 from firmware_export import cgen_fixed
 from firmware_export.ctemplates import fill, source
@@ -21,20 +22,44 @@ def controller_source(brain, profile) -> str:
     fixed = isinstance(brain, FixedPointBrain)
     decide = cgen_fixed.decide_source(brain) if fixed else _decide_outputs(brain)
     return "\n".join([_profile_constants(profile), decide, _pin_rule(brain, profile, kind),
-                      tick_source(fixed, profile.control.ping_every_ticks)])
+                      tick_source(fixed, profile.control.ping_every_ticks, memory_inputs(brain),
+                                  starts_full(profile.servo))])
 
 
-def tick_source(fixed: bool, ping_every_ticks: int = 1) -> str:
+def tick_source(fixed: bool, ping_every_ticks: int = 1, memory: tuple = (), full_start: bool = False) -> str:
     """The controller state and tick: float inputs, or Q13 inputs encoded by exact
     integer division for a ``brain.fixedpoint.FixedPointBrain``. A ``ping_every_ticks``
     above 1 makes every hold at least that long (``simulator.controller.paced_hold_ticks``);
-    at 1 the tick is the text it was before that option existed."""
-    state = fill("tick_state.h", value_t="int16_t", unit=", Q13", zero="0") if fixed else \
-        fill("tick_state.h", value_t="float", unit="", zero="0.0f")
+    ``memory`` names the memory inputs after distance and position
+    (``simulator.sweep_memory``; ``full_start``: the first sweep is a full one). With
+    neither, the tick is the text it was before those options existed."""
+    zero = "0" if fixed else "0.0f"
+    state = fill("tick_state.h", value_t="int16_t" if fixed else "float", unit=", Q13" if fixed else "", zero=zero,
+                 memory_state=source("memory_state.h") if memory else "",
+                 memory_reset=fill("memory_reset.h", zero=zero, starts_full=int(full_start)) if memory else "")
     paced = ping_every_ticks > 1
     decide = fill("tick_decide.h", hold_ticks="neurocar_paced_hold_ticks" if paced else "neurocar_hold_ticks",
-                  paced_hold=fill("paced_hold.h", ping_every_ticks=ping_every_ticks) if paced else "")
-    return state + source("encode_fixed.h" if fixed else "encode_float.h") + decide
+                  paced_hold=fill("paced_hold.h", ping_every_ticks=ping_every_ticks) if paced else "",
+                  memory_hold="        neurocar_sweep_end(c);\n" if memory else "",
+                  memory_read="    neurocar_remember(c, d);\n" if memory else "",
+                  memory_inputs=_memory_inputs(memory))
+    remember = source("sweep_memory.h") if memory else ""
+    return state + source("encode_fixed.h" if fixed else "encode_float.h") + remember + decide
+
+
+# Where the tick keeps each memory input's whole-cm value.
+_MEMORY_FIELDS = {"left_nearest": "c->nearest_last[0]", "right_nearest": "c->nearest_last[1]",
+                  "previous": "c->previous"}
+
+
+def _memory_inputs(memory) -> str:
+    """The memory inputs encoded after distance and position, then this reading kept as
+    the next decision's ``previous``."""
+    if not memory:
+        return ""
+    lines = [f"    c->inputs[{2 + k}] = neurocar_encode_distance({_MEMORY_FIELDS[name]});  /* {name} */"
+             for k, name in enumerate(memory)]
+    return "\n".join(lines + ["    c->previous = (uint8_t)d;"]) + "\n"
 
 
 def _profile_constants(profile) -> str:

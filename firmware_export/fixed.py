@@ -4,11 +4,18 @@ compared with the float brain on the controller's whole input grid.
 The fixed-point sketch encodes its inputs from the whole-cm reading and the servo angle
 by exact integer division (``q13_ratio``, the C's ``neurocar_q13_ratio``), while the Python controller encodes
 floats that the twin then quantises; ``check_inputs`` proves the two agree on every
-point of the grid before a fixed-point sketch is written.
+point of the grid before a fixed-point sketch is written. Memory inputs
+(``simulator.sweep_memory``) are whole-cm readings encoded as the distance is, so the
+2-input grid's check (every whole cm from 0 to the clamp) covers them too.
+
+``decision_differences`` compares the decisions over the whole grid of the brain's
+layout, memory inputs included (``simulator.grids``: 91,035 points with one, 4.6 million
+with two, 236.7 million with three), a chunk at a time so memory stays bounded.
 """
 from brain.errors import FixedPointError
 from brain.fixedpoint import FORMAT, ONE, quantise, to_fixed_point
-from simulator.controller import input_grid
+from simulator import grids
+from simulator.controller import input_grid, memory_inputs
 
 from firmware_export.errors import ExportError
 
@@ -42,11 +49,23 @@ def fixed_point_twin(brain):
 
 def decision_differences(brain, profile) -> tuple[int, int]:
     """(grid points where the fixed-point twin's decoded decisions differ from the float
-    brain's, grid points)."""
+    brain's, grid points), over the whole grid of the brain's inputs. Remembered for the
+    last few brains (by their hash) and sweeps, since with memory inputs it takes minutes
+    and an export asks twice (its check, then its report)."""
     twin = fixed_point_twin(brain)
-    _, _, x = input_grid(profile)
-    differ = (twin.decide(x) != twin.float_brain.decide(x)).any(axis=1)
-    return int(differ.sum()), len(x)
+    key = (twin.sha256(), profile.servo, profile.control.distance_clamp_cm)
+    if key not in _COUNTED:
+        differ = points = 0
+        for x in grids.chunks(profile, len(memory_inputs(brain))):
+            differ += int((twin.decide(x) != twin.float_brain.decide(x)).any(axis=1).sum())
+            points += len(x)
+        if len(_COUNTED) >= 8:
+            _COUNTED.clear()
+        _COUNTED[key] = (differ, points)
+    return _COUNTED[key]
+
+
+_COUNTED: dict = {}
 
 
 def check_inputs(brain, profile):

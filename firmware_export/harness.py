@@ -4,8 +4,10 @@ A bare avr-libc program (no Arduino core: nothing else to time) includes the gen
 header and a data header with the inputs to replay, runs
 
 1. every (distance, servo angle) point of a grid through ``neurocar_forward`` and
-   ``neurocar_decide_outputs``, timing both with Timer1 (one count per CPU cycle);
-2. the controller tick over a sequence of readings, one per tick,
+   ``neurocar_decide_outputs``, timing both with Timer1 (one count per CPU cycle); for
+   a brain with memory inputs, the points of a sample of its grid instead (``grid_cm``);
+2. the controller tick over a sequence of readings, one per tick (with memory inputs,
+   each decision's inputs printed too),
 
 and prints each result over UART0 (numbers in hex, floats bit for bit; no printf in the
 per-tick lines, which keeps simavr's run short), which simavr copies to its console. ``run`` parses that back into arrays.
@@ -14,7 +16,7 @@ import re
 import shutil
 import subprocess
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +46,7 @@ class HarnessResult:
     tick_outputs: dict           # tick index -> outputs (float32) on deciding ticks
     forward_cycles: float        # mean per forward pass (all outputs, activations included)
     decide_cycles: float         # mean per decision (what the car runs: decide + pins)
+    tick_inputs: dict = field(default_factory=dict)   # tick index -> inputs, memory brains only
 
 
 def require_simavr() -> None:
@@ -54,9 +57,11 @@ def require_simavr() -> None:
                           "them with: sudo apt-get install simavr gcc-avr avr-libc")
 
 
-def data_header(grid_deg, readings_cm, starts) -> str:
+def data_header(grid_deg, readings_cm, starts, grid_cm=None) -> str:
     """The replayed data, in flash: grid angles, one reading byte per tick (whole cm,
-    255 for no echo) and the ticks where a sequence starts afresh (reset)."""
+    255 for no echo) and the ticks where a sequence starts afresh (reset). ``grid_cm``
+    (points, n_inputs - 1): a brain with memory inputs runs these grid points instead,
+    each its angle (``grid_deg``, one per point) and its distance-like inputs' whole cm."""
     readings = np.asarray(readings_cm, dtype=int)
     echoed = readings[readings != NO_ECHO].max(initial=0)
     if echoed >= NO_ECHO_BYTE:
@@ -67,10 +72,14 @@ def data_header(grid_deg, readings_cm, starts) -> str:
     def array(kind, name, values):
         body = ", ".join(str(int(v)) for v in values) or "0"
         return f"static const {kind} {name}[] PROGMEM = {{{body}}};\n"
-    return (f"#define GRID_ANGLES {len(grid_deg)}u\n#define TICKS {len(readings)}u\n"
-            f"#define STARTS {len(starts)}u\n#define NO_ECHO_BYTE {NO_ECHO_BYTE}u\n"
-            + array("uint16_t", "grid_deg", grid_deg) + array("uint8_t", "readings_cm", readings)
-            + array("uint16_t", "starts", starts))
+    if grid_cm is None:
+        head, grid = f"#define GRID_ANGLES {len(grid_deg)}u\n", array("uint16_t", "grid_deg", grid_deg)
+    else:
+        head = f"#define GRID_POINTS {len(grid_deg)}u\n"
+        grid = array("uint8_t", "grid_deg", grid_deg) + array("uint8_t", "grid_cm", np.asarray(grid_cm).reshape(-1))
+    return (head + f"#define TICKS {len(readings)}u\n#define STARTS {len(starts)}u\n"
+            f"#define NO_ECHO_BYTE {NO_ECHO_BYTE}u\n"
+            + grid + array("uint8_t", "readings_cm", readings) + array("uint16_t", "starts", starts))
 
 
 def build(header_c: str, data_h: str, build_dir: Path) -> Path:
@@ -124,8 +133,8 @@ def _fixed(words) -> list[float]:
 
 
 def _parse(lines, n_pins: int, n_outputs: int, fixed: bool = False) -> HarnessResult:
-    values = _fixed if fixed else _floats
-    grid_pins, grid_out, ticks, tick_out, timing = [], [], [], {}, None
+    values, kind = (_fixed, np.float64) if fixed else (_floats, np.float32)
+    grid_pins, grid_out, ticks, tick_out, tick_in, timing = [], [], [], {}, {}, None
     for line in lines:
         parts = line.split()
         if line.startswith("G"):
@@ -134,7 +143,9 @@ def _parse(lines, n_pins: int, n_outputs: int, fixed: bool = False) -> HarnessRe
         elif line.startswith("T"):
             ticks.append([int(c) for c in parts[0][1:]] + [int(v, 16) for v in parts[1:4]])
             if len(parts) > 4:
-                tick_out[len(ticks) - 1] = np.array(values(parts[4:]), dtype=np.float64 if fixed else np.float32)
+                tick_out[len(ticks) - 1] = np.array(values(parts[4:4 + n_outputs]), dtype=kind)
+            if len(parts) > 4 + n_outputs:
+                tick_in[len(ticks) - 1] = np.array(values(parts[4 + n_outputs:]), dtype=kind)
         elif line.startswith("C "):
             timing = [int(v) for v in parts[1:]]
     if timing is None:
@@ -144,4 +155,4 @@ def _parse(lines, n_pins: int, n_outputs: int, fixed: bool = False) -> HarnessRe
         np.array(grid_pins, dtype=int).reshape(-1, n_pins),
         np.array(grid_out, dtype=np.float64 if fixed else np.float32).reshape(-1, n_outputs),
         t[:, :n_pins], t[:, n_pins], t[:, n_pins + 1], t[:, n_pins + 2], tick_out,
-        timing[0] / max(timing[2], 1), timing[1] / max(timing[2], 1))
+        timing[0] / max(timing[2], 1), timing[1] / max(timing[2], 1), tick_in)

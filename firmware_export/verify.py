@@ -8,6 +8,11 @@ ones recorded from simulator episodes; each is compared with
 ``simulator.controller.replay`` (float64): outputs within ``FLOAT32_TOLERANCE``, pins,
 PWM, hold and servo angle identical on every tick. Decisions whose float64 output sits
 within the tolerance of a decoder's edge are counted, since float32 may fall either side.
+A brain with memory inputs (``simulator.sweep_memory``) has a grid too big for simavr
+(236.7 million points with all three), so simavr runs a seeded sample of it
+(``GRID_SAMPLE_POINTS``) and prints each decision's inputs, which must match the Python
+tick's (so the memory is compared tick by tick, not only through the outputs); the
+host checks the fixed-point decisions over the whole grid (``firmware_export.fixed``).
 
 Closed loop: the same C compiled for the host drives ``Episodes`` in seeded worlds in
 place of the Python controller; every episode's metrics must be equal.
@@ -22,8 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from brain.fixedpoint import FixedPointBrain
+from brain.fixedpoint import quantise
+from simulator import grids
 from simulator.batch import random_specs
-from simulator.controller import Controller, decode_pins, input_grid, replay, sweep_angles, whole_cm
+from simulator.controller import Controller, decode_pins, input_grid, memory_inputs, replay, sweep_angles, whole_cm
 from simulator.episode import Episodes
 
 from firmware_export import harness
@@ -41,6 +48,8 @@ EPISODE_WORLDS = 4
 CLOSED_LOOP_WORLDS = 8          # 8 episodes of 60 s: 19,200 ticks driven by the host C
 CLOSED_LOOP_SECONDS = 60.0
 EDGES = {"round": (0.5, -0.5), "sign": (0.0,), "bit": (0.5, -0.5)}
+GRID_SAMPLE_POINTS = 2_000      # of a memory brain's grid, run in simavr
+GRID_SAMPLE_SEED = 0
 
 
 @dataclass
@@ -98,9 +107,20 @@ def episode_sequences(profile, brain, seed: int, worlds: int = EPISODE_WORLDS,
     return [ep.trajectory(i)["echo_cm"] for i in range(worlds)]
 
 
+def simavr_grid(profile, brain):
+    """The grid simavr runs: (angles, None, inputs) for the whole 2-input grid (the
+    harness walks every reading at each angle), or (each point's angle, its whole-cm
+    values, inputs) for a seeded sample of a memory brain's grid."""
+    memory = memory_inputs(brain)
+    if not memory:
+        return sweep_angles(profile.servo), None, input_grid(profile)[2]
+    cm, angles, x = grids.sample(profile, len(memory), GRID_SAMPLE_POINTS, GRID_SAMPLE_SEED)
+    return angles, cm, x
+
+
 def reference_grid(profile, brain):
-    """The Python controller's outputs and pins on the whole input grid."""
-    _, _, x = input_grid(profile)
+    """The Python controller's outputs and pins on the grid simavr runs."""
+    x = simavr_grid(profile, brain)[2]
     outputs = np.atleast_2d(brain.forward(x))
     pins, _ = decode_pins(outputs, brain, profile)
     return outputs, pins
@@ -114,20 +134,24 @@ def readings_for_c(distances, clamp: int) -> np.ndarray:
 def open_loop(brain, profile, sequences, build_dir=None) -> OpenLoopReport:
     """Run the grid and the sequences in simavr and compare with the Python tick."""
     harness.require_simavr()
-    angles = sweep_angles(profile.servo)
+    angles, cm, _ = simavr_grid(profile, brain)
     clamp = profile.control.distance_clamp_cm
-    chunks = _chunks(sequences, harness.MAX_TICKS_PER_RUN)
+    # A sample's points take flash beside the readings: it runs once, in the first run.
+    sampled = cm is not None
+    chunks = _chunks(sequences, harness.MAX_TICKS_PER_RUN, harness.MAX_TICKS_PER_RUN - cm.size - len(angles)
+                     if sampled else None)
     counts = _Counts()
     grid_out, grid_pins = reference_grid(profile, brain)
     with tempfile.TemporaryDirectory(prefix="neurocar-verify-") as tmp:
         for k, chunk in enumerate(chunks):
             readings = np.concatenate([readings_for_c(s, clamp) for s in chunk])
             starts = np.cumsum([0] + [len(s) for s in chunk[:-1]])
-            elf = harness.build(header_only(brain, profile), harness.data_header(angles, readings, starts),
+            grid = (angles, cm) if k == 0 or not sampled else (angles[:0], cm[:0])
+            elf = harness.build(header_only(brain, profile), harness.data_header(grid[0], readings, starts, grid[1]),
                                 Path(build_dir or tmp) / f"run{k}")
             result = harness.run(elf, len(profile.motors.pin_order), brain.network.n_outputs,
                                  fixed=isinstance(brain, FixedPointBrain))
-            _check_complete(result, len(readings), len(grid_pins))
+            _check_complete(result, len(readings), len(grid_pins) if k == 0 or not sampled else 0)
             if k == 0:
                 counts.add_grid(result, grid_out, grid_pins, brain)
             counts.add_ticks(result, [replay(profile, brain, s) for s in chunk], brain)
@@ -143,7 +167,17 @@ def _check_complete(result, ticks: int, grid_points: int) -> None:
                           f"expected {ticks} and {grid_points}")
 
 
-def _chunks(sequences, limit: int) -> list[list]:
+def _chunks(sequences, limit: int, first: int | None = None) -> list[list]:
+    """The sequences in runs of at most ``limit`` ticks (``first`` for the first run);
+    a sequence cut in two goes on from a reset, as a sequence of its own."""
+    if first is not None:
+        head, tail, room = [], [], first
+        for seq in sequences:
+            if room > 0:
+                head.append(seq[:room])
+            tail += [seq[room:]] if len(seq) > room else []
+            room -= min(room, len(seq))
+        return [head] + _chunks(tail, limit)
     chunks, current, size = [], [], 0
     for seq in sequences:
         for start in range(0, len(seq), limit):
@@ -174,6 +208,7 @@ class _Counts:
 
     def add_ticks(self, result, records_per_sequence, brain):
         records = [r for seq in records_per_sequence for r in seq]
+        self.state_mismatches += _input_mismatches(result.tick_inputs, records, isinstance(brain, FixedPointBrain))
         for i, rec in enumerate(records):
             if tuple(result.tick_pins[i]) != rec.pins:
                 self.pin_mismatches += 1
@@ -200,6 +235,17 @@ class _Counts:
                               self.state_mismatches, self.max_error, self.near_edges, round(dec, 1),
                               round(dec * us, 1), round(fwd, 1), round(fwd * us, 1), round(budget_us, 1),
                               self.examples)
+
+
+def _input_mismatches(tick_inputs: dict, records, fixed: bool) -> int:
+    """Decisions whose inputs (printed by a memory brain's harness) differ from the Python
+    tick's: Q13 integers equal in fixed point, float32 within the tolerance."""
+    wrong = 0
+    for i, got in tick_inputs.items():
+        want = np.array(records[i].inputs)
+        wrong += bool((quantise(got) != quantise(want)).any() if fixed else
+                      (np.abs(got - want) > FLOAT32_TOLERANCE).any())
+    return wrong
 
 
 def _near_edges(outputs, decoders) -> np.ndarray:

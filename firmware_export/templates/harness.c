@@ -90,11 +90,24 @@ static void run_grid(void)
     int8_t decision[NEUROCAR_N_OUTPUTS];
     uint8_t pins[NEUROCAR_N_PINS];
     uint32_t forward_cycles = 0, decide_cycles = 0;
+#ifdef GRID_POINTS
+    /* A brain with memory inputs: a sample of its grid, each point an angle and the
+       whole-cm values of its distance-like inputs in order (!=: GRID_POINTS may be 0). */
+    for (uint16_t g = 0; g != GRID_POINTS; g++) {
+      {
+        const uint8_t *cm = &grid_cm[g * (NEUROCAR_N_INPUTS - 1)];
+        inputs[0] = neurocar_encode_distance(pgm_read_byte(&cm[0]));
+        inputs[1] = neurocar_encode_angle(pgm_read_byte(&grid_deg[g]));
+        for (uint8_t k = 2; k < NEUROCAR_N_INPUTS; k++) {
+            inputs[k] = neurocar_encode_distance(pgm_read_byte(&cm[k - 1]));
+        }
+#else
     for (int16_t d = 0; d <= NEUROCAR_DISTANCE_CLAMP_CM; d++) {
       for (uint8_t g = 0; g < GRID_ANGLES; g++) {
         int16_t angle = (int16_t)pgm_read_word(&grid_deg[g]);
         inputs[0] = neurocar_encode_distance(d);
         inputs[1] = neurocar_encode_angle(angle);
+#endif
         restart_clock();
         neurocar_forward(inputs, outputs);
         forward_cycles += cycles();
@@ -109,8 +122,12 @@ static void run_grid(void)
         uart_putchar('\n', 0);
       }
     }
+#ifdef GRID_POINTS
+    printf("C %lu %lu %u\n", (unsigned long)forward_cycles, (unsigned long)decide_cycles, (unsigned)GRID_POINTS);
+#else
     printf("C %lu %lu %u\n", (unsigned long)forward_cycles, (unsigned long)decide_cycles,
            (unsigned)((NEUROCAR_DISTANCE_CLAMP_CM + 1) * GRID_ANGLES));
+#endif
 }
 
 static void run_ticks(void)
@@ -138,6 +155,11 @@ static void run_ticks(void)
             for (uint8_t k = 0; k < NEUROCAR_N_OUTPUTS; k++) {
                 print_value(outputs[k]);
             }
+#ifdef GRID_POINTS
+            for (uint8_t k = 0; k < NEUROCAR_N_INPUTS; k++) {   /* memory inputs: the inputs too */
+                print_value(car.inputs[k]);
+            }
+#endif
         }
         uart_putchar('\n', 0);
     }

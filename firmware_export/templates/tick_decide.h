@@ -13,12 +13,12 @@ static inline uint8_t neurocar_decide(neurocar_controller *c, uint16_t distance_
     c->reading_cm = -1;
     if (!neurocar_deciding(c)) {
         c->hold -= 1;
-        return 0;
+${memory_hold}        return 0;
     }
     int16_t d = neurocar_whole_cm(distance_cm);
-    c->inputs[0] = neurocar_encode_distance(d);
+${memory_read}    c->inputs[0] = neurocar_encode_distance(d);
     c->inputs[1] = neurocar_encode_angle(c->servo_deg);
-    neurocar_decide_outputs(c->inputs, decision);
+${memory_inputs}    neurocar_decide_outputs(c->inputs, decision);
     neurocar_decode_pins(decision, c->pins);
     c->pwm = neurocar_pwm_for(c->pins);
     c->hold = ${hold_ticks}(d) - 1;

@@ -7,7 +7,7 @@ typedef struct {
     uint8_t pwm;
     int16_t reading_cm;               /* -1 when the car did not read this tick */
     ${value_t} inputs[NEUROCAR_N_INPUTS];  /* the last decision's inputs${unit} */
-} neurocar_controller;
+${memory_state}} neurocar_controller;
 
 /* reset: servo to its start, no action held, motors off. */
 static inline void neurocar_reset(neurocar_controller *c)
@@ -22,7 +22,7 @@ static inline void neurocar_reset(neurocar_controller *c)
     c->reading_cm = -1;
     c->inputs[0] = ${zero};
     c->inputs[1] = ${zero};
-}
+${memory_reset}}
 
 /* sweep_step: one servo step, clamped to the ends, turning back at them. */
 static inline int16_t neurocar_sweep(neurocar_controller *c)
