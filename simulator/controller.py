@@ -22,9 +22,21 @@ Every tick (``profile.control.tick_s``, 25 ms) each car
 
 A brain's inputs are ``distance`` and ``position`` (a 2-input brain is read so whatever
 its names), then any of ``MEMORY_INPUTS`` in any order, each at most once
-(``memory_inputs``); the memory's rules (halves, full sweeps, what an empty half holds)
-are in ``simulator.sweep_memory``. Every tick, deciding or not, the memory sees the
-servo's angle, since a sweep ends when the servo reaches an end whether or not it reads.
+(``memory_inputs``; anything else is a ControllerError naming it):
+
+- ``left_nearest`` / ``right_nearest``: the nearest reading in the left / right half of
+  the last full sweep. Left is the ``servo.left_end_deg`` side of the centre angle
+  ``(min_deg + max_deg) / 2``; a reading at the centre counts in both halves. A sweep
+  ends on the tick the servo reaches an end of its travel (that end's reading is its
+  last), and is full if it began at the other end: the first one, from ``start_deg``,
+  is not (unless the servo starts at the end it leaves). A half without a reading in
+  the last full sweep, and both before the first full sweep ends, hold the clamp.
+- ``previous``: the reading of the previous decision; the clamp before the first.
+
+Readings are taken on deciding ticks only; every tick, deciding or not, the memory
+(``simulator.sweep_memory``) sees the servo's angle, since a sweep ends when the servo
+reaches an end whether or not it reads. A decision on the tick a full sweep ends sees
+that sweep, its own reading included.
 
 Two kinds of brain outputs are decoded (the brain file says which it has):
 - ``turn`` and ``direction``: turn != 0 gives the profile's turn-in-place pattern
@@ -286,6 +298,11 @@ class Controller:
         if self.memory is not None:
             self.memory.reset(mask)
 
+    def memory_cm(self, rows):
+        """The whole-cm values (len(rows), k) of the brain's memory inputs for the cars
+        ``rows``, as the next decision would read them; None for a 2-input brain."""
+        return None if self.memory is None else self.memory.columns(self.memory_inputs, rows)
+
     def sweep(self) -> np.ndarray:
         """Step 1 of a tick: move every servo; returns the angles the sensors now face."""
         self.servo_deg, self.servo_dir = sweep_step(self.servo_deg, self.servo_dir, self.profile.servo)
@@ -307,8 +324,7 @@ class Controller:
             self.memory.observe(self.servo_deg, self.reading_cm, need)
         if not need.any():
             return need
-        memory = self.memory.columns(self.memory_inputs, need) if self.memory is not None else None
-        x = encode_inputs(d, self.servo_deg[need], self.profile, memory)
+        x = encode_inputs(d, self.servo_deg[need], self.profile, self.memory_cm(need))
         y = np.atleast_2d(self._brain.forward(x))
         pins, pwm = decode_pins(y, self._brain, self.profile)
         self.inputs[need], self.outputs[need] = x, y

@@ -128,6 +128,7 @@ def test_reset_forgets_the_memory_of_the_cars_asked():
         ctl.sweep()
         ctl.decide(np.array([47.0, 47.0]))
     assert (ctl.memory.nearest_last == 47).all() and (ctl.memory.previous == 47).all()
+    assert ctl.memory_cm([1]).tolist() == [[47, 47, 47]]
     ctl.reset(np.array([True, False]))
     assert (ctl.memory.nearest_last[0] == 50).all() and ctl.memory.previous[0] == 50
     assert (ctl.memory.nearest_last[1] == 47).all() and ctl.memory.previous[1] == 47
@@ -159,6 +160,7 @@ def test_two_input_brains_have_no_memory_and_encode_as_before():
     brain = load_brain(asset("brains", "default.json"))
     ctl = Controller(ELEGOO, brain, 3)
     assert memory_inputs(brain) == () and ctl.memory is None and ctl.inputs.shape == (3, 2)
+    assert ctl.memory_cm([0]) is None
     assert encode_inputs([10, 50], [30, 150], ELEGOO).shape == (2, 2)
     assert encode_inputs([10], [30], ELEGOO, [[0, 50]]).tolist() == [[0.6, -1.0, 1.0, -1.0]]
 
