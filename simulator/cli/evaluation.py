@@ -8,8 +8,9 @@ whole or not at all (an error or Ctrl-C leaves no file). Memory does not grow wi
 ``--worlds``: worlds are made as they are driven and the rows stream into the JSON
 (``--no-rows`` leaves them out). A request of more than ``ESTIMATE_ABOVE_CAR_S``
 car-seconds first says how long it should take, from a short trial of its first
-episodes. Exit 1 when ``--max-collision-rate`` (collisions per minute) is exceeded,
-2 on bad input.
+episodes. The episodes run on a ``simulator.runner``: worker processes here, or Ray
+with ``--backend ray`` (``--address`` joins a cluster). Exit 1 when
+``--max-collision-rate`` (collisions per minute) is exceeded, 2 on bad input.
 """
 import json
 import math
@@ -23,12 +24,13 @@ from brain.errors import SettingError
 from brain.fixedpoint import to_fixed_point
 from brain.outputs import Outputs
 from simulator.assets import asset
-from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, episode_rows, file_specs, format_duration, \
-    random_specs, workers_for
+from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, file_specs, format_duration, random_specs, \
+    workers_for
 from simulator.baselines import BASELINES, baseline
 from simulator.controller import Controller, FixedPointController, check_brain
 from simulator.episode import check_model, check_start
 from simulator.measured import DEFAULT_MODEL
+from simulator.runner import BACKENDS, open_runner
 from simulator.metrics import Totals
 from simulator.profile import DEFAULT_PROFILE, load_profile
 from simulator.sensor import SensorOptions
@@ -66,7 +68,12 @@ def register(subparsers) -> None:
     p.add_argument("--seconds", type=float, default=60.0, metavar="S", help="simulated seconds per episode (default 60)")
     p.add_argument("--seed", type=int, default=0, metavar="K", help="seed of the worlds, sensors and random baseline")
     p.add_argument("--jobs", type=int, default=None, metavar="J",
-                   help=f"worker processes (default: all cores; at most {JOBS_PER_CORE} per core)")
+                   help=f"workers (default: all cores, or a Ray cluster's CPUs; at most {JOBS_PER_CORE} per core here)")
+    p.add_argument("--backend", choices=BACKENDS, default="processes",
+                   help="where the episodes run: worker processes here (default), or Ray (pip install 'neurocar[ray]')")
+    p.add_argument("--address", metavar="ADDR",
+                   help="with --backend ray: join this Ray cluster ('auto' on one of its machines, HEAD:6379, "
+                        "ray://HEAD:10001) instead of starting Ray here")
     p.add_argument("--json", metavar="OUT", help="write the summary and per-episode rows as JSON")
     p.add_argument("--no-rows", action="store_true", help="leave the per-episode rows out of --json")
     p.add_argument("--max-collision-rate", type=float, metavar="R",
@@ -96,10 +103,11 @@ def run(args) -> int:
     with Outputs(inputs=inputs) as out:
         out.add("--json", args.json)
         staged = out.open(args.json) if args.json else None
-        _say_how_long(job, specs, workers_for(args.jobs, len(specs)))
         keep_rows = staged is not None and not args.no_rows
-        with RowsSpool(staged.target.parent, args.json) if keep_rows else nullcontext() as rows:
-            summary, shown = _drive(job, specs, args, rows)
+        with _runner(args, len(specs)) as runner, \
+                RowsSpool(staged.target.parent, args.json) if keep_rows else nullcontext() as rows:
+            _say_how_long(job, specs, runner)
+            summary, shown = _drive(job, specs, args, rows, runner)
             print(format_summary(args.brain, shown, summary))
             if summary.get("worst_tenth"):
                 print("\n".join(worst_lines(summary["worst_tenth"])))
@@ -107,7 +115,7 @@ def run(args) -> int:
                 print(decision_line(brain_from_dict(job.brain), job.profile))
             if staged is not None:
                 head = {**summary, "brain": args.brain, "seed": args.seed, "seconds_per_episode": args.seconds,
-                        "controller": controller_name(args)}
+                        "controller": controller_name(args), "backend": args.backend, "address": args.address}
                 _write_json(staged, head, rows)
         out.commit()
     if args.max_collision_rate is not None and summary["collisions_per_minute"] > args.max_collision_rate:
@@ -117,15 +125,27 @@ def run(args) -> int:
     return 0
 
 
-def _drive(job, specs, args, rows):
+def _runner(args, episodes: int):
+    """The runner eval drives on: here, at most one worker per batch; on a cluster, --jobs
+    or all its CPUs."""
+    if args.address is not None:
+        return open_runner(args.backend, args.jobs, args.address)
+    return open_runner(args.backend, workers_for(args.jobs, episodes))
+
+
+def _cores(runner) -> int:
+    """The cores the workers run on: one each on a cluster, at most this machine's here."""
+    return runner.workers if runner.address is not None else min(runner.workers, os.cpu_count() or 1)
+
+
+def _drive(job, specs, args, rows, runner):
     """Run every episode, rows into the spool if any; (summary, the first SHOWN_ROWS rows)."""
     bar = None if args.quiet else ProgressBar(sys.stderr)
     totals, shown = Totals(), []
     worst = WorstTenth(len(specs), job.profile.measured.ranges if job.randomize else {})
-    jobs = workers_for(args.jobs, len(specs))
     try:
         with Timer() as timer:
-            for row in episode_rows(job, specs, args.jobs, progress=bar):
+            for row in runner.rows(job, specs, progress=bar):
                 totals.add(row)
                 worst.add(row)
                 if len(shown) < SHOWN_ROWS:
@@ -135,22 +155,22 @@ def _drive(job, specs, args, rows):
     finally:
         if bar:
             bar.close()
-    summary = {**totals.summary(timer.seconds, jobs, cores=min(jobs, os.cpu_count() or 1)),
+    summary = {**totals.summary(timer.seconds, runner.workers, cores=_cores(runner)),
                "car_model": job.model, "randomized": job.randomize}
     if job.randomize:
         summary["worst_tenth"] = worst.summary()
     return summary, shown
 
 
-def _say_how_long(job, specs, jobs) -> None:
-    """For a big request, an estimate from a trial of the first batch, before the run."""
+def _say_how_long(job, specs, runner) -> None:
+    """For a big request, an estimate from a trial of the first batch, before the run
+    (and before the process pool starts, so the trial has the cores to itself)."""
     if len(specs) * job.seconds <= ESTIMATE_ABOVE_CAR_S:
         return
     per_batch = calibrate(job, specs)
-    cores = min(jobs, os.cpu_count() or 1)
-    estimate = per_batch * len(batches(specs)) / cores
+    estimate = per_batch * len(batches(specs)) / _cores(runner)
     print(f"neurocar eval: {len(specs):,} episodes of {job.seconds:g} s should take about "
-          f"{format_duration(estimate)} on {jobs} worker(s) (timed on the first "
+          f"{format_duration(estimate)} on {runner.workers} worker(s) (timed on the first "
           f"{min(BATCH_SIZE, len(specs))}); Ctrl-C stops it and writes nothing", file=sys.stderr)
 
 
@@ -247,10 +267,7 @@ def _check_numbers(args) -> None:
     """Every number eval reads, refused in one line unless it makes sense."""
     if args.worlds is not None and not 1 <= args.worlds <= MAX_WORLDS:
         raise SettingError(f"--worlds {args.worlds} must be 1 or more, at most {MAX_WORLDS:,}")
-    most_jobs = JOBS_PER_CORE * (os.cpu_count() or 1)
-    if args.jobs is not None and not 1 <= args.jobs <= most_jobs:
-        raise SettingError(f"--jobs {args.jobs} must be 1 or more, at most {most_jobs} "
-                         f"({JOBS_PER_CORE} per core on this machine)")
+    _check_workers(args)
     if args.seed < 0:
         raise SettingError(f"--seed {args.seed} must be 0 or more")
     if not (math.isfinite(args.seconds) and 0 < args.seconds <= MAX_SECONDS):
@@ -260,6 +277,20 @@ def _check_numbers(args) -> None:
     if rate is not None and not (math.isfinite(rate) and rate >= 0):
         raise SettingError(f"--max-collision-rate {rate:g} must be a finite number of collisions per minute, "
                          f"0 or more")
+
+
+def _check_workers(args) -> None:
+    """--address only with Ray; --jobs at most JOBS_PER_CORE per core here, any number on a cluster."""
+    if args.address is not None and args.backend != "ray":
+        raise SettingError(f"--address {args.address} joins a Ray cluster; add --backend ray")
+    if args.jobs is None:
+        return
+    if args.address is not None and args.jobs < 1:
+        raise SettingError(f"--jobs {args.jobs} must be 1 or more")
+    most_jobs = JOBS_PER_CORE * (os.cpu_count() or 1)
+    if args.address is None and not 1 <= args.jobs <= most_jobs:
+        raise SettingError(f"--jobs {args.jobs} must be 1 or more, at most {most_jobs} "
+                           f"({JOBS_PER_CORE} per core on this machine)")
 
 
 def _inputs(args) -> dict:

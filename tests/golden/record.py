@@ -23,7 +23,7 @@ BRAINS = ("default", "improved", "seed_motors")
 TABLES = ("seed_turn_direction", "improved", "seed_motors")
 EVAL_RUNS = {"measured": [], "randomized": ["--randomize"], "ideal": ["--ideal"],
              "ideal-noisy": ["--ideal", "--noise", "--missed-echoes"]}
-TIMING = ("jobs", "cores")
+TIMING = ("jobs", "cores", "backend", "address")     # where it ran, not what it found
 
 
 def neurocar(*args, cwd=None) -> subprocess.CompletedProcess:
