@@ -8,14 +8,18 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
+EXTRASTAMP := $(VENV)/.installed-extras
 
-.PHONY: run test bench clean
+.PHONY: run test extras bench clean
 
 run: $(STAMP)
 	$(VENV)/bin/neurocar
 
 test: $(TESTSTAMP)
 	$(PY) -m pytest -q
+
+# The optional extras (Ray, the evolution's optimizer), so that their tests run too (CI does this).
+extras: $(EXTRASTAMP)
 
 # The benchmarks behind the README's figures (the firmware one needs the AVR toolchain).
 bench: $(STAMP)
@@ -24,6 +28,7 @@ bench: $(STAMP)
 	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench.bench_gui
 	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench.bench_big_world
 	$(PY) -m tests.bench.bench_firmware
+	$(PY) -m tests.bench.bench_backends
 
 $(PY):
 	@[ -n "$(PYTHON)" ] || { echo "neurocar needs Python 3.11 or newer, and found none on PATH"\
@@ -40,6 +45,10 @@ $(STAMP): $(PY) pyproject.toml
 $(TESTSTAMP): $(PY) pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	@touch $@ $(STAMP)
+
+$(EXTRASTAMP): $(TESTSTAMP)
+	$(PY) -m pip install -q -e '.[test,ray,evolve]'
+	@touch $@
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
