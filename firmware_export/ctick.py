@@ -22,29 +22,40 @@ def controller_source(brain, profile) -> str:
     fixed = isinstance(brain, FixedPointBrain)
     decide = cgen_fixed.decide_source(brain) if fixed else _decide_outputs(brain)
     return "\n".join([_profile_constants(profile), decide, _pin_rule(brain, profile, kind),
-                      tick_source(fixed, profile.control.ping_every_ticks, memory_inputs(brain),
-                                  starts_full(profile.servo))])
+                      tick_source(fixed, profile.control, memory_inputs(brain), starts_full(profile.servo))])
 
 
-def tick_source(fixed: bool, ping_every_ticks: int = 1, memory: tuple = (), full_start: bool = False) -> str:
+def tick_source(fixed: bool, control, memory: tuple = (), full_start: bool = False) -> str:
     """The controller state and tick: float inputs, or Q13 inputs encoded by exact
-    integer division for a ``brain.fixedpoint.FixedPointBrain``. A ``ping_every_ticks``
-    above 1 makes every hold at least that long (``simulator.controller.paced_hold_ticks``);
-    ``memory`` names the memory inputs after distance and position
-    (``simulator.sweep_memory``; ``full_start``: the first sweep is a full one). With
-    neither, the tick is the text it was before those options existed."""
-    zero = "0" if fixed else "0.0f"
+    integer division for a ``brain.fixedpoint.FixedPointBrain``. A
+    ``control.ping_every_ticks`` above 1 makes every hold at least that long
+    (``simulator.controller.paced_hold_ticks``); ``memory`` names the memory inputs after
+    distance and position (``simulator.sweep_memory``; ``full_start``: the first sweep is
+    a full one), which ``control.read_while_holding`` fills with pings while holding too.
+    With none of them, the tick is the text it was before those options existed."""
+    zero, every = ("0" if fixed else "0.0f"), control.ping_every_ticks
+    holding = bool(memory) and control.read_while_holding
     state = fill("tick_state.h", value_t="int16_t" if fixed else "float", unit=", Q13" if fixed else "", zero=zero,
-                 memory_state=source("memory_state.h") if memory else "",
-                 memory_reset=fill("memory_reset.h", zero=zero, starts_full=int(full_start)) if memory else "")
-    paced = ping_every_ticks > 1
+                 memory_state=fill("memory_state.h", ping_state=_PING_STATE if holding else "") if memory else "",
+                 memory_reset=fill("memory_reset.h", zero=zero, starts_full=int(full_start),
+                                   ping_reset=_PING_RESET if holding else "") if memory else "")
+    paced = every > 1
     decide = fill("tick_decide.h", hold_ticks="neurocar_paced_hold_ticks" if paced else "neurocar_hold_ticks",
-                  paced_hold=fill("paced_hold.h", ping_every_ticks=ping_every_ticks) if paced else "",
-                  memory_hold="        neurocar_sweep_end(c);\n" if memory else "",
+                  paced_hold=fill("paced_hold.h", ping_every_ticks=every) if paced else "",
+                  memory_ping=_PING_NOW if holding else "",
+                  memory_hold=(source("hold_ping_read.h") if holding else "        neurocar_sweep_end(c);\n")
+                  if memory else "",
                   memory_read="    neurocar_remember(c, d);\n" if memory else "",
                   memory_inputs=_memory_inputs(memory))
-    remember = source("sweep_memory.h") if memory else ""
+    remember = source("sweep_memory.h") + (fill("hold_ping.h", every=every) if holding else "") if memory else ""
     return state + source("encode_fixed.h" if fixed else "encode_float.h") + remember + decide
+
+
+# control.read_while_holding: a byte counting the ticks since the last ping, counted first.
+_PING_STATE = "    uint8_t since_ping;               /* ticks since the sensor last pinged (255: long ago) */\n"
+_PING_RESET = "    c->since_ping = 255;\n"
+_PING_NOW = ("    uint8_t ping = neurocar_reading(c);  /* before the hold counts down */\n"
+             "    c->since_ping = ping ? 0 : (uint8_t)(c->since_ping < 255 ? c->since_ping + 1 : 255);\n")
 
 
 # Where the tick keeps each memory input's whole-cm value.

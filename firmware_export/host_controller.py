@@ -149,6 +149,11 @@ class HostController:
     def deciding(self) -> np.ndarray:
         return self.hold == 0
 
+    def reading(self) -> np.ndarray:
+        pinging = np.zeros(self.n, dtype=np.uint8)
+        self._lib.nc_reading(self._state, _ptr(pinging), self.n)
+        return pinging.astype(bool)
+
     def decide(self, distances_cm) -> np.ndarray:
         d = np.asarray(distances_cm, dtype=float)
         readings = np.where(np.isfinite(d), whole_cm(d, self.profile.control.distance_clamp_cm), NO_ECHO)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from brain.atomic import atomic_write_text
 from brain.fixedpoint import FORMAT, FixedPointBrain
+from simulator.controller import memory_inputs
 
 from firmware_export import cgen, cgen_fixed
 from firmware_export.ctemplates import fill
@@ -51,7 +52,7 @@ def generate(brain, profile, name: str = "neurocar", brain_path: str = "<brain>"
     check_fits(brain.network, profile)
     banner = generated_by(brain, brain_path, profile)
     header = banner + fill("brain.h", body=header_only(brain, profile))
-    return Sketch(name, banner + fill("sketch.ino", **_ino_values(profile)), header)
+    return Sketch(name, banner + fill("sketch.ino", **_ino_values(profile, brain)), header)
 
 
 def header_only(brain, profile) -> str:
@@ -97,10 +98,12 @@ def check_pins(profile) -> None:
         raise ExportError(f"{profile.source}: servo.pin {servo.pin} is also a motor enable pin")
 
 
-def _ino_values(profile) -> dict:
+def _ino_values(profile, brain) -> dict:
     motors, sensor, servo, control = profile.motors, profile.sensor, profile.servo, profile.control
+    holding = control.read_while_holding and memory_inputs(brain)     # pings while holding too
     return {
         "header": HEADER_NAME,
+        "pings": "neurocar_reading" if holding else "neurocar_deciding",
         "motor_pins": ", ".join(str(motors.pins[p]) for p in motors.pin_order),
         "pin_order": " ".join(motors.pin_order),
         "left_enable": motors.pins[motors.left.enable],

@@ -33,7 +33,8 @@ its names), then any of ``MEMORY_INPUTS`` in any order, each at most once
   the last full sweep, and both before the first full sweep ends, hold the clamp.
 - ``previous``: the reading of the previous decision; the clamp before the first.
 
-Readings are taken on deciding ticks only; every tick, deciding or not, the memory
+Readings are taken on deciding ticks only (with ``control.read_while_holding``, paced
+pings while holding too; see ``simulator.sweep_memory``); every tick, deciding or not, the memory
 (``simulator.sweep_memory``) sees the servo's angle, since a sweep ends when the servo
 reaches an end whether or not it reads. A decision on the tick a full sweep ends sees
 that sweep, its own reading included.
@@ -226,9 +227,13 @@ class ControllerProtocol(Protocol):
     def deciding(self) -> np.ndarray:
         """(n,) bool: the cars with no action in progress, which read and decide now."""
 
+    def reading(self) -> np.ndarray:
+        """(n,) bool: the cars that ping the sensor now: the deciding ones, and those whose
+        memory ``control.read_while_holding`` fills."""
+
     def decide(self, distances_cm) -> np.ndarray:
         """Count holds down, or decide from the readings (np.inf: no echo; read only where
-        deciding); the mask of cars that decided."""
+        reading); the mask of cars that decided."""
 
 
 # Where the deciding cars' readings come from: read(angles, deciding) -> (n,) cm.
@@ -237,10 +242,10 @@ Reader = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 def tick(controller: ControllerProtocol, read: Reader) -> np.ndarray:
     """One control tick, the firmware's loop: every servo steps, the cars with no action
-    held read the sensor at the new angle, and decide (encode, brain, decode, hold).
-    Returns the mask of cars that decided."""
+    held (and those that read while holding) read the sensor at the new angle, and the
+    former decide (encode, brain, decode, hold). Returns the mask of cars that decided."""
     angles = controller.sweep()
-    need = controller.deciding()
+    need = controller.reading()
     distances = read(angles, need) if need.any() else np.full(controller.n, np.inf)
     return controller.decide(distances)
 
@@ -312,16 +317,25 @@ class Controller:
         """Cars with no action in progress: they read the sensor and decide this tick."""
         return self.hold == 0
 
+    def reading(self) -> np.ndarray:
+        """Cars that ping the sensor this tick: the deciding ones, and with
+        ``control.read_while_holding`` the holding ones of a memory brain, paced."""
+        control = self.profile.control
+        if self.memory is None or not control.read_while_holding:
+            return self.deciding()
+        return self.deciding() | self.memory.may_ping(self.hold, control.ping_every_ticks)
+
     def decide(self, distances_cm) -> np.ndarray:
-        """Steps 2-3 of a tick. distances_cm (n,) are read only for deciding cars.
+        """Steps 2-3 of a tick. distances_cm (n,) are read only for reading cars.
         Returns the mask of cars that decided."""
-        need = self.deciding()
+        need, pinged = self.deciding(), self.reading()
         self.hold[~need] -= 1
         self.reading_cm[:] = -1
-        d = whole_cm(np.asarray(distances_cm, dtype=float)[need], self.profile.control.distance_clamp_cm)
-        self.reading_cm[need] = d
+        self.reading_cm[pinged] = whole_cm(np.asarray(distances_cm, dtype=float)[pinged],
+                                           self.profile.control.distance_clamp_cm)
+        d = self.reading_cm[need]
         if self.memory is not None:
-            self.memory.observe(self.servo_deg, self.reading_cm, need)
+            self.memory.observe(self.servo_deg, self.reading_cm, pinged)
         if not need.any():
             return need
         x = encode_inputs(d, self.servo_deg[need], self.profile, self.memory_cm(need))

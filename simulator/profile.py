@@ -187,6 +187,7 @@ class Control:
     hold_ticks_per_unit: int
     hold_min_ticks: int
     ping_every_ticks: int = 1           # the car pings (and decides) at most every N ticks
+    read_while_holding: bool = False    # memory brains: ping during holds too (simulator.sweep_memory)
 
 
 @dataclass(frozen=True)
@@ -388,4 +389,7 @@ def _control(r: CheckedTable, sensor: Sensor) -> Control:
     ping_every = r.bounded("control", "ping_every_ticks", int, 1, UINT8_MAX,
                            "an action's hold, at least this many ticks, must fit the firmware's counts") \
         if "ping_every_ticks" in r.section("control") else 1        # absent: every tick, as before the option
-    return Control(tick, clamp, per_unit, hold_min, ping_every)
+    holding = r.section("control").get("read_while_holding", False)
+    if not isinstance(holding, bool):
+        raise r.fail("control.read_while_holding", f"= {show_value(holding)} must be true or false")
+    return Control(tick, clamp, per_unit, hold_min, ping_every, holding)

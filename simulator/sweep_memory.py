@@ -26,6 +26,12 @@ Each is a whole-cm reading (no echo reads as the clamp) encoded as ``distance`` 
 - Within a tick the reading joins the sweep in progress first, so the decision on the
   tick a full sweep ends sees that sweep, its own reading included; ``previous`` is the
   reading of the decision before this one.
+- With the profile's ``control.read_while_holding`` (off by default), a car also pings
+  while it holds an action, to fill the halves: on each holding tick at least
+  ``control.ping_every_ticks`` after its last ping and at least that many before its next
+  decision (whose own ping it must not crowd: the HC-SR04 ignores a trigger while it
+  still waits out an earlier echo). Those readings join the sweep, never ``previous``,
+  and change neither the action nor its hold.
 """
 import numpy as np
 
@@ -33,6 +39,7 @@ BASE_INPUTS = ("distance", "position")
 MEMORY_INPUTS = ("left_nearest", "right_nearest", "previous")
 ACCEPTED_INPUTS = BASE_INPUTS + MEMORY_INPUTS
 LEFT, RIGHT = 0, 1
+PING_LONG_AGO = 255          # the firmware counts the ticks since a ping in a byte
 
 
 def starts_full(servo) -> bool:
@@ -59,6 +66,7 @@ class SweepMemory:
         self.nearest_last = np.full((self.n, 2), self.clamp, dtype=int)
         self.previous = np.full(self.n, self.clamp, dtype=int)
         self.full = np.full(self.n, starts_full(self.servo))
+        self.since_ping = np.full(self.n, PING_LONG_AGO)     # ticks since each car last pinged
 
     def reset(self, mask=None) -> None:
         """Forget everything (all cars, or where mask)."""
@@ -67,6 +75,7 @@ class SweepMemory:
         self.nearest_last[rows] = self.clamp
         self.previous[rows] = self.clamp
         self.full[rows] = starts_full(self.servo)
+        self.since_ping[rows] = PING_LONG_AGO
 
     def observe(self, angles, reading_cm, read) -> None:
         """One tick, after the servo stepped to ``angles``: the whole-cm readings of the cars
@@ -81,6 +90,12 @@ class SweepMemory:
         self.nearest_last[done] = self.nearest_now[done]
         self.nearest_now[end] = self.clamp
         self.full[end] = True
+        self.since_ping = np.where(read, 0, np.minimum(self.since_ping + 1, PING_LONG_AGO))
+
+    def may_ping(self, hold, every: int) -> np.ndarray:
+        """(n,) bool: the holding cars (``hold`` ticks before their next decision) whose
+        ping this tick keeps ``every`` ticks from the last ping and from the next one."""
+        return (hold >= every) & (self.since_ping + 1 >= every)
 
     def columns(self, names, rows) -> np.ndarray:
         """The whole-cm values (len(rows), len(names)) of the memory inputs ``names`` for

@@ -2,6 +2,7 @@
 inputs and decisions as the Python controller tick by tick in simavr and on the host,
 float and fixed point; the fixed-point decisions over the whole grid on the host; tables
 over such layouts trained and exported; 2-input brains' C untouched."""
+import dataclasses
 import shutil
 
 import numpy as np
@@ -59,6 +60,27 @@ def test_simavr_gives_the_python_ticks_inputs_and_outputs(names, fixed):
     assert report.max_output_error == 0.0 if fixed else report.max_output_error < 1e-5
 
 
+def holding_reads(profile, every=1):
+    control = dataclasses.replace(profile.control, read_while_holding=True, ping_every_ticks=every)
+    return dataclasses.replace(profile, control=control)
+
+
+@needs_simavr
+@pytest.mark.parametrize("every", [1, 3])
+@pytest.mark.parametrize("fixed", [False, True], ids=["float", "fixed"])
+def test_simavr_reads_while_holding_as_python_does(every, fixed):
+    profile = holding_reads(TWO_WHEEL, every)
+    brain = random_brain(FIVE, seed=9)
+    brain = to_fixed_point(brain) if fixed else brain
+    header = header_only(brain, profile)
+    assert "neurocar_reading(c)" in header and "since_ping" in header
+    rng = np.random.default_rng(every)
+    report = open_loop(brain, profile, [np.where(rng.random(4000) < 0.5, rng.uniform(0, 50, 4000), np.inf)])
+    assert report.decisions_compared > 100
+    assert report.pin_mismatches == 0 and report.grid_pin_mismatches == 0 and report.state_mismatches == 0
+    assert report.max_output_error == 0.0 if fixed else report.max_output_error < 1e-5
+
+
 @needs_simavr
 def test_simavr_catches_a_memory_that_differs(monkeypatch):
     """The Python side with its halves swapped: the inputs simavr prints differ."""
@@ -70,7 +92,8 @@ def test_simavr_catches_a_memory_that_differs(monkeypatch):
 
 
 @needs_gcc
-@pytest.mark.parametrize("profile", [ELEGOO, TWO_WHEEL], ids=lambda p: p.name)
+@pytest.mark.parametrize("profile", [ELEGOO, TWO_WHEEL, holding_reads(ELEGOO), holding_reads(TWO_WHEEL, 3)],
+                         ids=["elegoo", "two_wheel", "elegoo reading while holding", "two_wheel every 3 ticks"])
 @pytest.mark.parametrize("controllers", [(Controller, HostController), (FixedPointController, FixedPointHostController)],
                          ids=["float", "fixed"])
 def test_host_c_keeps_the_same_memory_tick_by_tick(profile, controllers, tmp_path):
@@ -79,6 +102,8 @@ def test_host_c_keeps_the_same_memory_tick_by_tick(profile, controllers, tmp_pat
     python, host = (replay(profile, brain, readings, c) for c in controllers)
     assert [(r.pins, r.pwm, r.hold, r.servo_deg, r.reading_cm) for r in python] == \
         [(r.pins, r.pwm, r.hold, r.servo_deg, r.reading_cm) for r in host]
+    pings = sum(r.reading_cm >= 0 for r in python)
+    assert pings > sum(r.decided for r in python) if profile.control.read_while_holding else True
     decided = [(p, h) for p, h in zip(python, host) if p.decided]
     worst = max(np.abs(np.subtract(p.inputs, h.inputs)).max() for p, h in decided)
     assert worst < (0.5 / 8192 if controllers[0] is FixedPointController else 1e-6)
@@ -86,9 +111,21 @@ def test_host_c_keeps_the_same_memory_tick_by_tick(profile, controllers, tmp_pat
 
 
 @needs_gcc
-def test_closed_loop_with_memory_inputs_is_identical():
-    report = closed_loop(random_brain(FIVE, seed=2), ELEGOO, seed=4, worlds=2, seconds=20)
+@pytest.mark.parametrize("profile", [ELEGOO, holding_reads(ELEGOO, 3)], ids=["elegoo", "reading while holding"])
+def test_closed_loop_with_memory_inputs_is_identical(profile):
+    report = closed_loop(random_brain(FIVE, seed=2), profile, seed=4, worlds=2, seconds=20)
     assert report.ticks_compared == 2 * 800 and report.tick_mismatches == 0 and report.ok
+
+
+@pytest.mark.skipif(not has_avr, reason="the AVR toolchain is missing")
+def test_a_sketch_reading_while_holding_pings_when_the_tick_says(tmp_path):
+    profile = holding_reads(ELEGOO, 3)
+    sketch = generate(random_brain(FOUR), profile, "holding")
+    assert "neurocar_reading(&car) ? read_distance_cm()" in sketch.ino
+    assert "neurocar_deciding(&car) ? read_distance_cm()" in generate(load_brain(asset("brains", "default.json")),
+                                                                      profile).ino
+    build = toolchain.build_sketch(sketch.write(tmp_path), tmp_path / "build", tmp_path / "cache")
+    assert 0 < build.flash_bytes < 0.9 * FLASH_LIMIT
 
 
 def test_whole_grid_decision_check_counts_every_point():

@@ -8,6 +8,7 @@ import pytest
 
 from brain import Network, load_brain
 from brain.brainfile import Brain
+from brain.errors import NeurocarError
 from simulator import grids
 from simulator.assets import asset
 from simulator.batch import random_specs
@@ -37,7 +38,8 @@ def cm(x, clamp=50):
 def rules(records, profile):
     """The memory inputs (left, right, previous) at each decision, in cm, read straight
     from the rules over the replay's record: a sweep ends on each tick the servo is at an
-    end, it is full if it began at the other end, the centre counts in both halves."""
+    end, it is full if it began at the other end, the centre counts in both halves, every
+    reading joins its sweep, and previous is the last decision's."""
     servo, clamp = profile.servo, profile.control.distance_clamp_cm
     ends = [r.tick for r in records if r.servo_deg in (servo.min_deg, servo.max_deg)]
     centre2 = servo.min_deg + servo.max_deg
@@ -51,9 +53,9 @@ def rules(records, profile):
             first = done[-2] + 1 if len(done) > 1 else 0
             for s in records[first:done[-1] + 1]:
                 side = (2 * s.servo_deg - centre2) * servo.left_sign
-                if s.decided and side >= 0:
+                if s.reading_cm >= 0 and side >= 0:
                     left = min(left, s.reading_cm)
-                if s.decided and side <= 0:
+                if s.reading_cm >= 0 and side <= 0:
                     right = min(right, s.reading_cm)
         expected[r.tick] = (left, right, previous)
         previous = r.reading_cm
@@ -71,7 +73,14 @@ def mixed_readings(seed, ticks=1500):
     return d
 
 
-@pytest.mark.parametrize("profile", [ELEGOO, TWO_WHEEL, CENTRED], ids=["elegoo", "two_wheel", "centred"])
+def holding_reads(profile, every=1, on=True):
+    control = dataclasses.replace(profile.control, read_while_holding=on, ping_every_ticks=every)
+    return dataclasses.replace(profile, control=control)
+
+
+@pytest.mark.parametrize("profile", [ELEGOO, TWO_WHEEL, CENTRED, holding_reads(ELEGOO), holding_reads(TWO_WHEEL, 3)],
+                         ids=["elegoo", "two_wheel", "centred", "elegoo reading while holding",
+                              "two_wheel reading while holding every 3 ticks"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_memory_inputs_follow_the_rules_tick_by_tick(profile, seed):
     records = replay(profile, memory_brain(), mixed_readings(seed))
@@ -79,7 +88,39 @@ def test_memory_inputs_follow_the_rules_tick_by_tick(profile, seed):
     got = {r.tick: tuple(cm(x) for x in r.inputs[2:]) for r in records if r.decided}
     assert got == expected
     assert len(set(got.values())) > 20, "the readings should give many different memories"
-    assert sum(r.decided for r in records) > 200
+    assert sum(r.decided for r in records) > 150
+    pings = [r.tick for r in records if r.reading_cm >= 0]
+    if not profile.control.read_while_holding:
+        assert pings == [r.tick for r in records if r.decided]
+    else:
+        assert all(r.reading_cm >= 0 for r in records if r.decided)
+        assert len(pings) > 2 * sum(r.decided for r in records)
+        assert min(np.diff(pings)) == profile.control.ping_every_ticks
+
+
+def test_reading_while_holding_paces_its_pings_and_leaves_the_action_alone():
+    """Every third tick at most: a hold of 10 ticks (from 44 cm) pings on its 3rd and 6th
+    ticks, not on its 9th (a tick before the next decision's own ping); a hold of 5
+    (from 47 cm) has no room for a ping at all."""
+    brain = memory_brain()
+    readings = [44.0] * 60
+    paced = replay(holding_reads(ELEGOO, 3), brain, readings)
+    still = replay(holding_reads(ELEGOO, 3, on=False), brain, readings)
+    assert [r.tick for r in paced if r.decided][:3] == [0, 10, 20]
+    assert [r.tick for r in paced if r.reading_cm >= 0][:7] == [0, 3, 6, 10, 13, 16, 20]
+    short = replay(holding_reads(ELEGOO, 3), brain, [47.0] * 30)
+    assert [r.tick for r in short if r.reading_cm >= 0] == [0, 5, 10, 15, 20, 25]
+    assert [(r.pins, r.hold) for r in paced] == [(r.pins, r.hold) for r in still]
+    assert [r.inputs[4] for r in paced] == [r.inputs[4] for r in still]      # previous: decisions only
+
+
+def test_reading_while_holding_leaves_two_input_brains_alone():
+    brain = load_brain(asset("brains", "improved.json"))
+    readings = mixed_readings(3, 400)
+    on = replay(holding_reads(ELEGOO), brain, readings)
+    assert [(r.reading_cm, r.pins, r.hold) for r in on] == \
+        [(r.reading_cm, r.pins, r.hold) for r in replay(ELEGOO, brain, readings)]
+    assert not ELEGOO.control.read_while_holding and not TWO_WHEEL.control.read_while_holding
 
 
 def test_centre_counts_in_both_halves_and_a_full_first_sweep():
@@ -236,3 +277,16 @@ def test_grid_sample_is_seeded_and_encodes_as_the_controller():
     assert (cm_a == cm_b).all() and (deg_a == deg_b).all() and (x_a == x_b).all()
     assert cm_a.shape == (500, 4) and cm_a.min() >= 0 and cm_a.max() <= 50 and len(np.unique(deg_a)) > 20
     np.testing.assert_array_equal(x_a, encode_inputs(cm_a[:, 0], deg_a, ELEGOO, cm_a[:, 1:]))
+
+
+def test_read_while_holding_is_an_optional_profile_switch(tmp_path):
+    text = asset("robots", "elegoo_v3.toml").read_text()
+    assert "read_while_holding = false" in text
+    (tmp_path / "on.toml").write_text(text.replace("read_while_holding = false", "read_while_holding = true"))
+    (tmp_path / "absent.toml").write_text(text.replace("read_while_holding = false", ""))
+    (tmp_path / "bad.toml").write_text(text.replace("read_while_holding = false", "read_while_holding = 1"))
+    assert load_profile(tmp_path / "on.toml").control.read_while_holding is True
+    assert load_profile(tmp_path / "absent.toml").control.read_while_holding is False
+    with pytest.raises(NeurocarError) as e:
+        load_profile(tmp_path / "bad.toml")
+    assert str(e.value) == f"{tmp_path / 'bad.toml'}: control.read_while_holding = 1 must be true or false"

@@ -29,6 +29,18 @@ void nc_sweep(neurocar_controller *cars, int n)
     }
 }
 
+/* Without control.read_while_holding a car pings exactly when it decides. */
+#ifndef NEUROCAR_READS_WHILE_HOLDING
+#define neurocar_reading neurocar_deciding
+#endif
+
+void nc_reading(const neurocar_controller *cars, unsigned char *reading, int n)
+{
+    for (int i = 0; i < n; i++) {
+        reading[i] = neurocar_reading(&cars[i]);
+    }
+}
+
 void nc_decide(neurocar_controller *cars, const uint16_t *readings, unsigned char *decided, int n)
 {
     for (int i = 0; i < n; i++) {

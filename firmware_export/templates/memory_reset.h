@@ -5,3 +5,4 @@
     c->nearest_last[0] = c->nearest_last[1] = NEUROCAR_DISTANCE_CLAMP_CM;
     c->previous = NEUROCAR_DISTANCE_CLAMP_CM;
     c->sweep_full = ${starts_full};               /* 1: the servo starts at the end it leaves */
+${ping_reset}

@@ -120,7 +120,7 @@ void loop()
         next_tick_ms = now + NEUROCAR_TICK_MS;
     }
     servo_write(neurocar_sweep(&car));
-    uint16_t distance_cm = neurocar_deciding(&car) ? read_distance_cm() : NEUROCAR_NO_ECHO;
+    uint16_t distance_cm = ${pings}(&car) ? read_distance_cm() : NEUROCAR_NO_ECHO;
     neurocar_decide(&car, distance_cm);
     drive(car.pins, car.pwm);
 }

@@ -10,7 +10,7 @@ ${paced_hold}/* decide: steps 2-3 of a tick. The reading is used only when decid
 static inline uint8_t neurocar_decide(neurocar_controller *c, uint16_t distance_cm)
 {
     int8_t decision[NEUROCAR_N_OUTPUTS];
-    c->reading_cm = -1;
+${memory_ping}    c->reading_cm = -1;
     if (!neurocar_deciding(c)) {
         c->hold -= 1;
 ${memory_hold}        return 0;
