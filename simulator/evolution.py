@@ -8,9 +8,10 @@ Each generation:
    own car drawn from the profile's measured ranges (common random numbers: members
    differ only in their weights);
 3. each member's fitness (``simulator.fitness``) goes back to the optimizer;
-4. the distribution mean the generation was drawn from (generation 1's is the starting
-   brain) drives the validation worlds, the same every generation; the generation whose
-   mean scores best there is the brain written.
+4. two candidates drive the validation worlds, the same every generation: the
+   distribution mean the generation was drawn from (generation 1's is the starting
+   brain) and the generation's best member. The candidate that scores best there, over
+   all generations, is the brain written.
 
 The written brain's final figures come from test worlds that played no part in the
 search or the choice. Seeds: ``SeedSequence(seed, spawn_key=(stream, ...))`` for the
@@ -130,8 +131,10 @@ class Generation:
     generation: int
     best: float               # the best member's training fitness
     mean: float               # the members' mean training fitness
-    validation: float         # the distribution mean's validation fitness
+    validation: float         # the validation fitness of the mean the members were drawn from
+    validation_best: float    # ... and of the best member
     validation_parts: dict
+    validation_best_parts: dict
     sigma: float
 
     def to_dict(self) -> dict:
@@ -144,7 +147,7 @@ class State:
     es: object
     rng_state: tuple
     history: list = field(default_factory=list)
-    chosen: tuple | None = None      # (validation fitness, generation, weights)
+    chosen: tuple | None = None      # (validation fitness, generation, weights, "mean" or "best")
 
     @property
     def generation(self) -> int:
@@ -196,31 +199,43 @@ class Evolution:
         return self.settings.population * self.settings.worlds + self.settings.validation_worlds
 
     def step(self, runner, progress=None) -> Generation:
-        """One generation: ask, drive, tell; the mean's validation; returns its figures."""
+        """One generation: ask, drive, tell; then the validation of the distribution mean
+        the members were drawn from and of the best member; returns its figures."""
         state, fitness = self.state, self.settings.fitness
         number = state.generation + 1
+        training = self.settings.population * self.settings.worlds
+        share = training / (training + 2 * self.settings.validation_worlds)
         saved = np.random.get_state()
         np.random.set_state(state.rng_state)
         try:
-            members = state.es.ask()
+            members = [np.asarray(x, dtype=float) for x in state.es.ask()]
             mean = np.array(state.es.mean, dtype=float)
             worlds = self.training_worlds(number)
-            tasks = [(self.job(x), worlds) for x in members] + [(self.job(mean), self.validation_worlds())]
-            rows = runner.run_many(tasks, progress)
-            scores = [fitness.of(r) for r in rows[:-1]]
+            rows = runner.run_many([(self.job(x), worlds) for x in members], _part(progress, 0.0, share))
+            scores = [fitness.of(r) for r in rows]
             state.es.tell(members, [-f for f in scores])        # pycma minimises
             state.rng_state = np.random.get_state()
         finally:
             np.random.set_state(saved)
-        validation = fitness.of(rows[-1])
-        record = Generation(number, max(scores), float(np.mean(scores)), validation, parts(rows[-1]),
-                            float(state.es.sigma))
+        best = members[int(np.argmax(scores))]
+        checked = runner.run_many([(self.job(w), self.validation_worlds()) for w in (mean, best)],
+                                  _part(progress, share, 1.0 - share))
+        record = Generation(number, max(scores), float(np.mean(scores)), fitness.of(checked[0]),
+                            fitness.of(checked[1]), parts(checked[0]), parts(checked[1]), float(state.es.sigma))
         state.history.append(record)
-        if state.chosen is None or validation > state.chosen[0]:
-            state.chosen = (validation, number, mean)
+        for score, weights, which in ((record.validation, mean, "mean"), (record.validation_best, best, "best")):
+            if state.chosen is None or score > state.chosen[0]:
+                state.chosen = (score, number, weights, which)
         return record
 
     def chosen_brain(self) -> tuple[int, Brain]:
         """(generation, brain) of the best validation so far."""
-        _, generation, weights = self.state.chosen
+        _, generation, weights, _ = self.state.chosen
         return generation, self.brain(weights)
+
+
+def _part(progress, start: float, share: float):
+    """A call's progress(done, total) as its share of the generation's."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(round(1000 * (start + share * (done / total if total else 1.0))), 1000)

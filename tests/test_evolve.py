@@ -49,7 +49,7 @@ def test_the_run_prints_its_formula_and_a_line_per_generation(straight_run):
 def test_the_brain_written_is_the_validation_choice_with_its_provenance(straight_run):
     d, _ = straight_run
     report = json.loads((d / "r.json").read_text())
-    validation = [g["validation"] for g in report["generations"]]
+    validation = [max(g["validation"], g["validation_best"]) for g in report["generations"]]
     assert report["chosen_generation"] == 1 + int(np.argmax(validation))
     evo = load_brain(d / "b.json").provenance["evolution"]
     assert evo["chosen_generation"] == report["chosen_generation"] and evo["generations"] == 3

@@ -149,10 +149,12 @@ def _search(evolution: Evolution, runner, args, key: str) -> None:
 
 
 def _generation_line(g, evolution) -> str:
-    p, chosen = g.validation_parts, evolution.state.chosen[1]
-    return (f"gen {g.generation:4d}  train best {g.best:7.2f} mean {g.mean:7.2f}  validation {g.validation:7.2f} "
-            f"({p['collisions_per_minute']:.2f} coll/min, {p['coverage_pct']:.1f} % covered)  sigma {g.sigma:.3f}"
-            f"{'  *' if chosen == g.generation else ''}")
+    _, generation, _, which = evolution.state.chosen
+    m, b = g.validation_parts, g.validation_best_parts
+    return (f"gen {g.generation:4d}  train best {g.best:6.2f} mean {g.mean:6.2f} | validation: mean {g.validation:6.2f} "
+            f"({m['collisions_per_minute']:.2f}/min, {m['coverage_pct']:.1f} %), best {g.validation_best:6.2f} "
+            f"({b['collisions_per_minute']:.2f}/min, {b['coverage_pct']:.1f} %)  sigma {g.sigma:.3f}"
+            f"{f'  * {which}' if generation == g.generation else ''}")
 
 
 def _start_words(args, start) -> str:
@@ -171,11 +173,13 @@ def _final(evolution: Evolution, runner, args) -> dict:
         totals.add(row)
     test = {**parts(rows), "fitness": evolution.settings.fitness.of(rows),
             "collision_free_fraction": totals.summary(time.perf_counter() - started, 1)["collision_free_fraction"]}
-    print(f"chosen: generation {generation} (best validation fitness {evolution.state.chosen[0]:.2f})")
+    score, _, _, which = evolution.state.chosen
+    print(f"chosen: generation {generation}'s {'mean' if which == 'mean' else 'best member'} "
+          f"(validation fitness {score:.2f})")
     print(f"test worlds ({evolution.settings.test_worlds}, a seed used nowhere else): fitness {test['fitness']:.2f}, "
           f"{test['collisions_per_minute']:.2f} collisions/min, {test['coverage_pct']:.1f} % covered, "
           f"{100 * test['contact_fraction']:.1f} % in contact, {100 * test['stuck_fraction']:.1f} % stuck")
-    return {"chosen_generation": generation, "validation_fitness": evolution.state.chosen[0], "test": test}
+    return {"chosen_generation": generation, "chosen_candidate": which, "validation_fitness": score, "test": test}
 
 
 def _write(out, args, evolution: Evolution, report: dict, profile) -> None:
@@ -184,8 +188,9 @@ def _write(out, args, evolution: Evolution, report: dict, profile) -> None:
     brain.provenance = {"evolution": {
         "method": "CMA-ES (pycma)", "settings": s.to_dict(), "generations": evolution.state.generation,
         "start": _start_words(args, evolution.start), **report,
-        "history": [[g.generation, round(g.best, 4), round(g.mean, 4), round(g.validation, 4)]
-                    for g in evolution.state.history]}}
+        "history_columns": ["generation", "best", "mean", "validation_mean", "validation_best"],
+        "history": [[g.generation, round(g.best, 4), round(g.mean, 4), round(g.validation, 4),
+                     round(g.validation_best, 4)] for g in evolution.state.history]}}
     out.write_text(args.out, brain_json(brain))
     if args.json:
         body = {"settings": s.to_dict(), "start": brain.provenance["evolution"]["start"], **report,
