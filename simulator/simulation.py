@@ -7,7 +7,8 @@ with a single episode, the state the window draws, and the commands it gives::
     sim.pose                     # (x_cm, y_cm, heading_deg) in world coordinates
     sim.servo_deg, sim.echo_cm   # the sensor's angle and its last reading (inf: no echo)
     sim.inputs, sim.outputs      # the last decision's network inputs and raw outputs
-    sim.sensed_inputs()          # the inputs the sonar gives now, read fresh (teach mode)
+    sim.sensed_inputs()          # the brain's inputs now: the sonar read fresh, the sweep's memory (teach mode)
+    sim.memory_cm()              # {name: cm} of the memory inputs the brain reads ({} for 2 inputs)
     sim.pins, sim.pwm, sim.hold  # what the controller last set
     sim.collisions, sim.touching, sim.metrics()
     sim.brain = other_brain      # swap the brain at run time (after retraining)
@@ -78,16 +79,27 @@ class Simulation:
         return tuple(origins[0]), math.degrees(axes[0]), np.degrees(angles[0]), dist[0]
 
     def sensed_inputs(self) -> np.ndarray:
-        """The network inputs (distance, position) for what the sonar sees now, at the
-        current servo angle, encoded as the controller encodes them: the same sonar read
-        (range limits, noise, and under the measured model the sensor pointing where the
-        servo's horn is), whole cm clamped, the commanded servo angle mapped. A look, not a tick: the seeded sensor streams, the last reading
-        and the controller's state are left exactly as they were, so a run is the same
-        whether or not this is called."""
+        """The network inputs the brain reads, for what the sonar sees now at the current
+        servo angle, encoded as the controller encodes them: distance and position from
+        the same sonar read (range limits, noise, and under the measured model the sensor
+        pointing where the servo's horn is), whole cm clamped, the commanded servo angle
+        mapped; then the memory inputs the brain reads, as the sweep's memory holds them
+        now (``memory_cm``). A look, not a tick: the seeded sensor streams, the last
+        reading and the controller's state are left exactly as they were, so a run is the
+        same whether or not this is called."""
         ep = self._ep
         echo = ep.sonar.look(ep.pos, ep.heading, ep.servo_actual_deg[:1])     # where the sensor points
         servo = ep.controller.servo_deg[:1]                                    # what the brain is told
-        return encode_inputs(whole_cm(echo, self.profile.control.distance_clamp_cm), servo, self.profile)[0]
+        return encode_inputs(whole_cm(echo, self.profile.control.distance_clamp_cm), servo, self.profile,
+                             ep.controller.memory_cm([0]))[0]
+
+    def memory_cm(self) -> dict[str, int]:
+        """The whole-cm values of the memory inputs the brain reads (left_nearest,
+        right_nearest, previous, in its order), as the sweep's memory holds them now; empty
+        for a 2-input brain."""
+        ctl = self._ep.controller
+        values = ctl.memory_cm([0])
+        return {} if values is None else dict(zip(ctl.memory_inputs, (int(v) for v in values[0])))
 
     @property
     def pins(self) -> tuple:

@@ -116,16 +116,25 @@ def test_numbers_that_make_no_sense_are_refused_in_one_line(neurocar_cmd, tmp_pa
 
 # -- a brain the car cannot feed ---------------------------------------------------------
 
+ACCEPTED = ("the car gives it 2 (distance, position) and, after them, any of left_nearest, right_nearest, previous, "
+            "each at most once")
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_brain_with_inputs_the_car_cannot_feed_is_refused_before_any_worker(neurocar_cmd, tmp_path, jobs):
+    """One line naming the brain's inputs, those the car gives and the ones it cannot:
+    an input it does not keep, or a memory input read twice."""
     from brain import Brain, Network, save_brain
-    path = tmp_path / "three.json"
-    net = Network.create([3, 3, 2], "tanh", seed=0)
-    save_brain(path, Brain(net, ["distance", "position", "speed"], ["turn", "direction"], ["round", "sign"]))
-    r = _eval(neurocar_cmd, "--brain", str(path), "--worlds", "4", "--seconds", "1", "--jobs", jobs)
-    assert r.returncode == 2 and r.stdout == ""
-    assert r.stderr.strip().splitlines() == [
-        "neurocar eval: the brain takes 3 inputs (distance, position, speed); the car gives it 2 (distance, position)"]
+    cases = {"speed": (["distance", "position", "speed"], "speed"),
+             "twice": (["distance", "position", "previous", "left_nearest", "previous"], "previous")}
+    for name, (inputs, refused) in cases.items():
+        path = tmp_path / f"{name}.json"
+        net = Network.create([len(inputs), 3, 2], "tanh", seed=0)
+        save_brain(path, Brain(net, inputs, ["turn", "direction"], ["round", "sign"]))
+        r = _eval(neurocar_cmd, "--brain", str(path), "--worlds", "4", "--seconds", "1", "--jobs", jobs)
+        assert r.returncode == 2 and r.stdout == ""
+        assert r.stderr.strip().splitlines() == [
+            f"neurocar eval: the brain takes {len(inputs)} inputs ({', '.join(inputs)}); {ACCEPTED} (not {refused})"]
 
 
 # -- outputs: checked first, written whole or not at all ------------------------------------

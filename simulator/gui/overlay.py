@@ -1,6 +1,7 @@
 """What is drawn over the world view and along the bottom: the status box (speed, time,
-collisions, world and seed, servo, echo, action), the teach banner, the message line,
-the hint bar and the help overlay. Reads the window; changes nothing."""
+collisions, world and seed, servo, echo, action, and the sweep's memory for a brain that
+reads it), the teach banner, the message line, the hint bar and the help overlay. Reads
+the window; changes nothing."""
 import math
 
 import pygame
@@ -34,6 +35,9 @@ def draw_status(app, car) -> None:
     line3 = f"servo {car.servo_deg}° · echo {dist} · doing: {doing}{hold}"
     flashing = s.flash_until > s.wall_time
     lines = [(line1, th.TEXT_ERROR if flashing else th.TEXT), (line2, th.TEXT_DIM), (line3, th.TEXT)]
+    memory = sim.memory_cm()                       # what a brain reading the sweep's memory sees of it
+    if memory:
+        lines.append(("memory: " + " · ".join(f"{name} {cm} cm" for name, cm in memory.items()), th.INPUT_HUE))
     w = min(max(text.width(line, th.FONT) for line, _ in lines) + 20, v.w - 20)
     box = pygame.Rect(v.x + 10, v.y + 10, w, LINE_H * len(lines) + 10)
     shade(screen, box, STATUS_BG)

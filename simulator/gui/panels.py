@@ -32,11 +32,13 @@ class TableView:
     def __init__(self):
         self.scroll = 0
         self.cell_rects: dict[tuple[int, int], pygame.Rect] = {}
+        self.grid = None                                 # the columns as last drawn
 
     def draw(self, surface, text, rect, editor, *, focused, entry=None, rows_right=None,
              blink=True, title_note=""):
         inner = section(surface, text, rect, "Training table", focused, title_note)
-        grid = _Grid(inner, *_column_layout(text, inner.w - self.CHECK_W, inner.x + self.CHECK_W, editor.columns))
+        grid = self.grid = _Grid(inner, *_column_layout(text, inner.w - self.CHECK_W, inner.x + self.CHECK_W,
+                                                        editor.columns))
         y = _draw_header(surface, text, grid, editor.columns)
         visible = max(1, (inner.bottom - y - th.ROW_H) // th.ROW_H)
         self._scroll_to(editor.row, editor.n_rows, visible)
@@ -102,14 +104,37 @@ class _Grid:
     inner: pygame.Rect
     xs: list
     widths: list
+    header: list             # each column's name as the header shows it: one line, or two
+
+
+NUMBER_W, LABEL_W, LABEL_SQUEEZED_W = 42, 90, 50     # the narrowest columns, the label's until squeezed
+CELL_PAD = 8                                          # around a column's name: 2 px left, 6 right
+HEADER_LINE_H = 14                                    # a second header line
+
+
+def _header_lines(name: str, split: bool) -> list[str]:
+    """A column's name as the header shows it; split: on two lines after its first '_'."""
+    head, sep, tail = name.partition("_")
+    return [head + sep, tail] if split and sep and tail else [name]
 
 
 def _column_layout(text, width: int, x0: int, cols):
-    """(xs, widths): each column as wide as its name, the spare width to the label column
-    (else shared), every column giving up its share when they do not fit."""
-    widths = [max(text.width(c.name, th.FONT_SMALL, bold=True) + 16, 56 if c.role != "label" else 90) for c in cols]
+    """(xs, widths, header): each column as wide as its name, the names with a '_' on two
+    lines when one line does not fit (the memory inputs: left_ / nearest); the spare width
+    to the label column (else shared); short of width, the label column gives first, then
+    every column its share."""
+    for split in (False, True):
+        header = [_header_lines(c.name, split) for c in cols]
+        widths = [max(max(text.width(line, th.FONT_SMALL, bold=True) for line in lines) + CELL_PAD,
+                      NUMBER_W if c.role != "label" else LABEL_W) for c, lines in zip(cols, header)]
+        if sum(widths) <= width:
+            break
     label_idx = [i for i, c in enumerate(cols) if c.role == "label"]
     spare = width - sum(widths)
+    if spare < 0 and label_idx:
+        give = min(-spare, widths[label_idx[0]] - LABEL_SQUEEZED_W)
+        widths[label_idx[0]] -= give
+        spare += give
     if spare < 0:
         widths = [max(24, w * width // sum(widths)) for w in widths]
     elif spare > 0:
@@ -120,20 +145,24 @@ def _column_layout(text, width: int, x0: int, cols):
     xs = [x0]
     for w in widths[:-1]:
         xs.append(xs[-1] + w)
-    return xs, widths
+    return xs, widths, header
 
 
 def _draw_header(surface, text, grid, cols) -> int:
-    """The column names; returns the y where the rows begin."""
-    y = grid.inner.y
-    for c, x, w in zip(cols, grid.xs, grid.widths):
+    """The column names, a one-line name on the last line of a two-line header; returns
+    the y where the rows begin."""
+    extra = HEADER_LINE_H * (max(len(lines) for lines in grid.header) - 1)
+    for c, x, w, lines in zip(cols, grid.xs, grid.widths, grid.header):
         color = th.INPUT_HUE if c.role == "in" else th.OUTPUT_HUE if c.role == "out" else th.TEXT_DIM
-        name = text.fit(c.name, w - 6, th.FONT_SMALL)
-        if c.role == "label":
-            text.draw(surface, name, (x + 4, y), th.FONT_SMALL, color, bold=True)
-        else:
-            text.draw(surface, name, (x + w - 6, y), th.FONT_SMALL, color, bold=True, anchor="topright")
-    y += th.ROW_H
+        y = grid.inner.y + extra - HEADER_LINE_H * (len(lines) - 1)
+        for line in lines:
+            name = text.fit(line, w - 8, th.FONT_SMALL, bold=True)
+            if c.role == "label":
+                text.draw(surface, name, (x + 4, y), th.FONT_SMALL, color, bold=True)
+            else:
+                text.draw(surface, name, (x + w - 6, y), th.FONT_SMALL, color, bold=True, anchor="topright")
+            y += HEADER_LINE_H
+    y = grid.inner.y + extra + th.ROW_H
     pygame.draw.line(surface, th.NEUTRAL, (grid.inner.x, y - 2), (grid.inner.right, y - 2))
     return y
 
@@ -202,6 +231,7 @@ NODE_R_MAX, NODE_R_MIN = 9, 2
 NODE_GAP_MAX = 34
 CAPTION_H = 16
 MAX_LINE_W = 4
+LEADER_W = 8                     # the line from a label that had to move to its neuron
 
 
 class NetworkView:
@@ -213,6 +243,7 @@ class NetworkView:
         self._nodes: list[list[tuple[int, int]]] = []
         self._lines: list[tuple] = []
         self.radii: list[int] = []       # neuron radius per layer
+        self.label_ys: list[list[float]] = [[], []]     # the first and last layers' label centres
 
     def _layout(self, network, area):
         if self._for is not None and self._for[0] is network and self._for[1] == area:
@@ -246,14 +277,8 @@ class NetworkView:
         if brain is None:
             return
         net = brain.network
-        x = np.asarray(inputs, dtype=float).reshape(1, -1)
-        _, acts = net.trace(x)
-        outs = acts[-1][0]
-        in_labels = [f"{name} {v:+.2f}" for name, v in zip(brain.input_names, acts[0][0])]
-        out_labels = []
-        for k, (name, v) in enumerate(zip(brain.output_names, outs)):
-            out_labels.append(f"{name} {v:+.2f}" + (f" → {int(decoded[k])}" if decoded is not None
-                                                     and k < len(decoded) else ""))
+        _, acts = net.trace(np.asarray(inputs, dtype=float).reshape(1, -1))
+        in_labels, out_labels = _neuron_labels(brain, acts, decoded)
         left = min(max(text.width(s, th.FONT_SMALL) for s in in_labels) + 2 * NODE_R_MAX + 8, inner.w // 3)
         right = min(max(text.width(s, th.FONT_SMALL) for s in out_labels) + 2 * NODE_R_MAX + 8, inner.w // 3)
         area = pygame.Rect(inner.x + left, inner.y + CAPTION_H + NODE_R_MAX,
@@ -266,16 +291,15 @@ class NetworkView:
                 pygame.draw.circle(surface, th.value_color(float(v)), (px, py), r)
                 if r >= 4:
                     pygame.draw.circle(surface, th.TEXT_DIM, (px, py), r, 1)
-        r = self.radii[0]
-        for (px, py), s in zip(self._nodes[0], in_labels):
-            text.draw(surface, text.fit(s, left - r - 8, th.FONT_SMALL), (px - r - 6, py), th.FONT_SMALL,
-                      th.INPUT_HUE, anchor="midright")
-        r = self.radii[-1]
-        for (px, py), s in zip(self._nodes[-1], out_labels):
-            text.draw(surface, text.fit(s, right - r - 8, th.FONT_SMALL), (px + r + 6, py), th.FONT_SMALL,
-                      th.OUTPUT_HUE, anchor="midleft")
-        text.draw(surface, "weights: blue +, orange −, thicker = larger", (inner.centerx, inner.y - 2),
-                  th.FONT_SMALL, th.TEXT_DIM, anchor="midtop")
+        line_h = text.font(th.FONT_SMALL).get_height()
+        crowded = (max(len(in_labels), len(out_labels)) - 1) * line_h > inner.h - 2 * CAPTION_H - line_h
+        lo, hi = inner.y + (0 if crowded else CAPTION_H) + line_h / 2, inner.bottom - CAPTION_H - line_h / 2
+        self.label_ys = [_label_ys([p[1] for p in self._nodes[k]], line_h, lo, hi) for k in (0, -1)]
+        self._draw_labels(surface, text, 0, in_labels, left, th.INPUT_HUE)
+        self._draw_labels(surface, text, 1, out_labels, right, th.OUTPUT_HUE)
+        if not crowded:                                 # else its line holds neuron labels
+            text.draw(surface, "weights: blue +, orange −, thicker = larger", (inner.centerx, inner.y - 2),
+                      th.FONT_SMALL, th.TEXT_DIM, anchor="midtop")
         sizes = "-".join(map(str, net.sizes))
         acts_names = ", ".join(sorted({l.activation.name for l in net.layers}))
         footer = text.draw(surface, f"{sizes} {acts_names}", (inner.x, inner.bottom), th.FONT_SMALL, th.TEXT_DIM,
@@ -283,3 +307,35 @@ class NetworkView:
         if action:
             text.draw(surface, text.fit(action, inner.right - footer.right - 12, th.FONT), (inner.right, inner.bottom),
                       th.FONT, th.TEXT, bold=True, anchor="bottomright")
+
+    def _draw_labels(self, surface, text, which: int, labels, width: int, color) -> None:
+        """The labels of the inputs (which 0, on the left) or the outputs (1) at
+        ``label_ys``, with a leader line to a neuron whose label had to move away from it."""
+        layer = 0 if which == 0 else -1
+        side, r = (-1 if which == 0 else 1), self.radii[layer]
+        for (px, py), ly, s in zip(self._nodes[layer], self.label_ys[which], labels):
+            moved = abs(ly - py) > 1
+            gap = r + (LEADER_W + 4 if moved else 6)
+            if moved:
+                pygame.draw.line(surface, th.TEXT_DIM, (px + side * (gap - 2), round(ly)), (px + side * (r + 1), py))
+            text.draw(surface, text.fit(s, width - gap - 2, th.FONT_SMALL), (px + side * gap, round(ly)),
+                      th.FONT_SMALL, color, anchor="midright" if side < 0 else "midleft")
+
+
+def _neuron_labels(brain, acts, decoded) -> tuple[list[str], list[str]]:
+    """Each input's name and value; each output's name, raw value and decoded value."""
+    in_labels = [f"{name} {v:+.2f}" for name, v in zip(brain.input_names, acts[0][0])]
+    out_labels = [f"{name} {v:+.2f}" + (f" → {int(decoded[k])}" if decoded is not None and k < len(decoded) else "")
+                  for k, (name, v) in enumerate(zip(brain.output_names, acts[-1][0]))]
+    return in_labels, out_labels
+
+
+def _label_ys(node_ys, line_h: int, lo: float, hi: float) -> list[float]:
+    """Where a layer's labels go: beside their neurons when those are a line apart, else
+    a line apart (or as far as ``lo`` .. ``hi`` allows) around the layer's centre."""
+    n = len(node_ys)
+    if n < 2 or node_ys[1] - node_ys[0] >= line_h:
+        return [float(y) for y in node_ys]
+    step = min(line_h, (hi - lo) / (n - 1))
+    top = min(max((node_ys[0] + node_ys[-1]) / 2 - step * (n - 1) / 2, lo), hi - step * (n - 1))
+    return [top + step * j for j in range(n)]

@@ -1,7 +1,8 @@
-"""Teach mode: drive by hand with the arrows; every control tick records the inputs and
-the chosen action; on leaving, the rows join the table (merged or de-duplicated) and
-the brain is retrained. The commands take the window and the key event; the frame loop
-calls ``before_tick`` and ``after_tick`` around each control tick in teach mode."""
+"""Teach mode: drive by hand with the arrows; every control tick records the inputs the
+brain reads (the sweep's memory included) and the chosen action; on leaving, the rows
+join the table (merged or de-duplicated) and the brain is retrained. The commands take
+the window and the key event; the frame loop calls ``before_tick`` and ``after_tick``
+around each control tick in teach mode."""
 import pygame
 
 from simulator.gui import simlink, theme as th
@@ -21,12 +22,11 @@ def teach(app, event=None):
         return
     s.teaching = Teaching(TeachRecorder())
     app.pacing.paused = False
-    if _can_record(s):
+    mismatch = _mismatch(s)
+    if not mismatch:
         s.say("teach mode: hold the arrow keys to drive; every control tick is recorded", th.TEACH)
     else:
-        s.error(f"teach mode drives but records nothing: the table's outputs "
-                f"({', '.join(s.editor.table.output_names)}) are not the brain's "
-                f"({', '.join(s.sim.brain.output_names)})")
+        s.error(f"teach mode drives but records nothing: {mismatch}")
 
 
 def teach_drive(app, event):
@@ -51,17 +51,23 @@ def before_tick(state) -> None:
 
 def after_tick(state) -> None:
     keys = state.teaching.keys
-    if not keys or not _can_record(state):
+    if not keys or _mismatch(state):
         return
     sim, action = state.sim, keys[-1]
     targets = simlink.action_targets(sim.brain, state.profile, action)
     label = simlink.action_label(state.editor.table, targets, action)
-    state.teaching.recorder.record(sim.sensed_inputs(), targets, label)
+    state.teaching.recorder.record(sim.sensed_inputs(), targets, label)     # every input the brain reads
 
 
-def _can_record(state) -> bool:
+def _mismatch(state) -> str:
+    """Why the table cannot take the rows teach mode records (the brain's inputs, memory
+    ones included, and its outputs); '' when it can."""
     t, b = state.editor.table, state.sim.brain
-    return t.input_names == list(b.input_names) and t.output_names == list(b.output_names)
+    for what, table_names, brain_names in (("inputs", t.input_names, b.input_names),
+                                           ("outputs", t.output_names, b.output_names)):
+        if list(table_names) != list(brain_names):
+            return f"the table's {what} ({', '.join(table_names)}) are not the brain's ({', '.join(brain_names)})"
+    return ""
 
 
 def _leave(app) -> None:

@@ -54,10 +54,10 @@ class Text:
     def width(self, text: str, size: int = DEFAULT_SIZE, bold: bool = False) -> int:
         return self.font(size, bold).size(text if self.path else text.translate(ASCII))[0]
 
-    def fit(self, text: str, max_width: int, size: int = DEFAULT_SIZE) -> str:
+    def fit(self, text: str, max_width: int, size: int = DEFAULT_SIZE, bold: bool = False) -> str:
         """``text`` cut with an ellipsis so it fits ``max_width`` pixels."""
-        if self.width(text, size) <= max_width:
+        if self.width(text, size, bold) <= max_width:
             return text
-        while text and self.width(text + "…", size) > max_width:
+        while text and self.width(text + "…", size, bold) > max_width:
             text = text[:-1]
         return text + "…"
