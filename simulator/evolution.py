@@ -195,9 +195,6 @@ class Evolution:
     def test_worlds(self) -> RandomSpecs:
         return RandomSpecs(self.settings.test_worlds, stream_seed(self.settings.seed, TEST))
 
-    def episodes_per_generation(self) -> int:
-        return self.settings.population * self.settings.worlds + self.settings.validation_worlds
-
     def step(self, runner, progress=None) -> Generation:
         """One generation: ask, drive, tell; then the validation of the distribution mean
         the members were drawn from and of the best member; returns its figures."""

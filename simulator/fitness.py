@@ -10,9 +10,10 @@ From the rows of all of one brain's episodes::
 - stuck_fraction: the share of the time with the motors on and no progress.
 
 A collision a minute costs as much as 3 % of the floor: the search is pushed to avoid
-collisions before it drives further. A brain that never moves scores about 0 (it covers
-its start cell); the shipped improved brain, over 30-second episodes with randomized
-cars, about -0.5.
+collisions before it drives further. A brain that only turns on the spot scores about
+-4 (0.4 % covered, stuck nine tenths of the time); the shipped improved brain, over
+20-second episodes with randomized cars, about 0 (4.1 % covered against 0.81 collisions
+a minute).
 """
 from dataclasses import asdict, dataclass
 

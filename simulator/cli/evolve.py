@@ -120,9 +120,9 @@ def _check_numbers(args) -> None:
 
 
 def _plan_line(args, s: Settings, start) -> str:
-    episodes = s.population * s.worlds + s.validation_worlds
+    episodes = s.population * s.worlds + 2 * s.validation_worlds
     return (f"{start.network!r} reading {', '.join(start.input_names)}: {start.network.n_parameters()} weights; "
-            f"{args.generations} generations of {s.population} x {s.worlds} training worlds + "
+            f"{args.generations} generations of {s.population} x {s.worlds} training worlds + 2 x "
             f"{s.validation_worlds} validation worlds ({episodes} episodes of {s.seconds:g} s each), "
             f"{s.model} car{' randomized' if s.randomize else ''}, seed {s.seed}")
 
