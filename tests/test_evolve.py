@@ -41,7 +41,7 @@ def straight_run(tmp_path_factory):
 
 def test_the_run_prints_its_formula_and_a_line_per_generation(straight_run):
     _, r = straight_run
-    assert "fitness = coverage_% - 5 x collisions_per_minute - 5 x contact_fraction" in r.stdout
+    assert "fitness = coverage_% - 2.5 x collisions_per_minute - 5 x contact_fraction" in r.stdout
     assert [line.split()[1] for line in r.stdout.splitlines() if line.startswith("gen ")] == ["1", "2", "3"]
     assert "test worlds (3, a seed used nowhere else)" in r.stdout
 
