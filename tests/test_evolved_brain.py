@@ -1,0 +1,48 @@
+"""The shipped evolved brain: what its provenance says, and that it exports and
+verifies like any brain, in float and in fixed point (the AVR toolchain and simavr
+where installed, as CI installs them)."""
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from brain import load_brain
+from brain.table import load_table
+from simulator.assets import asset
+from simulator.cli import main
+from simulator.controller import input_grid
+
+from firmware_export import toolchain
+
+EVOLVED = str(asset("brains", "evolved.json"))
+has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None and shutil.which("simavr") is not None
+
+
+def test_its_provenance_is_the_search_that_made_it():
+    evo = load_brain(EVOLVED).provenance["evolution"]
+    assert evo["method"].startswith("CMA-ES")
+    assert 1 <= evo["chosen_generation"] <= evo["generations"] == len(evo["history"])
+    chosen = evo["history"][evo["chosen_generation"] - 1]
+    assert max(chosen[3:]) == max(max(h[3:]) for h in evo["history"])     # the best validation fitness
+    assert evo["settings"]["model"] == "measured" and evo["settings"]["randomize"]
+    assert "formula" in evo["settings"]["fitness"]
+
+
+def test_its_shipped_table_holds_its_decisions_over_the_whole_input_grid(profile):
+    brain, table = load_brain(EVOLVED), load_table(asset("tables", "evolved.csv"))
+    _, _, x = input_grid(profile)
+    assert brain.same_columns(table) and np.array_equal(table.inputs, x)
+    assert np.array_equal(table.decoded_targets(), brain.decide(x))
+
+
+@pytest.mark.skipif(not has_avr, reason="AVR toolchain or simavr missing: apt-get install simavr " + toolchain.PACKAGES)
+@pytest.mark.parametrize("fixed", [[], ["--fixed-point"]], ids=["float", "fixed-point"])
+def test_it_exports_and_verifies(tmp_path, capsys, fixed):
+    report = tmp_path / "r.json"
+    assert main(["export", "--brain", EVOLVED, "--out", str(tmp_path / "sketch"), "--check", "--verify",
+                 "--json", str(report), *fixed]) == 0, capsys.readouterr().err
+    data = json.loads(report.read_text())
+    assert data["pin_mismatches"] == 0 and data["ticks_compared"] >= 10_000
+    assert data["grid_pin_mismatches"] == 0
+    assert data["closed_loop"]["metrics_equal"] and data["closed_loop"]["tick_mismatches"] == 0
