@@ -10,6 +10,7 @@ from simulator.baselines import straight_brain
 from simulator.controller import (Controller, ControllerError, encode_angle, encode_distance, hold_ticks,
                                   replay, whole_cm)
 from simulator.profile import load_profile
+from tests.sim_helpers import assert_cars_match_replays
 
 ELEGOO = load_profile(asset("robots", "elegoo_v3.toml"))
 TWO_WHEEL = load_profile(asset("robots", "two_wheel.toml"))
@@ -79,16 +80,7 @@ def test_pin_decoder_sets_each_pin_from_round_abs_output():
 def test_vectorised_controller_matches_single_car_replays():
     brain = load_brain(asset("brains", "default.json"))
     rng = np.random.default_rng(3)
-    readings = rng.uniform(0, 80, (300, 6))
-    ctl = Controller(ELEGOO, brain, 6)
-    pins = []
-    for row in readings:
-        ctl.sweep()
-        ctl.decide(row)
-        pins.append(ctl.pins.copy())
-    for car in range(6):
-        single = [r.pins for r in replay(ELEGOO, brain, readings[:, car])]
-        assert single == [tuple(p[car]) for p in pins]
+    assert_cars_match_replays(ELEGOO, brain, rng.uniform(0, 80, (300, 6)), "pins")
 
 
 def test_a_brain_with_foreign_outputs_is_refused_clearly():

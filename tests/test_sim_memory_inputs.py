@@ -17,6 +17,7 @@ from simulator.controller import (MEMORY_INPUTS, Controller, ControllerError, Fi
 from simulator.episode import Episodes
 from simulator.profile import load_profile
 from simulator.sweep_memory import ACCEPTED_INPUTS, starts_full
+from tests.sim_helpers import assert_cars_match_replays
 
 ELEGOO = load_profile(asset("robots", "elegoo_v3.toml"))
 TWO_WHEEL = load_profile(asset("robots", "two_wheel.toml"))
@@ -178,15 +179,7 @@ def test_reset_forgets_the_memory_of_the_cars_asked():
 def test_vectorised_memory_matches_single_car_replays():
     brain = memory_brain(["distance", "position", "previous", "right_nearest"], seed=3)
     readings = np.column_stack([mixed_readings(s, 400) for s in range(5)])
-    ctl = Controller(TWO_WHEEL, brain, 5)
-    inputs = []
-    for row in readings:
-        ctl.sweep()
-        ctl.decide(row)
-        inputs.append(ctl.inputs.copy())
-    for car in range(5):
-        single = [r.inputs for r in replay(TWO_WHEEL, brain, readings[:, car])]
-        assert single == [tuple(x[car]) for x in inputs]
+    assert_cars_match_replays(TWO_WHEEL, brain, readings, "inputs")
 
 
 def test_inputs_in_any_order_each_read_where_named():
