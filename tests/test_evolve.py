@@ -96,8 +96,10 @@ def test_ray_gives_the_same_brain_as_processes(straight_run, tmp_path):
     (["--inputs", "distance,position,behind"], ["behind", "left_nearest"]),
     (["--address", "auto"], ["--address", "--backend ray"]),
     (["--seconds", "nan"], ["--seconds"]),
+    (["--checkpoint", "{tmp}", "--json", "{tmp}/checkpoint.pkl"], ["--json", "is also --checkpoint"]),
 ])
 def test_bad_settings_are_one_line(neurocar_cmd, tmp_path, args, words):
+    args = [a.format(tmp=tmp_path) for a in args]
     r = _evolve(neurocar_cmd, "--generations", "2", "--out", str(tmp_path / "b.json"), *args)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert all(w in r.stderr for w in words), r.stderr
