@@ -64,7 +64,8 @@ class Comparison:
         out = [f"{self.source}: {self.ticks:,} ticks ({self.decisions:,} decisions, {self.arithmetic}); "
                f"{self.compared:,} ticks compared"
                + (f", memory inputs replayed on {self.memory_checked:,} decisions" if self.memory_inputs else "") + "; "
-               f"{self.runs:,} stretches, {self.lost_ticks:,} ticks lost, {self.garbled:,} garbled lines skipped"]
+               f"{self.runs:,} gap-free stretch{'es' if self.runs != 1 else ''}, {self.lost_ticks:,} ticks lost, "
+               f"{self.garbled:,} garbled lines skipped"]
         if self.ok:
             return out + ["0 ticks differ from what the brain and profile decide"]
         by_field = {f: sum(f in m.car for m in self.mismatches) for f in CHECKED}

@@ -182,7 +182,8 @@ def _bars(rows) -> list[str]:
     """A text histogram: one line per (label, count)."""
     top = max((count for _, count in rows), default=0) or 1
     width = max(len(label) for label, _ in rows)
-    return [f"  {label:>{width}} {count:>7,} {'#' * round(BAR_WIDTH * count / top):{BAR_WIDTH}}" for label, count in rows]
+    return [f"  {label:>{width}} {count:>7,} {'#' * round(BAR_WIDTH * count / top):{BAR_WIDTH}}"
+            for label, count in rows]
 
 
 @dataclass
