@@ -1,0 +1,39 @@
+"""``neurocar replay``: a run played back in the window, tick by tick.
+
+    neurocar replay RUN.log [--robot R.toml] [--size WxH] [--frames N --screenshot FILE.png]
+
+RUN.log is a real car's telemetry log (``neurocar export --telemetry``, saved by
+``neurocar listen --out``). It holds what the car sensed and decided but not where it
+was: the window shows the sweep, the decisions and their timing. Simulator recordings
+will open with the same command. The file is read before any window opens, so a bad
+one is one line and exit 2.
+"""
+from simulator.gui.replay_source import open_replay
+from simulator.profile import default_profile, load_profile
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("replay", help="play a real car's telemetry log back in the window",
+                              description="Open the window on a run: a telemetry log of a sketch exported with "
+                                          "--telemetry. Space plays and pauses, the arrows step, Shift+arrows, "
+                                          "Page Up/Down, Home and End jump, + and - change the speed, a click on "
+                                          "the timeline goes there, Esc or Q quits.")
+    p.add_argument("file", metavar="FILE", help="a telemetry log (text, one line per control tick)")
+    p.add_argument("--robot", metavar="PROFILE",
+                   help="robot profile TOML the sketch was built from (default: the Elegoo V3); "
+                        "names the actions from its motor patterns")
+    p.add_argument("--size", default="1280x720", help="window size WIDTHxHEIGHT (default 1280x720)")
+    p.add_argument("--frames", help="render this many frames without waiting for real time, then exit")
+    p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot when exiting")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    profile = load_profile(args.robot) if args.robot else default_profile()
+    replay = open_replay(args.file, profile)
+    return _window(replay, args)
+
+
+def _window(replay, args) -> int:
+    from simulator.gui import replay_window     # pygame loads only when the window opens
+    return replay_window.main(replay, args.size, args.frames, args.screenshot)

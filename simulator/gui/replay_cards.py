@@ -1,0 +1,131 @@
+"""The replay's right-hand cards: the decision of the tick shown (the action, its pins,
+PWM and hold, the reading and the memory it read) and the log itself (its header, how
+many lines were garbled and ticks lost, the actions decided)."""
+import math
+
+import pygame
+
+from simulator.gui import theme as th
+from simulator.gui.panels import section
+
+ACTION_COLORS = {"forward": (110, 200, 120), "backward": th.NEGATIVE, "turn left": th.POSITIVE,
+                 "turn right": (180, 130, 235), "stopped": (150, 156, 168)}
+OTHER_ACTION = th.OUTPUT_HUE
+BAR_BG = (52, 57, 68)
+PIN_OFF = (58, 63, 75)
+PWM_MAX = 255
+
+
+def action_color(name: str):
+    return ACTION_COLORS.get(name, OTHER_ACTION)
+
+
+def reading_text(cm) -> str:
+    if cm is None:
+        return "no ping"
+    return "no echo" if math.isinf(cm) else f"{cm:.0f} cm"
+
+
+def _bar(surface, text, x, y, w, frac: float, color, label: str) -> None:
+    """A labelled bar ``frac`` full, the label to its right."""
+    bar_w = w - 150
+    pygame.draw.rect(surface, BAR_BG, (x, y + 3, bar_w, 10), border_radius=3)
+    if frac > 0:
+        pygame.draw.rect(surface, color, (x, y + 3, max(3, round(bar_w * min(frac, 1.0))), 10), border_radius=3)
+    text.draw(surface, label, (x + bar_w + 10, y), th.FONT_SMALL, th.TEXT)
+
+
+def draw_decision(surface, text, rect, run, view) -> None:
+    """What the car was doing on the tick shown, and why."""
+    t, i = view.tick, view.index
+    inner = section(surface, text, rect, "Decision", note=f"tick {t.tick} · {run.slots[i] * run.tick_s:.2f} s")
+    x, y = inner.x + 4, inner.y + 2
+    action = run.actions[i]
+    text.draw(surface, action, (x, y), 22, action_color(action), bold=True)
+    d = run.decision_of(i)
+    when = "decided this tick" if t.decided else f"holding: decided at tick {run.ticks[d].tick}"
+    if not t.decided and not run.ticks[d].decided:
+        when = "holding: its decision came before the log"
+    text.draw(surface, when, (inner.right - 4, y + 6), th.FONT_SMALL, th.TEXT_DIM, anchor="topright")
+    y += 34
+    text.draw(surface, f"servo {t.servo_deg}° · reading {reading_text(t.reading_cm)}", (x, y), th.FONT, th.TEXT)
+    y += th.ROW_H + 6
+    y = _draw_pins(surface, text, x, y, run, t.pins)
+    _bar(surface, text, x, y, inner.w - 8, t.pwm / PWM_MAX, th.OUTPUT_HUE, f"PWM {t.pwm} of {PWM_MAX}")
+    y += th.ROW_H
+    full = run.ticks[d].hold + 1 if run.ticks[d].decided else max(t.hold, 1)
+    _bar(surface, text, x, y, inner.w - 8, t.hold / max(full, 1), th.INPUT_HUE, f"hold {t.hold} of {full} ticks")
+    y += th.ROW_H + 6
+    read = run.inputs_of(d)
+    if read is not None:
+        at = "this tick" if d == i else f"tick {run.ticks[d].tick}"
+        line = f"brain read at {at}: " + " · ".join(f"{n} {v:+.2f}" for n, v in read)
+        text.draw(surface, text.fit(line, inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL, th.INPUT_HUE)
+        y += th.ROW_H
+    if t.memory_cm:
+        names = _memory_names(run.header, len(t.memory_cm))
+        memory = " · ".join(f"{n} {cm} cm" for n, cm in zip(names, t.memory_cm))
+        text.draw(surface, text.fit("memory read: " + memory, inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL,
+                  th.INPUT_HUE)
+
+
+def _memory_names(header, n: int) -> list[str]:
+    """The memory inputs' names from the header (the inputs after distance and position)."""
+    names = [name for name in (header.inputs if header else ()) if name not in ("distance", "position")]
+    return names if len(names) == n else [f"memory {k + 1}" for k in range(n)]
+
+
+def _draw_pins(surface, text, x, y, run, pins) -> int:
+    """The motor pins as lamps with their names, in the order the log lists them."""
+    names = run.header.pin_order if run.header and len(run.header.pin_order) == len(pins) else \
+        [f"pin {k + 1}" for k in range(len(pins))]
+    for name, on in zip(names, pins):
+        box = pygame.Rect(x, y, 52, 22)
+        pygame.draw.rect(surface, th.OUTPUT_HUE if on else PIN_OFF, box, border_radius=4)
+        text.draw(surface, f"{name} {on}", box.center, th.FONT_SMALL, (20, 22, 27) if on else th.TEXT_DIM,
+                  bold=bool(on), anchor="center")
+        x += 58
+    return y + 30
+
+
+def header_lines(run) -> list[tuple[str, tuple]]:
+    """The log's header and counts as (line, colour) for the Log card."""
+    h = run.header
+    lines = [(f"{run.kind}: {run.name}", th.TEXT)]
+    if h is None:
+        lines.append(("no header line read: the brain and profile are unknown", th.TEXT_ERROR))
+    else:
+        match = run.profile_matches
+        lines += [(f"brain sha256 {h.brain_sha256[:16]}…", th.TEXT),
+                  (f"profile hash {h.profile_hash} " + ("✓ " if match else "✗ not ") + run.profile.name,
+                   th.TEXT_OK if match else th.TEXT_ERROR),
+                  (f"sketch {h.version} · {h.arithmetic} point" if h.arithmetic == "fixed" else
+                   f"sketch {h.version} · float", th.TEXT),
+                  ("inputs " + ", ".join(h.inputs) + " · pins " + " ".join(h.pin_order), th.TEXT_DIM)]
+    span = run.n_slots
+    lines.append((f"{len(run.ticks):,} ticks received over {span:,} ({span * run.tick_s:.1f} s) · "
+                  f"{run.headers} headers", th.TEXT))
+    lost_color = th.TEXT_ERROR if run.lost_ticks or run.garbled else th.TEXT_OK
+    lines.append((f"{run.lost_ticks:,} ticks lost · {run.garbled:,} garbled lines skipped", lost_color))
+    return lines
+
+
+def draw_log(surface, text, rect, run) -> None:
+    """The log's header and counts, then a bar per action decided."""
+    inner = section(surface, text, rect, "Log", note=run.kind)
+    y = inner.y + 2
+    for line, color in header_lines(run):
+        if y + th.ROW_H > inner.bottom:
+            return
+        text.draw(surface, text.fit(line, inner.w - 8, th.FONT_SMALL), (inner.x + 4, y), th.FONT_SMALL, color)
+        y += th.ROW_H
+    counts = run.action_counts()
+    total = sum(counts.values()) or 1
+    y += 6
+    for name, n in counts.items():
+        if y + th.ROW_H > inner.bottom:
+            break
+        text.draw(surface, name, (inner.x + 4, y), th.FONT_SMALL, action_color(name))
+        _bar(surface, text, inner.x + 90, y, inner.w - 94, n / total, action_color(name),
+             f"{n:,} decisions ({100 * n / total:.0f} %)")
+        y += th.ROW_H
