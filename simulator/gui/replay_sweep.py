@@ -49,7 +49,7 @@ def draw_sweep(surface, text, rect, run, view) -> None:
     profile, reach = run.profile, run.reading_range_cm()
     pygame.draw.rect(surface, th.FLOOR, rect)
     cam = sweep_camera(rect, profile, reach)
-    _draw_rings(surface, text, cam, profile, reach, profile.control.distance_clamp_cm)
+    _draw_rings(surface, cam, profile, reach, profile.control.distance_clamp_cm)
     for deg, cm, age in run.sweep(view.index, sweep_span(profile)):
         _draw_reading(surface, cam, profile, deg, cm, age, reach)
     t = view.tick
@@ -62,6 +62,7 @@ def draw_sweep(surface, text, rect, run, view) -> None:
         tip = cam.to_screen(*_at(profile, t.servo_deg, profile.control.distance_clamp_cm))
         pygame.draw.line(surface, NO_ECHO_MARK, cam.to_screen(0, 0), tip, 1)
     draw_car(surface, cam, car, profile)
+    _draw_labels(surface, text, cam, profile, reach, profile.control.distance_clamp_cm)
 
 
 def _at(profile, deg: float, cm: float) -> tuple[float, float]:
@@ -73,22 +74,30 @@ def _arc(cam, profile, cm: float, lo: float, hi: float, n: int = 48):
     return cam.points(_at(profile, lo + (hi - lo) * k / n, cm) for k in range(n + 1))
 
 
-def _draw_rings(surface, text, cam, profile, reach: float, clamp: float) -> None:
-    """The servo's range shaded, rings every round distance with their labels, the clamp
-    circle (beyond it the brain reads the clamp) and the two ends of the sweep named."""
+def _ring_step(reach: float) -> int:
+    return 25 if reach <= 150 else 50 if reach <= 300 else 100
+
+
+def _draw_rings(surface, cam, profile, reach: float, clamp: float) -> None:
+    """The servo's range shaded, rings every round distance, and the clamp circle (beyond
+    it the brain reads the clamp)."""
     s = profile.servo
-    lo, hi = s.min_deg, s.max_deg
-    pygame.draw.polygon(surface, SECTOR, [cam.to_screen(0, 0)] + _arc(cam, profile, reach, lo, hi))
-    step = 25 if reach <= 150 else 50 if reach <= 300 else 100
-    for cm in range(step, int(reach) + 1, step):
+    pygame.draw.polygon(surface, SECTOR, [cam.to_screen(0, 0)] + _arc(cam, profile, reach, s.min_deg, s.max_deg))
+    for cm in range(_ring_step(reach), int(reach) + 1, _ring_step(reach)):
         pygame.draw.lines(surface, RING_COLOR, False, _arc(cam, profile, cm, 0, 180), 1)
+    for deg in (s.min_deg, s.max_deg):
+        pygame.draw.line(surface, RING_COLOR, cam.to_screen(0, 0), cam.to_screen(*_at(profile, deg, reach)), 1)
+    pygame.draw.lines(surface, th.BEAM_EDGE, False, _arc(cam, profile, clamp, 0, 180), 2)
+
+
+def _draw_labels(surface, text, cam, profile, reach: float, clamp: float) -> None:
+    """The rings' distances, the clamp, and the two ends of the sweep named, over the readings."""
+    for cm in range(_ring_step(reach), int(reach) + 1, _ring_step(reach)):
         x, y = cam.to_screen(*_at(profile, 90, cm))
         text.draw(surface, f"{cm} cm", (x + 4, y - 2), th.FONT_SMALL, th.TEXT_DIM, anchor="bottomleft")
-    pygame.draw.lines(surface, th.BEAM_EDGE, False, _arc(cam, profile, clamp, 0, 180), 2)
     x, y = cam.to_screen(*_at(profile, 90, clamp))
     text.draw(surface, f"clamp {clamp:g} cm", (x - 4, y - 2), th.FONT_SMALL, (170, 130, 40), anchor="bottomright")
-    for deg in (lo, hi):
-        pygame.draw.line(surface, RING_COLOR, cam.to_screen(0, 0), cam.to_screen(*_at(profile, deg, reach)), 1)
+    for deg in (profile.servo.min_deg, profile.servo.max_deg):
         left = direction(profile, deg) > math.pi / 2
         x, y = cam.to_screen(*_at(profile, deg, reach))
         text.draw(surface, f"{'left' if left else 'right'} {deg}°", (x + (-6 if left else 6), y),
