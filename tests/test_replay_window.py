@@ -99,6 +99,18 @@ def test_actions_are_named_from_the_profile_whatever_order_the_log_lists_pins_in
     assert action_name(PROFILE, None, (0, 0, 0, 0)) == "stopped"
 
 
+def test_the_inputs_read_include_the_sweeps_memory_named_from_the_header(tmp_path):
+    inputs = ("distance", "position", "left_nearest", "right_nearest")
+    header = Header("0" * 64, profile_hash(PROFILE), "1.0", "fixed", inputs, PROFILE.motors.pin_order)
+    ticks = [Tick(0, 90, True, 25.0, (50, 10), 3, (1, 0, 0, 1), 100), Tick(1, 99, False, None, (50, 10), 2,
+                                                                            (1, 0, 0, 1), 100)]
+    path = tmp_path / "memory.log"
+    path.write_text("\n".join([format_header(header)] + [format_tick(t) for t in ticks]) + "\n")
+    run = open_replay(path, PROFILE)
+    assert run.inputs_of(1) is None and run.decision_of(1) == 0
+    assert run.inputs_of(0) == [("distance", 0.0), ("position", 0.0), ("left_nearest", -1.0), ("right_nearest", 0.6)]
+
+
 def test_another_profile_is_named_in_the_log_card(log_path):
     run = open_replay(log_path, load_profile(asset("robots", "two_wheel.toml")))
     assert run.profile_matches is False
@@ -176,6 +188,14 @@ def test_a_click_on_the_timeline_goes_there_and_esc_quits(window):
     key(pygame.K_ESCAPE)
     frames(window)
     assert not window.running
+
+
+def test_the_window_lays_itself_out_again_when_resized(window):
+    frames(window)
+    pygame.display.set_mode((1600, 900), pygame.RESIZABLE)
+    pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(1600, 900), w=1600, h=900))
+    frames(window)
+    assert window.screen.get_size() == (1600, 900) and window.timeline.overview.right == 1600 - 8 - 8
 
 
 def test_q_quits(window):

@@ -59,14 +59,27 @@ def draw_decision(surface, text, rect, run, view) -> None:
     read = run.inputs_of(d)
     if read is not None:
         at = "this tick" if d == i else f"tick {run.ticks[d].tick}"
-        line = f"brain read at {at}: " + " · ".join(f"{n} {v:+.2f}" for n, v in read)
-        text.draw(surface, text.fit(line, inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL, th.INPUT_HUE)
-        y += th.ROW_H
+        for line in _flow(text, [f"brain read at {at}:"] + [f"{n} {v:+.2f}" for n, v in read], inner.w - 8):
+            text.draw(surface, line, (x, y), th.FONT_SMALL, th.INPUT_HUE)
+            y += th.ROW_H - 2
+        y += 2
     if t.memory_cm:
         names = _memory_names(run.header, len(t.memory_cm))
         memory = " · ".join(f"{n} {cm} cm" for n, cm in zip(names, t.memory_cm))
-        text.draw(surface, text.fit("memory read: " + memory, inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL,
+        text.draw(surface, text.fit("memory now: " + memory, inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL,
                   th.INPUT_HUE)
+
+
+def _flow(text, items, width: int) -> list[str]:
+    """``items`` joined with ' · ' on as few lines as fit ``width``."""
+    lines = [items[0]]
+    for item in items[1:]:
+        joined = f"{lines[-1]} · {item}" if lines[-1] != items[0] else f"{lines[-1]} {item}"
+        if text.width(joined, th.FONT_SMALL) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(item)
+    return [text.fit(line, width, th.FONT_SMALL) for line in lines]
 
 
 def _memory_names(header, n: int) -> list[str]:
@@ -97,11 +110,11 @@ def header_lines(run) -> list[tuple[str, tuple]]:
     else:
         match = run.profile_matches
         lines += [(f"brain sha256 {h.brain_sha256[:16]}…", th.TEXT),
-                  (f"profile hash {h.profile_hash} " + ("✓ " if match else "✗ not ") + run.profile.name,
+                  (f"profile hash {h.profile_hash} " + ("✓ " if match else "✗ differs from ") + run.profile.name,
                    th.TEXT_OK if match else th.TEXT_ERROR),
                   (f"sketch {h.version} · {h.arithmetic} point" if h.arithmetic == "fixed" else
                    f"sketch {h.version} · float", th.TEXT),
-                  ("inputs " + ", ".join(h.inputs) + " · pins " + " ".join(h.pin_order), th.TEXT_DIM)]
+                  ("inputs " + ", ".join(h.inputs), th.TEXT_DIM), ("motor pins " + " ".join(h.pin_order), th.TEXT_DIM)]
     span = run.n_slots
     lines.append((f"{len(run.ticks):,} ticks received over {span:,} ({span * run.tick_s:.1f} s) · "
                   f"{run.headers} headers", th.TEXT))
