@@ -82,12 +82,15 @@ def data_header(grid_deg, readings_cm, starts, grid_cm=None) -> str:
             + grid + array("uint8_t", "readings_cm", readings) + array("uint16_t", "starts", starts))
 
 
-def build(header_c: str, data_h: str, build_dir: Path) -> Path:
-    """Compile the harness around the generated header; returns the ELF."""
+def build(header_c: str, data_h: str, build_dir: Path, program: str = HARNESS, headers: dict | None = None) -> Path:
+    """Compile a harness (``program``, a template with no fields) around the generated
+    header and any other ``headers`` (file name -> text); returns the ELF."""
     build_dir = Path(build_dir)
     atomic_write_text(build_dir / "neurocar_brain.h", header_c)
     atomic_write_text(build_dir / "harness_data.h", data_h)
-    atomic_write_text(build_dir / "harness.c", source(HARNESS))
+    for name, text in (headers or {}).items():
+        atomic_write_text(build_dir / name, text)
+    atomic_write_text(build_dir / "harness.c", source(program))
     elf = build_dir / "harness.elf"
     run_tool(["avr-gcc", f"-mmcu={MCU}", f"-DF_CPU={F_CPU}L", "-std=gnu99", "-Os", "-flto", *WARNINGS,
               f"-I{build_dir}", build_dir / "harness.c", "-o", elf, "-lm"], "compiling the simavr harness")
@@ -98,24 +101,30 @@ def run(elf: Path, n_pins: int, n_outputs: int, timeout_s: float = SIMAVR_TIMEOU
         fixed: bool = False) -> HarnessResult:
     """Run the harness; ``fixed``: a fixed-point build, whose outputs are Q13 integers
     (returned dequantised, exactly)."""
-    try:
-        proc = subprocess.run(["simavr", "-m", MCU, "-f", str(F_CPU), str(elf)], capture_output=True,
-                              text=True, timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        raise ExportError(f"simavr did not finish the harness within {timeout_s:.0f} s") from None
-    lines = _uart_lines(proc.stdout + proc.stderr)
+    lines = _uart_lines(simavr_output(elf, timeout_s))
     if "END" not in lines:
         raise ExportError("the simavr harness stopped early:\n" + "\n".join(lines[-5:]))
     return _parse(lines, n_pins, n_outputs, fixed)
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+def simavr_output(elf: Path, timeout_s: float = SIMAVR_TIMEOUT_S) -> str:
+    """What simavr prints running a harness: each UART line in colour, its control
+    characters as '.'."""
+    try:
+        proc = subprocess.run(["simavr", "-m", MCU, "-f", str(F_CPU), str(elf)], capture_output=True,
+                              text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        raise ExportError(f"simavr did not finish the harness within {timeout_s:.0f} s") from None
+    return proc.stdout + proc.stderr
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _uart_lines(text: str) -> list[str]:
     """simavr prints each UART line coloured and ending in '.'; strip both."""
     out = []
-    for line in _ANSI.sub("", text).splitlines():
+    for line in ANSI.sub("", text).splitlines():
         line = line.rstrip()
         if line.endswith("."):
             line = line[:-1]

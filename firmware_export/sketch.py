@@ -2,8 +2,9 @@
 
 Layout (the Arduino IDE's convention)::
 
-    DIR/NAME/NAME.ino           hardware: pins, servo, HC-SR04, motors, the 25 ms loop
-    DIR/NAME/neurocar_brain.h   plain C: weights in flash, forward pass, controller tick
+    DIR/NAME/NAME.ino               hardware: pins, servo, HC-SR04, motors, the 25 ms loop
+    DIR/NAME/neurocar_brain.h       plain C: weights in flash, forward pass, controller tick
+    DIR/NAME/neurocar_telemetry.h   with --telemetry only: the serial log (telemetry_format)
 
 The header is the part every verification runs (host gcc and simavr); the .ino only
 wires it to the car. Both are filled in from the C templates (``firmware_export.ctemplates``,
@@ -11,11 +12,12 @@ which also explains the servo-driver choice) into one self-contained sketch fold
 """
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from brain.atomic import atomic_write_text
 from brain.fixedpoint import FORMAT, FixedPointBrain
-from simulator.controller import memory_inputs
+from simulator.controller import memory_inputs, paced_hold_ticks
 
 from firmware_export import cgen, cgen_fixed
 from firmware_export.ctemplates import fill
@@ -23,8 +25,13 @@ from firmware_export.ctick import controller_source
 from firmware_export.errors import ExportError
 from firmware_export.limits import check_fits, echo_timeout_us
 from firmware_export.names import check_identifier
+from firmware_export.telemetry_format import (BAUD, HEADER_EVERY_TICKS, Header, Tick, format_header, format_tick,
+                                              profile_hash)
 
 HEADER_NAME = "neurocar_brain.h"
+TELEMETRY_NAME = "neurocar_telemetry.h"
+SKETCH_VERSION = f"neurocar-{version('neurocar')}"
+LOG_QUEUE_BYTES = 128          # the telemetry's line queue: two lines or more (a power of two)
 # Uno pins with hardware PWM, and the two the servo driver's timer (Timer2) takes.
 PWM_PINS = frozenset({3, 5, 6, 9, 10, 11})
 SERVO_TIMER_PINS = frozenset({3, 11})
@@ -36,23 +43,76 @@ class Sketch:
     name: str
     ino: str
     header: str
+    telemetry: str = ""            # TELEMETRY_NAME's text, with --telemetry
 
     def write(self, out_dir) -> Path:
-        """Write DIR/NAME/NAME.ino and the header; returns the sketch folder."""
+        """Write DIR/NAME/NAME.ino and the header(s); returns the sketch folder."""
         folder = Path(out_dir) / self.name
         atomic_write_text(folder / HEADER_NAME, self.header)
+        if self.telemetry:
+            atomic_write_text(folder / TELEMETRY_NAME, self.telemetry)
         atomic_write_text(folder / f"{self.name}.ino", self.ino)
         return folder
 
 
-def generate(brain, profile, name: str = "neurocar", brain_path: str = "<brain>") -> Sketch:
-    """The whole sketch, or an ExportError before anything is written."""
+def generate(brain, profile, name: str = "neurocar", brain_path: str = "<brain>",
+             telemetry: Header | None = None) -> Sketch:
+    """The whole sketch, or an ExportError before anything is written; ``telemetry``:
+    the log's header (``telemetry_header``), for a sketch that logs over serial."""
     check_identifier(name)
     check_pins(profile)
     check_fits(brain.network, profile)
     banner = generated_by(brain, brain_path, profile)
     header = banner + fill("brain.h", body=header_only(brain, profile))
-    return Sketch(name, banner + fill("sketch.ino", **_ino_values(profile, brain)), header)
+    values = _ino_values(profile, brain) | _telemetry_calls(telemetry is not None)
+    logged = banner + telemetry_source(telemetry, brain, profile) if telemetry else ""
+    return Sketch(name, banner + fill("sketch.ino", **values), header, logged)
+
+
+def telemetry_header(brain, profile, brain_sha256: str) -> Header:
+    """The log's header for a brain (float, or its fixed-point twin) exported from a
+    brain file whose ``Brain.sha256`` is ``brain_sha256``."""
+    return Header(brain_sha256, profile_hash(profile), SKETCH_VERSION,
+                  "fixed" if isinstance(brain, FixedPointBrain) else "float", tuple(brain.input_names),
+                  tuple(profile.motors.pin_order))
+
+
+def telemetry_source(header: Header, brain, profile) -> str:
+    """TELEMETRY_NAME's C: the log for this brain and car, header text included."""
+    line = format_header(header)
+    if len(line) + 2 >= 255 or not line.isascii() or any(c in line for c in '"\\?'):
+        raise ExportError(f"the telemetry header cannot be written into the sketch: {line!r}")
+    memory = memory_inputs(brain)
+    fields = {"left_nearest": "c->nearest_last[0]", "right_nearest": "c->nearest_last[1]",
+              "previous": "log->previous"}
+    snapshot = "".join(f"        log->memory[{k}] = {fields[name]};  /* {name} */\n" for k, name in enumerate(memory))
+    return fill("telemetry.h", baud=BAUD, header_every=HEADER_EVERY_TICKS, line_max=line_max(brain, profile),
+                queue=LOG_QUEUE_BYTES, bytes_per_ms=BAUD // 10 // 1000, n_memory=len(memory), header_line=line,
+                memory_begin="    log->previous = c->previous;\n" if memory else "",
+                memory_tick=f"    if (decided) {{\n{snapshot}    }}\n    log->previous = c->previous;\n"
+                if memory else "")
+
+
+def line_max(brain, profile) -> int:
+    """The longest tick line the sketch can write, CR LF included: a 10-digit tick and
+    every other field at its widest."""
+    control, clamp = profile.control, profile.control.distance_clamp_cm
+    longest = Tick(4_294_967_295, max(profile.servo.min_deg, profile.servo.max_deg), True, float(clamp),
+                   (clamp,) * len(memory_inputs(brain)), int(paced_hold_ticks(0, control)),
+                   (1,) * len(profile.motors.pin_order), max(profile.drive.reference_pwm, profile.drive.turn_pwm))
+    return len(format_tick(longest)) + 2
+
+
+def _telemetry_calls(enabled: bool) -> dict:
+    """The sketch's calls into the log: none without --telemetry (the sketch as before)."""
+    if not enabled:
+        return {"telemetry_include": "", "telemetry_setup": "", "telemetry_idle": "", "telemetry_tick": ""}
+    return {"telemetry_include": f'#include "{TELEMETRY_NAME}"\n',
+            "telemetry_setup": "    Serial.begin(NEUROCAR_LOG_BAUD);\n"
+                               "    neurocar_log_begin(&neurocar_telemetry, &car);\n",
+            "telemetry_idle": "        neurocar_log_pump(&neurocar_telemetry, (long)(next_tick_ms - now));\n",
+            "telemetry_tick": "    neurocar_log_tick(&neurocar_telemetry, &car, distance_cm);\n"
+                              "    neurocar_log_pump(&neurocar_telemetry, (long)(next_tick_ms - millis()));\n"}
 
 
 def header_only(brain, profile) -> str:

@@ -1,6 +1,6 @@
 #include <Arduino.h>
 #include "${header}"
-
+${telemetry_include}
 /* Pins, from the robot profile. */
 static const uint8_t MOTOR_PINS[NEUROCAR_N_PINS] = {${motor_pins}};  /* ${pin_order} */
 #define LEFT_ENABLE_PIN ${left_enable}
@@ -102,7 +102,7 @@ void setup()
     servo_begin();
     servo_write(car.servo_deg);
     next_tick_ms = millis();
-}
+${telemetry_setup}}
 
 /* The control tick, every NEUROCAR_TICK_MS: sweep the servo, then hold the action or
    read the distance and decide a new one, then drive the motors. The signed difference
@@ -113,7 +113,7 @@ void loop()
 {
     unsigned long now = millis();
     if ((long)(now - next_tick_ms) < 0) {
-        return;
+${telemetry_idle}        return;
     }
     next_tick_ms += NEUROCAR_TICK_MS;
     if ((long)(now - next_tick_ms) >= 0) {
@@ -123,4 +123,4 @@ void loop()
     uint16_t distance_cm = ${pings}(&car) ? read_distance_cm() : NEUROCAR_NO_ECHO;
     neurocar_decide(&car, distance_cm);
     drive(car.pins, car.pwm);
-}
+${telemetry_tick}}

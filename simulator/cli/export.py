@@ -2,7 +2,7 @@
 
     neurocar export --brain B.json --out DIR [--name NAME] [--robot R.toml]
                     [--fixed-point [--allow-different-decisions]]
-                    [--check] [--verify] [--json REPORT.json] [--upload --port PORT [--dry-run]]
+                    [--telemetry] [--check] [--verify] [--json REPORT.json] [--upload --port PORT [--dry-run]]
     neurocar import-sketch SKETCH.ino --out BRAIN.json [--table TABLE.csv] [--activation tanh|sigmoid]
 
 Exit 0 when everything asked for succeeded, 1 when verification found a difference,
@@ -29,7 +29,9 @@ from firmware_export.fixed import check_decisions, check_inputs, decision_differ
 from firmware_export.harness import require_simavr
 from firmware_export.limits import FLASH_LIMIT, RAM_LIMIT, check_sizes
 from firmware_export.names import check_identifier
-from firmware_export.sketch import HEADER_NAME, generate
+from firmware_export.sketch import HEADER_NAME, TELEMETRY_NAME, generate, telemetry_header
+from firmware_export.telemetry import TIMING_TICKS, measure
+from firmware_export.telemetry_format import BAUD
 from firmware_export.toolchain import build_sketch, require_toolchain
 from firmware_export.tutorial_reader import network_from_sketch
 from firmware_export.upload import check_port, upload
@@ -58,6 +60,9 @@ def register(subparsers) -> None:
                         "--verify then compares with the simulator driven by the same fixed-point arithmetic")
     p.add_argument("--allow-different-decisions", action="store_true",
                    help="with --fixed-point: export even where its decisions differ from the float brain's")
+    p.add_argument("--telemetry", action="store_true",
+                   help=f"log every tick over serial at {BAUD} baud (neurocar listen reads it), beside a header "
+                        f"naming the brain and profile; --verify then times the tick with the log in simavr")
     p.add_argument("--json", metavar="REPORT", help="write sizes and verification figures as JSON")
     p.add_argument("--upload", action="store_true", help="upload the compiled sketch with avrdude")
     p.add_argument("--port", help="serial port of the board, e.g. /dev/ttyACM0 (with --upload)")
@@ -101,31 +106,39 @@ def run_export(args) -> int:
     _check_args(args)
     folder = Path(args.out) / args.name
     ino, header, hex_out = folder / f"{args.name}.ino", folder / HEADER_NAME, folder / "build" / f"{args.name}.hex"
+    logged = folder / TELEMETRY_NAME if args.telemetry else None
     building = args.check or args.verify or args.upload
     with Outputs(inputs={"--brain": args.brain, "--robot": args.robot}) as out:
-        for label, path in (("sketch", ino), ("sketch header", header), ("HEX file", hex_out if building else None),
-                            ("--json", args.json)):
+        for label, path in (("sketch", ino), ("sketch header", header), ("telemetry header", logged),
+                            ("HEX file", hex_out if building else None), ("--json", args.json)):
             out.add(label, path)
         brain = load_brain(args.brain)
+        brain_sha256 = brain.sha256()        # the file's brain: the fixed-point sketch logs it too
         profile = load_profile(args.robot) if args.robot else default_profile()
         if args.fixed_point:
             brain = _fixed_point(brain, profile, args.allow_different_decisions)
-        sketch = generate(brain, profile, args.name, args.brain)
+        sketch = generate(brain, profile, args.name, args.brain,
+                          telemetry_header(brain, profile, brain_sha256) if args.telemetry else None)
         with tempfile.TemporaryDirectory(prefix="neurocar-export-") as work:
             build = _build(sketch.write(work), args) if building else None
-            status, opened, closed = 0, None, None
+            status, opened, closed, timing = 0, None, None, None
             if args.verify:
                 opened, closed = _verify(brain, profile, args.seed)
                 exact = opened.max_output_error == 0.0 or not args.fixed_point   # fixed point: equal, not close
                 status = 0 if (opened.ok and closed.ok and exact) else 1
+                timing = _verify_telemetry(brain, profile, brain_sha256, args.seed) if args.telemetry else None
+                status = 1 if timing and not timing.ok else status
             out.write_text(ino, sketch.ino)
             out.write_text(header, sketch.header)
+            if logged:
+                out.write_text(logged, sketch.telemetry)
             if build:
                 out.write_bytes(hex_out, build.hex.read_bytes())
             if args.json:
-                out.write_text(args.json, json.dumps(_report(build, opened, closed, brain, profile, args), indent=1) + "\n")
+                report = _report(build, opened, closed, brain, profile, args) | _timing_report(timing)
+                out.write_text(args.json, json.dumps(report, indent=1) + "\n")
             out.commit()
-    print("wrote " + ", ".join(str(p) for p in (ino, header, hex_out if build else None, args.json) if p))
+    print("wrote " + ", ".join(str(p) for p in (ino, header, logged, hex_out if build else None, args.json) if p))
     if args.upload and status != 0:
         print("not uploading: the firmware does not behave like the simulator (see above)", file=sys.stderr)
     if args.upload and status == 0:
@@ -139,6 +152,24 @@ def _report(build, opened, closed, brain, profile, args) -> dict:
         report["arithmetic"] = FORMAT
         report["grid_decisions_differing_from_float"] = decision_differences(brain, profile)[0]
     return report
+
+
+def _timing_report(timing) -> dict:
+    return {"telemetry": timing.to_dict()} if timing else {}
+
+
+def _verify_telemetry(brain, profile, brain_sha256: str, seed: int):
+    """The tick with its log, timed in simavr over mostly far readings (a decision
+    nearly every tick), and the log checked line by line against the Python controller."""
+    readings = far_sequence(np.random.default_rng(seed), TIMING_TICKS, profile.control.distance_clamp_cm)
+    timing, _ = measure(brain, profile, readings, brain_sha256)
+    print(f"tick with telemetry (simavr, {BAUD} baud, longest echo wait, {timing.ticks} ticks): worst "
+          f"{timing.worst_cycles:,} cycles = {timing.worst_us:,.0f} us (the tick leaves {timing.budget_us:,.0f} us), "
+          f"mean {timing.mean_us:,.0f} us; log lines dropped {timing.lines_dropped}, differing from the Python "
+          f"controller {timing.log_mismatches}; ticks begun while the UART sent {timing.uart_busy_at_ping}")
+    if not timing.ok:
+        print("the sketch with telemetry does not fit its tick (see above)", file=sys.stderr)
+    return timing
 
 
 def _fixed_point(brain, profile, allow: bool):
