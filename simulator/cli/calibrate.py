@@ -1,0 +1,126 @@
+"""``neurocar calibrate``: measure your own car and write its profile.
+
+    neurocar calibrate sketch [--robot R.toml] --out DIR [--name NAME] [--check]
+    neurocar calibrate fit RUN.log --measurements M.toml [--robot R.toml] --out MY_CAR.toml [--force]
+
+``sketch`` writes the calibration sketch (no brain) and a measurements file with blanks,
+and prints what to measure; it never writes over an existing file. ``fit`` fits the
+measured car model to the sketch's log and the tape readings (``simulator.calibration``),
+prints the profile's values beside the fitted ones, and writes a new profile with each
+fitted value marked measured, checked by loading it. It never writes over the shipped
+profiles, nor over any existing file without ``--force``.
+"""
+import datetime
+import tempfile
+import tomllib
+from pathlib import Path
+
+from brain.errors import NeurocarError
+from brain.fileio import read_text
+from brain.outputs import OutputError, Outputs
+from simulator.assets import asset
+from simulator.calibration import CalibrationError, plan_for, read_tape
+from simulator.calibration_profile import fit_car, measured_profile, old_and_new
+from simulator.measured import CarParams
+from simulator.motors import physics_steps
+from simulator.profile import DEFAULT_PROFILE, default_profile, load_profile, profile_from_dict
+
+from firmware_export.calibration_log import parse_log
+from firmware_export.calibration_sketch import generate
+from firmware_export.toolchain import build_sketch, require_toolchain
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("calibrate", help="measure your car: a calibration sketch, then fit its profile",
+                              description="Calibrate the measured car model to your own car.")
+    sub = p.add_subparsers(dest="calibrate_command", metavar="STEP", required=True)
+    s = sub.add_parser("sketch", help="write the calibration sketch and the measurements file",
+                       description="Write DIR/NAME/NAME.ino (drives, ramps, turns, sweeps; logs over serial at "
+                                   "115200 baud) and DIR/measurements.toml with blanks for what to measure.")
+    s.add_argument("--robot", metavar="PROFILE", help="robot profile TOML (default: the Elegoo V3)")
+    s.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    s.add_argument("--name", default="neurocar_calibration", help="sketch name (default neurocar_calibration)")
+    s.add_argument("--check", action="store_true", help="compile the sketch for the Uno first")
+    s.set_defaults(run=run_sketch)
+    f = sub.add_parser("fit", help="fit the car model to a calibration log and tape readings",
+                       description="Fit battery voltage, speed per volt, start threshold, wheel travel per degree, "
+                                   "beam and incidence limits; write them as a new profile.")
+    f.add_argument("log", metavar="RUN.log", help="the calibration sketch's serial log")
+    f.add_argument("--measurements", required=True, metavar="M.toml", help="the filled-in measurements file")
+    f.add_argument("--robot", metavar="PROFILE", help="the profile the sketch was written for (default: Elegoo V3)")
+    f.add_argument("--out", required=True, metavar="MY_CAR.toml", help="the new profile to write")
+    f.add_argument("--force", action="store_true", help="write over an existing --out (never a shipped profile)")
+    f.set_defaults(run=run_fit)
+
+
+def _profile(robot):
+    return load_profile(robot) if robot else default_profile()
+
+
+def _refuse_existing(label: str, path: Path) -> None:
+    if path.exists() or path.is_symlink():
+        raise OutputError(f"{label} {path}: already exists; neurocar calibrate never writes over a file")
+
+
+def run_sketch(args) -> int:
+    profile = _profile(args.robot)
+    sketch = generate(profile, args.name)
+    paths = sketch.paths(args.out)
+    for label, path in [("sketch folder", paths["sketch"].parent)] + list(paths.items()):
+        _refuse_existing(label, path)
+    with Outputs(inputs={"--robot": args.robot}) as out:
+        for label, path in paths.items():
+            out.add(label, path)
+        if args.check:
+            require_toolchain()
+            with tempfile.TemporaryDirectory(prefix="neurocar-calibrate-") as work:
+                build = build_sketch(sketch.write(work), Path(work) / "build")
+            print(f"compiled for the Uno: {build.flash_bytes} bytes of flash, {build.ram_bytes} of RAM")
+        out.write_text(paths["sketch"], sketch.ino)
+        out.write_text(paths["measurements file"], sketch.measurements)
+        out.commit()
+    print(f"wrote {paths['sketch']} and {paths['measurements file']}")
+    print(sketch.instructions)
+    return 0
+
+
+def _check_fit_out(path: Path, force: bool) -> None:
+    shipped = Path(asset("robots", DEFAULT_PROFILE)).resolve().parent
+    if path.resolve().parent == shipped:
+        raise OutputError(f"--out {path}: is in neurocar's shipped profiles ({shipped}); write your car elsewhere")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise OutputError(f"--out {path}: already exists; give another name, or --force to write over it")
+
+
+def run_fit(args) -> int:
+    out_path = Path(args.out)
+    _check_fit_out(out_path, args.force)
+    profile = _profile(args.robot)
+    robot_path = Path(args.robot) if args.robot else asset("robots", DEFAULT_PROFILE)
+    if profile.measured is None:
+        raise CalibrationError(f"{profile.source}: has no [measured] tables to fit; start from a profile that has")
+    with Outputs(inputs={"RUN.log": args.log, "--measurements": args.measurements, "--robot": robot_path}) as out:
+        out.add("--out", out_path)
+        plan = plan_for(profile)
+        tape = read_tape(args.measurements, plan)
+        log = parse_log(read_text(Path(args.log), "calibration log", CalibrationError), profile, plan, args.log)
+        values = fit_car(profile, log, tape, args.log)
+        date = datetime.date.today().isoformat()
+        text = measured_profile(read_text(robot_path, "robot profile", CalibrationError), profile, values, date,
+                                Path(args.log).name)
+        _check_loads(text, out_path)
+        print("\n".join(old_and_new(profile, values)))
+        out.write_text(out_path, text)
+        out.commit()
+    print(f"wrote {out_path}: the fitted values are marked 'measured {date}'")
+    return 0
+
+
+def _check_loads(text: str, out_path: Path) -> None:
+    """The new profile must load as any profile does (a fitted car too fast to simulate
+    is said here, before anything is written)."""
+    try:
+        profile = profile_from_dict(tomllib.loads(text), str(out_path))
+        physics_steps(profile, CarParams.nominal(profile.measured, profile.sensor, 1), drawn=True)
+    except NeurocarError as e:
+        raise CalibrationError(f"the fitted profile would not load: {e}") from None
