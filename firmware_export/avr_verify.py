@@ -1,0 +1,133 @@
+"""The whole-sketch loop of ``neurocar export --verify``: the exported sketch itself, in
+simavr, drives seeded episodes (``firmware_export.avr_loop``), and the same episodes run
+with the Python controller.
+
+- Given the reading each emulated Uno measured, every tick's servo angle, ping, pins,
+  PWM and hold must equal the Python controller's (``decision_mismatches``), and each
+  servo pulse must decode to the commanded angle.
+- Its readings may differ from the simulator's (the whole cm of the distance the echo
+  was made from) by at most 1 cm: ``pulseIn`` counts loop turns, and the timer
+  interrupts that land during the echo lengthen them unseen, so a distance just past a
+  whole cm can read one less. How often and by how much is reported.
+- Up to an episode's first reading that differed, every tick's pose, servo angle,
+  reading, pins and PWM must equal the Python run's; an episode where no reading
+  differed must give the same metrics.
+- No tick may run late, and the longest tick's work (from its start to ``drive()``'s
+  return, the echo wait included) is reported against the tick.
+"""
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from simulator.batch import random_specs
+from simulator.controller import Controller, whole_cm
+from simulator.episode import Episodes
+
+from firmware_export.avr_loop import AvrController
+from firmware_export.verify import TRAJECTORY_KEYS, ClosedLoopReport
+
+WORLDS = 2
+SECONDS = 15.0      # 1,200 ticks of the real sketch: about a minute at this machine's emulation speed
+
+
+@dataclass
+class WholeSketchReport:
+    episodes: int
+    seconds: float
+    ticks: int
+    pings: int
+    readings_differing: int
+    readings_beyond_1cm: int
+    max_reading_difference_cm: int
+    decision_mismatches: int
+    servo_pulse_mismatches: int
+    late_ticks: int
+    max_work_us: float
+    tick_us: float
+    ticks_before_first_difference: int    # in all episodes: these ticks must be equal
+    tick_mismatches: int
+    episodes_compared: int      # episodes where no reading differed: their metrics must be equal
+    metrics_mismatches: int
+    emulated_s_per_wall_s: float
+
+    @property
+    def ok(self) -> bool:
+        return not (self.decision_mismatches or self.readings_beyond_1cm or self.servo_pulse_mismatches
+                    or self.late_ticks or self.tick_mismatches or self.metrics_mismatches)
+
+    def line(self) -> str:
+        share = 100 * self.readings_differing / max(self.pings, 1)
+        return (f"whole sketch (simavr, Arduino core and all): {self.episodes} episodes of {self.seconds:g} s, "
+                f"{self.ticks:,} ticks, {self.pings:,} readings; decisions differing given the Uno's readings "
+                f"{self.decision_mismatches}, servo pulses off {self.servo_pulse_mismatches}; readings differing "
+                f"from the simulator's {self.readings_differing} ({share:.1f} %, at most "
+                f"{self.max_reading_difference_cm} cm, {self.readings_beyond_1cm} beyond 1 cm); before each "
+                f"episode's first: {self.ticks_before_first_difference:,} ticks, {self.tick_mismatches} differ "
+                f"from the Python run's; metrics of the {self.episodes_compared} episodes with no differing "
+                f"reading {'identical' if not self.metrics_mismatches else 'DIFFERENT'}; longest tick "
+                f"{self.max_work_us:,.0f} us of {self.tick_us:,.0f}, late ticks {self.late_ticks}; emulated at "
+                f"{self.emulated_s_per_wall_s:.1f} s per wall second (all Unos together)")
+
+
+@dataclass
+class ClosedLoopsReport(ClosedLoopReport):
+    """The host-C closed loop with the whole sketch's beside it."""
+    whole_sketch: WholeSketchReport = None
+
+    @property
+    def ok(self) -> bool:
+        return ClosedLoopReport.ok.fget(self) and self.whole_sketch.ok
+
+
+def with_whole_sketch(closed: ClosedLoopReport, whole: WholeSketchReport) -> ClosedLoopsReport:
+    return ClosedLoopsReport(**{k: v for k, v in asdict(closed).items()}, whole_sketch=whole)
+
+
+def whole_sketch_loop(brain, profile, seed: int = 0, worlds: int = WORLDS,
+                      seconds: float = SECONDS, cache_dir=None) -> WholeSketchReport:
+    """Seeded episodes driven by the emulated Unos and by the Python controller."""
+    specs = random_specs(worlds, seed)
+    uno = Episodes(specs, profile, brain, controller=lambda p, b, n: AvrController(p, b, n, cache_dir), record=True)
+    try:
+        uno.run(seconds)
+    finally:
+        uno.controller.close()
+    python = Episodes(specs, profile, brain, controller=Controller, record=True)
+    python.run(seconds)
+    ticks, differ = 0, 0
+    for i in range(worlds):
+        first = first_difference(uno.trajectory(i), profile)
+        ticks += first
+        differ += tick_mismatches(uno.trajectory(i), python.trajectory(i), first)
+    return summarise(uno.controller, (ticks, differ), [m.to_dict() for m in uno.results()],
+                     [m.to_dict() for m in python.results()], seconds, profile)
+
+
+def first_difference(run: dict, profile) -> int:
+    """The first tick whose reading differs from the simulator's (the run's length if none)."""
+    read = run["reading_cm"] >= 0
+    sim = whole_cm(run["echo_cm"], profile.control.distance_clamp_cm)
+    wrong = np.flatnonzero(read & (run["reading_cm"] != sim))
+    return int(wrong[0]) if len(wrong) else len(read)
+
+
+def tick_mismatches(a: dict, b: dict, ticks: int) -> int:
+    """Ticks among the first ``ticks`` whose pose, servo, reading, pins or PWM differ."""
+    differ = np.zeros(ticks, dtype=bool)
+    for key in TRAJECTORY_KEYS:
+        differ |= (a[key][:ticks] != b[key][:ticks]).reshape(ticks, -1).any(axis=1)
+    return int(differ.sum())
+
+
+def summarise(controller: AvrController, prefix, uno_rows, python_rows, seconds: float, profile) -> WholeSketchReport:
+    figures = [controller.figures(i) for i in range(controller.n)]
+    total = {k: sum(f[k] for f in figures) for k in ("ticks", "pings", "readings_differing", "readings_beyond_1cm",
+                                                      "decision_mismatches", "servo_pulse_mismatches", "late_ticks")}
+    clean = [i for i, f in enumerate(figures) if f["readings_differing"] == 0]
+    return WholeSketchReport(
+        controller.n, seconds, **total,
+        max_reading_difference_cm=max(f["max_reading_difference_cm"] for f in figures),
+        max_work_us=max(f["max_work_us"] for f in figures), tick_us=profile.control.tick_s * 1e6,
+        ticks_before_first_difference=prefix[0], tick_mismatches=prefix[1],
+        episodes_compared=len(clean), metrics_mismatches=sum(uno_rows[i] != python_rows[i] for i in clean),
+        emulated_s_per_wall_s=round(controller.emulated_s / max(controller.wall_s, 1e-9), 2))
