@@ -67,12 +67,14 @@ def header_line(profile, plan: Plan) -> str:
                      str(len(plan.turns)), str(len(plan.targets))])
 
 
-def generate(profile, name: str = "neurocar_calibration") -> CalibrationSketch:
-    """The calibration sketch for a profile, or an ExportError before anything is written."""
+def generate(profile, name: str = "neurocar_calibration", plan: Plan | None = None,
+             pause_ms: int = PAUSE_MS) -> CalibrationSketch:
+    """The calibration sketch for a profile (its ``plan_for`` unless given: tests run
+    shorter ones), or an ExportError before anything is written."""
     check_identifier(name)
     check_pins(profile)
-    plan = plan_for(profile)
-    ino = fill("calibration.ino", **_values(profile, plan))
+    plan = plan or plan_for(profile)
+    ino = fill("calibration.ino", **_values(profile, plan), pause_ms=pause_ms)
     return CalibrationSketch(name, ino, measurements_text(profile, plan, name), instructions(plan))
 
 
@@ -88,7 +90,7 @@ def _values(profile, plan: Plan) -> dict:
         "left_enable": motors.pins[motors.left.enable], "right_enable": motors.pins[motors.right.enable],
         "trig_pin": sensor.trig_pin, "echo_pin": sensor.echo_pin, "servo_pin": profile.servo.pin,
         "us_per_cm": sensor.us_per_cm, "echo_timeout_us": (MAX_READING_CM + 1) * sensor.us_per_cm + 1000,
-        "pause_ms": PAUSE_MS, "straight_pwm": ", ".join(map(str, plan.straight_pwm)),
+        "straight_pwm": ", ".join(map(str, plan.straight_pwm)),
         "straight_runs": len(plan.straight_pwm), "run_ms": plan.run_ms, "turn_pwm": plan.turn_pwm,
         "turn_ms": plan.turn_ms, "ramp_step_ms": plan.ramp_step_ms, "ramp_stop_cm": RAMP_STOP_CM,
         "ramp_nearest_cm": RAMP_NEAREST_CM, "targets": len(plan.targets),

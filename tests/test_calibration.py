@@ -7,7 +7,12 @@ past boards at the suggested distances. The tape readings are what the car reall
 off by up to 1 cm (lengths), 2 degrees (angles) and 0.05 V (the multimeter), seeded. The
 fit must find the car's values within 5 %."""
 import argparse
+import dataclasses
 import math
+import re
+import shutil
+import subprocess
+import time
 import tomllib
 from pathlib import Path
 
@@ -279,3 +284,39 @@ def test_tape_readings_far_from_the_log_are_refused(runs, tmp_path):
     with pytest.raises(CalibrationError, match="outside what the profile accepts") as e:
         fit_car(PROFILE, log, read_tape(bad, PLAN), "run.log")
     assert "\n" not in str(e.value)
+
+
+@pytest.mark.skipif(not has_avr or shutil.which("simavr") is None or shutil.which("stdbuf") is None,
+                    reason="simavr or the AVR toolchain missing")
+def test_the_sketch_in_simavr_logs_what_the_reader_parses(tmp_path):
+    """A short plan (1 ms pauses, one board, a narrow sweep) run in simavr with no echo
+    wired: its UART log parses, every step is there, and the readings say no echo."""
+    plan = dataclasses.replace(PLAN, straight_pwm=(100, 150), run_ms=200, turn_ms=100, targets=((50, 12, 0),),
+                               sweep_us=(1400, 1480), ramp_step_ms=25)
+    build = toolchain.build_sketch(generate(PROFILE, plan=plan, pause_ms=1).write(tmp_path), tmp_path / "build")
+    text = _simavr_uart(build.elf, "Z*")
+    log = parse_log(text, PROFILE, plan, "simavr")
+    assert log.straight == ((100, 200), (150, 200))
+    assert log.turns == (("left", PROFILE.drive.turn_pwm, 100), ("right", PROFILE.drive.turn_pwm, 100))
+    assert [p for p, _ in log.ramp] == list(range(256)) and all(math.isinf(r) for _, r in log.ramp)
+    assert [us for us, _ in log.sweeps[0]] == list(range(1400, 1481, SERVO_US_PER_COUNT))
+    sealed = [l for l in text.splitlines() if l and not l.startswith(("#", "Loaded"))]     # simavr says Loaded
+    assert all(l.rpartition("*")[2] == f"{crc8(l.rpartition('*')[0]):02X}" for l in sealed)
+
+
+def _simavr_uart(elf, last: str, timeout_s: float = 300) -> str:
+    """The sketch's UART lines (simavr prints CR and LF as '.') up to the one starting ``last``;
+    the sketch never stops, so simavr is ended then."""
+    proc = subprocess.Popen(["stdbuf", "-oL", "simavr", "-m", "atmega328p", "-f", "16000000", str(elf)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    lines, deadline = [], time.monotonic() + timeout_s
+    try:
+        for raw in proc.stdout:
+            line = re.sub(r"\x1b\[[0-9;]*m", "", raw).rstrip().rstrip(".")
+            lines.append(line)
+            if line.startswith(last) or time.monotonic() > deadline:
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+    return "\n".join(lines)
