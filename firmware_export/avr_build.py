@@ -79,12 +79,13 @@ class Firmware:
     drive_pc: int            # drive(), the tick's last call (0: not found, no timing)
 
 
-def build_firmware(brain, profile, cache_dir=None) -> Firmware:
-    """The sketch ``neurocar export`` writes for this brain and profile, built for the Uno
-    (the .elf of the .hex it uploads), cached by the sketch's text."""
+def build_firmware(brain, profile, cache_dir=None, telemetry=None) -> Firmware:
+    """The sketch ``neurocar export`` writes for this brain and profile (``telemetry``:
+    the log's header, for the sketch of ``--telemetry``), built for the Uno (the .elf of
+    the .hex it uploads), cached by the sketch's text."""
     require_toolchain()
-    sketch = generate(brain, profile, "neurocar")
-    key = hashlib.sha256((sketch.ino + sketch.header).encode()).hexdigest()[:16]
+    sketch = generate(brain, profile, "neurocar", telemetry=telemetry)
+    key = hashlib.sha256((sketch.ino + sketch.header + sketch.telemetry).encode()).hexdigest()[:16]
     cache = Path(cache_dir) if cache_dir else default_cache()
     elf = cache / f"avr-sketch-{key}.elf"
     if not elf.is_file():

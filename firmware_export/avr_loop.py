@@ -20,9 +20,9 @@ emulated Uno per car, driven by the pymunk world tick by tick.
 Beside the Unos runs the Python controller fed with the readings the Unos measured
 (``shadow``): every tick's servo angle, ping, pins, PWM and hold must equal it. The
 figures per car (``figures``) count where they do not, how the Unos' readings differ from
-the simulator's (whole cm of the distance sent), servo pulses whose angle (decoded as the
-Arduino Servo mapping, 544-2400 us for 0-180 degrees) is not the commanded one, the
-longest tick's work (from the tick's start to ``drive()``'s return) and late ticks.
+the simulator's (whole cm of the distance sent), servo pulses (decoded into an angle by
+the Arduino Servo mapping, 544-2400 us for 0-180 degrees) further than a servo's
+deadband from the commanded angle's pulse, or missing, the longest tick's work (from the tick's start to ``drive()``'s return) and late ticks.
 The same distances give the same run, bit for bit: simavr is deterministic.
 """
 import os
@@ -48,10 +48,12 @@ ECHO_CUT_AFTER_WAIT_US = 500
 SERVO_SETTLE_US = 200        # a tick's servo pulse begins at least this long after its start
 LATE_US = 1_100              # a tick this much past its period was late (millis() steps 1.024 ms)
 SERVO_US = (544, 2400)       # 0 and 180 degrees, as the Arduino Servo library and the sketch
+SERVO_DEADBAND_US = 10       # a hobby servo (SG90) ignores a pulse change this small
 HEAD = struct.Struct("<BBHIIQQ")
 CYCLES_PER_US = F_CPU // 1_000_000
 FIGURES = ("ticks", "pings", "readings_differing", "readings_beyond_1cm", "max_reading_difference_cm",
-           "decision_mismatches", "servo_pulse_mismatches", "late_ticks", "max_work_cycles", "emulated_cycles")
+           "decision_mismatches", "servo_pulse_mismatches", "max_servo_pulse_error_cycles", "late_ticks",
+           "max_work_cycles", "emulated_cycles")
 
 
 def servo_widths() -> np.ndarray:
@@ -61,9 +63,12 @@ def servo_widths() -> np.ndarray:
     return (us // 4) * 4 * CYCLES_PER_US
 
 
+SERVO_WIDTHS = servo_widths()
+
+
 def servo_angle(width_cycles: int) -> int:
     """The angle whose pulse is nearest a measured width; -1 for no pulse."""
-    return int(np.argmin(np.abs(servo_widths() - width_cycles))) if width_cycles else -1
+    return int(np.argmin(np.abs(SERVO_WIDTHS - width_cycles))) if width_cycles else -1
 
 
 class Emulator:
@@ -134,8 +139,10 @@ class AvrController:
     """A ``ControllerProtocol`` whose cars are emulated Unos running the exported sketch
     (the "avr" controller of ``neurocar eval``)."""
 
-    def __init__(self, profile, brain, n: int = 1, cache_dir=None):
-        self.profile, self.n, self._cache_dir = profile, int(n), cache_dir
+    def __init__(self, profile, brain, n: int = 1, cache_dir=None, telemetry=None):
+        """telemetry: the log's header (``sketch.telemetry_header``) to run the sketch of
+        ``neurocar export --telemetry``; its log is in ``uart``."""
+        self.profile, self.n, self._cache_dir, self._telemetry = profile, int(n), cache_dir, telemetry
         self._emulators, self.wall_s = [], 0.0
         self._finalizer = weakref.finalize(self, _close_all, self._emulators)
         self.counts = {k: np.zeros(self.n, dtype=np.int64) for k in FIGURES}
@@ -151,7 +158,7 @@ class AvrController:
         """A new brain is a new sketch: every Uno is flashed and starts afresh."""
         check_brain(brain, self.profile)
         self._brain = brain
-        self._firmware = build_firmware(brain, self.profile, self._cache_dir)
+        self._firmware = build_firmware(brain, self.profile, self._cache_dir, self._telemetry)
         self._runner = build_runner(self._cache_dir)
         self._layout = CarLayout(len(self.profile.motors.pin_order), brain.network.n_inputs,
                                  isinstance(brain, FixedPointBrain))
@@ -253,6 +260,15 @@ class AvrController:
         if kind == "T":
             self.servo_pulse_deg[i] = servo_angle(width)
             self._tick_figures(i, work, cycle - start)
+            self._servo_figures(i, width)
+
+    def _servo_figures(self, i: int, width: int) -> None:
+        """The tick's servo pulse against the commanded angle's: interrupts delay one edge
+        or the other by a few us, which the servo's deadband hides; more is a mismatch."""
+        error = abs(width - int(SERVO_WIDTHS[np.clip(self.servo_deg[i], 0, 180)])) if width else 1 << 30
+        c = self.counts
+        c["max_servo_pulse_error_cycles"][i] = max(c["max_servo_pulse_error_cycles"][i], min(error, 1 << 20))
+        c["servo_pulse_mismatches"][i] += error > SERVO_DEADBAND_US * CYCLES_PER_US
 
     def _tick_figures(self, i: int, work: int, cycles: int) -> None:
         c = self.counts
@@ -260,7 +276,6 @@ class AvrController:
         c["emulated_cycles"][i] += cycles
         c["max_work_cycles"][i] = max(c["max_work_cycles"][i], work)
         c["late_ticks"][i] += cycles > (self.profile.control.tick_s * 1e6 + LATE_US) * CYCLES_PER_US
-        c["servo_pulse_mismatches"][i] += self.servo_pulse_deg[i] != self.servo_deg[i]
 
     def _check(self, distances, shadow_pings) -> None:
         """The Unos against the Python controller given the Unos' readings, and their
@@ -281,6 +296,7 @@ class AvrController:
         """Car i's figures so far (see the module's description)."""
         out = {k: int(v[i]) for k, v in self.counts.items()}
         out["max_work_us"] = round(out["max_work_cycles"] / CYCLES_PER_US, 1)
+        out["max_servo_pulse_error_us"] = round(out["max_servo_pulse_error_cycles"] / CYCLES_PER_US, 1)
         out["emulated_s"] = out["emulated_cycles"] / F_CPU
         return out
 

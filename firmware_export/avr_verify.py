@@ -41,6 +41,7 @@ class WholeSketchReport:
     max_reading_difference_cm: int
     decision_mismatches: int
     servo_pulse_mismatches: int
+    max_servo_pulse_error_us: float
     late_ticks: int
     max_work_us: float
     tick_us: float
@@ -59,7 +60,8 @@ class WholeSketchReport:
         share = 100 * self.readings_differing / max(self.pings, 1)
         return (f"whole sketch (simavr, Arduino core and all): {self.episodes} episodes of {self.seconds:g} s, "
                 f"{self.ticks:,} ticks, {self.pings:,} readings; decisions differing given the Uno's readings "
-                f"{self.decision_mismatches}, servo pulses off {self.servo_pulse_mismatches}; readings differing "
+                f"{self.decision_mismatches}, servo pulses off {self.servo_pulse_mismatches} (at most "
+                f"{self.max_servo_pulse_error_us:g} us from the angle's); readings differing "
                 f"from the simulator's {self.readings_differing} ({share:.1f} %, at most "
                 f"{self.max_reading_difference_cm} cm, {self.readings_beyond_1cm} beyond 1 cm); before each "
                 f"episode's first: {self.ticks_before_first_difference:,} ticks, {self.tick_mismatches} differ "
@@ -127,7 +129,45 @@ def summarise(controller: AvrController, prefix, uno_rows, python_rows, seconds:
     return WholeSketchReport(
         controller.n, seconds, **total,
         max_reading_difference_cm=max(f["max_reading_difference_cm"] for f in figures),
-        max_work_us=max(f["max_work_us"] for f in figures), tick_us=profile.control.tick_s * 1e6,
+        max_work_us=max(f["max_work_us"] for f in figures),
+        max_servo_pulse_error_us=max(f["max_servo_pulse_error_us"] for f in figures), tick_us=profile.control.tick_s * 1e6,
         ticks_before_first_difference=prefix[0], tick_mismatches=prefix[1],
         episodes_compared=len(clean), metrics_mismatches=sum(uno_rows[i] != python_rows[i] for i in clean),
         emulated_s_per_wall_s=round(controller.emulated_s / max(controller.wall_s, 1e-9), 2))
+
+
+class UnoTotals:
+    """The whole-sketch figures of ``neurocar eval --controller avr``'s rows (each row's
+    ``uno``), summed over the episodes, or the largest where a figure is a maximum."""
+    LARGEST = ("max_reading_difference_cm", "max_work_cycles", "max_work_us", "max_servo_pulse_error_cycles",
+               "max_servo_pulse_error_us")
+
+    def __init__(self):
+        self.totals = None
+
+    def add(self, row: dict) -> None:
+        figures = row.get("uno")
+        if figures is None:
+            return
+        if self.totals is None:
+            self.totals = dict.fromkeys(figures, 0)
+        for key, value in figures.items():
+            self.totals[key] = max(self.totals[key], value) if key in self.LARGEST else self.totals[key] + value
+
+    def summary(self, wall_seconds: float) -> dict | None:
+        if self.totals is None:
+            return None
+        return {**self.totals, "emulated_s_per_wall_s": round(self.totals["emulated_s"] / max(wall_seconds, 1e-9), 2),
+                "ok": not (self.totals["decision_mismatches"] or self.totals["readings_beyond_1cm"]
+                           or self.totals["servo_pulse_mismatches"] or self.totals["late_ticks"])}
+
+
+def uno_line(s: dict) -> str:
+    """eval's line for the emulated Unos."""
+    share = 100 * s["readings_differing"] / max(s["pings"], 1)
+    return (f"emulated Unos         {s['ticks']:,} ticks, {s['pings']:,} readings; decisions differing given the "
+            f"Uno's readings {s['decision_mismatches']}, servo pulses off {s['servo_pulse_mismatches']} (at most "
+            f"{s['max_servo_pulse_error_us']:g} us from the angle's), late ticks "
+            f"{s['late_ticks']}; readings differing from the simulator's {s['readings_differing']} ({share:.1f} %, at "
+            f"most {s['max_reading_difference_cm']} cm, {s['readings_beyond_1cm']} beyond 1 cm); longest tick "
+            f"{s['max_work_us']:,.0f} us; {s['emulated_s_per_wall_s']:.1f} emulated s per wall second")

@@ -78,7 +78,19 @@ def run_batch(job: Job, first: int, specs, progress=None) -> list[dict]:
     numbers = range(first, first + len(specs))
     episodes = Episodes(specs, job.profile, brain, numbers=numbers, controller=job.controller, model=job.model,
                         sensor_options=job.sensor_options)
-    episodes.run(job.seconds, progress=None if progress is None else (lambda ticks: progress(ticks * len(specs))))
+    try:
+        episodes.run(job.seconds, progress=None if progress is None else (lambda ticks: progress(ticks * len(specs))))
+    finally:
+        _close(episodes.controller)
+    # A controller of emulated boards (firmware_export.avr_loop) adds its own figures per episode.
+    figures = getattr(episodes.controller, "figures", None)
     return [{"episode": i, "world": spec.world.name, "seed": spec.seed, **m.to_dict(),
-             **({"car": spec.car} if spec.car is not None else {})}
-            for i, spec, m in zip(numbers, specs, episodes.results())]
+             **({"car": spec.car} if spec.car is not None else {}), **({"uno": figures(k)} if figures else {})}
+            for k, (i, spec, m) in enumerate(zip(numbers, specs, episodes.results()))]
+
+
+def _close(controller) -> None:
+    """Stop what a controller runs beside this process (emulator processes), if anything."""
+    close = getattr(controller, "close", None)
+    if close is not None:
+        close()

@@ -11,6 +11,10 @@ car-seconds first says how long it should take, from a short trial of its first
 episodes. The episodes run on a ``simulator.runner``: worker processes here, or Ray
 with ``--backend ray`` (``--address`` joins a cluster). Exit 1 when
 ``--max-collision-rate`` (collisions per minute) is exceeded, 2 on bad input.
+``--controller avr`` runs the exported sketch itself on emulated Unos (simavr,
+``firmware_export.avr_loop``) and prints their figures; it also exits 1 when a decision
+differs from the Python controller's given the Uno's reading, or a reading differs from
+the simulator's by more than 1 cm.
 """
 import json
 import math
@@ -37,15 +41,21 @@ from simulator.sensor import SensorOptions
 from simulator.world import load_world
 from simulator.worst import WorstTenth, worst_lines
 
+from firmware_export.avr_build import build_firmware, build_runner
+from firmware_export.avr_loop import AvrController, FixedPointAvrController
+from firmware_export.avr_verify import UnoTotals, uno_line
 from firmware_export.fixed import decision_line
 from firmware_export.host_controller import FixedPointHostController, HostController
 
 # The implementations of the control tick eval can drive, each a
 # simulator.controller.ControllerProtocol: the Python reference, the firmware's own C
-# compiled for this machine, and both with the brain's fixed-point twin.
-CONTROLLERS = {"python": Controller, "firmware": HostController,
-               "fixed-point": FixedPointController, "firmware-fixed-point": FixedPointHostController}
-FIXED_POINT = {"python": "fixed-point", "firmware": "firmware-fixed-point"}
+# compiled for this machine, the whole exported sketch on emulated Unos (simavr), and
+# each with the brain's fixed-point twin.
+CONTROLLERS = {"python": Controller, "firmware": HostController, "avr": AvrController,
+               "fixed-point": FixedPointController, "firmware-fixed-point": FixedPointHostController,
+               "avr-fixed-point": FixedPointAvrController}
+FIXED_POINT = {"python": "fixed-point", "firmware": "firmware-fixed-point", "avr": "avr-fixed-point"}
+EMULATED = ("avr", "avr-fixed-point")
 DEFAULT_WORLDS = 50
 MAX_WORLDS = 1_000_000_000
 MAX_SECONDS = 86_400.0          # one simulated day per episode
@@ -113,11 +123,16 @@ def run(args) -> int:
                 print("\n".join(worst_lines(summary["worst_tenth"])))
             if controller_name(args) in FIXED_POINT.values():
                 print(decision_line(brain_from_dict(job.brain), job.profile))
+            if summary.get("whole_sketch"):
+                print(uno_line(summary["whole_sketch"]))
             if staged is not None:
                 head = {**summary, "brain": args.brain, "seed": args.seed, "seconds_per_episode": args.seconds,
                         "controller": controller_name(args), "backend": args.backend, "address": args.address}
                 _write_json(staged, head, rows)
         out.commit()
+    if summary.get("whole_sketch") and not summary["whole_sketch"]["ok"]:
+        print("the emulated Unos did not behave like the simulator's controller (see above)", file=sys.stderr)
+        return 1
     if args.max_collision_rate is not None and summary["collisions_per_minute"] > args.max_collision_rate:
         print(f"collision rate {summary['collisions_per_minute']:.2f}/min exceeds --max-collision-rate "
               f"{args.max_collision_rate}", file=sys.stderr)
@@ -141,13 +156,14 @@ def _cores(runner) -> int:
 def _drive(job, specs, args, rows, runner):
     """Run every episode, rows into the spool if any; (summary, the first SHOWN_ROWS rows)."""
     bar = None if args.quiet else ProgressBar(sys.stderr)
-    totals, shown = Totals(), []
+    totals, shown, unos = Totals(), [], UnoTotals()
     worst = WorstTenth(len(specs), job.profile.measured.ranges if job.randomize else {})
     try:
         with Timer() as timer:
             for row in runner.rows(job, specs, progress=bar):
                 totals.add(row)
                 worst.add(row)
+                unos.add(row)
                 if len(shown) < SHOWN_ROWS:
                     shown.append(row)
                 if rows is not None:
@@ -159,6 +175,8 @@ def _drive(job, specs, args, rows, runner):
                "car_model": job.model, "randomized": job.randomize}
     if job.randomize:
         summary["worst_tenth"] = worst.summary()
+    if unos.totals is not None:
+        summary["whole_sketch"] = unos.summary(timer.seconds)
     return summary, shown
 
 
@@ -232,6 +250,9 @@ def _prepare(args):
     controller = CONTROLLERS[controller_name(args)]
     if controller_name(args) in FIXED_POINT.values():
         to_fixed_point(brain)       # a brain Q13 cannot hold is refused here, in one line
+    if controller_name(args) in EMULATED:     # built once here, in one line if it cannot be
+        build_runner()
+        build_firmware(to_fixed_point(brain) if args.fixed_point else brain, profile)
     if args.world:
         specs = file_specs([load_world(f) for f in args.world], args.seed)
         for spec in specs:

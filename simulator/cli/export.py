@@ -24,6 +24,8 @@ from simulator.assets import asset
 from simulator.controller import check_brain
 from simulator.profile import default_profile, load_profile
 
+from firmware_export.avr_build import require_libsimavr
+from firmware_export.avr_verify import whole_sketch_loop, with_whole_sketch
 from firmware_export.errors import ExportError
 from firmware_export.fixed import check_decisions, check_inputs, decision_differences
 from firmware_export.harness import require_simavr
@@ -148,6 +150,8 @@ def run_export(args) -> int:
 
 def _report(build, opened, closed, brain, profile, args) -> dict:
     report = json_report(build, opened, closed)
+    if "whole_sketch" in report.get("closed_loop", {}):
+        report["whole_sketch_loop"] = report["closed_loop"].pop("whole_sketch")
     if args.fixed_point:
         report["arithmetic"] = FORMAT
         report["grid_decisions_differing_from_float"] = decision_differences(brain, profile)[0]
@@ -191,6 +195,7 @@ def _build(folder: Path, args):
 
 
 def _verify(brain, profile, seed: int):
+    require_libsimavr()          # before the open loop's minutes, for the whole-sketch loop after it
     rng = np.random.default_rng(seed)
     clamp = profile.control.distance_clamp_cm
     sequences = ([random_sequence(rng, RANDOM_TICKS, clamp), far_sequence(rng, FAR_TICKS, clamp)]
@@ -210,7 +215,9 @@ def _verify(brain, profile, seed: int):
     print(f"closed loop (host C vs Python controller): {closed.episodes} episodes of {closed.seconds:.0f} s, "
           f"{closed.ticks_compared:,} ticks compared, {closed.tick_mismatches} differ; "
           f"metrics {'identical' if closed.metrics_equal else 'DIFFERENT'}")
-    return opened, closed
+    whole = whole_sketch_loop(brain, profile, seed)
+    print(whole.line())
+    return opened, with_whole_sketch(closed, whole)
 
 
 def run_import(args) -> int:
