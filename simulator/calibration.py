@@ -127,6 +127,10 @@ def read_tape(path, plan: Plan) -> Tape:
     runs = _entries(path, data, "straight", len(plan.straight_pwm))
     turns = _entries(path, data, "turn", len(plan.turns))
     targets = _entries(path, data, "target", len(plan.targets))
+    for i, (run, pwm) in enumerate(zip(runs, plan.straight_pwm)):
+        _as_written(path, run, f"straight[{i + 1}]", {"pwm": pwm, "ms": plan.run_ms})
+    for i, turn in enumerate(turns):
+        _as_written(path, turn, f"turn[{i + 1}]", {"pwm": plan.turn_pwm, "ms": plan.turn_ms})
     return Tape(battery, tuple(_number(path, e, "distance_cm", f"straight[{i + 1}].distance_cm")
                                for i, e in enumerate(runs)),
                 tuple(_number(path, e, "angle_deg", f"turn[{i + 1}].angle_deg") for i, e in enumerate(turns)),
@@ -141,6 +145,14 @@ def _entries(path, data, name: str, count: int) -> list:
     if len(entries) != count:
         raise CalibrationError(f"{path}: {len(entries)} [[{name}]] entries, but the sketch ran {count}")
     return entries
+
+
+def _as_written(path, entry: dict, where: str, expected: dict) -> None:
+    """What the file says the sketch did must be what it does (a file of another sketch)."""
+    for key, value in expected.items():
+        if key in entry and entry[key] != value:
+            raise CalibrationError(f"{path}: {where}.{key} = {entry[key]!r}, but the sketch runs {key} = {value}; "
+                                   "fill in the measurements file written with the sketch")
 
 
 def _number(path, table: dict, key: str, where: str, kind: str | None = None) -> float:

@@ -5,13 +5,15 @@ can; ``measured_profile`` writes them into the text of the profile they were fit
 each line marked ``# measured DATE`` (the estimate it replaces said where it came from;
 the new line says it was measured), and the ``[drive]`` estimates the ideal model runs
 on (speed at the reference PWM, turn rate at the turn PWM) follow from the fitted
-motors. The beam and incidence scales multiply the profile's own curves, so the new
+motors, where the ideal model can step them (a measured car may be faster than its
+bounds allow: the estimates then stay). The beam and incidence scales multiply the profile's own curves, so the new
 profile's cars are drawn around the measured car (the scale ranges stay as they were).
 A range that no longer holds its nominal value is widened to hold it.
 """
 import math
 import re
 import tomllib
+from pathlib import Path
 
 from simulator.calibration import CalibrationError, check_fitted, fit_speed, fit_start, fit_travel, motor_volts, \
     us_to_deg
@@ -21,8 +23,8 @@ from simulator.measured import CarParams, nominal_car
 
 MOTORS = ("battery_v", "speed_mm_s_per_v", "start_v", "turn_travel_mm_per_deg")
 CURVES = {"beam_scale": "beam_half_deg", "incidence_scale": "flat_incidence_deg"}
-UNITS = {"battery_v": " V", "speed_mm_s_per_v": " mm/s per V", "start_v": " V", "turn_travel_mm_per_deg": " mm/deg",
-         "speed_cm_s": " cm/s", "turn_rate_deg_s": " deg/s"}
+UNITS = {"battery_v": " (V)", "speed_mm_s_per_v": " (mm/s per V)", "start_v": " (V)",
+         "turn_travel_mm_per_deg": " (mm/deg)", "speed_cm_s": " (cm/s)", "turn_rate_deg_s": " (deg/s)"}
 
 
 def fit_car(profile, log, tape, source: str) -> dict:
@@ -61,8 +63,9 @@ def old_and_new(profile, values: dict) -> list[str]:
            [f"{name:<{width}}  {old:>10.4g}  {new:>10.4g}" for name, old, new in rows]
 
 
-def measured_profile(text: str, profile, values: dict, date: str, log_name: str) -> str:
-    """The profile's text with the fitted values in place, each marked measured."""
+def measured_profile(text: str, profile, values: dict, date: str, log_name: str, drive: bool = True) -> str:
+    """The profile's text with the fitted values in place, each marked measured (and
+    the [drive] estimates with them unless ``drive`` is false)."""
     mark = f"measured {date} (neurocar calibrate fit)"
     edit = _Editor(text, profile.source)
     name = f"{profile.name} (measured {date})"
@@ -76,10 +79,10 @@ def measured_profile(text: str, profile, values: dict, date: str, log_name: str)
         curve = getattr(echo, curve_name)
         points = ", ".join(f"[{x:g}, {min(90.0, y * values[scale]):.4g}]" for x, y in zip(curve.x_cm, curve.y))
         edit.set("measured.echo", curve_name, f"[{points}]", f"{mark}: the estimate x {values[scale]:.4g}")
-    for key, value in drive_figures(profile, values).items():
+    for key, value in drive_figures(profile, values).items() if drive else ():
         edit.set("drive", key, f"{value:.4g}", f"{mark}, from [measured.motors]")
     return (f"# Measured with neurocar calibrate fit on {date} from the log {log_name}; the values marked\n"
-            f"# \"measured\" replace the estimates of {profile.source}.\n" + edit.text())
+            f"# \"measured\" replace the estimates of {Path(profile.source).name}.\n" + edit.text())
 
 
 def _toml_string(text: str) -> str:

@@ -25,7 +25,7 @@ from simulator.calibration import (RAMP_NEAREST_CM, RAMP_STOP_CM, SERVO_US_PER_C
                                    read_tape, us_to_deg)
 from simulator.calibration_echo import X, Y, board_world
 from simulator.calibration_profile import fit_car
-from simulator.cli.calibrate import register
+from simulator.cli.calibrate import _new_profile, register
 from simulator.episode import EpisodeSpec, Episodes
 from simulator.measured import CarParams, draw_car
 from simulator.profile import load_profile
@@ -231,6 +231,7 @@ def test_the_calibration_sketch_compiles_for_the_uno(tmp_path):
     (lambda t: t.replace("angle_deg = ", "angle_deg = 'x' #", 1), r"turn\[1\].angle_deg = 'x' is not a number"),
     (lambda t: t.replace("[[turn]]", "[[spin]]", 1), r"1 \[\[turn\]\] entries, but the sketch ran 2"),
     (lambda t: t + "=", "not valid TOML"),
+    (lambda t: t.replace("[[straight]]", "[[straight]]\npwm = 90", 1), r"straight\[1\].pwm = 90, but the sketch runs"),
 ])
 def test_bad_measurements_are_one_line_each(runs, tmp_path, edit, message):
     bad = tmp_path / "m.toml"
@@ -320,3 +321,17 @@ def _simavr_uart(elf, last: str, timeout_s: float = 300) -> str:
         proc.kill()
         proc.wait()
     return "\n".join(lines)
+
+
+def test_drive_estimates_the_ideal_model_cannot_step_stay_as_they_were(tmp_path, capsys):
+    """The fastest car the ranges allow turns faster than [drive]'s bounds: the measured
+    values are written, the [drive] estimates kept, and the profile loads."""
+    fast = {"battery_v": 8.4, "speed_mm_s_per_v": 160.0, "start_v": 1.7, "turn_travel_mm_per_deg": 2.3,
+            "beam_scale": 1.0, "incidence_scale": 1.0}
+    source = Path(asset("robots", "elegoo_v3.toml"))
+    text = _new_profile(source.read_text(), PROFILE, fast, "2030-01-02", "run.log", tmp_path / "fast.toml")
+    assert "[drive] estimates stay" in capsys.readouterr().out
+    (tmp_path / "fast.toml").write_text(text)
+    mine = load_profile(tmp_path / "fast.toml")
+    assert mine.drive == PROFILE.drive and mine.measured.motors.speed_mm_s_per_v == 160.0
+    assert "measured 2030-01-02" in text

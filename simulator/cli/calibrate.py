@@ -106,9 +106,8 @@ def run_fit(args) -> int:
         log = parse_log(read_text(Path(args.log), "calibration log", CalibrationError), profile, plan, args.log)
         values = fit_car(profile, log, tape, args.log)
         date = datetime.date.today().isoformat()
-        text = measured_profile(read_text(robot_path, "robot profile", CalibrationError), profile, values, date,
-                                Path(args.log).name)
-        _check_loads(text, out_path)
+        text = _new_profile(read_text(robot_path, "robot profile", CalibrationError), profile, values, date,
+                            args.log, out_path)
         print("\n".join(old_and_new(profile, values)))
         out.write_text(out_path, text)
         out.commit()
@@ -116,11 +115,23 @@ def run_fit(args) -> int:
     return 0
 
 
-def _check_loads(text: str, out_path: Path) -> None:
-    """The new profile must load as any profile does (a fitted car too fast to simulate
-    is said here, before anything is written)."""
+def _new_profile(text: str, profile, values: dict, date: str, log: str, out_path: Path) -> str:
+    """The new profile's text, which must load and simulate as any profile does; the
+    [drive] estimates follow the fit unless the ideal model's bounds refuse them."""
+    name = Path(log).name
     try:
-        profile = profile_from_dict(tomllib.loads(text), str(out_path))
-        physics_steps(profile, CarParams.nominal(profile.measured, profile.sensor, 1), drawn=True)
+        return _loads(measured_profile(text, profile, values, date, name), out_path)
     except NeurocarError as e:
-        raise CalibrationError(f"the fitted profile would not load: {e}") from None
+        kept = measured_profile(text, profile, values, date, name, drive=False)
+        try:
+            _loads(kept, out_path)
+        except NeurocarError as again:
+            raise CalibrationError(f"the fitted profile would not load: {again}") from None
+        print(f"the [drive] estimates stay as they were: the fitted ones do not load ({e})")
+        return kept
+
+
+def _loads(text: str, out_path: Path) -> str:
+    profile = profile_from_dict(tomllib.loads(text), str(out_path))
+    physics_steps(profile, CarParams.nominal(profile.measured, profile.sensor, 1), drawn=True)
+    return text
