@@ -131,7 +131,7 @@ def instructions(plan: Plan) -> str:
     runs = ", ".join(f"PWM {p}" for p in plan.straight_pwm)
     return "\n".join([
         "Upload the sketch, open the serial log at 115200 baud and save it with any serial terminal.",
-        "Each step waits 15 s after its prompt (send any character to start it at once). Measure:",
+        f"Each step waits {PAUSE_MS // 1000} s after its prompt (send any character to start it at once). Measure:",
         "  battery: its voltage with a multimeter, just before the run;",
         f"  straight runs ({runs}, {plan.run_ms} ms each): mark the car's front before, tape how far it went;",
         "  start ramp: face a wall 80 to 150 cm ahead; nothing to measure (the sonar does);",

@@ -40,7 +40,7 @@ TURN_DEG = 180.0                # the turns last what the profile's estimate nee
 RAMP_STEP_MS = 100
 RAMP_STOP_CM = 30               # the ramp stops once the wall is this much nearer ...
 RAMP_NEAREST_CM = 20            # ... or this near
-PAUSE_MS = 15000
+PAUSE_MS = 30000                # after each prompt: time to place the car or the board
 # Suggested boards: (distance cm, width cm, angle deg). Narrow boards (12 cm) show the
 # beam plus their own width, wide ones (40 cm) the beam plus the incidence limit.
 TARGETS = ((50, 12, 0), (70, 12, 0), (90, 12, 0), (110, 12, 0), (50, 40, 0), (70, 40, 0), (90, 40, 0),
