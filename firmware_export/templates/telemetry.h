@@ -165,8 +165,8 @@ static inline uint8_t neurocar_log_pending(const neurocar_log *log)
 }
 
 /* pump: hand the UART what it has room for and can send within ms_left ms (the time to
-   the next tick, which millis() knows to within a ms: one ms is kept spare, and two bytes
-   for the UART's data and shift registers). */
+   the next tick by millis(), which steps 1 ms at a time and now and then 2: two ms are
+   kept spare, and two bytes for the UART's data and shift registers). */
 static void neurocar_log_pump(neurocar_log *log, long ms_left)
 {
     if (ms_left > 200) {
@@ -174,7 +174,7 @@ static void neurocar_log_pump(neurocar_log *log, long ms_left)
     }
     int16_t room = NEUROCAR_SERIAL_ROOM();
     int16_t in_uart = (int16_t)(NEUROCAR_SERIAL_SIZE - 1) - room;
-    int16_t n = (int16_t)((ms_left - 1) * NEUROCAR_LOG_BYTES_PER_MS) - 2 - in_uart;
+    int16_t n = (int16_t)((ms_left - 2) * NEUROCAR_LOG_BYTES_PER_MS) - 2 - in_uart;
     if (n > room) {
         n = room;
     }
