@@ -85,11 +85,13 @@ def with_whole_sketch(closed: ClosedLoopReport, whole: WholeSketchReport) -> Clo
     return ClosedLoopsReport(**{k: v for k, v in asdict(closed).items()}, whole_sketch=whole)
 
 
-def whole_sketch_loop(brain, profile, seed: int = 0, worlds: int = WORLDS,
-                      seconds: float = SECONDS, cache_dir=None) -> WholeSketchReport:
-    """Seeded episodes driven by the emulated Unos and by the Python controller."""
+def whole_sketch_loop(brain, profile, seed: int = 0, worlds: int = WORLDS, seconds: float = SECONDS,
+                      cache_dir=None, telemetry=None) -> WholeSketchReport:
+    """Seeded episodes driven by the emulated Unos and by the Python controller
+    (``telemetry``: the log's header, to run the sketch of ``export --telemetry``)."""
     specs = random_specs(worlds, seed)
-    uno = Episodes(specs, profile, brain, controller=lambda p, b, n: AvrController(p, b, n, cache_dir), record=True)
+    uno = Episodes(specs, profile, brain, record=True,
+                   controller=lambda p, b, n: AvrController(p, b, n, cache_dir, telemetry))
     try:
         uno.run(seconds)
     finally:
