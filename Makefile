@@ -18,7 +18,7 @@ run: $(STAMP)
 test: $(TESTSTAMP)
 	$(PY) -m pytest -q
 
-# The optional extras (Ray, the evolution's optimizer, pyserial), so that their tests run too (CI does this).
+# The optional extras (Ray, the evolution's optimizer, pyserial, Gymnasium, video), so that their tests run too (CI does this).
 extras: $(EXTRASTAMP)
 
 # The benchmarks behind the README's figures (the firmware one needs the AVR toolchain).
@@ -47,7 +47,7 @@ $(TESTSTAMP): $(PY) pyproject.toml
 	@touch $@ $(STAMP)
 
 $(EXTRASTAMP): $(TESTSTAMP)
-	$(PY) -m pip install -q -e '.[test,ray,evolve,serial]'
+	$(PY) -m pip install -q -e '.[test,ray,evolve,serial,gym,video]'
 	@touch $@
 
 clean:
