@@ -119,13 +119,13 @@ def run_export(args) -> int:
         profile = load_profile(args.robot) if args.robot else default_profile()
         if args.fixed_point:
             brain = _fixed_point(brain, profile, args.allow_different_decisions)
-        sketch = generate(brain, profile, args.name, args.brain,
-                          telemetry_header(brain, profile, brain_sha256) if args.telemetry else None)
+        logging = telemetry_header(brain, profile, brain_sha256) if args.telemetry else None
+        sketch = generate(brain, profile, args.name, args.brain, logging)
         with tempfile.TemporaryDirectory(prefix="neurocar-export-") as work:
             build = _build(sketch.write(work), args) if building else None
             status, opened, closed, timing = 0, None, None, None
             if args.verify:
-                opened, closed = _verify(brain, profile, args.seed)
+                opened, closed = _verify(brain, profile, args.seed, logging)
                 exact = opened.max_output_error == 0.0 or not args.fixed_point   # fixed point: equal, not close
                 status = 0 if (opened.ok and closed.ok and exact) else 1
                 timing = _verify_telemetry(brain, profile, brain_sha256, args.seed) if args.telemetry else None
@@ -194,7 +194,9 @@ def _build(folder: Path, args):
     return build
 
 
-def _verify(brain, profile, seed: int):
+def _verify(brain, profile, seed: int, logging=None):
+    """The open loop, the host closed loop and the whole-sketch loop (the sketch as
+    uploaded: with its telemetry when ``logging`` is its log's header)."""
     require_libsimavr()          # before the open loop's minutes, for the whole-sketch loop after it
     rng = np.random.default_rng(seed)
     clamp = profile.control.distance_clamp_cm
@@ -215,7 +217,7 @@ def _verify(brain, profile, seed: int):
     print(f"closed loop (host C vs Python controller): {closed.episodes} episodes of {closed.seconds:.0f} s, "
           f"{closed.ticks_compared:,} ticks compared, {closed.tick_mismatches} differ; "
           f"metrics {'identical' if closed.metrics_equal else 'DIFFERENT'}")
-    whole = whole_sketch_loop(brain, profile, seed)
+    whole = whole_sketch_loop(brain, profile, seed, telemetry=logging)
     print(whole.line())
     return opened, with_whole_sketch(closed, whole)
 
