@@ -229,18 +229,19 @@ def read_log(source, name=None, profile=None) -> TelemetryLog:
     else:
         for line in source:
             log.add(log.summary.feed(line))
-    _check_whole(log)
+    check_whole(log.summary, log.source)
     return log
 
 
-def _check_whole(log: TelemetryLog) -> None:
-    s = log.summary
+def check_whole(s: LogSummary, name: str) -> None:
+    """TelemetryLogError when everything read held no telemetry line: an empty or binary
+    file, or nothing but garbage."""
     if s.ticks or s.headers:
         return
     if not s.garbled:
-        raise TelemetryLogError(f"{log.source}: empty, no telemetry lines in it")
+        raise TelemetryLogError(f"{name}: empty, no telemetry lines in it")
     if s.binary:
-        raise TelemetryLogError(f"{log.source}: a binary file, not a telemetry log (text lines ending in *CC)")
+        raise TelemetryLogError(f"{name}: a binary file, not a telemetry log (text lines ending in *CC)")
     raise TelemetryLogError(
-        f"{log.source}: no telemetry line in {s.garbled:,} lines ({s.not_ascii:,} not text: read at a baud rate "
+        f"{name}: no telemetry line in {s.garbled:,} lines ({s.not_ascii:,} not text: read at a baud rate "
         f"other than {BAUD}?); a sketch exported with neurocar export --telemetry writes them")

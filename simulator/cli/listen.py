@@ -19,7 +19,7 @@ from simulator.cli.signals import Terminated
 from simulator.profile import default_profile, load_profile
 
 from firmware_export.telemetry_format import BAUD
-from firmware_export.telemetry_log import LogSummary
+from firmware_export.telemetry_log import LogSummary, check_whole
 
 REFRESH_S = 0.25                   # at most four redraws a second
 PORT_TIMEOUT_S = 0.1               # a read returns this often, so the view and --seconds keep time
@@ -154,7 +154,9 @@ def run_listen(args) -> int:
         else:
             lines, name = stack.enter_context(open(args.log, "rb")), args.log
         out = stack.enter_context(open(args.out, "wb" if args.force else "xb")) if args.out else None
-        listen(lines, LogSummary(profile), LiveView(name), out, args.seconds)
+        summary = listen(lines, LogSummary(profile), LiveView(name), out, args.seconds)
+    if not args.port:
+        check_whole(summary, name)           # a port may just not have spoken yet
     if args.out:
         print(f"wrote {args.out}")
     return 0
