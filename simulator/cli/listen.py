@@ -129,6 +129,7 @@ def listen(lines, summary: LogSummary, view: LiveView, out=None, seconds=None) -
             if line:
                 if out is not None:
                     out.write(line if isinstance(line, bytes) else line.encode("utf-8", "replace"))
+                    out.flush()          # on disk as it arrives, whatever ends the run
                 summary.feed(line)
             view.update(summary)
             if deadline is not None and time.monotonic() >= deadline:
