@@ -1,0 +1,108 @@
+"""``neurocar video``: a brain driving in a world, rendered to MP4 or GIF without a window.
+
+    neurocar video --brain assets/brains/improved.json --world assets/worlds/living_room.json \\
+        --seconds 20 --out run.gif [--fps N] [--size WxH] [--robot R] [--seed K] [--ideal] [--force]
+
+Frames come from the window's own renderer (``simulator.gui.render_scene``), drawn off
+screen. MP4 needs imageio and imageio-ffmpeg, GIF needs Pillow: the extra ``video``
+(``pip install 'neurocar[video]'``). Every option, file and the extra are checked before
+the first frame; the video is written whole or not at all, and never over an existing
+file without ``--force``.
+"""
+import math
+from pathlib import Path
+
+from brain.brainfile import load_brain
+from brain.errors import SettingError
+from brain.outputs import OutputError, Outputs
+from simulator.assets import asset
+from simulator.baselines import BASELINES, baseline
+from simulator.controller import check_brain
+from simulator.episode import EpisodeSpec, check_model, check_start
+from simulator.measured import DEFAULT_MODEL
+from simulator.profile import default_profile, load_profile
+from simulator.simulation import Simulation
+from simulator.world import load_world
+from simulator.gui.video_writer import INSTALL, SUFFIXES, require_extra, write_video
+
+DEFAULT_WORLD = "living_room.json"
+DEFAULT_SIZE = {".mp4": "800x600", ".gif": "480x360"}
+DEFAULT_FPS = {".mp4": 25, ".gif": 10}
+MAX_FPS = 50                    # a GIF counts its frame times in hundredths of a second
+MIN_SIDE, MAX_SIDE = 64, 4096
+MAX_SECONDS = 3600.0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "video", help="render a brain driving in a world to MP4 or GIF (headless)",
+        description="Drive a brain in a world and render the run with the window's renderer, without a window: "
+                    f"the world, the car, its beam and trail, the time and the metrics. Needs {INSTALL}.")
+    p.add_argument("--brain", required=True, metavar="BRAIN", help="a brain file, or a baseline: " + ", ".join(BASELINES))
+    p.add_argument("--world", metavar="FILE", help=f"world file (JSON); default assets/worlds/{DEFAULT_WORLD}")
+    p.add_argument("--seconds", type=float, default=20.0, metavar="S", help="simulated seconds (default 20)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the video: a .mp4 or .gif file")
+    p.add_argument("--fps", type=int, metavar="N", help="frames per simulated second (default 25 for MP4, 10 for GIF)")
+    p.add_argument("--size", metavar="WxH", help="picture size in pixels (default 800x600 for MP4, 480x360 for GIF)")
+    p.add_argument("--robot", metavar="PROFILE", help="robot profile TOML (default: the Elegoo V3)")
+    p.add_argument("--seed", type=int, default=0, metavar="K", help="seed of the sensor's noise (default 0)")
+    p.add_argument("--ideal", action="store_true", help="the idealised car of the profile's estimates instead of "
+                                                        "the measured model")
+    p.add_argument("--force", action="store_true", help="write over an existing --out")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    suffix, size, fps = _check_options(args)
+    require_extra(suffix)
+    profile = load_profile(args.robot) if args.robot else default_profile()
+    world = load_world(args.world or asset("worlds", DEFAULT_WORLD))
+    brain = baseline(args.brain, args.seed) if args.brain in BASELINES else load_brain(args.brain)
+    check_brain(brain, profile)
+    model = "ideal" if args.ideal else DEFAULT_MODEL
+    check_model(profile, model)
+    check_start(EpisodeSpec(world), profile)
+    inputs = {"--brain": None if args.brain in BASELINES else args.brain, "--world": args.world, "--robot": args.robot}
+    with Outputs(inputs=inputs) as out:
+        out.add("--out", args.out)
+        sim = Simulation(world, profile, brain, seed=args.seed, model=model)
+        label = f"{Path(args.brain).name} · {world.name} · seed {args.seed}"
+        count = _render(sim, size, fps, args.seconds, label, suffix, out.open(args.out))
+        out.commit()
+    print(f"{args.out}: {count} frames of {size[0]}x{size[1]} at {fps} fps ({args.seconds:g} simulated s)")
+    return 0
+
+
+def _render(sim, size, fps: int, seconds: float, label: str, suffix: str, staged) -> int:
+    from simulator.gui.render_scene import SceneRenderer, film     # pygame loads only to draw
+    renderer = SceneRenderer(sim.world, sim.profile, size, sim.model)
+    return write_video(film(sim, renderer, seconds, fps, label), suffix, fps, staged)
+
+
+def _check_options(args):
+    """(suffix, (w, h), fps) once every option makes sense, or one line saying which does not."""
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise SettingError(f"--out {args.out}: the file name must end in .mp4 or .gif")
+    if (Path(args.out).exists() or Path(args.out).is_symlink()) and not args.force:
+        raise OutputError(f"--out {args.out}: already exists; give another name, or --force to write over it")
+    if not (math.isfinite(args.seconds) and 0 < args.seconds <= MAX_SECONDS):
+        raise SettingError(f"--seconds {args.seconds:g}: expected simulated seconds above 0, at most "
+                           f"{MAX_SECONDS:g}")
+    if args.seed < 0:
+        raise SettingError(f"--seed {args.seed}: expected a whole number 0 or more")
+    fps = DEFAULT_FPS[suffix] if args.fps is None else args.fps
+    if not 1 <= fps <= MAX_FPS:
+        raise SettingError(f"--fps {fps}: expected a whole number of frames per second from 1 to {MAX_FPS}")
+    return suffix, parse_video_size(args.size or DEFAULT_SIZE[suffix]), fps
+
+
+def parse_video_size(text: str) -> tuple[int, int]:
+    """WIDTHxHEIGHT, each even (H.264's colour planes are half size) and within limits."""
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise SettingError(f"--size {text!r}: expected WIDTHxHEIGHT such as 800x600") from None
+    if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE and w % 2 == 0 and h % 2 == 0):
+        raise SettingError(f"--size {text!r}: expected even widths and heights from {MIN_SIDE} to {MAX_SIDE} pixels")
+    return w, h

@@ -1,0 +1,117 @@
+"""Videos, summary plots and trajectory maps, drawn headless with the window's renderer:
+the files are decoded back and their pixels checked (the car where the car is, a bar per
+brain, trajectories and collision marks), and bad requests give one line."""
+import os
+import sys
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+
+import numpy as np
+import pygame
+import pytest
+
+from brain.brainfile import load_brain
+from simulator.assets import asset
+from simulator.cli import main
+from simulator.gui import theme as th
+from simulator.gui.render_scene import fitted_camera
+from simulator.profile import default_profile
+from simulator.simulation import Simulation
+from simulator.world import load_world
+
+imageio = pytest.importorskip("imageio.v3", reason="the video extra: pip install 'neurocar[video]'")
+Image = pytest.importorskip("PIL.Image", reason="the video extra: pip install 'neurocar[video]'")
+
+BRAIN = str(asset("brains", "improved.json"))
+WORLD = str(asset("worlds", "living_room.json"))
+SIZE = (320, 240)
+
+
+def near(frame, colour, tolerance):
+    """A (h, w) mask of the pixels within ``tolerance`` of ``colour`` on every channel."""
+    return (np.abs(frame.astype(int) - np.array(colour)) <= tolerance).all(axis=-1)
+
+
+def car_pixel(seconds: float, fps: int, frame_index: int):
+    """Where the car's centre is drawn in frame ``frame_index`` of a SIZE video, from a
+    simulation of its own."""
+    world, profile = load_world(WORLD), default_profile()
+    sim = Simulation(world, profile, load_brain(BRAIN), seed=0)
+    for _ in range(round(frame_index / fps / profile.control.tick_s)):
+        sim.step_tick()
+    x, y, _ = sim.pose
+    return fitted_camera(pygame.Surface(SIZE), world).to_screen(x, y)
+
+
+def assert_shows_the_car(frame, where, tolerance):
+    """The car's body colour is drawn around its centre, and nowhere far from it."""
+    assert len(np.unique(frame.reshape(-1, 3), axis=0)) > 8          # not blank
+    ys, xs = np.nonzero(near(frame, th.CAR_BODY, tolerance))
+    assert len(xs) >= 15
+    spread = np.hypot(xs - where[0], ys - where[1])
+    assert np.median(spread) < 6 and spread.max() < 14
+
+
+def video(tmp_path, name, *extra):
+    out = tmp_path / name
+    code = main(["video", "--brain", BRAIN, "--world", WORLD, "--seconds", "3", "--fps", "10",
+                 "--size", f"{SIZE[0]}x{SIZE[1]}", "--out", str(out), *extra])
+    return code, out
+
+
+def test_an_mp4_decodes_to_frames_that_show_the_car_where_it_is(tmp_path):
+    code, out = video(tmp_path, "run.mp4")
+    assert code == 0
+    frames = imageio.imread(out, index=None)
+    assert frames.shape == (31, SIZE[1], SIZE[0], 3)
+    for k in (0, 15, 30):
+        assert_shows_the_car(frames[k], car_pixel(3, 10, k), tolerance=45)
+    assert np.abs(frames[30].astype(int) - frames[0]).max() > 100          # the car moved
+
+
+def test_a_gif_decodes_to_frames_that_show_the_car_where_it_is(tmp_path):
+    code, out = video(tmp_path, "run.gif")
+    assert code == 0
+    with Image.open(out) as gif:
+        assert gif.n_frames == 31 and gif.size == SIZE
+        frames = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            frames.append(np.array(gif.convert("RGB")))
+    for k in (0, 15, 30):
+        assert_shows_the_car(frames[k], car_pixel(3, 10, k), tolerance=24)
+    assert not np.array_equal(frames[0], frames[30])
+
+
+def test_a_video_refuses_an_existing_file_unless_forced(tmp_path, capsys):
+    out = tmp_path / "run.gif"
+    out.write_bytes(b"mine")
+    assert main(["video", "--brain", BRAIN, "--seconds", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already exists" in err and "--force" in err
+    assert out.read_bytes() == b"mine"
+    code, _ = video(tmp_path, "run.gif", "--force")
+    assert code == 0 and out.read_bytes()[:6] == b"GIF89a"
+
+
+@pytest.mark.parametrize("name, hidden", [("run.gif", ("PIL", "PIL.Image")),
+                                          ("run.mp4", ("imageio", "imageio.v2", "imageio_ffmpeg"))])
+def test_a_missing_extra_is_one_line_naming_it(tmp_path, capsys, monkeypatch, name, hidden):
+    for module in hidden:
+        monkeypatch.setitem(sys.modules, module, None)          # import fails, as when not installed
+    code, out = video(tmp_path, name)
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "pip install 'neurocar[video]'" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args, says", [(["--out", "run.avi"], ".mp4 or .gif"),
+                                        (["--out", "run.mp4", "--size", "321x240"], "even"),
+                                        (["--out", "run.gif", "--fps", "0"], "--fps"),
+                                        (["--out", "run.gif", "--seconds", "-1"], "--seconds")])
+def test_bad_video_options_are_one_line(tmp_path, capsys, args, says):
+    args = [a if not a.startswith("run.") else str(tmp_path / a) for a in args]
+    assert main(["video", "--brain", BRAIN, *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err
+    assert list(tmp_path.iterdir()) == []
