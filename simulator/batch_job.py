@@ -19,6 +19,7 @@ from simulator.sensor import SensorOptions
 
 BATCH_SIZE = 25
 CAR_STREAM = 1          # the episode seed's child stream that --randomize draws its car from
+RECORDED = "recorded"   # a recorded row's ticks and world, which simulator.recording takes off it
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Job:
     check_starts: bool = False
     model: str = DEFAULT_MODEL
     randomize: bool = False             # each episode's car drawn from the profile's ranges
+    record: bool = False                # each row also carries its episode's ticks (simulator.recording)
 
 
 class Batches(Sequence):
@@ -77,16 +79,20 @@ def run_batch(job: Job, first: int, specs, progress=None) -> list[dict]:
     brain = brain_from_dict(job.brain, "<brain>")
     numbers = range(first, first + len(specs))
     episodes = Episodes(specs, job.profile, brain, numbers=numbers, controller=job.controller, model=job.model,
-                        sensor_options=job.sensor_options)
+                        sensor_options=job.sensor_options, record=job.record)
     try:
         episodes.run(job.seconds, progress=None if progress is None else (lambda ticks: progress(ticks * len(specs))))
     finally:
         _close(episodes.controller)
     # A controller of emulated boards (firmware_export.avr_loop) adds its own figures per episode.
     figures = getattr(episodes.controller, "figures", None)
-    return [{"episode": i, "world": spec.world.name, "seed": spec.seed, **m.to_dict(),
+    rows = [{"episode": i, "world": spec.world.name, "seed": spec.seed, **m.to_dict(),
              **({"car": spec.car} if spec.car is not None else {}), **({"uno": figures(k)} if figures else {})}
             for k, (i, spec, m) in enumerate(zip(numbers, specs, episodes.results()))]
+    if job.record:
+        for k, (row, spec) in enumerate(zip(rows, specs)):
+            row[RECORDED] = {"ticks": episodes.trajectory(k), "world": spec.world.to_dict()}
+    return rows
 
 
 def _close(controller) -> None:

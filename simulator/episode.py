@@ -158,6 +158,8 @@ class Episodes:
         self.manual = None
         self.ticks = 0
         self.recording = [] if record else None
+        self.start = (self.pos.copy(), self.heading.copy()) if record else None    # where the metrics began
+        self._stacked = (None, -1)          # the recorded columns stacked, and at how many ticks
         self._wheels = None         # (speed, yaw rate, motors on) for the pins last driven
         self._depth = np.zeros(self.n)                      # each car's contact depth when last read,
         self._depth_state = np.full((self.n, 3), np.inf)     # its x, y, heading then (inf: never read)
@@ -199,7 +201,7 @@ class Episodes:
             self._check_physics(state)
         self.metrics.update(self.pos, self.heading, self.contacts.touching > 0, motors_on)
         if self.recording is not None:
-            self._record(ctl.servo_deg, pins, pwm)
+            self._record(ctl.servo_deg, pins, pwm, motors_on)
 
     def _velocities(self, pins, pwm):
         """Forward speed (cm/s), yaw rate (rad/s) and motors on, each (n,), for the pins."""
@@ -252,32 +254,45 @@ class Episodes:
     def results(self):
         return self.metrics.results(self.contacts.collisions)
 
-    def _record(self, angles, pins, pwm) -> None:
-        self.recording.append((self.pos.copy(), np.degrees(self.heading), angles.copy(), self.echo.copy(),
+    def _record(self, angles, pins, pwm, motors_on) -> None:
+        self.recording.append((self.pos.copy(), self.heading.copy(), angles.copy(), self.echo.copy(),
                                self.controller.reading_cm.copy(), np.array(pins).copy(), np.array(pwm).copy(),
-                               self.contacts.touching > 0, self.servo_actual_deg.copy()))
+                               self.contacts.touching > 0, self.servo_actual_deg.copy(),
+                               np.array(self.controller.hold).copy(), np.array(motors_on, dtype=bool),
+                               self.contacts.collisions.copy()))
 
     def trajectory(self, i: int) -> dict:
-        """Episode i's recorded ticks as arrays: t_s, x_cm, y_cm, heading_deg, servo_deg,
-        echo_cm (the last echo, inf: none), reading_cm (-1: not read this tick), pins, pwm, touching,
-        servo_actual_deg (where the sensor pointed at the tick's end)."""
+        """Episode i's recorded ticks as arrays: t_s, x_cm, y_cm, heading_deg, heading_rad
+        (as the physics gave it), servo_deg, echo_cm (the last echo, inf: none), reading_cm
+        (-1: not read this tick), pins, pwm, touching, servo_actual_deg (where the sensor
+        pointed at the tick's end), hold (ticks left before the next decision), motors_on
+        and collisions (the count so far); start_x_cm, start_y_cm and start_heading_rad
+        are where the car (and its metrics) began."""
         if self.recording is None:
             raise ValueError("this run was not recorded; pass record=True")
-        cols = list(zip(*self.recording)) if self.recording else [[]] * 9
-        tick = self.profile.control.tick_s
-        pos = np.array([p[i] for p in cols[0]]).reshape(-1, 2)
+        cols = [col[:, i] for col in self._columns()]
+        pos, heading = cols[0].reshape(-1, 2), cols[1]
+        pin_count = len(self.profile.motors.pin_order)
         return {
-            "t_s": (np.arange(len(pos)) + 1) * tick,
+            "t_s": (np.arange(len(pos)) + 1) * self.profile.control.tick_s,
             "x_cm": pos[:, 0], "y_cm": pos[:, 1],
-            "heading_deg": np.array([h[i] for h in cols[1]]),
-            "servo_deg": np.array([a[i] for a in cols[2]], dtype=int),
-            "echo_cm": np.array([e[i] for e in cols[3]]),
-            "reading_cm": np.array([r[i] for r in cols[4]], dtype=int),
-            "pins": np.array([p[i] for p in cols[5]], dtype=int).reshape(-1, len(self.profile.motors.pin_order)),
-            "pwm": np.array([p[i] for p in cols[6]], dtype=int),
-            "touching": np.array([t[i] for t in cols[7]], dtype=bool),
-            "servo_actual_deg": np.array([a[i] for a in cols[8]], dtype=float),
+            "heading_deg": np.degrees(heading), "heading_rad": heading.astype(float),
+            "servo_deg": cols[2].astype(int), "echo_cm": cols[3].astype(float),
+            "reading_cm": cols[4].astype(int), "pins": cols[5].astype(int).reshape(-1, pin_count),
+            "pwm": cols[6].astype(int), "touching": cols[7].astype(bool),
+            "servo_actual_deg": cols[8].astype(float), "hold": cols[9].astype(int),
+            "motors_on": cols[10].astype(bool), "collisions": cols[11].astype(int),
+            "start_x_cm": float(self.start[0][i, 0]), "start_y_cm": float(self.start[0][i, 1]),
+            "start_heading_rad": float(self.start[1][i]),
         }
+
+    def _columns(self) -> list:
+        """The recorded ticks stacked, one (ticks, n, ...) array per field, kept until the next tick."""
+        if self._stacked[1] != len(self.recording):
+            cols = [np.stack(col) for col in zip(*self.recording)] if self.recording else \
+                [np.zeros((0, self.n, 2))] + [np.zeros((0, self.n))] * 11
+            self._stacked = (cols, len(self.recording))
+        return self._stacked[0]
 
     def replace_world(self, i: int, world) -> None:
         """Swap episode i's obstacles for a world's (after editing); the car stays put."""
