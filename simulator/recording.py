@@ -31,6 +31,10 @@ A file that is not such a recording raises ``RecordingError`` in one line.
 """
 import io
 import json
+import os
+import re
+import shutil
+import tempfile
 import tomllib
 import zipfile
 from dataclasses import dataclass, replace
@@ -51,6 +55,7 @@ from simulator.world import world_from_dict
 
 FORMAT, FORMAT_VERSION = "neurocar-recording", 1
 SUFFIX = ".npz"
+RECORDING_FILE = re.compile(r"episode-([0-9]{6,})\.npz")
 ACCEPTED = "a recording written by 'neurocar eval --record'"
 # name -> dtype of the per-tick arrays; the first three are float64 so that the metrics come out exactly
 TICK_ARRAYS = {"x_cm": np.float64, "y_cm": np.float64, "heading_rad": np.float64, "servo_deg": np.int16,
@@ -221,6 +226,97 @@ def _ticks(path, arrays, meta) -> dict:
     if wrong:
         raise RecordingError(f"{path}: {', '.join(wrong)} not of the recorded types; expected {ACCEPTED}")
     return ticks
+
+
+class RecordingFolder:
+    """Where ``eval --record DIR`` writes, all or nothing: checked before the run (refused
+    when it would replace recordings already there, unless ``replace``), each recording
+    written into a hidden folder inside it as its episode ends, and moved into place by
+    ``commit``; leaving without it (an error, Ctrl-C) removes what was written."""
+
+    def __init__(self, folder, count: int, run: RunInfo, replace: bool = False, label: str = "--record"):
+        self.folder, self.count, self.run, self.written = Path(folder), count, run, []
+        if self.folder.exists() and not self.folder.is_dir():
+            raise RecordingError(f"{label} {folder}: is a file; give a folder for the recordings")
+        there = self.replaced()
+        if there and not replace:
+            raise RecordingError(f"{label} {folder}: holds {len(there):,} recording(s) this run would replace "
+                                 f"({there[0]}{', ...' if len(there) > 1 else ''}); choose another folder or "
+                                 f"add --replace-recordings")
+        self._made = [p for p in (self.folder, *self.folder.parents) if not p.exists()]
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=".recording-", dir=self.folder))
+        except OSError as e:
+            self._remove_made()
+            raise RecordingError(f"{label} {folder}: cannot write there ({e.strerror or e})") from None
+
+    def replaced(self) -> list[str]:
+        """The recordings in the folder that episodes 0 .. count - 1 would write over."""
+        if not self.folder.is_dir():
+            return []
+        names = (m for m in map(RECORDING_FILE.fullmatch, sorted(os.listdir(self.folder))) if m)
+        return [m.group(0) for m in names if int(m.group(1)) < self.count]
+
+    def take(self, row: dict) -> dict:
+        """Write a recorded row's recording; the row as eval reports it."""
+        row, rec = split_row(row, self.run)
+        name = recording_name(row["episode"])
+        save_recording(self.staging / name, rec)
+        self.written.append(name)
+        return row
+
+    def commit(self) -> str:
+        """Move the recordings into place; a line saying where they are."""
+        for name in self.written:
+            os.replace(self.staging / name, self.folder / name)
+        self.staging.rmdir()
+        self._made = []
+        return (f"recordings: {len(self.written):,} episode(s) in {self.folder} ({recording_name(0)} to "
+                f"{recording_name(self.count - 1)}); watch one with 'neurocar replay {self.folder} --episode K'")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self._remove_made()
+
+    def _remove_made(self) -> None:
+        for folder in self._made:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+def record_folder(folder, replace: bool, job, count: int) -> RecordingFolder | None:
+    """eval's ``--record DIR`` (None: not asked), checked before the run, the job's
+    recorded if asked."""
+    if folder is None:
+        if replace:
+            raise RecordingError("--replace-recordings goes with --record DIR")
+        return None
+    return RecordingFolder(folder, count, RunInfo.of(job), replace)
+
+
+def find_recording(folder, episode: int | None) -> Path:
+    """Episode ``episode``'s recording in a folder ``eval --record`` wrote (None: the
+    first there), or RecordingError naming what the folder holds."""
+    folder = Path(folder)
+    found = sorted((int(m.group(1)), folder / m.group(0))
+                   for m in map(RECORDING_FILE.fullmatch, os.listdir(folder)) if m)
+    if not found:
+        raise RecordingError(f"{folder}: no recordings (episode-NNNNNN{SUFFIX}); expected a folder "
+                             f"'neurocar eval --record' wrote, or {ACCEPTED}")
+    if episode is None:
+        return found[0][1]
+    for k, path in found:
+        if k == episode:
+            return path
+    raise RecordingError(f"{folder}: no recording of episode {episode}; it holds episodes {found[0][0]} to "
+                         f"{found[-1][0]} ({len(found):,} files)")
 
 
 # -- metrics --------------------------------------------------------------------------

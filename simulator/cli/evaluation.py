@@ -14,7 +14,8 @@ with ``--backend ray`` (``--address`` joins a cluster). Exit 1 when
 ``--controller avr`` runs the exported sketch itself on emulated Unos (simavr,
 ``firmware_export.avr_loop``) and prints their figures; it also exits 1 when a decision
 differs from the Python controller's given the Uno's reading, or a reading differs from
-the simulator's by more than 1 cm.
+the simulator's by more than 1 cm. ``--record DIR`` writes each episode's recording
+(``simulator.recording.RecordingFolder``), all or none.
 """
 import json
 import math
@@ -22,6 +23,7 @@ import os
 import sys
 import tempfile
 from contextlib import nullcontext
+from dataclasses import replace
 
 from brain.brainfile import brain_from_dict, load_brain
 from brain.errors import SettingError
@@ -37,6 +39,7 @@ from simulator.measured import DEFAULT_MODEL
 from simulator.runner import BACKENDS, open_runner
 from simulator.metrics import Totals
 from simulator.profile import DEFAULT_PROFILE, load_profile
+from simulator.recording import record_folder
 from simulator.sensor import SensorOptions
 from simulator.world import load_world
 from simulator.worst import WorstTenth, worst_lines
@@ -86,6 +89,8 @@ def register(subparsers) -> None:
                         "ray://HEAD:10001) instead of starting Ray here")
     p.add_argument("--json", metavar="OUT", help="write the summary and per-episode rows as JSON")
     p.add_argument("--no-rows", action="store_true", help="leave the per-episode rows out of --json")
+    p.add_argument("--record", metavar="DIR", help="write each episode's recording into DIR, for 'neurocar replay'")
+    p.add_argument("--replace-recordings", action="store_true", help="with --record: replace recordings in DIR")
     p.add_argument("--max-collision-rate", type=float, metavar="R",
                    help="exit 1 when collisions per minute exceed R")
     p.add_argument("--robot", metavar="PROFILE", help=f"robot profile TOML (default {DEFAULT_PROFILE})")
@@ -110,14 +115,17 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     job, specs, inputs = _prepare(args)
-    with Outputs(inputs=inputs) as out:
+    record = record_folder(args.record, args.replace_recordings, job, len(specs))
+    if record is not None:
+        job = replace(job, record=True)
+    with Outputs(inputs=inputs) as out, record or nullcontext():
         out.add("--json", args.json)
         staged = out.open(args.json) if args.json else None
         keep_rows = staged is not None and not args.no_rows
         with _runner(args, len(specs)) as runner, \
                 RowsSpool(staged.target.parent, args.json) if keep_rows else nullcontext() as rows:
             _say_how_long(job, specs, runner)
-            summary, shown = _drive(job, specs, args, rows, runner)
+            summary, shown = _drive(job, specs, args, rows, runner, record)
             print(format_summary(args.brain, shown, summary))
             if summary.get("worst_tenth"):
                 print("\n".join(worst_lines(summary["worst_tenth"])))
@@ -130,6 +138,8 @@ def run(args) -> int:
                         "controller": controller_name(args), "backend": args.backend, "address": args.address}
                 _write_json(staged, head, rows)
         out.commit()
+        if record is not None:
+            print(record.commit())
     if summary.get("whole_sketch") and not summary["whole_sketch"]["ok"]:
         print("the emulated Unos did not behave like the simulator's controller (see above)", file=sys.stderr)
         return 1
@@ -153,14 +163,17 @@ def _cores(runner) -> int:
     return runner.workers if runner.address is not None else min(runner.workers, os.cpu_count() or 1)
 
 
-def _drive(job, specs, args, rows, runner):
-    """Run every episode, rows into the spool if any; (summary, the first SHOWN_ROWS rows)."""
+def _drive(job, specs, args, rows, runner, record=None):
+    """Run every episode, rows into the spool and recordings into ``record`` if any;
+    (summary, the first SHOWN_ROWS rows)."""
     bar = None if args.quiet else ProgressBar(sys.stderr)
     totals, shown, unos = Totals(), [], UnoTotals()
     worst = WorstTenth(len(specs), job.profile.measured.ranges if job.randomize else {})
     try:
         with Timer() as timer:
             for row in runner.rows(job, specs, progress=bar):
+                if record is not None:
+                    row = record.take(row)
                 totals.add(row)
                 worst.add(row)
                 unos.add(row)
