@@ -1,8 +1,10 @@
 """Videos, summary plots and trajectory maps, drawn headless with the window's renderer:
 the files are decoded back and their pixels checked (the car where the car is, a bar per
 brain, trajectories and collision marks), and bad requests give one line."""
+import json
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 
@@ -14,6 +16,7 @@ from brain.brainfile import load_brain
 from simulator.assets import asset
 from simulator.cli import main
 from simulator.gui import theme as th
+from simulator.gui.plot_summary import BRAIN_COLOURS, dot_colour
 from simulator.gui.render_scene import fitted_camera
 from simulator.profile import default_profile
 from simulator.simulation import Simulation
@@ -115,3 +118,58 @@ def test_bad_video_options_are_one_line(tmp_path, capsys, args, says):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and says in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def evals(tmp_path_factory):
+    """Real eval files: the improved and default brains with their rows, straight without."""
+    folder = tmp_path_factory.mktemp("evals")
+    made = []
+    for brain, extra in ((BRAIN, []), (str(asset("brains", "default.json")), []), ("straight", ["--no-rows"])):
+        out = folder / f"{Path(brain).stem}.json"
+        assert main(["eval", "--brain", brain, "--worlds", "4", "--seconds", "10", "--jobs", "1", "--quiet",
+                     "--json", str(out), *extra]) == 0
+        made.append(out)
+    return made
+
+
+def test_a_plot_draws_a_bar_per_brain_at_its_value_and_dots_where_there_are_rows(evals, tmp_path):
+    out = tmp_path / "summary.png"
+    assert main(["plot", *map(str, evals), "--out", str(out)]) == 0
+    picture = np.array(Image.open(out).convert("RGB"))
+    h, w, _ = picture.shape
+    assert len(np.unique(picture.reshape(-1, 3), axis=0)) > 20
+    first_panel = picture[:int(h * 0.45), :w // 2]          # collisions per minute
+    rates = [json.loads(e.read_text())["collisions_per_minute"] for e in evals]
+    heights = []
+    for i, rate in enumerate(rates):
+        bar = near(first_panel, BRAIN_COLOURS[i], 0)
+        assert bar.sum() > 50                                       # a bar of this brain's colour
+        heights.append(np.count_nonzero(bar.any(axis=1)))
+        dots = near(picture[:int(h * 0.85)], dot_colour(BRAIN_COLOURS[i]), 0).any()
+        assert dots == (i < 2)                                      # the episodes' dots: rows only
+    tallest = int(np.argmax(rates))
+    for rate, height in zip(rates, heights):
+        assert height == pytest.approx(max(2, heights[tallest] * rate / rates[tallest]), abs=3)
+    assert not near(picture, BRAIN_COLOURS[len(evals)], 0).any()   # no bar for a brain not given
+
+
+def test_plot_refuses_a_bad_file_in_one_line_naming_it(evals, tmp_path, capsys):
+    bad = {"broken.json": "{", "list.json": "[1, 2]",
+           "nan.json": json.dumps({**json.loads(evals[0].read_text()), "collisions_per_minute": "many"}),
+           "row.json": json.dumps({**json.loads(evals[0].read_text()), "rows": [{"coverage": 1}]})}
+    for name, content in bad.items():
+        (tmp_path / name).write_text(content)
+        assert main(["plot", str(evals[0]), str(tmp_path / name), "--out", str(tmp_path / "s.png")]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and name in err and "neurocar eval --json" in err
+    assert not (tmp_path / "s.png").exists()
+
+
+def test_plot_refuses_an_existing_picture_unless_forced(evals, tmp_path, capsys):
+    out = tmp_path / "s.png"
+    out.write_bytes(b"mine")
+    assert main(["plot", str(evals[0]), "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err and out.read_bytes() == b"mine"
+    assert main(["plot", str(evals[0]), "--out", str(out), "--force"]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -15,11 +15,11 @@ import sys
 import threading
 
 from brain.errors import NeurocarError
-from simulator.cli import calibrate, compare, evaluation, evolve, export, listen, replay, training, video
+from simulator.cli import calibrate, compare, evaluation, evolve, export, listen, plot, replay, training, video
 from simulator.cli.crash import report_crash
 from simulator.cli.signals import interrupted, raise_terminated
 
-COMMANDS = (training, evaluation, evolve, export, listen, compare, replay, calibrate, video)
+COMMANDS = (training, evaluation, evolve, export, listen, compare, replay, calibrate, video, plot)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,116 @@
+"""``neurocar plot``: brains compared, side by side, from their ``neurocar eval --json`` files.
+
+    neurocar plot default.json improved.json --out summary.png [--size WxH] [--force]
+
+One panel per metric (collisions per minute, floor covered, time in contact, time stuck),
+a bar per file with its value, and a dot per episode where the file holds its rows
+(not with ``--no-rows``). Drawn with pygame in the window's colours, without a window
+(``simulator.gui.plot_summary``). A file that is not an eval summary is one line naming
+it; the PNG is written whole or not at all, never over an existing file without --force.
+"""
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from brain.errors import NeurocarError, SettingError
+from brain.fileio import read_json
+from brain.outputs import OutputError, Outputs
+
+EXPECTED = "expected the JSON that 'neurocar eval --json' writes"
+MAX_FILES = 12
+MIN_SIZE, MAX_SIZE = (480, 320), (4096, 4096)
+# (panel title, the summary's value, an episode row's value)
+METRICS = (
+    ("collisions per minute", lambda s: s["collisions_per_minute"], lambda r: r["collisions_per_minute"]),
+    ("floor covered, %", lambda s: 100 * s["mean_coverage"], lambda r: 100 * r["coverage"]),
+    ("time in contact, %", lambda s: 100 * s["contact_fraction"], lambda r: 100 * r["contact_s"] / r["seconds"]),
+    ("time stuck, %", lambda s: 100 * s["stuck_fraction"], lambda r: 100 * r["stuck_s"] / r["seconds"]),
+)
+
+
+class PlotError(NeurocarError):
+    """An eval file that cannot be compared."""
+
+
+@dataclass
+class Compared:
+    """One eval file: its label, a line about the run, and per metric the summary's value
+    and the episodes' values (empty when the file has no rows)."""
+    label: str
+    detail: str
+    values: list
+    episodes: list
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("plot", help="compare brains from their 'neurocar eval --json' files in one PNG",
+                              description="Draw the metrics of eval JSON files side by side: a bar per file and "
+                                          "a dot per episode (when the file has its rows).")
+    p.add_argument("files", nargs="+", metavar="EVAL.json", help=f"files written by 'neurocar eval --json' "
+                                                                  f"(at most {MAX_FILES})")
+    p.add_argument("--out", required=True, metavar="FILE.png", help="the picture to write")
+    p.add_argument("--size", default="960x640", metavar="WxH", help="picture size in pixels (default 960x640)")
+    p.add_argument("--force", action="store_true", help="write over an existing --out")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    size = _check_options(args)
+    compared = [read_eval(path) for path in args.files]
+    inputs = {f"EVAL #{i + 1}": path for i, path in enumerate(args.files)}
+    with Outputs(inputs=inputs) as out:
+        out.add("--out", args.out)
+        out.write_bytes(args.out, _draw(compared, size))
+        out.commit()
+    print(f"{args.out}: {len(compared)} brain(s) compared")
+    return 0
+
+
+def _draw(compared, size) -> bytes:
+    from simulator.gui.plot_summary import summary_png     # pygame loads only to draw
+    return summary_png(compared, [title for title, _, _ in METRICS], size)
+
+
+def _check_options(args) -> tuple[int, int]:
+    if len(args.files) > MAX_FILES:
+        raise SettingError(f"{len(args.files)} files: at most {MAX_FILES} fit in one plot")
+    if not args.out.lower().endswith(".png"):
+        raise SettingError(f"--out {args.out}: the file name must end in .png")
+    if (Path(args.out).exists() or Path(args.out).is_symlink()) and not args.force:
+        raise OutputError(f"--out {args.out}: already exists; give another name, or --force to write over it")
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise SettingError(f"--size {args.size!r}: expected WIDTHxHEIGHT such as 960x640") from None
+    if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
+        raise SettingError(f"--size {args.size!r}: width {MIN_SIZE[0]}..{MAX_SIZE[0]} and height "
+                           f"{MIN_SIZE[1]}..{MAX_SIZE[1]} pixels")
+    return w, h
+
+
+def read_eval(path) -> Compared:
+    """An eval JSON file's metrics, or PlotError naming the file and what is wrong."""
+    data = read_json(path, "eval file", PlotError, EXPECTED)
+    if not isinstance(data, dict) or "episodes" not in data:
+        raise PlotError(f"{path}: has no eval summary; {EXPECTED}")
+    try:
+        values = [_number(summary(data)) for _, summary, _ in METRICS]
+        rows = data.get("rows") or []
+        if not isinstance(rows, list):
+            raise TypeError("rows")
+        episodes = [np.array([_number(row(r)) for r in rows], dtype=float) for _, _, row in METRICS]
+    except (KeyError, TypeError, ZeroDivisionError) as e:
+        what = f"'{e.args[0]}'" if isinstance(e, KeyError) else "a value that is not a number"
+        raise PlotError(f"{path}: {what} missing or wrong in its summary or rows; {EXPECTED}") from None
+    runs = f"{data['episodes']} episode(s) of {data.get('seconds_per_episode', '?')} s"
+    detail = f"{data.get('brain', '?')} · {runs} · {data.get('car_model', '?')} car"
+    return Compared(Path(path).stem, detail, values, episodes)
+
+
+def _number(value) -> float:
+    """A finite number from the file (bools are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TypeError(value)
+    return float(value)
