@@ -29,6 +29,7 @@ bench: $(STAMP)
 	SDL_VIDEODRIVER=dummy $(PY) -m tests.bench.bench_big_world
 	$(PY) -m tests.bench.bench_firmware
 	$(PY) -m tests.bench.bench_backends
+	$(PY) -m tests.bench.bench_calibration
 
 $(PY):
 	@[ -n "$(PYTHON)" ] || { echo "neurocar needs Python 3.11 or newer, and found none on PATH"\
