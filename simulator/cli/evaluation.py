@@ -15,7 +15,8 @@ with ``--backend ray`` (``--address`` joins a cluster). Exit 1 when
 ``firmware_export.avr_loop``) and prints their figures; it also exits 1 when a decision
 differs from the Python controller's given the Uno's reading, or a reading differs from
 the simulator's by more than 1 cm. ``--record DIR`` writes each episode's recording
-(``simulator.recording.RecordingFolder``), all or none.
+(``simulator.recording.RecordingFolder``), all or none. ``--maps DIR`` draws a map of each
+world's trajectories, collisions and heat (``simulator.gui.maps_folder``), all or none.
 """
 import json
 import math
@@ -40,6 +41,7 @@ from simulator.runner import BACKENDS, open_runner
 from simulator.metrics import Totals
 from simulator.profile import DEFAULT_PROFILE, load_profile
 from simulator.recording import record_folder
+from simulator.gui.maps_folder import with_maps
 from simulator.sensor import SensorOptions
 from simulator.world import load_world
 from simulator.worst import WorstTenth, worst_lines
@@ -91,6 +93,7 @@ def register(subparsers) -> None:
     p.add_argument("--no-rows", action="store_true", help="leave the per-episode rows out of --json")
     p.add_argument("--record", metavar="DIR", help="write each episode's recording into DIR, for 'neurocar replay'")
     p.add_argument("--replace-recordings", action="store_true", help="with --record: replace recordings in DIR")
+    p.add_argument("--maps", metavar="DIR", help="draw a PNG per world into DIR: trajectories, collisions, heat, metrics")
     p.add_argument("--max-collision-rate", type=float, metavar="R",
                    help="exit 1 when collisions per minute exceed R")
     p.add_argument("--robot", metavar="PROFILE", help=f"robot profile TOML (default {DEFAULT_PROFILE})")
@@ -115,7 +118,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     job, specs, inputs = _prepare(args)
-    record = record_folder(args.record, args.replace_recordings, job, len(specs))
+    record = with_maps(args.maps, record_folder(args.record, args.replace_recordings, job, len(specs)), specs)
     if record is not None:
         job = replace(job, record=True)
     with Outputs(inputs=inputs) as out, record or nullcontext():
