@@ -16,9 +16,12 @@ from brain.brainfile import load_brain
 from simulator.assets import asset
 from simulator.cli import main
 from simulator.gui import theme as th
+from simulator.gui.maps_folder import Track
+from simulator.gui.maps_render import COLLISION, TRACK_COLOURS, heat_counts, map_camera
 from simulator.gui.plot_summary import BRAIN_COLOURS, dot_colour
 from simulator.gui.render_scene import fitted_camera
 from simulator.profile import default_profile
+from simulator.recording import load_recording
 from simulator.simulation import Simulation
 from simulator.world import load_world
 
@@ -173,3 +176,93 @@ def test_plot_refuses_an_existing_picture_unless_forced(evals, tmp_path, capsys)
     assert "already exists" in capsys.readouterr().err and out.read_bytes() == b"mine"
     assert main(["plot", str(evals[0]), "--out", str(out), "--force"]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def mapped(tmp_path_factory):
+    """The default brain (it bumps into things) driven twice in the living room and once in
+    the corridor, with recordings and maps."""
+    folder = tmp_path_factory.mktemp("maps")
+    worlds = [WORLD, WORLD, str(asset("worlds", "corridor.json"))]
+    assert main(["eval", "--brain", str(asset("brains", "default.json")), "--world", *worlds, "--seconds", "20",
+                 "--jobs", "1", "--quiet", "--record", str(folder / "rec"), "--maps", str(folder / "maps")]) == 0
+    return folder
+
+
+def map_pixels(folder, name):
+    return np.array(Image.open(folder / "maps" / name).convert("RGB"))
+
+
+def recorded(folder, episode):
+    rec = load_recording(folder / "rec" / f"episode-{episode:06d}.npz")
+    t = rec.ticks
+    xy = np.column_stack([np.r_[rec.meta["start"][0], t["x_cm"]], np.r_[rec.meta["start"][1], t["y_cm"]]])
+    began = np.flatnonzero(np.diff(np.r_[0, t["collisions"].astype(int)]) > 0) + 1
+    return rec.world, xy, xy[began]
+
+
+def screen(world, xy):
+    return np.array(map_camera(world).points(xy.tolist()))
+
+
+def within(mask, points, px):
+    """For each point, whether the mask holds a pixel within ``px`` of it."""
+    ys, xs = np.nonzero(mask)
+    found = np.column_stack([xs, ys])
+    return np.array([(np.abs(found - p).max(axis=1) <= px).any() for p in points])
+
+
+def test_eval_maps_one_png_per_world_with_its_paths_and_collisions(mapped):
+    assert sorted(p.name for p in (mapped / "maps").iterdir()) == ["map-corridor.png", "map-living-room.png"]
+    collisions = 0
+    for name, episodes in (("map-living-room.png", (0, 1)), ("map-corridor.png", (2,))):
+        picture = map_pixels(mapped, name)
+        world, xy, _ = recorded(mapped, episodes[-1])
+        view = map_camera(world).viewport
+        drawn = picture[:view.h, :view.w]
+        path = screen(world, xy)
+        colour = near(drawn, TRACK_COLOURS[len(episodes) - 1], 0)        # the last path drawn, on top
+        assert within(colour, path[::10], 3).mean() > 0.8                  # the path is drawn where it went
+        assert _mask_of(path, colour.shape, 7)[colour].all()               # and nowhere else (start ring: 6 px)
+        hits = np.concatenate([screen(world, recorded(mapped, e)[2]) for e in episodes])
+        marks = near(drawn, COLLISION, 0)
+        assert within(marks, hits, 2).all()                                # a cross at every collision
+        assert _mask_of(hits, marks.shape, 6)[marks].all()                 # and nowhere else
+        collisions += len(hits)
+    assert collisions >= 5
+
+
+def _mask_of(points, shape, px):
+    """The pixels within ``px`` of any of the points."""
+    mask = np.zeros(shape, dtype=bool)
+    for x, y in np.round(points).astype(int):
+        mask[max(0, y - px):y + px + 1, max(0, x - px):x + px + 1] = True
+    return mask
+
+
+def test_eval_maps_shade_where_the_cars_spent_time(mapped):
+    picture = map_pixels(mapped, "map-corridor.png")
+    world, xy, _ = recorded(mapped, 2)
+    counts = heat_counts(world, [Track(2, {}, xy, xy[:0])])
+    r, c = np.unravel_index(np.argmax(counts), counts.shape)
+    cell = map_camera(world).to_screen((c + 0.5) * 10, (r + 0.5) * 10)
+    shade = picture[round(cell[1]), round(cell[0])].astype(int)
+    assert shade[0] - shade[2] > 60                     # reddened floor, not the floor's grey-beige
+    empty = map_camera(world).to_screen(world.width_cm - 5, world.height_cm - 5)
+    assert tuple(picture[round(empty[1]), round(empty[0])]) in (th.FLOOR, th.FLOOR_GRID)
+
+
+def test_eval_maps_are_the_same_without_recordings_and_refuse_to_replace_maps(mapped, tmp_path, capsys):
+    worlds = [WORLD, WORLD, str(asset("worlds", "corridor.json"))]
+    args = ["eval", "--brain", str(asset("brains", "default.json")), "--world", *worlds, "--seconds", "20",
+            "--jobs", "1", "--quiet", "--maps", str(tmp_path)]
+    assert main(args) == 0
+    for name in ("map-corridor.png", "map-living-room.png"):
+        assert (tmp_path / name).read_bytes() == (mapped / "maps" / name).read_bytes()
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already holds map-" in err
+    assert main(["eval", "--brain", "straight", "--worlds", "201", "--maps", str(tmp_path / "many")]) == 2
+    assert "at most 200" in capsys.readouterr().err and not (tmp_path / "many").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map-corridor.png", "map-living-room.png"]
