@@ -1,27 +1,36 @@
 """``neurocar replay``: a run played back in the window, tick by tick.
 
     neurocar replay RUN.log [--robot R.toml] [--size WxH] [--frames N --screenshot FILE.png]
+    neurocar replay runs/episode-000003.npz
+    neurocar replay runs/ --episode 3
 
 RUN.log is a real car's telemetry log (``neurocar export --telemetry``, saved by
 ``neurocar listen --out``). It holds what the car sensed and decided but not where it
-was: the window shows the sweep, the decisions and their timing. Simulator recordings
-will open with the same command. The file is read before any window opens, so a bad
-one is one line and exit 2.
+was: the window shows the sweep, the decisions and their timing. A recording (``neurocar
+eval --record DIR``: one file per episode, holding its own world, profile and brain)
+shows the world with the car, its trail, beam and collisions, and the metrics as they
+accumulate up to the playhead; a folder of recordings opens the episode ``--episode``
+names (default: the first). The file is read before any window opens, so a bad one is
+one line and exit 2.
 """
 from simulator.gui.replay_source import open_replay
 from simulator.profile import default_profile, load_profile
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("replay", help="play a real car's telemetry log back in the window",
+    p = subparsers.add_parser("replay", help="play a real car's telemetry log or a simulator recording back in the window",
                               description="Open the window on a run: a telemetry log of a sketch exported with "
-                                          "--telemetry. Space plays and pauses, the arrows step, Shift+arrows, "
+                                          "--telemetry, or a recording written by 'neurocar eval --record' (a "
+                                          "file, or the folder with --episode K). Space plays and pauses, the arrows step, Shift+arrows, "
                                           "Page Up/Down, Home and End jump, + and - change the speed, a click on "
                                           "the timeline goes there, Esc or Q quits.")
-    p.add_argument("file", metavar="FILE", help="a telemetry log (text, one line per control tick)")
+    p.add_argument("file", metavar="FILE", help="a telemetry log (text, one line per control tick), a recording "
+                                                "(.npz), or a folder of recordings")
+    p.add_argument("--episode", type=int, metavar="K",
+                   help="with a folder of recordings: the episode to show (default: the first there)")
     p.add_argument("--robot", metavar="PROFILE",
                    help="robot profile TOML the sketch was built from (default: the Elegoo V3); "
-                        "names the actions from its motor patterns")
+                        "names the actions from its motor patterns (a recording holds its own)")
     p.add_argument("--size", default="1280x720", help="window size WIDTHxHEIGHT (default 1280x720)")
     p.add_argument("--frames", help="render this many frames without waiting for real time, then exit")
     p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot when exiting")
@@ -30,7 +39,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     profile = load_profile(args.robot) if args.robot else default_profile()
-    replay = open_replay(args.file, profile)
+    replay = open_replay(args.file, profile, args.episode)
     return _window(replay, args)
 
 

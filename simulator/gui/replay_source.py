@@ -1,15 +1,19 @@
 """The files ``neurocar replay`` opens, told apart by their first bytes: a real car's
-telemetry log (text lines of ``firmware_export.telemetry_format``) and, once
-``neurocar eval --record`` writes them, a simulator recording. Headless: a bad file is
-refused in one line before any window opens."""
+telemetry log (text lines of ``firmware_export.telemetry_format``) and a simulator
+recording (``simulator.recording``, written by ``neurocar eval --record``), or a folder of
+recordings with the episode to show. Headless: a bad file is refused in one line before
+any window opens."""
 from pathlib import Path
 
 from brain.errors import NeurocarError
 from firmware_export.telemetry_log import read_log
 from simulator.gui.replay_model import ReplayRun, run_from_log
+from simulator.gui.replay_recording import run_from_recording
+from simulator.recording import find_recording, load_recording
 
 HEAD_BYTES = 4096
-ACCEPTED = "a telemetry log from a sketch exported with 'neurocar export --telemetry'"
+ACCEPTED = ("a telemetry log from a sketch exported with 'neurocar export --telemetry', or a recording "
+            "(or a folder of them) written by 'neurocar eval --record'")
 
 
 class ReplayFileError(NeurocarError):
@@ -22,16 +26,25 @@ def kind_of(head: bytes) -> str:
     return "recording" if stripped[:1] in (b"{", b"[") or head[:2] == b"PK" else "telemetry"
 
 
-def open_replay(path, profile) -> ReplayRun:
-    """The run a file holds, or ReplayFileError naming the file and what is accepted."""
+def open_replay(path, profile, episode: int | None = None) -> ReplayRun:
+    """The run a file holds (a folder: its recording of ``episode``, default the first),
+    or ReplayFileError naming the file and what is accepted. A recording holds its own
+    profile; ``profile`` names a telemetry log's actions."""
     path = Path(path)
-    if not path.is_file():
+    if path.is_dir():
+        path = find_recording(path, episode)
+    elif not path.is_file():
         raise ReplayFileError(f"{path}: no such file; expected {ACCEPTED}")
     with open(path, "rb") as f:
         head = f.read(HEAD_BYTES)
     if kind_of(head) == "recording":
-        raise ReplayFileError(f"{path}: not a telemetry log (simulator recordings are not replayed yet); "
-                              f"expected {ACCEPTED}")
+        rec = load_recording(path)
+        if episode is not None and episode != rec.episode:
+            raise ReplayFileError(f"{path}: holds episode {rec.episode}, not {episode}; give the folder it is in "
+                                  f"with --episode {episode}, or leave --episode out")
+        return run_from_recording(rec, str(path))
+    if episode is not None:
+        raise ReplayFileError(f"{path}: a telemetry log is one run; --episode is for recordings")
     log = read_log(path, name=str(path), profile=profile)
     if not log.ticks:
         raise ReplayFileError(f"{path}: no tick lines ({log.garbled} garbled lines, {len(log.headers)} headers); "

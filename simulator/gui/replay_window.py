@@ -1,6 +1,7 @@
-"""The window of ``neurocar replay``: a run played back tick by tick. The sweep around the
-car on the left, the decision and the log on the right, the timeline along the bottom
-and the keys in the hint bar. ``ReplayWindow.run(frames=N)`` runs a bounded number of
+"""The window of ``neurocar replay``: a run played back tick by tick. On the left the sweep
+around the car (a telemetry log: no position) or the world with the car in it (a
+recording), on the right the decision and the log (or the recording and its metrics so
+far), the timeline along the bottom and the keys in the hint bar. ``ReplayWindow.run(frames=N)`` runs a bounded number of
 frames, so tests end; ``main`` is what the command runs once the file has been read."""
 import io
 
@@ -17,6 +18,7 @@ from simulator.gui.replay_cards import draw_decision, draw_log
 from simulator.gui.replay_model import NO_POSE_NOTE
 from simulator.gui.replay_sweep import draw_sweep
 from simulator.gui.replay_timeline import Timeline
+from simulator.gui.replay_world import draw_recording, draw_world_view
 from simulator.gui.replay_view import JUMP_TICKS, PAGE_TICKS, ReplayView
 from simulator.gui.text import Text
 
@@ -129,11 +131,14 @@ class ReplayWindow:
         sweep, decision, log, timeline, hint = self.areas()
         screen.fill(th.PANEL_BG)
         screen.set_clip(sweep)
-        draw_sweep(screen, text, sweep, run, view)
+        (draw_world_view if run.has_pose else draw_sweep)(screen, text, sweep, run, view)
         self._draw_status(sweep)
         screen.set_clip(None)
         draw_decision(screen, text, decision, run, view)
-        draw_log(screen, text, log, run)
+        if run.has_pose:
+            draw_recording(screen, text, log, run, view)
+        else:
+            draw_log(screen, text, log, run)
         self.timeline.draw(screen, text, timeline, run, view)
         pygame.draw.rect(screen, th.HINT_BG, hint)
         text.draw(screen, text.fit(HINT, hint.w - 20, th.FONT), (hint.x + 10, hint.centery), th.FONT, th.TEXT_DIM,
@@ -143,12 +148,18 @@ class ReplayWindow:
         """Where the replay is (top left), and what the log cannot say (along the bottom)."""
         screen, text, view, run = self.screen, self.text, self.view, self.run_
         state = "▶ playing" if view.playing else "❚❚ paused"
-        line = (f"{state} · x{view.speed:g} · tick {view.tick.tick} · {view.slot * run.tick_s:.2f} s of "
-                f"{(run.n_slots - 1) * run.tick_s:.1f} s · line {view.index + 1:,} of {len(run.ticks):,}")
+        if run.has_pose:
+            line = (f"{state} · x{view.speed:g} · tick {view.tick.tick:,} of {len(run.ticks):,} · "
+                    f"{view.slot * run.tick_s:.2f} s of {run.time_s(len(run.ticks) - 1):.1f} s")
+        else:
+            line = (f"{state} · x{view.speed:g} · tick {view.tick.tick} · {view.slot * run.tick_s:.2f} s of "
+                    f"{(run.n_slots - 1) * run.tick_s:.1f} s · line {view.index + 1:,} of {len(run.ticks):,}")
         w = min(text.width(line, th.FONT) + 20, v.w - 20)
         box = pygame.Rect(v.x + 10, v.y + 10, w, 28)
         shade(screen, box, STATUS_BG)
         text.draw(screen, text.fit(line, w - 20, th.FONT), (box.x + 10, box.y + 6), th.FONT, th.TEXT)
+        if run.has_pose:
+            return
         note = text.fit(NO_POSE_NOTE, v.w - 40, th.FONT_SMALL)
         nw = text.width(note, th.FONT_SMALL) + 20
         box = pygame.Rect(v.centerx - nw // 2, v.bottom - 30, nw, 22)
