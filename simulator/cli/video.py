@@ -38,7 +38,8 @@ def register(subparsers) -> None:
         "video", help="render a brain driving in a world to MP4 or GIF (headless)",
         description="Drive a brain in a world and render the run with the window's renderer, without a window: "
                     f"the world, the car, its beam and trail, the time and the metrics. Needs {INSTALL}.")
-    p.add_argument("--brain", required=True, metavar="BRAIN", help="a brain file, or a baseline: " + ", ".join(BASELINES))
+    p.add_argument("--brain", required=True, metavar="BRAIN",
+                   help="a brain file, or a baseline: " + ", ".join(BASELINES))
     p.add_argument("--world", metavar="FILE", help=f"world file (JSON); default assets/worlds/{DEFAULT_WORLD}")
     p.add_argument("--seconds", type=float, default=20.0, metavar="S", help="simulated seconds (default 20)")
     p.add_argument("--out", required=True, metavar="FILE", help="the video: a .mp4 or .gif file")
