@@ -114,7 +114,8 @@ def test_a_missing_extra_is_one_line_naming_it(tmp_path, capsys, monkeypatch, na
 @pytest.mark.parametrize("args, says", [(["--out", "run.avi"], ".mp4 or .gif"),
                                         (["--out", "run.mp4", "--size", "321x240"], "even"),
                                         (["--out", "run.gif", "--fps", "0"], "--fps"),
-                                        (["--out", "run.gif", "--seconds", "-1"], "--seconds")])
+                                        (["--out", "run.gif", "--seconds", "-1"], "--seconds"),
+                                        (["--out", "run.gif", "--seconds", "600"], "at most 3,000")])
 def test_bad_video_options_are_one_line(tmp_path, capsys, args, says):
     args = [a if not a.startswith("run.") else str(tmp_path / a) for a in args]
     assert main(["video", "--brain", BRAIN, *args]) == 2

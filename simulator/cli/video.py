@@ -31,6 +31,7 @@ DEFAULT_FPS = {".mp4": 25, ".gif": 10}
 MAX_FPS = 50                    # a GIF counts its frame times in hundredths of a second
 MIN_SIDE, MAX_SIDE = 64, 4096
 MAX_SECONDS = 3600.0
+MAX_GIF_FRAMES = 3000           # a GIF's frames are all held until it is written
 
 
 def register(subparsers) -> None:
@@ -95,6 +96,9 @@ def _check_options(args):
     fps = DEFAULT_FPS[suffix] if args.fps is None else args.fps
     if not 1 <= fps <= MAX_FPS:
         raise SettingError(f"--fps {fps}: expected a whole number of frames per second from 1 to {MAX_FPS}")
+    if suffix == ".gif" and round(args.seconds * fps) + 1 > MAX_GIF_FRAMES:
+        raise SettingError(f"--out {args.out}: a GIF of {round(args.seconds * fps) + 1:,} frames would be huge; "
+                           f"at most {MAX_GIF_FRAMES:,} (fewer --seconds or --fps, or an .mp4)")
     return suffix, parse_video_size(args.size or DEFAULT_SIZE[suffix]), fps
 
 
