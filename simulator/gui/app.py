@@ -27,8 +27,8 @@ from simulator.simulation import Simulation
 from simulator.gui import keymap, overlay, simlink, teach_commands, theme as th
 from simulator.gui.camera import Camera
 from simulator.gui.hyper import FIELDS, HyperParams
-from simulator.gui.launch import (DEFAULT_BRAIN, DEFAULT_WORLD, StopSignals, build_parser, check_args, parse_size,
-                                  require_display)
+from simulator.gui.launch import (DEFAULT_BRAIN, DEFAULT_WORLD, MIN_SIZE, StopSignals, build_parser, check_args,
+                                  parse_size, require_display, set_minimum_size)
 from simulator.gui.layout import layout
 from simulator.gui.pacing import Pacing
 from simulator.gui.panel_commands import entry_key
@@ -86,6 +86,7 @@ class App:
         pygame.font.init()
         pygame.display.set_caption("neurocar")
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        set_minimum_size(MIN_SIZE)
         self.clock = pygame.time.Clock()
         self.text = Text()
         self.realtime = realtime
@@ -93,7 +94,7 @@ class App:
         self.frame_ms: list[float] = []
         self.state, shipped = start_state(world_path, brain_path, table_path, robot_path, seed, model)
         self.pacing = Pacing(self.state.profile.control.tick_s, realtime)
-        self.layout = layout(self.screen.get_size())
+        self.layout = self._lay_out()
         self.camera = Camera(self.layout.world)
         self.world_edit = WorldEditor(self.state.sim.world, self.camera, self._editor_hooks())
         self.table_view, self.net_view, self.rows_right = TableView(), NetworkView(), RowsRight()
@@ -116,10 +117,17 @@ class App:
         """Lay out the resized window; the world view keeps showing the same part of the world."""
         old = pygame.Rect(self.camera.viewport)
         self.screen = pygame.display.get_surface()
-        self.layout = layout(self.screen.get_size())
+        self.layout = self._lay_out()
         new = self.camera.viewport = self.layout.world
         if old.w > 0 and old.h > 0 and new.size != old.size:
             self.camera.zoom(min(new.w / old.w, new.h / old.h))
+
+    def _lay_out(self):
+        """The layout of the window as it is now, text and panels at its scale."""
+        size = self.screen.get_size()
+        th.set_scale(th.ui_scale(size))
+        self.text.scale = th.SCALE
+        return layout(size)
 
     def fit_world(self) -> None:
         w = self.state.sim.world
@@ -191,13 +199,14 @@ class App:
 
     def close(self) -> None:
         pygame.display.quit()
+        th.set_scale(1.0)
 
     # -- events ------------------------------------------------------------------------
     def handle(self, event) -> None:
         s = self.state
         if event.type == pygame.QUIT:
             s.running = False
-        elif event.type == pygame.VIDEORESIZE:
+        elif event.type in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
             self.resize()
         elif event.type == pygame.KEYDOWN:
             self.key(event)
@@ -255,7 +264,7 @@ class App:
                 return
         if self.layout.hyper.collidepoint(pos):
             s.focus = "hyper"
-            row = (pos[1] - self.layout.hyper.y - 26) // th.ROW_H
+            row = (pos[1] - self.layout.hyper.y - th.px(26)) // th.ROW_H
             if 0 <= row < len(FIELDS):
                 s.hyper.index = row
 

@@ -4,6 +4,7 @@ import argparse
 import os
 import signal
 import threading
+import warnings
 
 import pygame
 
@@ -95,6 +96,14 @@ def require_display() -> None:
         raise NeurocarError("no display to open the window on (set DISPLAY, or run on a desktop); "
                         "headless work needs no window: 'neurocar eval', 'neurocar train', 'neurocar export', "
                         "or 'neurocar --frames N --screenshot FILE.png'")
+
+
+def set_minimum_size(size) -> None:
+    """Ask SDL not to let the window be made smaller than ``size`` (dragging its edge
+    stops there)."""
+    with warnings.catch_warnings():                 # pygame-ce warns that the display module's window is legacy
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pygame.Window.from_display_module().minimum_size = size
 
 
 class StopSignals:

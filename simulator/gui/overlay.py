@@ -38,11 +38,13 @@ def draw_status(app, car) -> None:
     memory = sim.memory_cm()                       # what a brain reading the sweep's memory sees of it
     if memory:
         lines.append(("memory: " + " · ".join(f"{name} {cm} cm" for name, cm in memory.items()), th.INPUT_HUE))
-    w = min(max(text.width(line, th.FONT) for line, _ in lines) + 20, v.w - 20)
-    box = pygame.Rect(v.x + 10, v.y + 10, w, LINE_H * len(lines) + 10)
+    px, line_h = th.px, th.px(LINE_H)
+    w = min(max(text.width(line, th.FONT) for line, _ in lines) + px(20), v.w - px(20))
+    box = pygame.Rect(v.x + px(10), v.y + px(10), w, line_h * len(lines) + px(10))
     shade(screen, box, STATUS_BG)
     for i, (line, color) in enumerate(lines):
-        text.draw(screen, text.fit(line, w - 20, th.FONT), (box.x + 10, box.y + 6 + LINE_H * i), th.FONT, color)
+        text.draw(screen, text.fit(line, w - px(20), th.FONT), (box.x + px(10), box.y + px(6) + line_h * i), th.FONT,
+                  color)
     if s.teaching is not None:
         _teach_banner(screen, text, v, len(s.teaching.recorder))
     elif app.pacing.paused:
@@ -54,7 +56,7 @@ def _teach_banner(screen, text, v, rows: int) -> None:
     banner = text.fit(f"TEACH MODE · {rows} rows recorded · hold arrows to drive · T to finish",
                       v.w - 40, th.FONT_TITLE)
     tw = text.width(banner, th.FONT_TITLE, bold=True) + 24
-    b = pygame.Rect(v.centerx - tw // 2, v.bottom - 64, tw, 28)
+    b = pygame.Rect(v.centerx - tw // 2, v.bottom - th.px(64), tw, th.px(28))
     pygame.draw.rect(screen, th.TEACH, b, border_radius=6)
     text.draw(screen, banner, b.center, th.FONT_TITLE, (255, 255, 255), bold=True, anchor="center")
 
@@ -64,7 +66,7 @@ def draw_message(app) -> None:
     if not message.text or app.state.wall_time >= message.until:
         return
     mw = min(text.width(message.text, th.FONT) + 24, v.w - 20)
-    b = pygame.Rect(v.centerx - mw // 2, v.bottom - 30, mw, 24)
+    b = pygame.Rect(v.centerx - mw // 2, v.bottom - th.px(30), mw, th.px(24))
     shade(app.screen, b, MESSAGE_BOX)
     text.draw(app.screen, text.fit(message.text, mw - 16, th.FONT), b.center, th.FONT, message.color,
               anchor="center")
@@ -79,7 +81,7 @@ def draw_hint(app) -> None:
         hint = keymap.hint_line("teach" if s.teaching is not None else s.focus)
     focus = f"focus: {s.focus}"
     text.draw(screen, focus, (r.x + 10, r.centery), th.FONT, th.SECTION_FOCUS, bold=True, anchor="midleft")
-    x = r.x + 24 + text.width(focus, th.FONT, bold=True)
+    x = r.x + th.px(24) + text.width(focus, th.FONT, bold=True)
     text.draw(screen, text.fit(hint, r.right - x - 10, th.FONT), (x, r.centery), th.FONT, th.TEXT_DIM,
               anchor="midleft")
 
@@ -96,27 +98,28 @@ def draw_help(screen, text, model: str) -> None:
     """Every binding of the key table, grouped by where it acts, in as many columns as
     needed, under the car model the window runs."""
     w, h = screen.get_size()
+    px, line_h = th.px, th.px(HELP_LINE_H)
     shade(screen, screen.get_rect(), HELP_BG)
-    text.draw(screen, "neurocar — keys", (30, 18), 22, th.TEXT, bold=True)
+    text.draw(screen, "neurocar — keys", (px(30), px(18)), 22, th.TEXT, bold=True)
     text.draw(screen, text.fit("H, F1 or Esc closes this help · the mouse also works in the world view and panels",
-                               w - 60, th.FONT), (30, 48), th.FONT, th.TEXT_DIM)
-    text.draw(screen, text.fit(MODEL_LINES[model], w - 60, th.FONT), (30, 70), th.FONT, th.TEXT_DIM)
+                               w - px(60), th.FONT), (px(30), px(48)), th.FONT, th.TEXT_DIM)
+    text.draw(screen, text.fit(MODEL_LINES[model], w - px(60), th.FONT), (px(30), px(70)), th.FONT, th.TEXT_DIM)
     groups = keymap.help_rows()
-    top = 100
-    n_cols = 2 if w < 1500 else 3
-    col_w = (w - 60) // n_cols
-    keys_w = min(170, col_w // 3)
-    x, y = 30, top
+    top = px(100)
+    n_cols = 2 if w < px(1500) else 3
+    col_w = (w - px(60)) // n_cols
+    keys_w = min(px(170), col_w // 3)
+    x, y = px(30), top
     for title, rows in groups:
-        need = HELP_LINE_H * (len(rows) + 1) + 10
-        if y + need > h - 20 and y > top and x + 2 * col_w <= w:
+        need = line_h * (len(rows) + 1) + px(10)
+        if y + need > h - px(20) and y > top and x + 2 * col_w <= w:
             x, y = x + col_w, top                  # next column
         text.draw(screen, title, (x, y), th.FONT, th.SECTION_FOCUS, bold=True)
-        y += HELP_LINE_H + 2
+        y += line_h + px(2)
         for keys, what in rows:
-            text.draw(screen, text.fit(keys, keys_w - 10, th.FONT_SMALL), (x + 8, y), th.FONT_SMALL,
+            text.draw(screen, text.fit(keys, keys_w - px(10), th.FONT_SMALL), (x + px(8), y), th.FONT_SMALL,
                       th.OUTPUT_HUE, bold=True)
-            text.draw(screen, text.fit(what, col_w - keys_w - 20, th.FONT_SMALL), (x + keys_w, y),
+            text.draw(screen, text.fit(what, col_w - keys_w - px(20), th.FONT_SMALL), (x + keys_w, y),
                       th.FONT_SMALL, th.TEXT)
-            y += HELP_LINE_H
+            y += line_h
         y += 8

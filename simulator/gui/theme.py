@@ -1,4 +1,8 @@
-"""Colours and sizes of the window, in one place."""
+"""Colours and sizes of the window, in one place.
+
+Sizes in pixels are those of a 1280x720 window; a bigger window scales them (``set_scale``)
+so that 1920x1080 or 2560x1440 shows the same layout larger, not a small one in a big window.
+"""
 import math
 
 PANEL_BG = (28, 31, 38)
@@ -37,11 +41,34 @@ ECHO = (220, 40, 40)
 TRAIL = (120, 160, 220)
 TEACH = (235, 80, 160)
 
-HINT_H = 26
-FONT = 14
+BASE_SIZE = (1280, 720)       # the window the sizes below are drawn for
+SCALE_STEP = 0.125            # scales come in steps, so a resize by a few pixels changes nothing
+MAX_SCALE = 3.0
+BASE_HINT_H, BASE_ROW_H = 26, 18
+HINT_H, ROW_H = BASE_HINT_H, BASE_ROW_H
+SCALE = 1.0
+FONT = 14                     # font sizes are the unscaled ones: ``Text`` scales what it draws
 FONT_SMALL = 12
 FONT_TITLE = 15
-ROW_H = 18
+
+
+def ui_scale(size) -> float:
+    """How much bigger than at 1280x720 a window of ``size`` draws: 1 up to 1280x720
+    (the smallest windows keep the base sizes), then in steps as both sides grow."""
+    s = min(size[0] / BASE_SIZE[0], size[1] / BASE_SIZE[1])
+    return min(max(1.0, math.floor(s / SCALE_STEP) * SCALE_STEP), MAX_SCALE)
+
+
+def set_scale(scale: float) -> None:
+    """Scale the window's row and bar heights (read as ``th.ROW_H`` when drawing)."""
+    global SCALE, HINT_H, ROW_H
+    SCALE = scale
+    HINT_H, ROW_H = px(BASE_HINT_H), px(BASE_ROW_H)
+
+
+def px(n: float) -> int:
+    """A length of ``n`` pixels at 1280x720, at the window's scale."""
+    return int(round(n * SCALE))
 
 
 def value_color(v: float, scale: float = 1.0):

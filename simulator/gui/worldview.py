@@ -244,9 +244,9 @@ def draw_car(surface, cam, car, profile, flash: float = 0.0, teach: bool = False
 
 
 def draw_scale_bar(surface, cam, text) -> None:
-    cm, px = cam.scale_bar()
+    cm, px = cam.scale_bar(th.px(120))
     v = cam.viewport
-    x, y = v.x + 16, v.bottom - 18
+    x, y = v.x + th.px(16), v.bottom - th.px(18)
     pygame.draw.line(surface, (250, 250, 250), (x, y), (x + px, y), 3)
     for tx in (x, x + px):
         pygame.draw.line(surface, (250, 250, 250), (tx, y - 5), (tx, y + 5), 2)
