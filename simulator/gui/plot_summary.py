@@ -86,10 +86,17 @@ def _panel(surface, rect, title, bars, labels, text) -> None:
         bar.bottom = plot.bottom
         pygame.draw.rect(surface, BRAIN_COLOURS[i], bar)
         _dots(surface, bar, plot, top, episodes, dot_colour(BRAIN_COLOURS[i]))
-        label = f"{value:.2f}" if value < 10 else f"{value:.0f}"
-        text.draw(surface, label, (bar.centerx, bar.top - 2), th.FONT_SMALL, th.TEXT, anchor="midbottom")
+        _value_label(surface, text, f"{value:.2f}" if value < 10 else f"{value:.0f}", (bar.centerx, bar.top - 2))
         text.draw(surface, text.fit(labels[i], round(slot) - 4, th.FONT_SMALL), (bar.centerx, plot.bottom + 3),
                   th.FONT_SMALL, th.TEXT_DIM, anchor="midtop")
+
+
+def _value_label(surface, text, label: str, midbottom) -> None:
+    """The bar's value on a patch of the panel's colour, so the dots never hide it."""
+    box = pygame.Rect(0, 0, text.width(label, th.FONT_SMALL) + 6, text.height(th.FONT_SMALL))
+    box.midbottom = midbottom
+    pygame.draw.rect(surface, th.SECTION_BG, box, border_radius=3)
+    text.draw(surface, label, midbottom, th.FONT_SMALL, th.TEXT, anchor="midbottom")
 
 
 def _dots(surface, bar, plot, top: float, episodes, colour) -> None:
