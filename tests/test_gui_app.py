@@ -528,11 +528,14 @@ def test_an_edit_covering_the_cars_start_is_refused_with_evals_message(app):
     from simulator.world import Box
     start = app.state.sim.world.start
     before = list(app.state.sim.world.obstacles)
-    app.camera.cx, app.camera.cy = start.x_cm, start.y_cm           # A adds a box at the middle of the view
-    key(pygame.K_a)
+    app.world_edit.add(Box(start.x_cm, start.y_cm, 30.0, 30.0))
     frames(app)
     assert app.state.sim.world.obstacles == before
     assert app.state.message.text == start_refusal(app, Box(start.x_cm, start.y_cm, 30.0, 30.0))
+    app.camera.cx, app.camera.cy = start.x_cm, start.y_cm           # A puts its box on free floor, off the start
+    key(pygame.K_a)
+    frames(app)
+    assert app.state.sim.world.obstacles[:-1] == before and "added a box" in app.state.message.text
     app.world_edit.add(Box(start.x_cm + 100, start.y_cm + 100, 30.0, 30.0))   # one clear of the start
     frames(app)
     box = app.state.sim.world.obstacles[-1]

@@ -8,16 +8,20 @@ import math
 from dataclasses import replace
 
 import pygame
+import pymunk
 
 from simulator.episode import EpisodeSpec, check_start
+from simulator.physics import add_world, new_space
 from simulator.simulation import Simulation
 from simulator.gui.keys import ARROWS
 from simulator.gui.worldedit import center, extent
-from simulator.world import WorldError
+from simulator.world import Box, WorldError
 from simulator.worldgen import random_world
 
 PAN_PX = 40
-GROW = 1.15
+GROW = 1.05                 # [ and ] change every size by 5 %: a sofa and a table leg alike
+NEW_BOX_CM = 30.0
+FREE_GAP_CM = 2.0           # a new obstacle keeps this far from every other solid
 REACH_MARGIN_CM = 1.0
 NEW_WORLD_TRIES = 20        # seeds G tries when a random world leaves this robot no room to start
 NO_SELECTION = "select an obstacle first (PageDown, or click it)"
@@ -40,7 +44,40 @@ def world_select(app, event):
 
 
 def world_add_obstacle(app, event=None):
-    app.world_edit.add_at(app.camera.to_world(*app.camera.viewport.center))
+    """A box on the free floor nearest the middle of the view, clear of the car and its start."""
+    s = app.state
+    spot = free_spot(s.sim.world, app.camera.to_world(*app.camera.viewport.center), NEW_BOX_CM,
+                     avoid=[s.sim.pose[:2], (s.sim.world.start.x_cm, s.sim.world.start.y_cm)],
+                     avoid_cm=car_reach(s.profile))
+    if spot is None:
+        s.say(f"no free floor for a {NEW_BOX_CM:g} cm box; drag on empty floor to draw a smaller one")
+        return
+    app.world_edit.add(Box(spot[0], spot[1], NEW_BOX_CM, NEW_BOX_CM))
+
+
+def free_spot(world, xy, size_cm: float, avoid=(), avoid_cm: float = 0.0):
+    """The centre nearest ``xy`` of a size_cm square clear (by FREE_GAP_CM) of every solid
+    and of circles of radius avoid_cm around the ``avoid`` points; None when there is none.
+    Candidates lie on a grid of half the square's size over the whole arena."""
+    space = new_space()
+    add_world(space, world, (0.0, 0.0))
+    space.add(*[pymunk.Circle(space.static_body, avoid_cm, (float(x), float(y))) for x, y in avoid])
+    half = size_cm / 2 + FREE_GAP_CM
+    step = size_cm / 2
+    xs = [half + step * i for i in range(int((world.width_cm - 2 * half) // step) + 1)]
+    ys = [half + step * j for j in range(int((world.height_cm - 2 * half) // step) + 1)]
+    body = pymunk.Body(body_type=pymunk.Body.KINEMATIC)          # a shape needs a body to be placed
+    square = pymunk.Poly.create_box(body, (2 * half, 2 * half))
+    for x, y in sorted(((x, y) for x in xs for y in ys), key=lambda p: (math.dist(p, xy), p)):
+        body.position = (x, y)
+        if not space.shape_query(square):
+            return x, y
+    return None
+
+
+def car_reach(profile) -> float:
+    """How far the car reaches from its origin, whatever its heading."""
+    return math.hypot(profile.body.length_cm, profile.body.width_cm) + REACH_MARGIN_CM
 
 
 def world_delete_obstacle(app, event=None):
@@ -79,8 +116,7 @@ def new_world(app, event=None):
 def check_world(profile, world) -> None:
     """Raise WorldError when this robot, at the world's start, would overlap a solid.
     Only obstacles that could reach the car are handed on, so a huge world checks fast."""
-    body = profile.body
-    reach = math.hypot(body.length_cm, body.width_cm) + REACH_MARGIN_CM     # the car, whatever its origin
+    reach = car_reach(profile)
     near = [o for o in world.obstacles if math.dist(center(o), (world.start.x_cm, world.start.y_cm))
             <= extent(o) + reach]
     check_start(EpisodeSpec(replace(world, obstacles=near)), profile)

@@ -19,7 +19,6 @@ from simulator.world import Box, WorldError, check_obstacle
 HANDLE_PX = 8
 NUDGE_CM = 5.0
 MIN_SIZE_CM = 4.0
-NEW_BOX_CM = 30.0
 UNDO_LIMIT = 200                  # undoable world edits kept
 
 
@@ -65,10 +64,30 @@ def dragged_handle(o, k: int, x: float, y: float):
         return replace(o, radius_cm=max(MIN_SIZE_CM / 2, math.hypot(x - o.x_cm, y - o.y_cm)))
     if o.type == "wall":
         return replace(o, x1_cm=x, y1_cm=y) if k == 0 else replace(o, x2_cm=x, y2_cm=y)
-    a = math.radians(o.angle_deg)
-    dx, dy = x - o.x_cm, y - o.y_cm
-    u, v = dx * math.cos(a) + dy * math.sin(a), -dx * math.sin(a) + dy * math.cos(a)
-    return replace(o, width_cm=max(MIN_SIZE_CM, 2 * abs(u)), height_cm=max(MIN_SIZE_CM, 2 * abs(v)))
+    return _corner_dragged(o, k, x, y)
+
+
+def _corner_dragged(box, k: int, x: float, y: float):
+    """The box with corner k at (x, y) and the opposite corner where it was (the box at
+    least MIN_SIZE_CM each way, grown away from that corner)."""
+    a = math.radians(box.angle_deg)
+    c, s = math.cos(a), math.sin(a)
+    fx, fy = box.corners()[(k + 2) % 4]                          # the fixed corner, in world cm
+    u, v = (x - fx) * c + (y - fy) * s, -(x - fx) * s + (y - fy) * c     # the drag, in the box's frame
+    side_u, side_v = (1.0 if k in (1, 2) else -1.0), (1.0 if k in (2, 3) else -1.0)
+    u, v = side_u * max(MIN_SIZE_CM, u * side_u), side_v * max(MIN_SIZE_CM, v * side_v)
+    cu, cv = u / 2, v / 2
+    return replace(box, x_cm=float(fx + cu * c - cv * s), y_cm=float(fy + cu * s + cv * c),
+                   width_cm=abs(u), height_cm=abs(v))
+
+
+def size_text(o) -> str:
+    """An obstacle's size as the message line gives it."""
+    if o.type == "cylinder":
+        return f"{2 * o.radius_cm:.0f} cm across"
+    if o.type == "wall":
+        return f"{math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm):.0f} cm long"
+    return f"{o.width_cm:.0f} x {o.height_cm:.0f} cm"
 
 
 @dataclass
@@ -141,11 +160,6 @@ class WorldEditor:
             self._made()
             self.hooks.report(f"added a {obstacle.type}; drag it, drag its corners, Delete removes it")
 
-    def add_at(self, xy) -> None:
-        x = min(max(xy[0], NEW_BOX_CM), self.world.width_cm - NEW_BOX_CM)
-        y = min(max(xy[1], NEW_BOX_CM), self.world.height_cm - NEW_BOX_CM)
-        self.add(Box(x, y, NEW_BOX_CM, NEW_BOX_CM))
-
     def move_selected(self, x: float, y: float) -> bool:
         """Move the selected obstacle's centre to (x, y)."""
         i = self.selected
@@ -208,7 +222,9 @@ class WorldEditor:
     def resize_selected(self, factor: float) -> bool:
         if self.selected is None:
             return False
-        self.replace_selected(resized(self.world.obstacles[self.selected], factor))
+        new = resized(self.world.obstacles[self.selected], factor)
+        if self.replace_selected(new):
+            self.hooks.report(f"the {new.type} is {size_text(new)} now ([ shrinks, ] grows)")
         return True
 
     # -- whole worlds, undo and redo ---------------------------------------------------------
