@@ -101,6 +101,7 @@ def _open_world(app, path: Path, data: dict) -> None:
 def _open_table(s, path: Path) -> None:
     table = load_table(path)
     s.editor.replace(table)
+    s.editor.select(0, 0)                       # another table: from its first row
     s.edited("table")
     note = "" if s.sim.brain.same_columns(table) else \
         " (its columns are not the brain's: R trains a brain with the table's columns)"
@@ -116,6 +117,7 @@ def _open_brain(s, path: Path, data: dict) -> None:
     if not brain.same_columns(s.editor.table):
         table, found = table_for(brain)
         s.editor.replace(table)
+        s.editor.select(0, 0)                   # another table: from its first row
         s.edited("table")
         note = f"; its table {table.name}" if found else "; its table was not found, so the table holds its decisions"
     s.say(f"opened brain {path.name}; the car drives with it now{note}")
