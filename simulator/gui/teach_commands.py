@@ -1,6 +1,6 @@
 """Teach mode: drive by hand with the arrows; every control tick records the inputs the
 brain reads (the sweep's memory included) and the chosen action; on leaving, the rows
-join the table (merged or de-duplicated) and the brain is retrained. The commands take
+join the table (every row, or one per new situation) and the brain is retrained. The commands take
 the window and the key event; the frame loop calls ``before_tick`` and ``after_tick``
 around each control tick in teach mode."""
 import pygame
@@ -90,10 +90,10 @@ def _leave(app) -> None:
         return go
 
     s.modal = Prompt("Teach mode: keep what you showed?", [
-        f"{n_all} ticks were recorded.",
-        f"M: add all {n_all} rows (merged)",
-        f"D: add {n_new} de-duplicated rows (one per new situation, the most frequent action)",
+        f"{n_all} control ticks were recorded, a row each.",
+        f"M: add every recorded row ({n_all}); a situation you drove through longer counts more",
+        f"D: add one row per situation the table does not have yet ({n_new}), with the action you chose most there",
         "Either way the brain is then retrained on the table.",
-    ], [Choice(pygame.K_m, "M: merged", add(merged, "merged")),
-        Choice(pygame.K_d, "D: de-duplicated", add(dedup, "de-duplicated")),
+    ], [Choice(pygame.K_m, f"M: add all {n_all} rows", add(merged, "every recorded row")),
+        Choice(pygame.K_d, f"D: add {n_new} new situations", add(dedup, "one per new situation")),
         Choice(pygame.K_ESCAPE, "Esc: discard", lambda: s.say("recorded rows discarded"))])
