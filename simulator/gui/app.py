@@ -30,7 +30,7 @@ from simulator.gui.hyper import FIELDS, HyperParams
 from simulator.gui.launch import (DEFAULT_BRAIN, DEFAULT_WORLD, MIN_SIZE, StopSignals, build_parser, check_args,
                                   parse_size, require_display, set_minimum_size)
 from simulator.gui.layout import layout
-from simulator.gui.pacing import Pacing
+from simulator.gui.pacing import BLINK_HZ, Idle, Pacing
 from simulator.gui.panel_commands import entry_key
 from simulator.gui.panels import NetworkView, TableView, draw_cost, draw_hyper
 from simulator.gui.session import Session
@@ -94,6 +94,7 @@ class App:
         self.frame_ms: list[float] = []
         self.state, shipped = start_state(world_path, brain_path, table_path, robot_path, seed, model)
         self.pacing = Pacing(self.state.profile.control.tick_s, realtime)
+        self.idle = Idle()
         self.layout = self._lay_out()
         self.camera = Camera(self.layout.world)
         self.world_edit = WorldEditor(self.state.sim.world, self.camera, self._editor_hooks())
@@ -147,17 +148,24 @@ class App:
         return 0
 
     def _loop(self, frames, stop) -> None:
+        """Frames at up to FPS; idle (``Idle``), a frame only when something changed."""
         while self.state.running and (frames is None or self.frame < frames) and not (stop and stop.caught):
+            idle = Idle.applies(self)
+            events = self.idle.wait() if idle else []
             if self.realtime:
-                dt = min(self.clock.tick(FPS) / 1000.0, MAX_FRAME_S)
+                elapsed = self.clock.tick(FPS) / 1000.0
+                dt = min(elapsed, MAX_FRAME_S)
             else:
                 self.clock.tick()
-                dt = FRAME_S
+                elapsed = dt = FRAME_S
             start = time.perf_counter()
-            self.state.wall_time += dt
-            for event in pygame.event.get():
+            self.state.wall_time += elapsed
+            events += pygame.event.get()
+            for event in events:
                 self.handle(event)
             self.update(dt)
+            if idle and not events and not self.idle.changed(self):
+                continue
             self.draw()
             pygame.display.flip()
             if frames is not None:                   # an open-ended run would grow this without end
@@ -294,7 +302,7 @@ class App:
 
     @property
     def blink(self) -> bool:
-        return (self.frame // 20) % 2 == 0
+        return int(self.state.wall_time * BLINK_HZ) % 2 == 0
 
     def draw_panel(self) -> None:
         screen, text, s, box = self.screen, self.text, self.state, self.layout

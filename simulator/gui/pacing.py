@@ -6,6 +6,8 @@ frame rate only decides how many of them run between two frames.
 """
 import time
 
+import pygame
+
 SPEEDS = (("x1", 1.0), ("x4", 4.0), ("x16", 16.0), ("max", None))
 SIM_BUDGET_S = 0.012          # most wall time per frame spent stepping the simulation
 MAX_TICKS_PER_FRAME = 400
@@ -54,3 +56,34 @@ class Pacing:
                 self.acc = 0.0                           # cannot keep up: run slower, never stall
                 return i + 1
         return n
+
+
+IDLE_WAIT_S = 0.25            # longest sleep while idle: a message's end shows this late at most
+BLINK_HZ = 3                  # the text cursor's phases a second
+
+
+class Idle:
+    """Paused with nothing running on its own (no single steps owed, no retraining), the
+    window sleeps until an event comes or what it shows changes with time (the cursor's
+    blink, a message ending, the collision flash), and draws only then: a paused window
+    costs next to no CPU."""
+
+    def __init__(self):
+        self.shown = None             # what the last frame showed of what time changes
+
+    @staticmethod
+    def applies(app) -> bool:
+        return app.realtime and app.pacing.paused and not app.pacing.pending_steps and app.state.training.job is None
+
+    def wait(self) -> list:
+        """Sleep until an event or IDLE_WAIT_S; the event, if one came."""
+        event = pygame.event.wait(int(IDLE_WAIT_S * 1000))
+        return [] if event.type == pygame.NOEVENT else [event]
+
+    def changed(self, app) -> bool:
+        """Whether anything that changes with time alone shows differently than in the last frame."""
+        s = app.state
+        shown = (app.blink if s.entry is not None or s.modal is not None else None,
+                 bool(s.message.text) and s.wall_time < s.message.until, s.flash_until > s.wall_time)
+        changed, self.shown = shown != self.shown, shown
+        return changed
