@@ -15,12 +15,13 @@ def section(surface, text, rect, title: str, focused: bool = False, note: str = 
     pygame.draw.rect(surface, th.SECTION_BG, rect, border_radius=6)
     if focused:
         pygame.draw.rect(surface, th.SECTION_FOCUS, rect, 2, border_radius=6)
-    text.draw(surface, title, (rect.x + 10, rect.y + 6), th.FONT_TITLE, th.TEXT, bold=True)
+    px = th.px
+    text.draw(surface, title, (rect.x + px(10), rect.y + px(6)), th.FONT_TITLE, th.TEXT, bold=True)
     if note:
         tw = text.width(title, th.FONT_TITLE, bold=True)
-        note = text.fit(note, rect.w - tw - 30, th.FONT_SMALL)
-        text.draw(surface, note, (rect.right - 10, rect.y + 8), th.FONT_SMALL, th.TEXT_DIM, anchor="topright")
-    return pygame.Rect(rect.x + 8, rect.y + 26, rect.w - 16, rect.h - 32)
+        note = text.fit(note, rect.w - tw - px(30), th.FONT_SMALL)
+        text.draw(surface, note, (rect.right - px(10), rect.y + px(8)), th.FONT_SMALL, th.TEXT_DIM, anchor="topright")
+    return pygame.Rect(rect.x + px(8), rect.y + px(26), rect.w - px(16), rect.h - px(32))
 
 
 # -- the table ---------------------------------------------------------------------------
@@ -37,7 +38,8 @@ class TableView:
     def draw(self, surface, text, rect, editor, *, focused, entry=None, rows_right=None,
              blink=True, title_note=""):
         inner = section(surface, text, rect, "Training table", focused, title_note)
-        grid = self.grid = _Grid(inner, *_column_layout(text, inner.w - self.CHECK_W, inner.x + self.CHECK_W,
+        check_w = th.px(self.CHECK_W)
+        grid = self.grid = _Grid(inner, *_column_layout(text, inner.w - check_w, inner.x + check_w,
                                                         editor.columns))
         y = _draw_header(surface, text, grid, editor.columns)
         visible = max(1, (inner.bottom - y - th.ROW_H) // th.ROW_H)
@@ -151,17 +153,18 @@ def _column_layout(text, width: int, x0: int, cols):
 def _draw_header(surface, text, grid, cols) -> int:
     """The column names, a one-line name on the last line of a two-line header; returns
     the y where the rows begin."""
-    extra = HEADER_LINE_H * (max(len(lines) for lines in grid.header) - 1)
+    line_h = th.px(HEADER_LINE_H)
+    extra = line_h * (max(len(lines) for lines in grid.header) - 1)
     for c, x, w, lines in zip(cols, grid.xs, grid.widths, grid.header):
         color = th.INPUT_HUE if c.role == "in" else th.OUTPUT_HUE if c.role == "out" else th.TEXT_DIM
-        y = grid.inner.y + extra - HEADER_LINE_H * (len(lines) - 1)
+        y = grid.inner.y + extra - line_h * (len(lines) - 1)
         for line in lines:
             name = text.fit(line, w - 8, th.FONT_SMALL, bold=True)
             if c.role == "label":
                 text.draw(surface, name, (x + 4, y), th.FONT_SMALL, color, bold=True)
             else:
                 text.draw(surface, name, (x + w - 6, y), th.FONT_SMALL, color, bold=True, anchor="topright")
-            y += HEADER_LINE_H
+            y += line_h
     y = grid.inner.y + extra + th.ROW_H
     pygame.draw.line(surface, th.NEUTRAL, (grid.inner.x, y - 2), (grid.inner.right, y - 2))
     return y
