@@ -26,7 +26,7 @@ from simulator.physics import ContactCounter, add_world, new_space, steps_per_ti
 from simulator.profile import PATTERN_NAMES
 from simulator.sensor import Geometry, Sonar
 from simulator.servo import ServoHorn
-from simulator.sweep_memory import SweepMemory
+from simulator.sweep_memory import PING_LONG_AGO, SweepMemory
 from simulator.episode import EpisodeError
 
 ACTIONS = PATTERN_NAMES + ("stop",)      # the action space: the profile's patterns, then all pins low
@@ -68,7 +68,9 @@ class Slots:
         self.anchor, self.seen_collisions = np.zeros((n, 2)), np.zeros(n, dtype=int)
         self.cols, self.rows = np.ones(n, dtype=int), np.ones(n, dtype=int)
         self.free, self.visited = np.zeros((n, 1), dtype=bool), np.zeros((n, 1), dtype=bool)
-        self.reward = np.zeros(n)
+        self.reward, self.arena = np.zeros(n), np.zeros((n, 2))
+        self.speed, self.yaw, self.motors_on = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+        self.car_ticks = 0          # every slot's ticks so far, over all its episodes
 
     def restart(self, i: int, spec) -> None:
         """Slot i starts the episode ``spec`` afresh (its own world, car, sensor seed)."""
@@ -128,7 +130,8 @@ class Slots:
         self.free[i, :grid.size] = grid.ravel()
         self.ticks[i] = self.anchor_tick[i] = self.stuck_ticks[i] = 0
         self.anchor[i] = self.pos[i]
-        self._visit(np.arange(self.n) == i)
+        self.arena[i] = world.width_cm, world.height_cm
+        self.visited[i, self._cell(i, *self.pos[i])] = True
 
     # -- one tick, split where the agent decides ------------------------------------------
     def sense(self, rows) -> np.ndarray:
@@ -164,38 +167,20 @@ class Slots:
 
     def decide(self, actions, rows, hold: bool = True) -> None:
         """The agent's actions (indices into ACTIONS) for the deciding slots ``rows``: their
-        pins and PWM, and the hold the firmware gives the reading (none when not ``hold``)."""
+        pins and PWM, the wheels' velocities, and the hold the firmware gives the reading
+        (none when not ``hold``)."""
         pins = self.patterns[np.asarray(actions, dtype=int)[rows]]
         self.pins[rows], self.pwm[rows] = pins, pwm_for(pins, self.profile)
         d = self.last_cm[rows]
         self.hold[rows] = paced_hold_ticks(d, self.profile.control) - 1 if hold else 0
         if self.memory is not None:
             self.memory.decided(d, rows)
-
-    def advance(self, rows) -> None:
-        """The rest of the tick for the slots ``rows``: horns turn, the motors drive, each
-        slot's space steps; positions, the sanity check and the reward follow."""
-        if self.horn is not None:
-            before = self.horn.deg
-            self.horn.follow(self.servo_deg, self.tick_s)
-            self.horn.deg = np.where(rows, self.horn.deg, before)
-        speed, yaw, motors_on = self._velocities(rows)
-        for i in np.flatnonzero(rows).tolist():
-            heading = self.heading[i]
-            self.controls[i].velocity = (speed[i] * math.cos(heading), speed[i] * math.sin(heading))
-            self.controls[i].angular_velocity = yaw[i]
-            space, body = self.spaces[i], self.bodies[i]
-            for _ in range(self.steps):
-                space.step(self.dt)
-            (x, y), self.heading[i] = body.position, body.angle
-            self.pos[i] = x, y
-        self.ticks[rows] += 1
-        self._check(rows)
-        self._count(rows, motors_on)
+        speed, yaw, on = self._velocities(rows)
+        self.speed[rows], self.yaw[rows], self.motors_on[rows] = speed[rows], yaw[rows], on[rows]
 
     def _velocities(self, rows):
         """Forward speed, yaw rate and motors on (n,) for the pins; only ``rows`` update
-        which way the measured motors turn."""
+        which way the measured motors turn (the pins are kept until the next decision)."""
         if self.drive is None:
             speed, yaw = wheel_velocities(self.pins, self.pwm, self.profile)
             return speed, yaw, (speed != 0) | (yaw != 0)
@@ -204,56 +189,93 @@ class Slots:
         self.drive.turning = np.where(rows[:, None], self.drive.turning, before)
         return speed, yaw, on
 
-    def _check(self, rows) -> None:
-        """EpisodeError when a slot's car has left its arena: the physics failed."""
-        size = np.array([(w.width_cm, w.height_cm) for w in self.worlds])
-        outside = rows & ((self.pos < 0) | (self.pos > size)).any(axis=1)
-        if outside.any():
-            i = int(np.argmax(outside))
-            x, y = self.pos[i]
+    def advance(self, i: int) -> None:
+        """The rest of slot i's tick, in plain floats: its horn turns, its motors drive,
+        its space steps; its position, the sanity check and the reward follow."""
+        if self.horn is not None:
+            most = float(self.horn.deg_per_s[i]) * self.tick_s
+            deg = float(self.horn.deg[i])
+            self.horn.deg[i] = deg + min(max(float(self.servo_deg[i]) - deg, -most), most)
+        heading, speed = float(self.heading[i]), float(self.speed[i])
+        control, space, body = self.controls[i], self.spaces[i], self.bodies[i]
+        control.velocity = (speed * math.cos(heading), speed * math.sin(heading))
+        control.angular_velocity = float(self.yaw[i])
+        for _ in range(self.steps):
+            space.step(self.dt)
+        (x, y), heading = body.position, body.angle
+        self.pos[i], self.heading[i] = (x, y), heading
+        self.ticks[i] += 1
+        self.car_ticks += 1
+        w, h = self.arena[i]
+        if not (0 <= x <= w and 0 <= y <= h):
             raise EpisodeError(f"slot {i} (world {self.worlds[i].name!r}, seed {self.specs[i].seed}): the car left "
                                f"the arena at ({x:.1f}, {y:.1f}) cm; the physics failed")
+        self._count(i, x, y)
 
-    def _visit(self, rows) -> np.ndarray:
-        """Mark the cells under the cars ``rows``; how many free cells each newly visited."""
-        cell = np.minimum(np.maximum((self.pos // CELL_CM).astype(int), 0), np.column_stack([self.cols, self.rows]) - 1)
-        flat = cell[:, 1] * self.cols + cell[:, 0]
-        idx = np.flatnonzero(rows)
-        new = self.free[idx, flat[idx]] & ~self.visited[idx, flat[idx]]
-        self.visited[idx, flat[idx]] = True
-        out = np.zeros(self.n, dtype=int)
-        out[idx] = new
-        return out
-
-    def _count(self, rows, motors_on) -> None:
-        """This tick's reward for the slots ``rows``: new cells, new contacts, stuck time."""
+    def _count(self, i: int, x: float, y: float) -> None:
+        """Slot i's reward for this tick: a new free cell, new contacts, stuck time."""
         w = self.setup.reward
-        new_cells = self._visit(rows)
-        away = self.pos - self.anchor
-        moved = rows & ((away * away).sum(1) > STUCK_RADIUS_CM ** 2)
-        self.anchor[moved], self.anchor_tick[moved] = self.pos[moved], self.ticks[moved]
-        stuck = rows & motors_on & (self.ticks - self.anchor_tick >= self.window_ticks)
-        self.stuck_ticks += stuck
-        hits = self.collisions - self.seen_collisions
-        self.seen_collisions[rows] = self.collisions[rows]
-        gained = w.coverage * new_cells - w.collision * hits - w.stuck * self.tick_s * stuck
-        self.reward[rows] += gained[rows]
+        cell = self._cell(i, x, y)
+        gained = 0.0
+        if self.free[i, cell] and not self.visited[i, cell]:
+            gained += w.coverage
+        self.visited[i, cell] = True
+        ax, ay = self.anchor[i]
+        if (x - ax) * (x - ax) + (y - ay) * (y - ay) > STUCK_RADIUS_CM ** 2:
+            self.anchor[i], self.anchor_tick[i] = (x, y), self.ticks[i]
+        elif self.motors_on[i] and self.ticks[i] - self.anchor_tick[i] >= self.window_ticks:
+            self.stuck_ticks[i] += 1
+            gained -= w.stuck * self.tick_s
+        hits = int(self.collisions[i] - self.seen_collisions[i])
+        if hits:
+            self.seen_collisions[i] = self.collisions[i]
+            gained -= w.collision * hits
+        self.reward[i] += gained
+
+    def _cell(self, i: int, x: float, y: float) -> int:
+        """The index of slot i's coverage cell under (x, y) cm."""
+        col = min(max(int(x // CELL_CM), 0), int(self.cols[i]) - 1)
+        row = min(max(int(y // CELL_CM), 0), int(self.rows[i]) - 1)
+        return row * int(self.cols[i]) + col
+
+    def _holding_tick(self, i: int, one) -> None:
+        """A tick of slot i holding its action: the sweep steps and the hold counts down,
+        in plain ints; through ``sense`` when the sweep's memory needs the tick (a sweep
+        ends, or a ping while holding)."""
+        servo, memory = self.profile.servo, self.memory
+        angle = int(self.servo_deg[i]) + int(self.servo_dir[i]) * servo.step_deg
+        if memory is not None:
+            control = self.profile.control
+            every = control.ping_every_ticks        # SweepMemory.may_ping, for slot i alone
+            pings = control.read_while_holding and self.hold[i] >= every and memory.since_ping[i] + 1 >= every
+            if pings or angle <= servo.min_deg or angle >= servo.max_deg:
+                self.sense(one)
+                return
+            memory.since_ping[i] = min(int(memory.since_ping[i]) + 1, PING_LONG_AGO)
+        if angle >= servo.max_deg or angle <= servo.min_deg:
+            self.servo_dir[i] = -1 if angle >= servo.max_deg else 1
+        self.servo_deg[i] = min(max(angle, servo.min_deg), servo.max_deg)
+        self.hold[i] -= 1
 
     def step(self, actions, rows) -> np.ndarray:
-        """One step of the slots ``rows``, each at a decision: the agent's actions, then
-        ticks until each slot's next decision (its hold done; every tick in the tick step
-        mode) or its time limit. The slots done first wait. Returns the mask of slots
-        that reached their time limit; ``reward`` holds each step's reward."""
+        """One step of the slots ``rows``, each at a decision: the agent's actions, then the
+        ticks up to each slot's next decision (its hold done; the next tick in the tick
+        step mode) or its time limit, slot by slot; the next decision's readings are taken
+        together. Returns the mask of slots that reached their time limit; ``reward``
+        holds each one's reward for the step."""
         self.reward[rows] = 0.0
         self.decide(actions, rows, hold=self.setup.step == "decision")
-        active, truncated = rows.copy(), np.zeros(self.n, dtype=bool)
-        while active.any():
-            self.advance(active)
-            out = active & (self.ticks >= self.limit_ticks)
-            truncated |= out
-            active &= ~out
-            if active.any():
-                active &= ~self.sense(active)
+        truncated = np.zeros(self.n, dtype=bool)
+        for i in np.flatnonzero(rows).tolist():
+            one = np.arange(self.n) == i
+            self.advance(i)
+            while self.ticks[i] < self.limit_ticks and self.hold[i] > 0:
+                self._holding_tick(i, one)
+                self.advance(i)
+            truncated[i] = self.ticks[i] >= self.limit_ticks
+        going = rows & ~truncated
+        if going.any():
+            self.sense(going)
         return truncated
 
     # -- what the agent sees -------------------------------------------------------------
