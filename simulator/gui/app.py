@@ -24,7 +24,7 @@ from simulator.assets import asset
 from simulator.cli.crash import report_crash
 from simulator.cli.state import state_dir
 from simulator.simulation import Simulation
-from simulator.gui import keymap, overlay, simlink, teach_commands, theme as th
+from simulator.gui import firstrun, keymap, overlay, simlink, teach_commands, theme as th
 from simulator.gui.camera import Camera
 from simulator.gui.hyper import FIELDS, HyperParams
 from simulator.gui.launch import (DEFAULT_BRAIN, DEFAULT_WORLD, MIN_SIZE, StopSignals, build_parser, check_args,
@@ -38,7 +38,7 @@ from simulator.gui.state import WindowState
 from simulator.gui.tablefor import table_for
 from simulator.gui.tablemodel import TableEditor
 from simulator.gui.text import Text
-from simulator.gui.training import RowsRight, train_slice
+from simulator.gui.training import RowsRight, shown, train_slice
 from simulator.gui.world_commands import check_world, drive_in
 from simulator.gui.worldedit import EditorHooks, WorldEditor
 from simulator.gui.worldview import draw_beam, draw_car, draw_scale_bar, draw_trail, draw_world
@@ -81,7 +81,8 @@ def start_state(world_path=None, brain_path=None, table_path=None, robot_path=No
 
 class App:
     def __init__(self, *, world_path=None, brain_path=None, table_path=None, robot_path=None, seed: int = 0,
-                 size=DEFAULT_SIZE, realtime: bool = True, restore: bool = True, model: str = DEFAULT_MODEL):
+                 size=DEFAULT_SIZE, realtime: bool = True, restore: bool = True, model: str = DEFAULT_MODEL,
+                 welcome: bool = False):
         pygame.display.init()
         pygame.font.init()
         pygame.display.set_caption("neurocar")
@@ -106,6 +107,8 @@ class App:
                            f"brain's own decisions", th.OUTPUT_HUE)
         if restore:
             self.session.offer_restore(self)
+        if welcome:
+            firstrun.offer(self)
         self.session.mark_saved(self)
 
     def _editor_hooks(self) -> EditorHooks:
@@ -297,6 +300,8 @@ class App:
         overlay.draw_hint(self)
         if s.help:
             overlay.draw_help(screen, self.text, self.state.model)
+        elif s.log_shown:
+            overlay.draw_log(screen, self.text, s.log, s.wall_time)
         if s.modal is not None:
             s.modal.draw(screen, self.text, self.blink)
 
@@ -306,7 +311,7 @@ class App:
 
     def draw_panel(self) -> None:
         screen, text, s, box = self.screen, self.text, self.state, self.layout
-        brain, editor, t = s.sim.brain, s.editor, s.training
+        brain, editor = s.sim.brain, s.editor
         pygame.draw.rect(screen, th.PANEL_BG, box.panel)
         inputs = s.sim.sensed_inputs()
         self.table_view.draw(screen, text, box.table, editor, focused=s.focus == "table",
@@ -318,9 +323,8 @@ class App:
         self.net_view.draw(screen, text, box.net, brain, inputs, decoded=decided,
                            action=f"sees now → {label}", title_note=s.brain_name)
         draw_hyper(screen, text, box.hyper, s.hyper, focused=s.focus == "hyper",
-                   entry=s.entry if s.focus == "hyper" else None, blink=self.blink,
-                   status=t.status, status_color=t.color)
-        draw_cost(screen, text, box.cost, t.losses, t.cost_note)
+                   entry=s.entry if s.focus == "hyper" else None, blink=self.blink)
+        draw_cost(screen, text, box.cost, shown(s, self.rows_right(editor, brain)))
 
 
 def main(argv=None) -> int:
@@ -347,7 +351,7 @@ def _open(args, size) -> App:
     try:
         return App(world_path=args.world, brain_path=args.brain, table_path=args.table, robot_path=args.robot,
                    seed=args.seed, size=size, realtime=args.frames is None, restore=not args.no_restore and
-                   args.frames is None, model="ideal" if args.ideal else DEFAULT_MODEL)
+                   args.frames is None, model="ideal" if args.ideal else DEFAULT_MODEL, welcome=args.frames is None)
     except (NeurocarError, OSError) as e:        # a bad world, brain, robot or table file on the command line
         raise NeurocarError(str(e)) from None
 

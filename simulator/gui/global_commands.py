@@ -1,9 +1,10 @@
-"""Commands that act wherever the focus is: help, pause and step, speeds, focus, the
-camera, undo and redo, quit. Each takes the window and the key event; the key table
+"""Commands that act wherever the focus is: help, the message log, pause and step,
+speeds, focus, the camera, undo and redo, quit. Each takes the window and the key event; the key table
 (``keymap``) names them."""
 import pygame
 
 from simulator.gui.pacing import SPEEDS
+from simulator.gui.panel_commands import clear_flags
 
 FOCUSES = ("world", "table", "hyper")
 ZOOM_STEP = 1.25
@@ -13,6 +14,12 @@ SPEED_KEYS = {pygame.K_1: 0, pygame.K_2: 1, pygame.K_3: 2, pygame.K_4: 3,
 
 def toggle_help(app, event=None):
     app.state.help = not app.state.help
+    app.state.log_shown = False
+
+
+def toggle_log(app, event=None):
+    app.state.log_shown = not app.state.log_shown
+    app.state.help = False
 
 
 def pause(app, event=None):
@@ -35,11 +42,18 @@ def speed(app, event):
 
 
 def focus_next(app, event=None):
-    app.state.focus = FOCUSES[(FOCUSES.index(app.state.focus) + 1) % len(FOCUSES)]
+    set_focus(app.state, FOCUSES[(FOCUSES.index(app.state.focus) + 1) % len(FOCUSES)])
 
 
 def focus_prev(app, event=None):
-    app.state.focus = FOCUSES[(FOCUSES.index(app.state.focus) - 1) % len(FOCUSES)]
+    set_focus(app.state, FOCUSES[(FOCUSES.index(app.state.focus) - 1) % len(FOCUSES)])
+
+
+def set_focus(s, focus: str) -> None:
+    """Move the focus; a refused value's outline goes with leaving its panel."""
+    if focus != s.focus:
+        clear_flags(s)
+    s.focus = focus
 
 
 def zoom_in(app, event=None):
@@ -71,12 +85,12 @@ def reset_car(app, event=None):
 
 def escape(app, event=None):
     s = app.state
-    if s.help:
-        s.help = False
+    if s.help or s.log_shown:
+        s.help = s.log_shown = False
     elif app.world_edit.selected is not None:
         app.world_edit.selected = None
     elif s.focus != "world":
-        s.focus = "world"
+        set_focus(s, "world")
 
 
 def quit_window(app, event=None):

@@ -33,6 +33,7 @@ FIELDS = (
     Field("epochs", "epochs", "most epochs to train, 1 to 1000000"),
     Field("seed", "seed", "seed of the initial weights (a whole number)"),
 )
+LR = [f.key for f in FIELDS].index("lr")
 
 
 class HyperParams:
@@ -50,6 +51,8 @@ class HyperParams:
         self.index = 0
         self.flag: tuple[int, str] | None = None
         self.version = 0
+        self.rates = {c.optimizer: c.learning_rate()}      # the learning rate last set for each optimizer
+        self.note = ""                                     # what switching the optimizer did to the rate
 
     @classmethod
     def from_provenance(cls, provenance: dict) -> "HyperParams":
@@ -82,8 +85,6 @@ class HyperParams:
         elif key in ("activation", "output", "optimizer"):
             choices = CHOICES[key]
             self._set(key, choices[(choices.index(v) + d) % len(choices)] if v in choices else choices[0])
-            if key == "optimizer":
-                self.values["lr"] = DEFAULT_LR[self.values["optimizer"]]
         elif key == "lr":
             self._set(key, _step_number(LEARNING_RATES, v, d))
         elif key == "epochs":
@@ -108,7 +109,7 @@ class HyperParams:
                            seed=int(v["seed"]))
 
     def to_dict(self) -> dict:
-        return dict(self.values)
+        return {**self.values, "rates": dict(self.rates)}
 
     def load_dict(self, d: dict) -> str:
         """Take the settings of a saved session; returns the refused ones ('' when none)."""
@@ -120,13 +121,36 @@ class HyperParams:
                     refused.append(error)
                 else:
                     self.values[f.key] = value
+        rates = d.get("rates") if isinstance(d.get("rates"), dict) else {}
+        for optimizer, rate in rates.items():
+            value, error = parse(FIELDS[LR], str(rate))
+            if optimizer in OPTIMIZERS and not error:
+                self.rates[optimizer] = value
+        self.rates[self.values["optimizer"]] = self.values["lr"]
         self.version += 1
         return "; ".join(refused)
 
     def _set(self, key, value) -> None:
+        if key == "optimizer" and value != self.values["optimizer"]:
+            self._switch_optimizer(value)
+        else:
+            self.note = ""
+        if key == "lr":
+            self.rates[self.values["optimizer"]] = value
         self.values[key] = value
         self.flag = None
         self.version += 1
+
+    def _switch_optimizer(self, new: str) -> None:
+        """Each optimizer keeps its own learning rate (their defaults differ tenfold); say
+        when the switch brings another one."""
+        old, lr = self.values["optimizer"], self.values["lr"]
+        self.rates[old] = lr
+        known = new in self.rates
+        rate = self.rates[new] if known else DEFAULT_LR[new]
+        self.values["lr"] = rate
+        whose = f"{new}'s last" if known else f"{new}'s default"
+        self.note = "" if rate == lr else f"learning rate {lr:g} → {rate:g}, {whose} (each optimizer keeps its own)"
 
 
 def parse(field: Field, text: str):

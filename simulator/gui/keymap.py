@@ -26,6 +26,7 @@ class Binding:
 BINDINGS: tuple[Binding, ...] = (
     # anywhere
     Binding(("H", "F1"), "global", g.toggle_help, "show or hide this help", "help"),
+    Binding(("L",), "global", g.toggle_log, "show or hide the last messages in full", "messages"),
     Binding(("Space",), "global", g.pause, "pause / run the simulation", "pause"),
     Binding(("N", "."), "global", g.step, "single step (one control tick) while paused", "step"),
     Binding(("1", "2", "3", "4"), "global", g.speed, "speed x1, x4, x16, as fast as possible", "speed"),
@@ -90,6 +91,7 @@ def lookup(event, contexts) -> Binding | None:
 
 
 SHORT = {"Delete": "Del", "Insert": "Ins"}
+HINT_SEP = " · "
 
 
 def short_keys(keys) -> str:
@@ -105,13 +107,19 @@ def short_keys(keys) -> str:
     return SHORT.get(keys[0], keys[0])
 
 
-def hint_line(context: str) -> str:
-    """The one-line hint for a context: help, the context's own bindings, then the global ones."""
+def hint_items(context: str) -> list[str]:
+    """The hints for a context, most useful first: help, the context's own bindings, then
+    the global ones."""
     shown = [b for b in BINDINGS if b.hint and b.run is g.toggle_help]
     shown += [b for b in BINDINGS if b.hint and b.context == context]
     if context != "teach":
         shown += [b for b in BINDINGS if b.hint and b.context == "global" and b not in shown]
-    return " · ".join(f"{short_keys(b.keys)} {b.hint}" for b in shown)
+    return [f"{short_keys(b.keys)} {b.hint}" for b in shown]
+
+
+def hint_line(context: str) -> str:
+    """The one-line hint for a context."""
+    return HINT_SEP.join(hint_items(context))
 
 
 def help_rows():

@@ -1,15 +1,17 @@
 """What is drawn over the world view and along the bottom: the status box (speed, time,
 collisions, world and seed, servo, echo, action, and the sweep's memory for a brain that
-reads it), the teach banner, the message line, the hint bar and the help overlay. Reads
-the window; changes nothing."""
+reads it), the teach banner, the message (wrapped), the hint bar, the help overlay and
+the message log. Reads the window; changes nothing."""
 import math
 
 import pygame
 
 from simulator.gui import keymap, simlink, theme as th
+from simulator.gui.messages import wrap, wrap_at_most
 
 LINE_H = 18
 HELP_LINE_H = 17
+MESSAGE_LINES = 4
 STATUS_BG = (20, 22, 28, 190)
 MESSAGE_BOX = (20, 22, 28, 215)
 HELP_BG = (10, 12, 16, 242)
@@ -62,28 +64,59 @@ def _teach_banner(screen, text, v, rows: int) -> None:
 
 
 def draw_message(app) -> None:
-    v, text, message = app.camera.viewport, app.text, app.state.message
+    """The last message over the bottom of the world view, wrapped; one too long for
+    MESSAGE_LINES lines says that L shows it all."""
+    v, text, message, px = app.camera.viewport, app.text, app.state.message, th.px
     if not message.text or app.state.wall_time >= message.until:
         return
-    mw = min(text.width(message.text, th.FONT) + 24, v.w - 20)
-    b = pygame.Rect(v.centerx - mw // 2, v.bottom - th.px(30), mw, th.px(24))
+    line_h = px(LINE_H)
+    lines = wrap_at_most(text, message.text, v.w - px(44), th.FONT, MESSAGE_LINES, "L shows all")
+    mw = max(text.width(line, th.FONT) for line in lines) + px(24)
+    h = line_h * len(lines) + px(8)
+    above = px(70) if app.state.teaching is not None else px(40)        # the teach banner, the scale bar
+    b = pygame.Rect(v.centerx - mw // 2, v.bottom - above - h, mw, h)
     shade(app.screen, b, MESSAGE_BOX)
-    text.draw(app.screen, text.fit(message.text, mw - 16, th.FONT), b.center, th.FONT, message.color,
-              anchor="center")
+    for k, line in enumerate(lines):
+        text.draw(app.screen, line, (b.centerx, b.y + px(4) + line_h * k), th.FONT, message.color, anchor="midtop")
 
 
 def draw_hint(app) -> None:
+    """The focus and the keys that act there: as many whole hints as fit (H lists them all)."""
     r, text, screen, s = app.layout.hint, app.text, app.screen, app.state
     pygame.draw.rect(screen, th.HINT_BG, r)
     if s.entry is not None:
-        hint = ENTRY_HINT
+        items = ENTRY_HINT.split(keymap.HINT_SEP)
     else:
-        hint = keymap.hint_line("teach" if s.teaching is not None else s.focus)
+        items = keymap.hint_items("teach" if s.teaching is not None else s.focus)
     focus = f"focus: {s.focus}"
-    text.draw(screen, focus, (r.x + 10, r.centery), th.FONT, th.SECTION_FOCUS, bold=True, anchor="midleft")
+    text.draw(screen, focus, (r.x + th.px(10), r.centery), th.FONT, th.SECTION_FOCUS, bold=True, anchor="midleft")
     x = r.x + th.px(24) + text.width(focus, th.FONT, bold=True)
-    text.draw(screen, text.fit(hint, r.right - x - 10, th.FONT), (x, r.centery), th.FONT, th.TEXT_DIM,
+    room = r.right - x - th.px(10)
+    while len(items) > 1 and text.width(keymap.HINT_SEP.join(items), th.FONT) > room:
+        items = items[:-1]
+    text.draw(screen, text.fit(keymap.HINT_SEP.join(items), room, th.FONT), (x, r.centery), th.FONT, th.TEXT_DIM,
               anchor="midleft")
+
+
+def draw_log(screen, text, log, now_s: float) -> None:
+    """The last messages in full, newest at the bottom, as many as fit."""
+    w, h = screen.get_size()
+    px, line_h = th.px, th.px(LINE_H)
+    shade(screen, screen.get_rect(), HELP_BG)
+    text.draw(screen, "neurocar — messages", (px(30), px(18)), 22, th.TEXT, bold=True)
+    text.draw(screen, text.fit("the last messages in full, newest at the bottom · L or Esc closes", w - px(60),
+                               th.FONT), (px(30), px(48)), th.FONT, th.TEXT_DIM)
+    if not len(log):
+        text.draw(screen, "nothing said yet", (px(30), px(84)), th.FONT, th.TEXT_DIM)
+    y, when_w = h - px(20), text.width("0000 s ago", th.FONT_SMALL) + px(16)
+    for entry in reversed(log.entries):
+        lines = wrap(text, entry.text, w - px(60) - when_w, th.FONT)
+        y -= line_h * len(lines) + px(6)
+        if y < px(80):
+            break
+        text.draw(screen, f"{now_s - entry.time_s:.0f} s ago", (px(30), y + px(2)), th.FONT_SMALL, th.TEXT_DIM)
+        for k, line in enumerate(lines):
+            text.draw(screen, line, (px(30) + when_w, y + line_h * k), th.FONT, entry.color)
 
 
 MODEL_LINES = {

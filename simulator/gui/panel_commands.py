@@ -62,7 +62,10 @@ def hyper_field(app, event):
 
 
 def hyper_adjust(app, event):
-    app.state.hyper.adjust(-1 if event.key == pygame.K_LEFT else 1)
+    hyper = app.state.hyper
+    hyper.adjust(-1 if event.key == pygame.K_LEFT else 1)
+    if hyper.note:
+        app.state.say(hyper.note)
 
 
 def hyper_edit(app, event=None):
@@ -76,6 +79,7 @@ def entry_key(app, event) -> None:
     result = s.entry.handle(event)
     if result == "cancel":
         s.entry = None
+        clear_flags(s)                          # the refused value is gone with the edit
         s.say("edit cancelled")
     elif result == "accept":
         text, s.entry = s.entry.text, None
@@ -102,4 +106,10 @@ def _accept_setting(s, text: str) -> None:
     if error:
         s.error(f"refused: {error}")
     else:
-        s.say(f"{s.hyper.field.label} = {s.hyper.text(s.hyper.field.key)}")
+        s.say(s.hyper.note or f"{s.hyper.field.label} = {s.hyper.text(s.hyper.field.key)}")
+
+
+def clear_flags(s) -> None:
+    """Drop the red outlines of refused values: they were about a value no longer being typed."""
+    s.editor.flag = None
+    s.hyper.flag = None

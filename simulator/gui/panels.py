@@ -7,6 +7,7 @@ import pygame
 
 from simulator.gui import theme as th
 from simulator.gui.hyper import FIELDS
+from simulator.gui.messages import wrap_at_most
 from simulator.gui.plot import draw_cost_curve
 
 
@@ -171,62 +172,78 @@ def _draw_header(surface, text, grid, cols) -> int:
 
 
 # -- hyperparameters ---------------------------------------------------------------------
-def draw_hyper(surface, text, rect, hyper, *, focused, entry=None, blink=True, status="", status_color=None):
-    inner = section(surface, text, rect, "Hyperparameters", focused)
-    y = inner.y
-    label_w = 128
+LABEL_W = 128
+NOTE_LINE_H = 15
+
+
+def draw_hyper(surface, text, rect, hyper, *, focused, entry=None, blink=True):
+    """The settings, and under them the refusal of a typed value, else what switching the
+    optimizer did to the learning rate, else (focused) the selected setting's help."""
+    inner, px = section(surface, text, rect, "Hyperparameters", focused), th.px
+    y, label_w = inner.y, px(LABEL_W)
     for i, f in enumerate(FIELDS):
         row = pygame.Rect(inner.x, y, inner.w, th.ROW_H)
         if i == hyper.index and focused:
             pygame.draw.rect(surface, th.ROW_SELECTED, row)
-        text.draw(surface, f.label, (inner.x + 4, y + 2), th.FONT_SMALL, th.TEXT_DIM)
-        if entry is not None and i == hyper.index:
-            value, color = entry.display(blink), th.TEXT
-        else:
-            value = hyper.text(f.key)
-            color = th.TEXT_ERROR if hyper.flag and hyper.flag[0] == i else th.TEXT
-            if i == hyper.index and focused:
-                value = f"‹ {value} ›"
-        text.draw(surface, value, (inner.x + label_w, y + 2), th.FONT, color)
+        text.draw(surface, text.fit(f.label, label_w - px(8), th.FONT_SMALL), (inner.x + px(4), y + px(2)),
+                  th.FONT_SMALL, th.TEXT_DIM)
+        text.draw(surface, _hyper_value(hyper, i, focused, entry, blink), (inner.x + label_w, y + px(2)), th.FONT,
+                  _hyper_color(hyper, i, entry))
         y += th.ROW_H
-    y += 4
     if hyper.flag:
         msg, color = "✗ " + hyper.flag[1], th.TEXT_ERROR
-    elif focused:
-        msg, color = hyper.field.help, th.TEXT_DIM
+    elif hyper.note:
+        msg, color = hyper.note, th.OUTPUT_HUE
     else:
-        msg, color = "", th.TEXT_DIM
-    if msg and y + 14 <= inner.bottom:
-        text.draw(surface, text.fit(msg, inner.w, th.FONT_SMALL), (inner.x, y), th.FONT_SMALL, color)
-        y += 16
-    if status and y + 14 <= inner.bottom:
-        for line in _wrap(text, status, inner.w, th.FONT_SMALL)[:max(1, (inner.bottom - y) // 15)]:
-            text.draw(surface, line, (inner.x, y), th.FONT_SMALL, status_color or th.TEXT)
-            y += 15
+        msg, color = (hyper.field.help if focused else ""), th.TEXT_DIM
+    draw_lines(surface, text, msg, pygame.Rect(inner.x, y + px(4), inner.w, inner.bottom - y - px(4)), color,
+               "L shows all" if hyper.flag else "")
 
 
-def _wrap(text, s: str, width: int, size: int) -> list[str]:
-    words, lines, line = s.split(), [], ""
-    for w in words:
-        trial = f"{line} {w}".strip()
-        if text.width(trial, size) <= width or not line:
-            line = trial
-        else:
-            lines.append(line)
-            line = w
-    if line:
-        lines.append(line)
-    return lines
+def _hyper_value(hyper, i: int, focused: bool, entry, blink) -> str:
+    if entry is not None and i == hyper.index:
+        return entry.display(blink)
+    value = hyper.text(FIELDS[i].key)
+    return f"‹ {value} ›" if i == hyper.index and focused else value
+
+
+def _hyper_color(hyper, i: int, entry):
+    if entry is not None and i == hyper.index:
+        return th.TEXT
+    if hyper.flag and hyper.flag[0] == i:
+        return th.TEXT_ERROR
+    return th.OUTPUT_HUE if hyper.note and FIELDS[i].key == "lr" else th.TEXT
+
+
+def draw_lines(surface, text, msg: str, box, color, more: str = "") -> int:
+    """``msg`` wrapped into ``box`` (its last line ending with "…" and ``more`` when it
+    does not all fit); returns how many lines were drawn."""
+    if not msg:
+        return 0
+    line_h = th.px(NOTE_LINE_H)
+    lines = wrap_at_most(text, msg, box.w, th.FONT_SMALL, max(1, box.h // line_h), more)
+    for k, line in enumerate(lines):
+        text.draw(surface, line, (box.x, box.y + k * line_h), th.FONT_SMALL, color)
+    return len(lines)
 
 
 # -- the cost curve ----------------------------------------------------------------------
-def draw_cost(surface, text, rect, losses, note: str = ""):
-    inner = section(surface, text, rect, "Cost", note=note)
-    if len(losses) < 2:
-        pygame.draw.rect(surface, (250, 250, 247), inner)
-        text.draw(surface, "press R to retrain", inner.center, th.FONT_SMALL, (120, 120, 120), anchor="center")
+STATUS_LINES = 3                 # under a curve; without one, as many as the card holds
+
+
+def draw_cost(surface, text, rect, shown):
+    """The cost curve of the run (``training.Shown``) and its status line under it."""
+    inner, line_h = section(surface, text, rect, "Cost", note=shown.note), th.px(NOTE_LINE_H)
+    most = STATUS_LINES if len(shown.losses) >= 2 else max(STATUS_LINES, (inner.h - th.px(40)) // line_h)
+    n = len(wrap_at_most(text, shown.status, inner.w, th.FONT_SMALL, most)) if shown.status else 0
+    plot = pygame.Rect(inner.x, inner.y, inner.w, inner.h - n * line_h - (th.px(4) if n else 0))
+    draw_lines(surface, text, shown.status, pygame.Rect(inner.x, inner.bottom - n * line_h, inner.w, n * line_h),
+               shown.color, "L shows all")
+    if len(shown.losses) < 2:
+        pygame.draw.rect(surface, (250, 250, 247), plot)
+        text.draw(surface, "press R to retrain", plot.center, th.FONT_SMALL, (120, 120, 120), anchor="center")
         return
-    draw_cost_curve(surface, inner, losses, text.font(th.FONT_SMALL))
+    draw_cost_curve(surface, plot, shown.losses, text.font(th.FONT_SMALL))
 
 
 # -- the network -------------------------------------------------------------------------

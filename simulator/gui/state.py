@@ -10,10 +10,12 @@ from pathlib import Path
 
 from simulator.gui import theme as th
 from simulator.gui.hyper import HyperParams
+from simulator.gui.messages import MessageLog
 from simulator.gui.tablemodel import TableEditor
 from simulator.measured import DEFAULT_MODEL
 
 MESSAGE_S = 8.0
+WORDS_PER_S = 3.0            # a long message stays up long enough to be read
 TRAIL_POINTS = 900
 
 
@@ -27,12 +29,15 @@ class Message:
 
 @dataclass
 class Training:
-    """A retraining run in progress (``job``) and what the cost card shows of the last one."""
+    """A retraining run in progress (``job``) and what the cost card shows of the last
+    run or refusal; ``about`` is what that status describes (``training.shown`` drops it
+    once the brain, the table or the settings are others)."""
     job: object = None                       # a RetrainJob while retraining
     losses: list = field(default_factory=list)
     cost_note: str = ""
     status: str = ""
     color: tuple = th.TEXT
+    about: tuple = ()
 
 
 @dataclass
@@ -54,12 +59,14 @@ class WindowState:
     model: str = DEFAULT_MODEL               # the car model every Simulation runs: measured or ideal
     focus: str = "world"                     # world, table or hyper: where panel keys go
     help: bool = False
+    log_shown: bool = False                  # the message log covers the window
     modal: object = None                     # a Prompt or FileDialog taking the keys
     entry: object = None                     # a cell or setting being typed
     follow: bool = False                     # the camera follows the car
     running: bool = True
     wall_time: float = 0.0                   # seconds of window time so far
     message: Message = field(default_factory=Message)
+    log: MessageLog = field(default_factory=MessageLog)
     trail: deque = field(default_factory=lambda: deque(maxlen=TRAIL_POINTS))
     flash_until: float = 0.0                 # the car flashes red after a collision
     collisions_seen: int = 0
@@ -70,7 +77,9 @@ class WindowState:
     edited_session: bool = False             # the session differs from a fresh start's
 
     def say(self, text: str, color=None) -> None:
-        self.message = Message(text, color or th.TEXT, self.wall_time + MESSAGE_S)
+        shown_s = max(MESSAGE_S, len(text.split()) / WORDS_PER_S)
+        self.message = Message(text, color or th.TEXT, self.wall_time + shown_s)
+        self.log.add(self.wall_time, text, color or th.TEXT)
 
     def error(self, text: str) -> None:
         self.say(text, th.TEXT_ERROR)

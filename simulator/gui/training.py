@@ -1,7 +1,14 @@
 """Retraining from the window: ``R`` starts a job on the table and the settings; each
 frame gives it a slice of wall time; when it ends well the car drives with the new
-weights, and a diverged run leaves the last good ones in place."""
+weights, and a diverged run leaves the last good ones in place.
+
+``shown`` is what the cost card says: the running job, else the last run or refusal
+while it still describes the car's brain, the table and the settings, else a line about
+the brain and table there are now."""
+from dataclasses import dataclass
+
 from brain.errors import NeurocarError
+from brain.training import check_fit, new_network
 from simulator.gui import theme as th
 from simulator.gui.retrain import RetrainJob
 
@@ -16,7 +23,7 @@ def retrain(app, event=None):
         t.job = RetrainJob(table, config)
     except NeurocarError as e:
         t.job = None
-        t.status, t.color = str(e), th.TEXT_ERROR
+        _refused(s, str(e))
         s.error(f"cannot retrain: {e}")
         return
     t.losses = []
@@ -42,21 +49,85 @@ def _ended(state, job) -> None:
     t = state.training
     brain = job.result()
     if brain is None:
-        t.status, t.color = job.summary(), th.TEXT_ERROR
+        _ran(state, job.summary() + "; the car keeps its last good weights", th.TEXT_ERROR, job.table)
         state.error("retraining diverged: the car keeps its last good weights")
         return
     try:
         state.sim.brain = brain
     except NeurocarError as e:
-        t.status, t.color = job.summary(), th.TEXT_ERROR
+        _ran(state, job.summary(), th.TEXT_ERROR, job.table)
         state.error(f"the new brain cannot drive this robot: {e}")
         return
     state.brain_name = "retrained (unsaved)"
     right = brain.provenance.get("rows_right")
     color = th.TEXT_OK if right == len(job.table) else th.OUTPUT_HUE
-    t.status, t.color = job.summary() + "; the car drives with it", color
+    _ran(state, job.summary() + "; the car drives with it", color, job.table)
     took = f"{job.wall_seconds * 1000:.0f} ms" if job.wall_seconds < 1 else f"{job.wall_seconds:.1f} s"
     state.say(f"retrained in {took}: {right}/{len(job.table)} rows right; the car now uses the new weights", color)
+
+
+def _ran(state, status: str, color, table) -> None:
+    """A run's last word, about the brain the car has after it and the table it trained on."""
+    t = state.training
+    t.status, t.color, t.about = status, color, ("ran", state.sim.brain, table)
+
+
+def _refused(state, problem: str) -> None:
+    """Why R cannot train: about this table and these settings."""
+    t = state.training
+    t.losses, t.cost_note = [], ""
+    t.status, t.color, t.about = problem, th.TEXT_ERROR, ("refused", state.editor.table, state.hyper.version)
+
+
+@dataclass
+class Shown:
+    """What the cost card shows."""
+    losses: list
+    note: str
+    status: str
+    color: tuple
+
+
+def shown(state, rows_right) -> Shown:
+    """The cost card's curve and status line, each about the brain, table and settings
+    there are now; ``rows_right`` is ``RowsRight``'s answer for them."""
+    t = state.training
+    if t.job is not None:
+        return Shown(t.losses, t.cost_note, t.status, t.color)
+    about = t.about
+    if about[:1] == ("ran",) and about[1] is state.sim.brain and about[2] is state.editor.table:
+        return Shown(t.losses, t.cost_note, t.status, t.color)
+    if about[:1] == ("refused",):
+        if about[1:] != (state.editor.table, state.hyper.version):
+            _recheck(state)
+        if t.about[:1] == ("refused",):
+            return Shown([], "", t.status, t.color)
+    return Shown([], "", *describe(state, rows_right))
+
+
+def _recheck(state) -> None:
+    """After a refusal, the table or the settings changed: refused again, or fixed."""
+    t = state.training
+    try:
+        table = state.editor.table
+        config = state.hyper.config()
+        check_fit(new_network(table, config), table, config)
+    except NeurocarError as e:
+        _refused(state, str(e))
+        return
+    t.about = ()
+
+
+def describe(state, rows_right) -> tuple[str, tuple]:
+    """(line, colour) saying how the car's brain does on the table."""
+    name, table = state.brain_name, state.editor.table
+    if rows_right is None:
+        return (f"{name} was trained on other columns than {table.name}'s; R trains a brain on this table",
+                th.OUTPUT_HUE)
+    right, n = int(sum(rows_right)), len(rows_right)
+    if right == n:
+        return f"{name} gets all {n} rows of {table.name} right", th.TEXT_OK
+    return f"{name} gets {right}/{n} rows of {table.name} right; R retrains on the table", th.OUTPUT_HUE
 
 
 class RowsRight:
