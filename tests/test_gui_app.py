@@ -275,7 +275,7 @@ def test_save_and_open_by_keyboard(app, tmp_path):
     frames(app)
     assert brain_file.exists() and "saved the brain" in app.state.message.text
     key(pygame.K_s)
-    key(pygame.K_TAB)                                              # brain -> table
+    key(pygame.K_TAB, mod=pygame.KMOD_CTRL)                        # brain -> table
     frames(app)
     for _ in range(20):
         key(pygame.K_BACKSPACE)

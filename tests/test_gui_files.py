@@ -33,7 +33,7 @@ def here(tmp_path, monkeypatch):
 def save_dialog(app, tabs=0):
     key(pygame.K_s)
     for _ in range(tabs):                                          # brain -> table -> world
-        key(pygame.K_TAB)
+        key(pygame.K_TAB, mod=pygame.KMOD_CTRL)
     frames(app)
     assert isinstance(app.state.modal, FileDialog)
     return app.state.modal
@@ -56,11 +56,11 @@ def test_each_save_dialog_lists_only_files_of_its_kind(app, here):
     assert dialog.kind == "brain"
     assert {"my_brain.json", "default.json", "improved.json"} <= names(dialog)
     assert not names(dialog) & {"my_world.json", "living_room.json", "package.json", "my_table.csv"}
-    key(pygame.K_TAB)
+    key(pygame.K_TAB, mod=pygame.KMOD_CTRL)
     frames(app)
     assert dialog.kind == "table" and {"my_table.csv", "improved.csv"} <= names(dialog)
     assert all(name.endswith(".csv") for name in names(dialog))
-    key(pygame.K_TAB)
+    key(pygame.K_TAB, mod=pygame.KMOD_CTRL)
     frames(app)
     assert dialog.kind == "world"
     assert {"my_world.json", "living_room.json"} <= names(dialog)

@@ -22,7 +22,6 @@ from brain.errors import NeurocarError
 from brain.table import load_table
 from simulator.assets import asset
 from simulator.cli.crash import report_crash
-from simulator.cli.state import state_dir
 from simulator.simulation import Simulation
 from simulator.gui import firstrun, keymap, overlay, simlink, teach_commands, theme as th
 from simulator.gui.camera import Camera
@@ -31,7 +30,9 @@ from simulator.gui.launch import (DEFAULT_BRAIN, DEFAULT_WORLD, MIN_SIZE, StopSi
                                   parse_size, require_display, set_minimum_size)
 from simulator.gui.layout import layout
 from simulator.gui.pacing import BLINK_HZ, Idle, Pacing
-from simulator.gui.panel_commands import entry_key
+from simulator.gui.dialogs import DoubleClick
+from simulator.gui.files import SKETCHES, draw_working_folder
+from simulator.gui.panel_commands import entry_key, table_click, type_into_cell
 from simulator.gui.panels import NetworkView, TableView, draw_cost, draw_hyper
 from simulator.gui.session import Session
 from simulator.gui.state import WindowState
@@ -75,7 +76,7 @@ def start_state(world_path=None, brain_path=None, table_path=None, robot_path=No
                         editor=TableEditor(table), model=model,
                         hyper=HyperParams.from_provenance(brain.provenance),
                         brain_name=Path(brain_path or DEFAULT_BRAIN).name, seed=seed,
-                        export_dir=state_dir() / "firmware")
+                        export_dir=Path.cwd() / SKETCHES)
     return state, shipped
 
 
@@ -100,6 +101,7 @@ class App:
         self.camera = Camera(self.layout.world)
         self.world_edit = WorldEditor(self.state.sim.world, self.camera, self._editor_hooks())
         self.table_view, self.net_view, self.rows_right = TableView(), NetworkView(), RowsRight()
+        self.cell_clicks = DoubleClick()
         self.session = Session()
         self.fit_world()
         if not shipped:
@@ -225,8 +227,20 @@ class App:
             if s.teaching is not None:
                 teach_commands.key_up(s, event)
         elif event.type in MOUSE_EVENTS:
-            if s.modal is None and not s.help:
+            if s.modal is not None:
+                self._to_modal(s.modal.mouse, event)
+            elif not s.help:
                 self.mouse(event)
+
+    def _to_modal(self, handler, event) -> None:
+        """The open dialog takes the event; it goes once closed (unless it opened another)."""
+        modal = self.state.modal
+        try:
+            handler(event)
+        except NeurocarError as e:
+            self.state.error(str(e))
+        if self.state.modal is modal and modal.closed:
+            self.state.modal = None
 
     def key(self, event) -> None:
         """A key goes to the open dialog, else the value being typed, else the key table.
@@ -240,16 +254,15 @@ class App:
     def _route_key(self, event) -> None:
         s = self.state
         if s.modal is not None:
-            modal = s.modal
-            modal.handle(event)
-            if s.modal is modal and modal.closed:
-                s.modal = None
+            self._to_modal(s.modal.handle, event)
         elif s.entry is not None:
             entry_key(self, event)
         elif s.help and event.key in (pygame.K_ESCAPE, pygame.K_h, pygame.K_F1):
             s.help = False
         else:
             contexts = (["teach"] if s.teaching is not None else []) + [s.focus, "global"]
+            if s.focus == "table" and s.teaching is None and type_into_cell(self, event):
+                return                                   # a number typed replaces the selected cell
             binding = keymap.lookup(event, contexts)
             if binding is not None:
                 binding.run(self, event)
@@ -270,8 +283,7 @@ class App:
         s = self.state
         for (r, c), rect in self.table_view.cell_rects.items():
             if rect.collidepoint(pos):
-                s.focus = "table"
-                s.editor.select(r, c)
+                table_click(self, r, c, self.cell_clicks((r, c)))
                 return
         if self.layout.hyper.collidepoint(pos):
             s.focus = "hyper"
@@ -293,6 +305,7 @@ class App:
         draw_car(screen, cam, car, s.profile, flash, teach=s.teaching is not None)
         self.world_edit.draw_overlay(screen)
         draw_scale_bar(screen, cam, self.text)
+        draw_working_folder(self)
         overlay.draw_status(self, car)
         overlay.draw_message(self)
         screen.set_clip(None)

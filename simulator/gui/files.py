@@ -1,6 +1,7 @@
 """Files from the window: open a brain, table or world (shipped, saved or any path),
-save them atomically, and export the firmware sketch. The commands take the window and
-the key event.
+save them atomically, and export the firmware sketch into ``sketches/`` under the
+working folder (the folder the window was started in, shown in the window). The
+commands take the window and the key event.
 
 A save never replaces a file unasked: an existing file, or any file in the shipped
 assets folder, is written only after Y in a prompt naming what would be replaced."""
@@ -27,6 +28,8 @@ from simulator.world import save_world, world_from_dict
 
 SAVE_NAMES = {"brain": "my_brain.json", "table": "my_table.csv", "world": "my_world.json"}
 SUFFIXES = {"brain": ".json", "table": ".csv", "world": ".json"}
+SKETCH_NAME = "neurocar"
+SKETCHES = "sketches"              # under the working folder: where E writes
 OPEN_EXPECTED = 'a brain or world file is JSON with "format": "neurocar-brain" or "neurocar-world"'
 
 
@@ -64,12 +67,22 @@ def save_warnings(kind: str, path: Path) -> list[str]:
 
 
 def open_dialog(app, event=None):
-    app.state.modal = FileDialog("open", folders(), lambda kind, path: open_file(app, path))
+    app.state.modal = FileDialog("open", folders(), lambda kind, path: open_file(app, path), start=Path.cwd())
 
 
 def save_dialog(app, event=None):
-    app.state.modal = FileDialog("save", folders(), lambda kind, path: save_file(app, kind, path), kind="brain",
-                                 default_names=SAVE_NAMES)
+    """Save the brain, or the table when the table has the focus."""
+    kind = "table" if app.state.focus == "table" else "brain"
+    app.state.modal = FileDialog("save", folders(), lambda kind, path: save_file(app, kind, path), kind=kind,
+                                 default_names=SAVE_NAMES, start=Path.cwd())
+
+
+def draw_working_folder(app) -> None:
+    """The working folder, where the dialogs start and sketches go, at the top right of the world view."""
+    v, text = app.camera.viewport, app.text
+    line = text.fit(f"working folder: {Path.cwd()}", v.w // 2, th.FONT_SMALL)
+    text.draw(app.screen, line, (v.right - th.px(14), v.y + th.px(38)), th.FONT_SMALL, th.TEXT_DIM,
+              anchor="topright")
 
 
 def open_file(app, path: Path) -> None:
@@ -150,17 +163,43 @@ def _write(s, kind: str, path: Path) -> None:
             atomic_write_text(path, s.editor.table.to_csv())
         else:
             save_world(path, s.sim.world)
-        s.say(f"saved the {kind} to {path}", th.TEXT_OK)
+        s.say(f"saved the {kind} to {path.absolute()}", th.TEXT_OK)
     except OSError as e:
         s.error(f"{path}: could not save ({e.strerror or e})")
 
 
 def export(app, event=None):
-    """Write the Arduino sketch for the current brain."""
+    """Write the Arduino sketch for the current brain into the sketches folder; a sketch
+    there that differs (an older export, or one edited by hand) is replaced only after Y."""
     s = app.state
+    sketch = generate_sketch(s.sim.brain, s.profile, SKETCH_NAME, s.brain_name)
+    ino = s.export_dir.absolute() / SKETCH_NAME / f"{SKETCH_NAME}.ino"
     try:
-        folder = generate_sketch(s.sim.brain, s.profile, "neurocar", s.brain_name).write(s.export_dir)
-    except OSError as e:
-        s.error(f"could not write the sketch to {s.export_dir}: {e.strerror or e}")
+        same = ino.read_text() == sketch.ino
+    except (OSError, UnicodeDecodeError):
+        same = not ino.exists()
+    if same:
+        _write_sketch(s, sketch)
         return
-    s.say(f"firmware sketch written to {folder} (neurocar export --check builds it)", th.TEXT_OK)
+    s.modal = Prompt(f"Replace the sketch in {ino.parent.name}/?", [
+        f"{ino} already exists and differs from the sketch of {s.brain_name}.",
+        "Exporting replaces the sketch folder's files; this cannot be undone."], [
+        Choice(pygame.K_y, "Y: replace it", lambda: _write_sketch(s, sketch)),
+        Choice(pygame.K_ESCAPE, "Esc: cancel", lambda: s.say(f"not exported; {ino.parent} is unchanged"),
+               also=(pygame.K_n,))])
+
+
+def _write_sketch(s, sketch) -> None:
+    """Write it, and keep where it went on screen until Enter or Esc."""
+    out = s.export_dir.absolute()
+    try:
+        folder = sketch.write(out)
+    except OSError as e:
+        s.error(f"could not write the sketch to {out}: {e.strerror or e}")
+        return
+    s.say(f"firmware sketch written to {folder}", th.TEXT_OK)
+    s.modal = Prompt("Firmware sketch written", [
+        f"folder: {folder}",
+        f"sketch: {folder / (sketch.name + '.ino')} with {', '.join(sorted(p.name for p in folder.glob('*.h')))}",
+        "Open it in the Arduino IDE and upload it (neurocar export --check builds it)."],
+        [Choice(pygame.K_RETURN, "Enter: close", lambda: None, also=(pygame.K_ESCAPE,))])

@@ -6,6 +6,7 @@ import pygame
 from simulator.gui.textentry import TextEntry
 
 PAGE_ROWS = 10
+STARTS_A_NUMBER = set("0123456789-+.")       # typed on a selected cell, they replace it
 
 
 # -- the table -----------------------------------------------------------------------------
@@ -27,8 +28,28 @@ def table_column(app, event):
 
 
 def table_edit(app, event=None):
+    """Edit the selected cell, its text selected: what is typed replaces it, an arrow keeps it."""
     ed = app.state.editor
-    app.state.entry = TextEntry(ed.cell_text(ed.row, ed.col))
+    app.state.entry = TextEntry(ed.cell_text(ed.row, ed.col), selected=True)
+
+
+def type_into_cell(app, event) -> bool:
+    """A number typed on the selected cell replaces its content, as in a spreadsheet
+    (letters stay the table's keys: Enter edits a label). True when the key was taken."""
+    ch = getattr(event, "unicode", "")
+    if ch not in STARTS_A_NUMBER or getattr(event, "mod", 0) & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META):
+        return False
+    app.state.entry = TextEntry(ch)
+    return True
+
+
+def table_click(app, r: int, c: int, double: bool) -> None:
+    """A click selects a cell; a double-click edits it."""
+    app.state.focus = "table"
+    app.state.editor.select(r, c)
+    app.state.editor.flag = None
+    if double:
+        table_edit(app)
 
 
 def table_add_row(app, event=None):
