@@ -2,7 +2,8 @@
 full-batch gradient descent, momentum and Adam.
 
 A ``Trainer`` advances in slices (``run(max_epochs=..., seconds=...)``) so a window
-can retrain without freezing; ``train`` does a whole run for the command line.
+can retrain without freezing: a slice of time may end inside an epoch (the next one goes
+on from there, with the same result); ``train`` does a whole run for the command line.
 """
 import time
 from dataclasses import asdict, dataclass, field
@@ -25,6 +26,7 @@ DIVERGED_RATIO = 1000.0
 # Bigger tables are trained block by block: each block's arrays stay in the CPU's cache and
 # its products small enough for BLAS to keep to one thread (threads cost more than they save).
 BLOCK_ROWS = 4096
+CLOCK_EVERY = 16              # updates between two looks at the clock in a timed slice
 
 
 @dataclass
@@ -101,6 +103,7 @@ class Trainer:
         self.status_ = "running"          # running, solved, converged, finished, diverged
         self.message_ = ""
         self.train_seconds_ = 0.0
+        self._order, self._next = None, 0     # the epoch in hand: its row order, the next update
 
     @property
     def done(self) -> bool:
@@ -108,32 +111,42 @@ class Trainer:
 
     def run(self, max_epochs: int | None = None, seconds: float | None = None) -> str:
         """Train until done, or for at most ``max_epochs`` more epochs or ``seconds`` of
-        wall time, whichever comes first; call again to resume. Returns the status."""
+        wall time, whichever comes first (time may run out inside an epoch); call again to
+        resume. Returns the status."""
         start = time.perf_counter()
+        deadline = None if seconds is None else start + seconds
         stop_at = self.epochs_ + (max_epochs if max_epochs is not None else self.config.epochs)
         with np.errstate(over="ignore", invalid="ignore"):    # non-finite results are caught below
             while not self.done and self.epochs_ < stop_at:
-                self._epoch()
-                if seconds is not None and time.perf_counter() - start >= seconds:
+                if not self._epoch(deadline) or (deadline is not None and time.perf_counter() >= deadline):
                     break
         self.train_seconds_ += time.perf_counter() - start
         return self.status_
 
     # -- one epoch -------------------------------------------------------------------
-    def _epoch(self) -> None:
+    def _epoch(self, deadline: float | None = None) -> bool:
+        """Go on with the epoch in hand until it ends (True) or ``deadline`` passes (False)."""
         n = len(self.x)
         batch = self.config.batch_size or (1 if self.config.optimizer == "sgd" else n)
         if batch >= n:
             loss, right = self._whole_table(step=True)      # full batch: measured before the step
         else:
-            order = (self.rng.integers(0, n, n) if batch == 1     # the tutorial: a random row each time
-                     else self.rng.permutation(n))
-            for i in range(0, n, batch):
-                idx = order[i:i + batch]
+            if self._order is None:
+                self._order = (self.rng.integers(0, n, n) if batch == 1     # the tutorial: a random row each time
+                               else self.rng.permutation(n))
+                self._next = 0
+            while self._next < n:
+                idx = self._order[self._next:self._next + batch]
                 self._update(self.x[idx], self.y[idx])
+                self._next += batch
+                if (deadline is not None and self._next < n and (self._next // batch) % CLOCK_EVERY == 0
+                        and time.perf_counter() >= deadline):
+                    return False
+            self._order = None
             loss, right = self._whole_table(step=False)
         self.epochs_ += 1
         self._record(loss, right)
+        return True
 
     def _update(self, x, y):
         zs, acts = self.network.trace(x)

@@ -34,7 +34,7 @@ class RetrainJob:
         return self.trainer.loss_curve_
 
     def step(self, seconds: float) -> None:
-        """Train for about ``seconds`` of wall time (at least one epoch)."""
+        """Train for about ``seconds`` of wall time (the slice may end inside an epoch)."""
         if not self.done:
             self.trainer.run(seconds=seconds)
             self.wall_seconds = time.perf_counter() - self.started
