@@ -121,3 +121,74 @@ def test_dragging_a_corner_past_the_opposite_one_keeps_it_fixed(app):
     new = world.obstacles[1]
     assert np.allclose(new.corners()[0], corners[0], atol=1e-6)
     assert (new.width_cm, new.height_cm) == (4.0, 4.0)              # the smallest box, grown from that corner
+
+
+# -- the table -------------------------------------------------------------------------------
+def focus_cell(app, col_name):
+    key(pygame.K_TAB)                                              # focus the table
+    frames(app)
+    ed = app.state.editor
+    while ed.columns[ed.col].name != col_name:
+        key(pygame.K_RIGHT)
+        frames(app)
+    return ed
+
+
+def test_typing_a_number_on_a_selected_cell_replaces_it(app):
+    ed = focus_cell(app, "turn")
+    assert ed.cell_text(0, ed.col) == "0"
+    speed = app.pacing.label
+    type_text("1")                                                 # no Enter first, as in a spreadsheet
+    key(pygame.K_RETURN)
+    frames(app)
+    assert ed.cell_text(0, ed.col) == "1" and app.pacing.label == speed   # "1" was typed, not speed x1
+    type_text("-1")
+    key(pygame.K_RETURN)
+    frames(app)
+    assert ed.cell_text(0, ed.col) == "-1"
+
+
+def test_enter_then_typing_replaces_the_cell_and_arrows_keep_it(app):
+    ed = focus_cell(app, "turn")
+    key(pygame.K_RETURN)                                           # Enter on 0, then 1: 1, not 01
+    type_text("1")
+    key(pygame.K_RETURN)
+    frames(app)
+    assert ed.cell_text(0, ed.col) == "1"
+    key(pygame.K_RETURN)                                           # Enter on 1, then 0: 0, not 10
+    type_text("0")
+    key(pygame.K_RETURN)
+    frames(app)
+    assert ed.cell_text(0, ed.col) == "0" and ed.flag is None
+    type_text("1")
+    key(pygame.K_RETURN)
+    key(pygame.K_RETURN)
+    key(pygame.K_HOME)                                             # Home keeps the text: the cursor before it
+    type_text("-")
+    key(pygame.K_RETURN)
+    frames(app)
+    assert ed.cell_text(0, ed.col) == "-1"
+    key(pygame.K_RETURN)
+    key(pygame.K_BACKSPACE)                                        # Backspace clears the selected text
+    type_text("0")
+    key(pygame.K_RETURN)
+    frames(app)
+    assert ed.cell_text(0, ed.col) == "0"
+
+
+def test_a_click_selects_a_cell_and_a_double_click_edits_it(app):
+    frames(app)
+    rects = app.table_view.cell_rects
+    ed = app.state.editor
+    turn = next(c for c in range(len(ed.columns)) if ed.columns[c].name == "turn")
+    click(rects[(2, turn)].center)
+    frames(app)
+    assert app.state.focus == "table" and (ed.row, ed.col) == (2, turn) and app.state.entry is None
+    click(rects[(2, turn)].center)
+    click(rects[(2, turn)].center)                                 # a double-click
+    frames(app)
+    assert app.state.entry is not None and app.state.entry.selected
+    type_text("1")
+    key(pygame.K_RETURN)
+    frames(app)
+    assert ed.cell_text(2, turn) == "1"

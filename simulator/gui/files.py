@@ -80,7 +80,12 @@ def save_dialog(app, event=None):
 def draw_working_folder(app) -> None:
     """The working folder, where the dialogs start and sketches go, at the top right of the world view."""
     v, text = app.camera.viewport, app.text
-    line = text.fit(f"working folder: {Path.cwd()}", v.w // 2, th.FONT_SMALL)
+    folder, room = str(Path.cwd()), v.w * 11 // 20 - text.width("working folder: …", th.FONT_SMALL)
+    if text.width(folder, th.FONT_SMALL) > room:                  # its end says the most
+        while len(folder) > 1 and text.width("…" + folder, th.FONT_SMALL) > room:
+            folder = folder[1:]
+        folder = "…" + folder
+    line = f"working folder: {folder}"
     text.draw(app.screen, line, (v.right - th.px(14), v.y + th.px(38)), th.FONT_SMALL, th.TEXT_DIM,
               anchor="topright")
 
