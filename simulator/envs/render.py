@@ -3,7 +3,8 @@
 
 pygame is imported only here, inside the functions, so an environment made with
 ``render_mode=None`` never loads it. ``rgb_array`` needs no display: it draws on a plain
-surface. ``human`` opens a window and shows each frame at the simulated pace.
+surface. ``human`` opens a window and shows a frame after each reset and step, at most
+as often as the control ticks.
 """
 import math
 
@@ -44,7 +45,7 @@ def draw(surface, slots, i: int) -> None:
 
 
 class Window:
-    """The ``human`` render mode's window: one frame per call, at the simulated pace."""
+    """The ``human`` render mode's window: one frame per call, at most one per tick."""
 
     def __init__(self, size=FRAME_PX):
         import pygame

@@ -1,11 +1,13 @@
 """Slots: n cars driven by an agent's actions, tick by tick, as the firmware drives them.
 
 The firmware's tick (``simulator.controller``) split where an agent decides: ``sense``
-steps every servo, counts holds down and pings the sensor of the cars that decide (and,
-with ``control.read_while_holding``, of memory cars between decisions); ``decide`` sets
-the deciding cars' motor pins from the agent's actions and their hold from the reading,
-as the brain's decision would; ``advance`` drives, steps the physics and counts the
-reward. Every per-car array is batched over the slots, as ``simulator.episode`` does.
+steps the servos, counts holds down and pings the sensor of the cars that decide (and,
+with ``control.read_while_holding``, of memory cars between decisions), batched over the
+slots as ``simulator.episode`` does; ``decide`` sets the deciding cars' motor pins from
+the agent's actions and their hold from the reading, as the brain's decision would;
+``advance`` drives one slot's car, steps its physics and counts its reward, in plain
+floats. ``step`` runs each slot's ticks up to its next decision, slot after slot, and
+takes the decisions' readings together.
 
 Each slot has a pymunk space of its own, its world at the origin. A slot that has
 finished its step waits while the others go on, and waiting must change nothing: in a
