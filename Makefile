@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.bench_firmware
 	$(PY) -m tests.bench.bench_backends
 	$(PY) -m tests.bench.bench_calibration
+	$(PY) -m tests.bench.bench_gym
 
 $(PY):
 	@[ -n "$(PYTHON)" ] || { echo "neurocar needs Python 3.11 or newer, and found none on PATH"\
