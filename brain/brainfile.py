@@ -56,10 +56,10 @@ class Brain:
 
     @classmethod
     def from_table(cls, network: Network, table, provenance: dict | None = None) -> "Brain":
-        actions = {}
-        for decision, label in zip(table.decoded_targets(), table.labels):
-            if label:
-                actions.setdefault(tuple(int(v) for v in decision), label)
+        labelled = [i for i, label in enumerate(table.labels) if label]
+        decisions = table.decoded_targets()[labelled]
+        _, first = np.unique(decisions, axis=0, return_index=True)     # each decision's first labelled row
+        actions = {tuple(int(v) for v in decisions[k]): table.labels[labelled[k]] for k in sorted(first)}
         return cls(network, table.input_names, table.output_names, table.decoders, actions,
                    dict(provenance or {}))
 

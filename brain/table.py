@@ -73,18 +73,24 @@ class Table:
         return (decode_all(self.decoders, outputs) == self.decoded_targets()).all(axis=1)
 
     def to_csv(self) -> str:
+        return "".join(self.csv_parts())
+
+    def csv_parts(self, rows: int = 500):
+        """``to_csv``'s text in parts of at most ``rows`` rows each, after the comments
+        and header (so a big table can be written or hashed a little at a time)."""
         out = io.StringIO()
         for line in self.comments:
             out.write(f"# {line}\n")
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([c.header() for c in self.columns])
-        for i in range(len(self)):
-            values = iter(list(self.inputs[i]) + list(self.targets[i]))
-            row = []
-            for c in self.columns:
-                row.append(self.labels[i] if c.role == "label" else _fmt(next(values)))
-            writer.writerow(row)
-        return out.getvalue()
+        for start in range(0, len(self), rows):
+            for i in range(start, min(start + rows, len(self))):
+                values = iter(list(self.inputs[i]) + list(self.targets[i]))
+                writer.writerow([self.labels[i] if c.role == "label" else _fmt(next(values)) for c in self.columns])
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
+        yield out.getvalue()
 
     def sha256(self) -> str:
         return hashlib.sha256(self.to_csv().encode()).hexdigest()

@@ -324,12 +324,12 @@ def train(table, config: TrainConfig, network: Network | None = None, progress=N
     return trained_brain(network, table, config, trainer), trainer
 
 
-def trained_brain(network: Network, table, config: TrainConfig, trainer: Trainer):
-    """The brain a finished training gives, with its provenance: the table and its hash,
-    the settings, and how the training ended."""
+def trained_brain(network: Network, table, config: TrainConfig, trainer: Trainer, table_sha256: str | None = None):
+    """The brain a finished training gives, with its provenance: the table and its hash
+    (``table_sha256`` when already worked out), the settings, and how the training ended."""
     provenance = {
         "table": table.name,
-        "table_sha256": table.sha256(),
+        "table_sha256": table_sha256 or table.sha256(),
         "hyperparameters": config.to_dict(),
         "seed": config.seed,
         "epochs": trainer.epochs_,
