@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 EXTRASTAMP := $(VENV)/.installed-extras
 
-.PHONY: run test extras bench clean
+.PHONY: run test extras bench catalogs clean
 
 run: $(STAMP)
 	$(VENV)/bin/neurocar
@@ -31,6 +31,16 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.bench_backends
 	$(PY) -m tests.bench.bench_calibration
 	$(PY) -m tests.bench.bench_gym
+
+# Re-extract the user-facing text, merge it into the English and Spanish catalogs
+# (brain/locale/*/LC_MESSAGES/neurocar.po: translate what is new), and compile the .mo files.
+CATALOGS := brain/locale
+catalogs: $(TESTSTAMP)
+	@mkdir -p build
+	$(VENV)/bin/pybabel -q extract -F babel.cfg --no-location --sort-output --omit-header \
+	  -o build/neurocar.pot brain simulator firmware_export
+	$(VENV)/bin/pybabel -q update -i build/neurocar.pot -d $(CATALOGS) -D neurocar --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel -q compile --use-fuzzy -d $(CATALOGS) -D neurocar
 
 $(PY):
 	@[ -n "$(PYTHON)" ] || { echo "neurocar needs Python 3.11 or newer, and found none on PATH"\

@@ -15,6 +15,7 @@ import sys
 import threading
 
 from brain.errors import NeurocarError
+from brain.i18n import LANGUAGES, _, language_option, set_language
 from simulator.cli import calibrate, compare, evaluation, evolve, export, listen, plot, replay, training, video
 from simulator.cli.crash import report_crash
 from simulator.cli.signals import interrupted, raise_terminated
@@ -23,10 +24,13 @@ COMMANDS = (training, evaluation, evolve, export, listen, compare, replay, calib
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser in the current language (set it first: argparse's help is made here)."""
     parser = argparse.ArgumentParser(
         prog="neurocar",
-        description="Watch a tiny neural network drive a robot car. With no command, opens the simulator window.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+        description=_("Watch a tiny neural network drive a robot car. With no command, opens the simulator window."))
+    parser.add_argument("--lang", choices=LANGUAGES,
+                        help=_("language of messages and help, before the command (default: the locale's)"))
+    sub = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for command in COMMANDS:
         command.register(sub)
     return parser
@@ -44,6 +48,12 @@ def main(argv=None) -> int:
 
 
 def _dispatch(argv) -> int:
+    try:
+        language, argv = language_option(argv)
+        set_language(language)
+    except NeurocarError as e:
+        print(_("neurocar: {e}").format(e=e), file=sys.stderr)
+        return 2
     if not argv or argv[0].startswith("--") and argv[0] not in ("--help",):
         return _guarded("neurocar", argv, _run_gui)
     parser = build_parser()

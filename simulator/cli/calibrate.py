@@ -18,6 +18,7 @@ from pathlib import Path
 from brain.errors import NeurocarError
 from brain.fileio import read_text
 from brain.outputs import OutputError, Outputs
+from brain.i18n import _
 from simulator.assets import asset
 from simulator.calibration import CalibrationError, plan_for, read_tape
 from simulator.calibration_profile import fit_car, measured_profile, old_and_new
@@ -31,25 +32,25 @@ from firmware_export.toolchain import build_sketch, require_toolchain
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("calibrate", help="measure your car: a calibration sketch, then fit its profile",
-                              description="Calibrate the measured car model to your own car.")
+    p = subparsers.add_parser("calibrate", help=_("measure your car: a calibration sketch, then fit its profile"),
+                              description=_("Calibrate the measured car model to your own car."))
     sub = p.add_subparsers(dest="calibrate_command", metavar="STEP", required=True)
-    s = sub.add_parser("sketch", help="write the calibration sketch and the measurements file",
-                       description="Write DIR/NAME/NAME.ino (drives, ramps, turns, sweeps; logs over serial at "
-                                   "115200 baud) and DIR/measurements.toml with blanks for what to measure.")
-    s.add_argument("--robot", metavar="PROFILE", help="robot profile TOML (default: the Elegoo V3)")
-    s.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
-    s.add_argument("--name", default="neurocar_calibration", help="sketch name (default neurocar_calibration)")
-    s.add_argument("--check", action="store_true", help="compile the sketch for the Uno first")
+    s = sub.add_parser("sketch", help=_("write the calibration sketch and the measurements file"),
+                       description=_("Write DIR/NAME/NAME.ino (drives, ramps, turns, sweeps; logs over serial at "
+                                   "115200 baud) and DIR/measurements.toml with blanks for what to measure."))
+    s.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default: the Elegoo V3)"))
+    s.add_argument("--out", required=True, metavar="DIR", help=_("folder to write into"))
+    s.add_argument("--name", default="neurocar_calibration", help=_("sketch name (default neurocar_calibration)"))
+    s.add_argument("--check", action="store_true", help=_("compile the sketch for the Uno first"))
     s.set_defaults(run=run_sketch)
-    f = sub.add_parser("fit", help="fit the car model to a calibration log and tape readings",
-                       description="Fit battery voltage, speed per volt, start threshold, wheel travel per degree, "
-                                   "beam and incidence limits; write them as a new profile.")
-    f.add_argument("log", metavar="RUN.log", help="the calibration sketch's serial log")
-    f.add_argument("--measurements", required=True, metavar="M.toml", help="the filled-in measurements file")
-    f.add_argument("--robot", metavar="PROFILE", help="the profile the sketch was written for (default: Elegoo V3)")
-    f.add_argument("--out", required=True, metavar="MY_CAR.toml", help="the new profile to write")
-    f.add_argument("--force", action="store_true", help="write over an existing --out (never a shipped profile)")
+    f = sub.add_parser("fit", help=_("fit the car model to a calibration log and tape readings"),
+                       description=_("Fit battery voltage, speed per volt, start threshold, wheel travel per degree, "
+                                   "beam and incidence limits; write them as a new profile."))
+    f.add_argument("log", metavar="RUN.log", help=_("the calibration sketch's serial log"))
+    f.add_argument("--measurements", required=True, metavar="M.toml", help=_("the filled-in measurements file"))
+    f.add_argument("--robot", metavar="PROFILE", help=_("the profile the sketch was written for (default: Elegoo V3)"))
+    f.add_argument("--out", required=True, metavar="MY_CAR.toml", help=_("the new profile to write"))
+    f.add_argument("--force", action="store_true", help=_("write over an existing --out (never a shipped profile)"))
     f.set_defaults(run=run_fit)
 
 
@@ -59,7 +60,8 @@ def _profile(robot):
 
 def _refuse_existing(label: str, path: Path) -> None:
     if path.exists() or path.is_symlink():
-        raise OutputError(f"{label} {path}: already exists; neurocar calibrate never writes over a file")
+        raise OutputError(_("{label} {path}: already exists; neurocar calibrate never writes over a file").format(
+            label=label, path=path))
 
 
 def run_sketch(args) -> int:
@@ -75,11 +77,12 @@ def run_sketch(args) -> int:
             require_toolchain()
             with tempfile.TemporaryDirectory(prefix="neurocar-calibrate-") as work:
                 build = build_sketch(sketch.write(work), Path(work) / "build")
-            print(f"compiled for the Uno: {build.flash_bytes} bytes of flash, {build.ram_bytes} of RAM")
+            print(_("compiled for the Uno: {flash_bytes} bytes of flash, {ram_bytes} of RAM").format(
+                flash_bytes=build.flash_bytes, ram_bytes=build.ram_bytes))
         out.write_text(paths["sketch"], sketch.ino)
         out.write_text(paths["measurements file"], sketch.measurements)
         out.commit()
-    print(f"wrote {paths['sketch']} and {paths['measurements file']}")
+    print(_("wrote {paths} and {paths2}").format(paths=paths['sketch'], paths2=paths['measurements file']))
     print(sketch.instructions)
     return 0
 
@@ -87,9 +90,11 @@ def run_sketch(args) -> int:
 def _check_fit_out(path: Path, force: bool) -> None:
     shipped = Path(asset("robots", DEFAULT_PROFILE)).resolve().parent
     if path.resolve().parent == shipped:
-        raise OutputError(f"--out {path}: is in neurocar's shipped profiles ({shipped}); write your car elsewhere")
+        raise OutputError(_("--out {path}: is in neurocar's shipped profiles ({shipped}); write your car elsewhere").format(
+            path=path, shipped=shipped))
     if (path.exists() or path.is_symlink()) and not force:
-        raise OutputError(f"--out {path}: already exists; give another name, or --force to write over it")
+        raise OutputError(_("--out {path}: already exists; give another name, or --force to write over it").format(
+            path=path))
 
 
 def run_fit(args) -> int:
@@ -98,7 +103,8 @@ def run_fit(args) -> int:
     profile = _profile(args.robot)
     robot_path = Path(args.robot) if args.robot else asset("robots", DEFAULT_PROFILE)
     if profile.measured is None:
-        raise CalibrationError(f"{profile.source}: has no [measured] tables to fit; start from a profile that has")
+        raise CalibrationError(_("{source}: has no [measured] tables to fit; start from a profile that has").format(
+            source=profile.source))
     with Outputs(inputs={"RUN.log": args.log, "--measurements": args.measurements, "--robot": robot_path}) as out:
         out.add("--out", out_path)
         plan = plan_for(profile)
@@ -111,7 +117,7 @@ def run_fit(args) -> int:
         print("\n".join(old_and_new(profile, values)))
         out.write_text(out_path, text)
         out.commit()
-    print(f"wrote {out_path}: the fitted values are marked 'measured {date}'")
+    print(_("wrote {out_path}: the fitted values are marked 'measured {date}'").format(out_path=out_path, date=date))
     return 0
 
 
@@ -126,8 +132,8 @@ def _new_profile(text: str, profile, values: dict, date: str, log: str, out_path
         try:
             _loads(kept, out_path)
         except NeurocarError as again:
-            raise CalibrationError(f"the fitted profile would not load: {again}") from None
-        print(f"the [drive] estimates stay as they were: the fitted ones do not load ({e})")
+            raise CalibrationError(_("the fitted profile would not load: {again}").format(again=again)) from None
+        print(_("the [drive] estimates stay as they were: the fitted ones do not load ({e})").format(e=e))
         return kept
 
 

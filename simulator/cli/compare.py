@@ -10,6 +10,7 @@ import json
 
 from brain import load_brain
 from brain.outputs import Outputs
+from brain.i18n import _
 from simulator.profile import default_profile, load_profile
 
 from firmware_export.compare import SHOWN, compare_log
@@ -17,15 +18,16 @@ from firmware_export.telemetry_log import read_log
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("compare", help="compare the car's telemetry with the brain's decisions",
-                              description="Feed the readings a car logged (neurocar export --telemetry) through "
+    p = subparsers.add_parser("compare", help=_("compare the car's telemetry with the brain's decisions"),
+                              description=_("Feed the readings a car logged (neurocar export --telemetry) through "
                                           "the Python controller and report every tick where the car's decision, "
-                                          "PWM, hold, servo angle or memory inputs differ from the brain's.")
-    p.add_argument("log", metavar="LOG", help="the car's telemetry log (neurocar listen --out)")
-    p.add_argument("--brain", required=True, metavar="BRAIN", help="the brain file the sketch was exported from")
-    p.add_argument("--robot", metavar="PROFILE", help="robot profile TOML it was exported with (default: Elegoo V3)")
-    p.add_argument("--json", metavar="REPORT", help="write the counts and every differing tick as JSON")
-    p.add_argument("--show", type=int, default=SHOWN, metavar="N", help=f"differing ticks listed (default {SHOWN})")
+                                          "PWM, hold, servo angle or memory inputs differ from the brain's."))
+    p.add_argument("log", metavar="LOG", help=_("the car's telemetry log (neurocar listen --out)"))
+    p.add_argument("--brain", required=True, metavar="BRAIN", help=_("the brain file the sketch was exported from"))
+    p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML it was exported with (default: Elegoo V3)"))
+    p.add_argument("--json", metavar="REPORT", help=_("write the counts and every differing tick as JSON"))
+    p.add_argument("--show", type=int, default=SHOWN, metavar="N", help=_("differing ticks listed (default {SHOWN})").format(
+        SHOWN=SHOWN))
     p.set_defaults(run=run_compare)
 
 
@@ -41,5 +43,5 @@ def run_compare(args) -> int:
             out.commit()
     print("\n".join(result.lines(max(0, args.show))))
     if args.json:
-        print(f"wrote {args.json}")
+        print(_("wrote {json}").format(json=args.json))
     return 0 if result.ok else 1

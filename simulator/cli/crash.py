@@ -7,6 +7,7 @@ import time
 import traceback
 
 from brain.atomic import atomic_write_text
+from brain.i18n import _
 from simulator.cli.state import state_dir
 
 EXIT_BUG = 70          # EX_SOFTWARE (sysexits.h): an internal software error
@@ -26,5 +27,6 @@ def report_crash(error: BaseException, prefix: str, argv=()) -> int:
         where = f"the traceback is in {path}"
     except OSError as e:
         where = f"no crash log could be written ({e.strerror or e})"
-    print(f"{prefix}: internal error, a bug in neurocar ({what}); {where}", file=sys.stderr)
+    print(_("{prefix}: internal error, a bug in neurocar ({what}); {where}").format(
+        prefix=prefix, what=what, where=where), file=sys.stderr)
     return EXIT_BUG

@@ -30,6 +30,7 @@ from brain.brainfile import brain_from_dict, load_brain
 from brain.errors import SettingError
 from brain.fixedpoint import to_fixed_point
 from brain.outputs import Outputs
+from brain.i18n import _
 from simulator.assets import asset
 from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, file_specs, format_duration, random_specs, \
     workers_for
@@ -71,48 +72,51 @@ SHOWN_ROWS = 12
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "eval", help="measure a brain's collision rate over many seeded worlds (headless)",
-        description="Drive a brain through seeded worlds without a window and report collisions, "
-                    "distance, coverage and stuck time, plus the simulation speed.")
+        "eval", help=_("measure a brain's collision rate over many seeded worlds (headless)"),
+        description=_("Drive a brain through seeded worlds without a window and report collisions, "
+                    "distance, coverage and stuck time, plus the simulation speed."))
     p.add_argument("--brain", required=True, metavar="BRAIN",
-                   help="a brain file, or a baseline: " + ", ".join(BASELINES))
+                   help=_("a brain file, or a baseline: {names}").format(names=", ".join(BASELINES)))
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--world", nargs="+", metavar="FILE", help="world files (JSON) to drive in")
+    where.add_argument("--world", nargs="+", metavar="FILE", help=_("world files (JSON) to drive in"))
     where.add_argument("--worlds", type=int, metavar="N",
-                       help=f"this many seeded random worlds (default {DEFAULT_WORLDS}, at most {MAX_WORLDS:,})")
-    p.add_argument("--seconds", type=float, default=60.0, metavar="S", help="simulated seconds per episode (default 60)")
-    p.add_argument("--seed", type=int, default=0, metavar="K", help="seed of the worlds, sensors and random baseline")
+                       help=_("this many seeded random worlds (default {DEFAULT_WORLDS}, at most {MAX_WORLDS:,})").format(
+                           DEFAULT_WORLDS=DEFAULT_WORLDS, MAX_WORLDS=MAX_WORLDS))
+    p.add_argument("--seconds", type=float, default=60.0, metavar="S", help=_("simulated seconds per episode (default 60)"))
+    p.add_argument("--seed", type=int, default=0, metavar="K", help=_("seed of the worlds, sensors and random baseline"))
     p.add_argument("--jobs", type=int, default=None, metavar="J",
-                   help=f"workers (default: all cores, or a Ray cluster's CPUs; at most {JOBS_PER_CORE} per core here)")
+                   help=_("workers (default: all cores, or a Ray cluster's CPUs; at most {JOBS_PER_CORE} per core here)").format(
+                       JOBS_PER_CORE=JOBS_PER_CORE))
     p.add_argument("--backend", choices=BACKENDS, default="processes",
-                   help="where the episodes run: worker processes here (default), or Ray (pip install 'neurocar[ray]')")
+                   help=_("where the episodes run: worker processes here (default), or Ray (pip install 'neurocar[ray]')"))
     p.add_argument("--address", metavar="ADDR",
-                   help="with --backend ray: join this Ray cluster ('auto' on one of its machines, HEAD:6379, "
-                        "ray://HEAD:10001) instead of starting Ray here")
-    p.add_argument("--json", metavar="OUT", help="write the summary and per-episode rows as JSON")
-    p.add_argument("--no-rows", action="store_true", help="leave the per-episode rows out of --json")
-    p.add_argument("--record", metavar="DIR", help="write each episode's recording into DIR, for 'neurocar replay'")
-    p.add_argument("--replace-recordings", action="store_true", help="with --record: replace recordings in DIR")
-    p.add_argument("--maps", metavar="DIR", help="draw a PNG per world into DIR: trajectories, collisions, heat, metrics")
+                   help=_("with --backend ray: join this Ray cluster ('auto' on one of its machines, HEAD:6379, "
+                        "ray://HEAD:10001) instead of starting Ray here"))
+    p.add_argument("--json", metavar="OUT", help=_("write the summary and per-episode rows as JSON"))
+    p.add_argument("--no-rows", action="store_true", help=_("leave the per-episode rows out of --json"))
+    p.add_argument("--record", metavar="DIR", help=_("write each episode's recording into DIR, for 'neurocar replay'"))
+    p.add_argument("--replace-recordings", action="store_true", help=_("with --record: replace recordings in DIR"))
+    p.add_argument("--maps", metavar="DIR", help=_("draw a PNG per world into DIR: trajectories, collisions, heat, metrics"))
     p.add_argument("--max-collision-rate", type=float, metavar="R",
-                   help="exit 1 when collisions per minute exceed R")
-    p.add_argument("--robot", metavar="PROFILE", help=f"robot profile TOML (default {DEFAULT_PROFILE})")
+                   help=_("exit 1 when collisions per minute exceed R"))
+    p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default {DEFAULT_PROFILE})").format(
+        DEFAULT_PROFILE=DEFAULT_PROFILE))
     p.add_argument("--controller", default="python", choices=sorted(CONTROLLERS),
-                   help="which implementation of the control tick drives (default python)")
+                   help=_("which implementation of the control tick drives (default python)"))
     p.add_argument("--fixed-point", action="store_true",
-                   help="drive with the brain's fixed-point twin (what 'neurocar export --fixed-point' runs): "
-                        "the python controller becomes fixed-point, firmware becomes firmware-fixed-point")
+                   help=_("drive with the brain's fixed-point twin (what 'neurocar export --fixed-point' runs): "
+                        "the python controller becomes fixed-point, firmware becomes firmware-fixed-point"))
     p.add_argument("--ideal", action="store_true",
-                   help="the idealised car of the profile's [drive] and [sensor] estimates, instead of the measured "
-                        "model (HC-SR04 beam and incidence, servo speed, motor voltages)")
+                   help=_("the idealised car of the profile's [drive] and [sensor] estimates, instead of the measured "
+                        "model (HC-SR04 beam and incidence, servo speed, motor voltages)"))
     p.add_argument("--randomize", action="store_true",
-                   help="draw each episode's car from the profile's measured ranges (seeded); reports the worst "
-                        "10 %% of episodes and what their cars drew")
-    p.add_argument("--noise", action="store_true", help="with --ideal: add the profile's sensor noise (seeded); "
-                                                         "the measured model always has it")
+                   help=_("draw each episode's car from the profile's measured ranges (seeded); reports the worst "
+                        "10 %% of episodes and what their cars drew"))
+    p.add_argument("--noise", action="store_true", help=_("with --ideal: add the profile's sensor noise (seeded); "
+                                                         "the measured model always has it"))
     p.add_argument("--missed-echoes", action="store_true",
-                   help="with --ideal: lose some echoes at grazing angles (seeded)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help=_("with --ideal: lose some echoes at grazing angles (seeded)"))
+    p.add_argument("--quiet", action="store_true", help=_("no progress bar"))
     p.set_defaults(run=run)
 
 
@@ -144,11 +148,11 @@ def run(args) -> int:
         if record is not None:
             print(record.commit())
     if summary.get("whole_sketch") and not summary["whole_sketch"]["ok"]:
-        print("the emulated Unos did not behave like the simulator's controller (see above)", file=sys.stderr)
+        print(_("the emulated Unos did not behave like the simulator's controller (see above)"), file=sys.stderr)
         return 1
     if args.max_collision_rate is not None and summary["collisions_per_minute"] > args.max_collision_rate:
-        print(f"collision rate {summary['collisions_per_minute']:.2f}/min exceeds --max-collision-rate "
-              f"{args.max_collision_rate}", file=sys.stderr)
+        print(_("collision rate {summary:.2f}/min exceeds --max-collision-rate "
+              "{max_collision_rate}").format(summary=summary['collisions_per_minute'], max_collision_rate=args.max_collision_rate), file=sys.stderr)
         return 1
     return 0
 
@@ -203,9 +207,10 @@ def _say_how_long(job, specs, runner) -> None:
         return
     per_batch = calibrate(job, specs)
     estimate = per_batch * len(batches(specs)) / _cores(runner)
-    print(f"neurocar eval: {len(specs):,} episodes of {job.seconds:g} s should take about "
-          f"{format_duration(estimate)} on {runner.workers} worker(s) (timed on the first "
-          f"{min(BATCH_SIZE, len(specs))}); Ctrl-C stops it and writes nothing", file=sys.stderr)
+    print(_("neurocar eval: {count:,} episodes of {seconds:g} s should take about "
+          "{format_duration} on {workers} worker(s) (timed on the first "
+          "{min}); Ctrl-C stops it and writes nothing").format(count=len(specs), seconds=job.seconds, format_duration=format_duration(estimate),
+            workers=runner.workers, min=min(BATCH_SIZE, len(specs))), file=sys.stderr)
 
 
 class RowsSpool:
@@ -259,8 +264,8 @@ def _prepare(args):
     profile = load_profile(args.robot) if args.robot else load_profile(asset("robots", DEFAULT_PROFILE))
     tick = profile.control.tick_s
     if not args.seconds >= tick:
-        raise SettingError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
-                         f"({tick:g} s)")
+        raise SettingError(_("--seconds {seconds:g} must be a number of seconds, at least one control tick "
+                         "({tick:g} s)").format(seconds=args.seconds, tick=tick))
     brain = baseline(args.brain, args.seed) if args.brain in BASELINES else load_brain(args.brain)
     check_brain(brain, profile)             # the check the controller itself makes, before any worker starts
     controller = CONTROLLERS[controller_name(args)]
@@ -286,11 +291,11 @@ def _car_model(args, profile) -> str:
     """The car model eval runs, refusing options that belong to the other one."""
     model = "ideal" if args.ideal else DEFAULT_MODEL
     if model == "ideal" and args.randomize:
-        raise SettingError("--randomize draws cars from the measured model's ranges; leave out --ideal")
+        raise SettingError(_("--randomize draws cars from the measured model's ranges; leave out --ideal"))
     if model == "measured":
         if args.missed_echoes:
-            raise SettingError("--missed-echoes belongs to the ideal model (add --ideal); the measured model "
-                               "decides each echo from the beam, the incidence and the target")
+            raise SettingError(_("--missed-echoes belongs to the ideal model (add --ideal); the measured model "
+                               "decides each echo from the beam, the incidence and the target"))
         check_model(profile, model)
     return model
 
@@ -303,31 +308,33 @@ def controller_name(args) -> str:
 def _check_numbers(args) -> None:
     """Every number eval reads, refused in one line unless it makes sense."""
     if args.worlds is not None and not 1 <= args.worlds <= MAX_WORLDS:
-        raise SettingError(f"--worlds {args.worlds} must be 1 or more, at most {MAX_WORLDS:,}")
+        raise SettingError(_("--worlds {worlds} must be 1 or more, at most {MAX_WORLDS:,}").format(
+            worlds=args.worlds, MAX_WORLDS=MAX_WORLDS))
     _check_workers(args)
     if args.seed < 0:
-        raise SettingError(f"--seed {args.seed} must be 0 or more")
+        raise SettingError(_("--seed {seed} must be 0 or more").format(seed=args.seed))
     if not (math.isfinite(args.seconds) and 0 < args.seconds <= MAX_SECONDS):
-        raise SettingError(f"--seconds {args.seconds:g} must be a number of seconds, at least one control tick "
-                         f"and at most {MAX_SECONDS:,.0f} (a day)")
+        raise SettingError(_("--seconds {seconds:g} must be a number of seconds, at least one control tick "
+                         "and at most {MAX_SECONDS:,.0f} (a day)").format(seconds=args.seconds, MAX_SECONDS=MAX_SECONDS))
     rate = args.max_collision_rate
     if rate is not None and not (math.isfinite(rate) and rate >= 0):
-        raise SettingError(f"--max-collision-rate {rate:g} must be a finite number of collisions per minute, "
-                         f"0 or more")
+        raise SettingError(_("--max-collision-rate {rate:g} must be a finite number of collisions per minute, "
+                         "0 or more").format(rate=rate))
 
 
 def _check_workers(args) -> None:
     """--address only with Ray; --jobs at most JOBS_PER_CORE per core here, any number on a cluster."""
     if args.address is not None and args.backend != "ray":
-        raise SettingError(f"--address {args.address} joins a Ray cluster; add --backend ray")
+        raise SettingError(_("--address {address} joins a Ray cluster; add --backend ray").format(
+            address=args.address))
     if args.jobs is None:
         return
     if args.address is not None and args.jobs < 1:
-        raise SettingError(f"--jobs {args.jobs} must be 1 or more")
+        raise SettingError(_("--jobs {jobs} must be 1 or more").format(jobs=args.jobs))
     most_jobs = JOBS_PER_CORE * (os.cpu_count() or 1)
     if args.address is None and not 1 <= args.jobs <= most_jobs:
-        raise SettingError(f"--jobs {args.jobs} must be 1 or more, at most {most_jobs} "
-                           f"({JOBS_PER_CORE} per core on this machine)")
+        raise SettingError(_("--jobs {jobs} must be 1 or more, at most {most_jobs} "
+                           "({JOBS_PER_CORE} per core on this machine)").format(jobs=args.jobs, most_jobs=most_jobs, JOBS_PER_CORE=JOBS_PER_CORE))
 
 
 def _inputs(args) -> dict:

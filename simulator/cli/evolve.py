@@ -17,6 +17,7 @@ from pathlib import Path
 
 from brain.brainfile import brain_json, load_brain
 from brain.outputs import Outputs
+from brain.i18n import _
 from simulator.assets import asset
 from simulator.batch import format_duration
 from simulator.controller import ACCEPTED_INPUTS, BASE_INPUTS, check_brain
@@ -32,35 +33,37 @@ MAX_GENERATIONS = 100_000
 
 
 def register(sub) -> None:
-    p = sub.add_parser("evolve", help="learn a brain in the simulator (CMA-ES over its weights)",
-                       description="Search a network's weights with CMA-ES, driving every candidate through "
-                                   "seeded random worlds, and write the brain validation worlds choose.")
-    p.add_argument("--start", metavar="BRAIN", help="start from this brain's weights; with --inputs or --hidden, "
-                                                     "widened with zero weights, so it first decides as before")
-    p.add_argument("--hidden", type=int, metavar="N", help="hidden neurons (a new network: default 4)")
-    p.add_argument("--inputs", metavar="NAMES", help=f"what the brain reads, comma-separated "
-                   f"(default {','.join(BASE_INPUTS)}; accepted: {', '.join(ACCEPTED_INPUTS)})")
-    p.add_argument("--worlds", type=int, default=20, metavar="N", help="training worlds per generation (default 20)")
-    p.add_argument("--validation-worlds", type=int, default=25, metavar="N", help="default 25")
-    p.add_argument("--test-worlds", type=int, default=50, metavar="N", help="default 50")
-    p.add_argument("--seconds", type=float, default=30.0, metavar="S", help="seconds per episode (default 30)")
+    p = sub.add_parser("evolve", help=_("learn a brain in the simulator (CMA-ES over its weights)"),
+                       description=_("Search a network's weights with CMA-ES, driving every candidate through "
+                                   "seeded random worlds, and write the brain validation worlds choose."))
+    p.add_argument("--start", metavar="BRAIN", help=_("start from this brain's weights; with --inputs or --hidden, "
+                                                     "widened with zero weights, so it first decides as before"))
+    p.add_argument("--hidden", type=int, metavar="N", help=_("hidden neurons (a new network: default 4)"))
+    p.add_argument("--inputs", metavar="NAMES", help=_("what the brain reads, comma-separated "
+                   "(default {value}; accepted: {value2})").format(value=','.join(BASE_INPUTS), value2=', '.join(ACCEPTED_INPUTS)))
+    p.add_argument("--worlds", type=int, default=20, metavar="N", help=_("training worlds per generation (default 20)"))
+    p.add_argument("--validation-worlds", type=int, default=25, metavar="N", help=_("default 25"))
+    p.add_argument("--test-worlds", type=int, default=50, metavar="N", help=_("default 50"))
+    p.add_argument("--seconds", type=float, default=30.0, metavar="S", help=_("seconds per episode (default 30)"))
     p.add_argument("--generations", type=int, required=True, metavar="G")
     p.add_argument("--population", type=int, default=12, metavar="P",
-                   help=f"candidates per generation (default 12, at least {MIN_POPULATION})")
-    p.add_argument("--sigma", type=float, default=0.5, help="CMA-ES's initial step size (default 0.5)")
+                   help=_("candidates per generation (default 12, at least {MIN_POPULATION})").format(
+                       MIN_POPULATION=MIN_POPULATION))
+    p.add_argument("--sigma", type=float, default=0.5, help=_("CMA-ES's initial step size (default 0.5)"))
     p.add_argument("--seed", type=int, default=0, metavar="K")
-    p.add_argument("--robot", metavar="PROFILE", help=f"robot profile TOML (default {DEFAULT_PROFILE})")
-    p.add_argument("--ideal", action="store_true", help="the idealised car instead of the measured model")
-    p.add_argument("--no-randomize", action="store_true", help="every episode with the profile's nominal car")
-    p.add_argument("--out", required=True, metavar="BRAIN", help="the brain file to write")
-    p.add_argument("--json", metavar="R", help="write the run's settings and figures as JSON")
-    p.add_argument("--table-out", metavar="TABLE", help="write the brain's decisions over the input grid as a table")
-    p.add_argument("--checkpoint", metavar="DIR", help="write a checkpoint into DIR after every generation")
-    p.add_argument("--resume", action="store_true", help="continue the search saved in --checkpoint DIR")
-    p.add_argument("--backend", choices=BACKENDS, default="processes", help="where episodes run (default processes)")
-    p.add_argument("--address", metavar="ADDR", help="with --backend ray: a cluster (auto, HOST:PORT, ray://...)")
-    p.add_argument("--jobs", type=int, metavar="J", help="workers (default: all cores)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default {DEFAULT_PROFILE})").format(
+        DEFAULT_PROFILE=DEFAULT_PROFILE))
+    p.add_argument("--ideal", action="store_true", help=_("the idealised car instead of the measured model"))
+    p.add_argument("--no-randomize", action="store_true", help=_("every episode with the profile's nominal car"))
+    p.add_argument("--out", required=True, metavar="BRAIN", help=_("the brain file to write"))
+    p.add_argument("--json", metavar="R", help=_("write the run's settings and figures as JSON"))
+    p.add_argument("--table-out", metavar="TABLE", help=_("write the brain's decisions over the input grid as a table"))
+    p.add_argument("--checkpoint", metavar="DIR", help=_("write a checkpoint into DIR after every generation"))
+    p.add_argument("--resume", action="store_true", help=_("continue the search saved in --checkpoint DIR"))
+    p.add_argument("--backend", choices=BACKENDS, default="processes", help=_("where episodes run (default processes)"))
+    p.add_argument("--address", metavar="ADDR", help=_("with --backend ray: a cluster (auto, HOST:PORT, ray://...)"))
+    p.add_argument("--jobs", type=int, metavar="J", help=_("workers (default: all cores)"))
+    p.add_argument("--quiet", action="store_true", help=_("no progress bar"))
     p.set_defaults(run=run)
 
 
@@ -98,9 +101,10 @@ def _prepare(args):
     if args.checkpoint and not args.resume:
         checkpoint.check_fresh(args.checkpoint)
     if args.resume and not args.checkpoint:
-        raise EvolveError("--resume needs --checkpoint DIR: the folder of the search to continue")
+        raise EvolveError(_("--resume needs --checkpoint DIR: the folder of the search to continue"))
     if args.address and args.backend != "ray":
-        raise EvolveError(f"--address {args.address} joins a Ray cluster; add --backend ray")
+        raise EvolveError(_("--address {address} joins a Ray cluster; add --backend ray").format(
+            address=args.address))
     settings = Settings(args.worlds, args.seconds, args.population, args.seed, args.sigma, args.validation_worlds,
                         args.test_worlds, model, randomize=not (args.no_randomize or args.ideal))
     settings.check()
@@ -109,13 +113,15 @@ def _prepare(args):
 
 def _check_numbers(args) -> None:
     if not 1 <= args.generations <= MAX_GENERATIONS:
-        raise EvolveError(f"--generations {args.generations} must be 1 or more, at most {MAX_GENERATIONS:,}")
+        raise EvolveError(_("--generations {generations} must be 1 or more, at most {MAX_GENERATIONS:,}").format(
+            generations=args.generations, MAX_GENERATIONS=MAX_GENERATIONS))
     if args.hidden is not None and not 1 <= args.hidden <= 64:
-        raise EvolveError(f"--hidden {args.hidden} must be 1 to 64 neurons")
+        raise EvolveError(_("--hidden {hidden} must be 1 to 64 neurons").format(hidden=args.hidden))
     if not (math.isfinite(args.seconds) and 1 <= args.seconds <= 3600):
-        raise EvolveError(f"--seconds {args.seconds:g} must be 1 to 3600 seconds per episode")
+        raise EvolveError(_("--seconds {seconds:g} must be 1 to 3600 seconds per episode").format(
+            seconds=args.seconds))
     if args.jobs is not None and args.jobs < 1:
-        raise EvolveError(f"--jobs {args.jobs} must be 1 or more")
+        raise EvolveError(_("--jobs {jobs} must be 1 or more").format(jobs=args.jobs))
 
 
 def _plan_line(args, s: Settings, start) -> str:
@@ -130,7 +136,7 @@ def _search(evolution: Evolution, runner, args, key: str) -> None:
     """Generations until --generations, a checkpoint after each."""
     done = evolution.state.generation
     if done:
-        print(f"resuming after generation {done} of {args.generations}")
+        print(_("resuming after generation {done} of {generations}").format(done=done, generations=args.generations))
     bar = None if args.quiet else EtaBar(sys.stderr, args.generations - done)
     try:
         for number in range(done + 1, args.generations + 1):
@@ -148,7 +154,7 @@ def _search(evolution: Evolution, runner, args, key: str) -> None:
 
 
 def _generation_line(g, evolution) -> str:
-    _, generation, _, which = evolution.state.chosen
+    _score, generation, _genome, which = evolution.state.chosen
     m, b = g.validation_parts, g.validation_best_parts
     return (f"gen {g.generation:4d}  train best {g.best:6.2f} mean {g.mean:6.2f} | validation: mean {g.validation:6.2f} "
             f"({m['collisions_per_minute']:.2f}/min, {m['coverage_pct']:.1f} %), best {g.validation_best:6.2f} "
@@ -168,12 +174,15 @@ def _final(evolution: Evolution, runner, args) -> dict:
     rows = list(runner.rows(evolution.job_for(brain), evolution.test_worlds()))
     test = {**parts(rows), "fitness": evolution.settings.fitness.of(rows),
             "collision_free_fraction": sum(r["collision_free"] for r in rows) / len(rows)}
-    score, _, _, which = evolution.state.chosen
-    print(f"chosen: generation {generation}'s {'mean' if which == 'mean' else 'best member'} "
-          f"(validation fitness {score:.2f})")
-    print(f"test worlds ({evolution.settings.test_worlds}, a seed used nowhere else): fitness {test['fitness']:.2f}, "
-          f"{test['collisions_per_minute']:.2f} collisions/min, {test['coverage_pct']:.1f} % covered, "
-          f"{100 * test['contact_fraction']:.1f} % in contact, {100 * test['stuck_fraction']:.1f} % stuck")
+    score, _generation, _genome, which = evolution.state.chosen
+    member = _("mean") if which == "mean" else _("best member")
+    print(_("chosen: generation {generation}'s {member} (validation fitness {score:.2f})").format(
+        generation=generation, member=member, score=score))
+    print(_("test worlds ({worlds}, a seed used nowhere else): fitness {fitness:.2f}, "
+            "{rate:.2f} collisions/min, covered {covered:.1f} %, in contact {contact:.1f} %, "
+            "stuck {stuck:.1f} %").format(
+        worlds=evolution.settings.test_worlds, fitness=test["fitness"], rate=test["collisions_per_minute"],
+        covered=test["coverage_pct"], contact=100 * test["contact_fraction"], stuck=100 * test["stuck_fraction"]))
     return {"chosen_generation": generation, "chosen_candidate": which, "validation_fitness": score, "test": test}
 
 

@@ -20,6 +20,7 @@ from brain.brainfile import brain_json
 from brain.fixedpoint import FORMAT
 from brain.outputs import Outputs
 from brain.training import check_fit
+from brain.i18n import _
 from simulator.assets import asset
 from simulator.controller import check_brain
 from simulator.profile import default_profile, load_profile
@@ -44,57 +45,57 @@ TABLE_FOR_OUTPUTS = {2: "seed_turn_direction.csv", 4: "seed_motors.csv"}
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("export", help="write the brain as an Arduino sketch for the real car",
-                              description="Write an Arduino sketch (DIR/NAME/NAME.ino) that runs the brain "
+    p = subparsers.add_parser("export", help=_("write the brain as an Arduino sketch for the real car"),
+                              description=_("Write an Arduino sketch (DIR/NAME/NAME.ino) that runs the brain "
                                           "with the robot profile's control tick; optionally compile, verify "
-                                          "and upload it.")
-    p.add_argument("--brain", required=True, metavar="BRAIN", help="a brain file (JSON)")
-    p.add_argument("--robot", metavar="PROFILE", help="robot profile TOML (default: the Elegoo V3)")
-    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the sketch folder into")
-    p.add_argument("--name", default="neurocar", help="sketch name, a C identifier (default neurocar)")
-    p.add_argument("--check", action="store_true", help="compile for the Uno and print flash and RAM used")
+                                          "and upload it."))
+    p.add_argument("--brain", required=True, metavar="BRAIN", help=_("a brain file (JSON)"))
+    p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default: the Elegoo V3)"))
+    p.add_argument("--out", required=True, metavar="DIR", help=_("folder to write the sketch folder into"))
+    p.add_argument("--name", default="neurocar", help=_("sketch name, a C identifier (default neurocar)"))
+    p.add_argument("--check", action="store_true", help=_("compile for the Uno and print flash and RAM used"))
     p.add_argument("--verify", action="store_true",
-                   help="compare the firmware with the simulator's controller (simavr and host runs)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the verification's sequences and worlds")
+                   help=_("compare the firmware with the simulator's controller (simavr and host runs)"))
+    p.add_argument("--seed", type=int, default=0, help=_("seed of the verification's sequences and worlds"))
     p.add_argument("--fixed-point", action="store_true",
-                   help="run the network in int16 Q13 fixed point (brain.fixedpoint), no floats: refused when "
+                   help=_("run the network in int16 Q13 fixed point (brain.fixedpoint), no floats: refused when "
                         "its decisions differ from the float brain's anywhere on the controller's input grid; "
-                        "--verify then compares with the simulator driven by the same fixed-point arithmetic")
+                        "--verify then compares with the simulator driven by the same fixed-point arithmetic"))
     p.add_argument("--allow-different-decisions", action="store_true",
-                   help="with --fixed-point: export even where its decisions differ from the float brain's")
+                   help=_("with --fixed-point: export even where its decisions differ from the float brain's"))
     p.add_argument("--telemetry", action="store_true",
-                   help=f"log every tick over serial at {BAUD} baud (neurocar listen reads it), beside a header "
-                        f"naming the brain and profile; --verify then times the tick with the log in simavr")
-    p.add_argument("--json", metavar="REPORT", help="write sizes and verification figures as JSON")
-    p.add_argument("--upload", action="store_true", help="upload the compiled sketch with avrdude")
-    p.add_argument("--port", help="serial port of the board, e.g. /dev/ttyACM0 (with --upload)")
-    p.add_argument("--dry-run", action="store_true", help="with --upload: print the avrdude command only")
+                   help=_("log every tick over serial at {BAUD} baud (neurocar listen reads it), beside a header "
+                        "naming the brain and profile; --verify then times the tick with the log in simavr").format(BAUD=BAUD))
+    p.add_argument("--json", metavar="REPORT", help=_("write sizes and verification figures as JSON"))
+    p.add_argument("--upload", action="store_true", help=_("upload the compiled sketch with avrdude"))
+    p.add_argument("--port", help=_("serial port of the board, e.g. /dev/ttyACM0 (with --upload)"))
+    p.add_argument("--dry-run", action="store_true", help=_("with --upload: print the avrdude command only"))
     p.set_defaults(run=run_export)
 
-    q = subparsers.add_parser("import-sketch", help="read a tutorial-style sketch's weights into a brain file",
-                              description="Read HiddenWeights[inputs+1][hidden+1] and OutputWeights[hidden+1]"
+    q = subparsers.add_parser("import-sketch", help=_("read a tutorial-style sketch's weights into a brain file"),
+                              description=_("Read HiddenWeights[inputs+1][hidden+1] and OutputWeights[hidden+1]"
                                           "[outputs] from a sketch in the tutorial's layout and write a brain "
-                                          "file that computes exactly what the sketch computes.")
+                                          "file that computes exactly what the sketch computes."))
     q.add_argument("sketch", metavar="SKETCH.ino")
-    q.add_argument("--out", required=True, metavar="BRAIN", help="brain file to write (JSON)")
+    q.add_argument("--out", required=True, metavar="BRAIN", help=_("brain file to write (JSON)"))
     q.add_argument("--table", metavar="TABLE",
-                   help="the table the sketch was trained on (default: the tutorial's table with as many outputs)")
-    q.add_argument("--activation", choices=("tanh", "sigmoid"), help="override the activation found in the sketch")
+                   help=_("the table the sketch was trained on (default: the tutorial's table with as many outputs)"))
+    q.add_argument("--activation", choices=("tanh", "sigmoid"), help=_("override the activation found in the sketch"))
     q.set_defaults(run=run_import)
 
 
 def _check_args(args) -> None:
     """Every option a run could trip on, before anything is built or written."""
     if args.upload and not args.port:
-        raise ExportError("--upload needs --port, the board's serial port (for example /dev/ttyACM0)")
+        raise ExportError(_("--upload needs --port, the board's serial port (for example /dev/ttyACM0)"))
     if (args.dry_run or args.port) and not args.upload:
-        raise ExportError("--port and --dry-run go with --upload")
+        raise ExportError(_("--port and --dry-run go with --upload"))
     if args.upload:
         check_port(args.port, args.dry_run)
     if args.allow_different_decisions and not args.fixed_point:
-        raise ExportError("--allow-different-decisions goes with --fixed-point")
+        raise ExportError(_("--allow-different-decisions goes with --fixed-point"))
     if args.seed < 0:
-        raise ExportError(f"--seed {args.seed}: must be a whole number, 0 or more")
+        raise ExportError(_("--seed {seed}: must be a whole number, 0 or more").format(seed=args.seed))
     check_identifier(args.name)
     if args.verify:
         require_simavr()
@@ -140,9 +141,10 @@ def run_export(args) -> int:
                 report = _report(build, opened, closed, brain, profile, args) | _timing_report(timing)
                 out.write_text(args.json, json.dumps(report, indent=1) + "\n")
             out.commit()
-    print("wrote " + ", ".join(str(p) for p in (ino, header, logged, hex_out if build else None, args.json) if p))
+    print(_("wrote {files}").format(files=", ".join(str(p) for p in (ino, header, logged, hex_out if build else None,
+                                                              args.json) if p)))
     if args.upload and status != 0:
-        print("not uploading: the firmware does not behave like the simulator (see above)", file=sys.stderr)
+        print(_("not uploading: the firmware does not behave like the simulator (see above)"), file=sys.stderr)
     if args.upload and status == 0:
         upload(hex_out, args.port, dry_run=args.dry_run)
     return status
@@ -166,13 +168,15 @@ def _verify_telemetry(brain, profile, brain_sha256: str, seed: int):
     """The tick with its log, timed in simavr over mostly far readings (a decision
     nearly every tick), and the log checked line by line against the Python controller."""
     readings = far_sequence(np.random.default_rng(seed), TIMING_TICKS, profile.control.distance_clamp_cm)
-    timing, _ = measure(brain, profile, readings, brain_sha256)
-    print(f"tick with telemetry (simavr, {BAUD} baud, longest echo wait, {timing.ticks} ticks): worst "
-          f"{timing.worst_cycles:,} cycles = {timing.worst_us:,.0f} us (the tick leaves {timing.budget_us:,.0f} us), "
-          f"mean {timing.mean_us:,.0f} us; log lines dropped {timing.lines_dropped}, differing from the Python "
-          f"controller {timing.log_mismatches}; ticks begun while the UART sent {timing.uart_busy_at_ping}")
+    timing, _trace = measure(brain, profile, readings, brain_sha256)
+    print(_("tick with telemetry (simavr, {BAUD} baud, longest echo wait, {ticks} ticks): worst "
+          "{worst_cycles:,} cycles = {worst_us:,.0f} us (the tick leaves {budget_us:,.0f} us), "
+          "mean {mean_us:,.0f} us; log lines dropped {lines_dropped}, differing from the Python "
+          "controller {log_mismatches}; ticks begun while the UART sent {uart_busy_at_ping}").format(BAUD=BAUD, ticks=timing.ticks, worst_cycles=timing.worst_cycles, worst_us=timing.worst_us,
+            budget_us=timing.budget_us, mean_us=timing.mean_us, lines_dropped=timing.lines_dropped,
+            log_mismatches=timing.log_mismatches, uart_busy_at_ping=timing.uart_busy_at_ping))
     if not timing.ok:
-        print("the sketch with telemetry does not fit its tick (see above)", file=sys.stderr)
+        print(_("the sketch with telemetry does not fit its tick (see above)"), file=sys.stderr)
     return timing
 
 
@@ -187,9 +191,11 @@ def _fixed_point(brain, profile, allow: bool):
 
 def _build(folder: Path, args):
     build = build_sketch(folder, folder / "build")
-    print(f"flash {build.flash_bytes:,} of {FLASH_LIMIT:,} bytes ({100 * build.flash_bytes / FLASH_LIMIT:.1f} %), "
-          f"RAM {build.ram_bytes:,} of {RAM_LIMIT:,} bytes ({100 * build.ram_bytes / RAM_LIMIT:.1f} %) "
-          f"for the ATmega328P (Arduino Uno)")
+    print(_("flash {flash_bytes:,} of {FLASH_LIMIT:,} bytes ({value:.1f} %), "
+          "RAM {ram_bytes:,} of {RAM_LIMIT:,} bytes ({value2:.1f} %) "
+          "for the ATmega328P (Arduino Uno)").format(flash_bytes=build.flash_bytes, FLASH_LIMIT=FLASH_LIMIT,
+            value=100 * build.flash_bytes / FLASH_LIMIT, ram_bytes=build.ram_bytes, RAM_LIMIT=RAM_LIMIT,
+            value2=100 * build.ram_bytes / RAM_LIMIT))
     check_sizes(build.flash_bytes, build.ram_bytes)
     return build
 
@@ -203,20 +209,28 @@ def _verify(brain, profile, seed: int, logging=None):
     sequences = ([random_sequence(rng, RANDOM_TICKS, clamp), far_sequence(rng, FAR_TICKS, clamp)]
                  + episode_sequences(profile, brain, seed))
     opened = open_loop(brain, profile, sequences)
-    print(f"open loop (simavr, ATmega328P at 16 MHz): {opened.ticks_compared:,} ticks "
-          f"({opened.decisions_compared:,} decisions) and {opened.grid_points} grid points compared; "
-          f"pin mismatches {opened.pin_mismatches} (grid {opened.grid_pin_mismatches}), "
-          f"other state mismatches {opened.state_mismatches}, max output error {opened.max_output_error:.2e}, "
-          f"decisions near a decoder edge {opened.near_edge_decisions}")
-    print(f"time per decision {opened.cycles_per_inference:,.0f} cycles = {opened.us_per_inference:.0f} us "
-          f"(the tick leaves {opened.decision_budget_us:,.0f} us); "
-          f"full forward pass {opened.cycles_per_forward:,.0f} cycles = {opened.us_per_forward:.0f} us")
+    print(_("open loop (simavr, ATmega328P at 16 MHz): {ticks_compared:,} ticks "
+          "({decisions_compared:,} decisions) and {grid_points} grid points compared; "
+          "pin mismatches {pin_mismatches} (grid {grid_pin_mismatches}), "
+          "other state mismatches {state_mismatches}, max output error {max_output_error:.2e}, "
+          "decisions near a decoder edge {near_edge_decisions}").format(ticks_compared=opened.ticks_compared, decisions_compared=opened.decisions_compared,
+            grid_points=opened.grid_points, pin_mismatches=opened.pin_mismatches,
+            grid_pin_mismatches=opened.grid_pin_mismatches, state_mismatches=opened.state_mismatches,
+            max_output_error=opened.max_output_error, near_edge_decisions=opened.near_edge_decisions))
+    print(_("time per decision {cycles_per_inference:,.0f} cycles = {us_per_inference:.0f} us "
+          "(the tick leaves {decision_budget_us:,.0f} us); "
+          "full forward pass {cycles_per_forward:,.0f} cycles = {us_per_forward:.0f} us").format(cycles_per_inference=opened.cycles_per_inference, us_per_inference=opened.us_per_inference,
+            decision_budget_us=opened.decision_budget_us, cycles_per_forward=opened.cycles_per_forward,
+            us_per_forward=opened.us_per_forward))
     for ex in opened.first_mismatches:
-        print(f"  tick {ex['tick']}: python pins {ex['python']}, firmware {ex['firmware']}", file=sys.stderr)
+        print(_("  tick {ex}: python pins {ex2}, firmware {ex3}").format(
+            ex=ex['tick'], ex2=ex['python'], ex3=ex['firmware']), file=sys.stderr)
     closed = closed_loop(brain, profile, seed)
-    print(f"closed loop (host C vs Python controller): {closed.episodes} episodes of {closed.seconds:.0f} s, "
-          f"{closed.ticks_compared:,} ticks compared, {closed.tick_mismatches} differ; "
-          f"metrics {'identical' if closed.metrics_equal else 'DIFFERENT'}")
+    print(_("closed loop (host C vs Python controller): {episodes} episodes of {seconds:.0f} s, "
+          "{ticks_compared:,} ticks compared, {tick_mismatches} differ; "
+          "metrics {value}").format(episodes=closed.episodes, seconds=closed.seconds, ticks_compared=closed.ticks_compared,
+            tick_mismatches=closed.tick_mismatches,
+            value='identical' if closed.metrics_equal else 'DIFFERENT'))
     whole = whole_sketch_loop(brain, profile, seed, telemetry=logging)
     print(whole.line())
     return opened, with_whole_sketch(closed, whole)
@@ -229,8 +243,9 @@ def run_import(args) -> int:
         out.write_text(args.out, brain_json(brain))
         out.commit()
     right = int(table.rows_right(brain.forward(table.inputs)).sum())
-    print(f"wrote {args.out}: network {'-'.join(map(str, brain.network.sizes))} "
-          f"({brain.network.layers[0].activation.name}), {right} of {len(table)} rows of {table.name} right")
+    print(_("wrote {out}: network {value} "
+          "({name}), {right} of {count} rows of {name2} right").format(out=args.out, value='-'.join(map(str, brain.network.sizes)),
+            name=brain.network.layers[0].activation.name, right=right, count=len(table), name2=table.name))
     return 0
 
 
@@ -242,7 +257,8 @@ def _imported(args):
     elif network.n_outputs in TABLE_FOR_OUTPUTS:
         table = load_table(asset("tables", TABLE_FOR_OUTPUTS[network.n_outputs]))
     else:
-        raise ExportError(f"{args.sketch}: the network has {network.n_outputs} outputs; name its table with --table")
+        raise ExportError(_("{sketch}: the network has {n_outputs} outputs; name its table with --table").format(
+            sketch=args.sketch, n_outputs=network.n_outputs))
     check_fit(network, table)
     provenance = {"imported_from": Path(args.sketch).name, "table": table.name, "table_sha256": table.sha256()}
     return Brain.from_table(network, table, provenance), table

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from brain.errors import NeurocarError
 from brain.outputs import Outputs
+from brain.i18n import _
 from simulator.cli.signals import Terminated
 from simulator.profile import default_profile, load_profile
 
@@ -31,31 +32,33 @@ class ListenError(NeurocarError):
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("listen", help="read the car's telemetry live or from a log, with a summary",
-                              description="Read the serial log of a sketch exported with --telemetry: live from "
+    p = subparsers.add_parser("listen", help=_("read the car's telemetry live or from a log, with a summary"),
+                              description=_("Read the serial log of a sketch exported with --telemetry: live from "
                                           "the car's port, from a saved log, or from standard input (-); show "
-                                          "ticks, decisions, readings and the actions decided.")
-    p.add_argument("log", nargs="?", metavar="LOG", help="a saved log to read, or - for standard input")
-    p.add_argument("--port", help="the car's serial port, e.g. /dev/ttyACM0 (needs " + INSTALL + ")")
-    p.add_argument("--baud", type=int, default=BAUD, help=f"baud rate of --port (default {BAUD})")
-    p.add_argument("--out", metavar="LOG", help="write every line received to this file, as it arrives")
-    p.add_argument("--force", action="store_true", help="let --out replace an existing file")
-    p.add_argument("--seconds", type=float, help="stop after this many seconds (default: at the end or Ctrl-C)")
-    p.add_argument("--robot", metavar="PROFILE", help="robot profile TOML naming the actions (default: Elegoo V3)")
+                                          "ticks, decisions, readings and the actions decided."))
+    p.add_argument("log", nargs="?", metavar="LOG", help=_("a saved log to read, or - for standard input"))
+    p.add_argument("--port", help=_("the car's serial port, e.g. /dev/ttyACM0 (needs {install})").format(
+        install=INSTALL))
+    p.add_argument("--baud", type=int, default=BAUD, help=_("baud rate of --port (default {BAUD})").format(BAUD=BAUD))
+    p.add_argument("--out", metavar="LOG", help=_("write every line received to this file, as it arrives"))
+    p.add_argument("--force", action="store_true", help=_("let --out replace an existing file"))
+    p.add_argument("--seconds", type=float, help=_("stop after this many seconds (default: at the end or Ctrl-C)"))
+    p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML naming the actions (default: Elegoo V3)"))
     p.set_defaults(run=run_listen)
 
 
 def _check_args(args) -> None:
     if (args.log is None) == (args.port is None):
-        raise ListenError("give one source: a LOG file, - for standard input, or --port PORT")
+        raise ListenError(_("give one source: a LOG file, - for standard input, or --port PORT"))
     if args.baud <= 0:
-        raise ListenError(f"--baud {args.baud}: must be a positive number of bits a second, e.g. {BAUD}")
+        raise ListenError(_("--baud {baud}: must be a positive number of bits a second, e.g. {BAUD}").format(
+            baud=args.baud, BAUD=BAUD))
     if args.seconds is not None and not args.seconds > 0:
-        raise ListenError(f"--seconds {args.seconds}: must be more than 0")
+        raise ListenError(_("--seconds {seconds}: must be more than 0").format(seconds=args.seconds))
     if args.force and not args.out:
-        raise ListenError("--force goes with --out")
+        raise ListenError(_("--force goes with --out"))
     if args.log not in (None, "-") and not Path(args.log).is_file():
-        raise ListenError(f"{args.log}: no such log file")
+        raise ListenError(_("{log}: no such log file").format(log=args.log))
 
 
 def check_out(args) -> None:
@@ -65,7 +68,7 @@ def check_out(args) -> None:
         return
     Outputs(inputs={"LOG": None if args.log == "-" else args.log}).add("--out", args.out)
     if Path(args.out).exists() and not args.force:
-        raise ListenError(f"--out {args.out} exists; give another name, or --force to replace it")
+        raise ListenError(_("--out {out} exists; give another name, or --force to replace it").format(out=args.out))
 
 
 def port_lines(port):
@@ -76,7 +79,8 @@ def port_lines(port):
         try:
             chunk = port.read(max(1, port.in_waiting))
         except OSError as e:           # pyserial's SerialException is one: the car was unplugged
-            raise ListenError(f"{port.name}: the port stopped answering ({' '.join(str(e).split())})") from None
+            raise ListenError(_("{name}: the port stopped answering ({value})").format(
+                name=port.name, value=' '.join(str(e).split()))) from None
         if not chunk:
             yield b""
             continue
@@ -90,13 +94,13 @@ def open_port(name: str, baud: int):
     try:
         import serial            # optional extra: only --port needs it
     except ImportError:
-        raise ListenError(f"--port needs pyserial: {INSTALL}") from None
+        raise ListenError(_("--port needs pyserial: {INSTALL}").format(INSTALL=INSTALL)) from None
     try:
         return serial.serial_for_url(name, baudrate=baud, timeout=PORT_TIMEOUT_S)
     except (serial.SerialException, ValueError) as e:
         reason = " ".join(str(e).split())
-        raise ListenError(f"--port {name}: cannot open it ({reason}); is the car plugged in, and no serial "
-                          f"monitor holding the port?") from None
+        raise ListenError(_("--port {name}: cannot open it ({reason}); is the car plugged in, and no serial "
+                          "monitor holding the port?").format(name=name, reason=reason)) from None
 
 
 class LiveView:
@@ -159,5 +163,5 @@ def run_listen(args) -> int:
     if not args.port:
         check_whole(summary, name)           # a port may just not have spoken yet
     if args.out:
-        print(f"wrote {args.out}")
+        print(_("wrote {out}").format(out=args.out))
     return 0

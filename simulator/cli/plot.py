@@ -17,6 +17,7 @@ import numpy as np
 from brain.errors import NeurocarError, SettingError
 from brain.fileio import read_json
 from brain.outputs import OutputError, Outputs
+from brain.i18n import _
 
 EXPECTED = "expected the JSON that 'neurocar eval --json' writes"
 MAX_FILES = 12
@@ -45,14 +46,14 @@ class Compared:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("plot", help="compare brains from their 'neurocar eval --json' files in one PNG",
-                              description="Draw the metrics of eval JSON files side by side: a bar per file and "
-                                          "a dot per episode (when the file has its rows).")
-    p.add_argument("files", nargs="+", metavar="EVAL.json", help=f"files written by 'neurocar eval --json' "
-                                                                  f"(at most {MAX_FILES})")
-    p.add_argument("--out", required=True, metavar="FILE.png", help="the picture to write")
-    p.add_argument("--size", default="960x640", metavar="WxH", help="picture size in pixels (default 960x640)")
-    p.add_argument("--force", action="store_true", help="write over an existing --out")
+    p = subparsers.add_parser("plot", help=_("compare brains from their 'neurocar eval --json' files in one PNG"),
+                              description=_("Draw the metrics of eval JSON files side by side: a bar per file and "
+                                          "a dot per episode (when the file has its rows)."))
+    p.add_argument("files", nargs="+", metavar="EVAL.json", help=_("files written by 'neurocar eval --json' "
+                                                                  "(at most {MAX_FILES})").format(MAX_FILES=MAX_FILES))
+    p.add_argument("--out", required=True, metavar="FILE.png", help=_("the picture to write"))
+    p.add_argument("--size", default="960x640", metavar="WxH", help=_("picture size in pixels (default 960x640)"))
+    p.add_argument("--force", action="store_true", help=_("write over an existing --out"))
     p.set_defaults(run=run)
 
 
@@ -64,7 +65,7 @@ def run(args) -> int:
         out.add("--out", args.out)
         out.write_bytes(args.out, _draw(compared, size))
         out.commit()
-    print(f"{args.out}: {len(compared)} brain(s) compared")
+    print(_("{out}: {count} brain(s) compared").format(out=args.out, count=len(compared)))
     return 0
 
 
@@ -75,18 +76,22 @@ def _draw(compared, size) -> bytes:
 
 def _check_options(args) -> tuple[int, int]:
     if len(args.files) > MAX_FILES:
-        raise SettingError(f"{len(args.files)} files: at most {MAX_FILES} fit in one plot")
+        raise SettingError(_("{count} files: at most {MAX_FILES} fit in one plot").format(
+            count=len(args.files), MAX_FILES=MAX_FILES))
     if not args.out.lower().endswith(".png"):
-        raise SettingError(f"--out {args.out}: the file name must end in .png")
+        raise SettingError(_("--out {out}: the file name must end in .png").format(out=args.out))
     if (Path(args.out).exists() or Path(args.out).is_symlink()) and not args.force:
-        raise OutputError(f"--out {args.out}: already exists; give another name, or --force to write over it")
+        raise OutputError(_("--out {out}: already exists; give another name, or --force to write over it").format(
+            out=args.out))
     try:
         w, h = (int(v) for v in args.size.lower().split("x"))
     except ValueError:
-        raise SettingError(f"--size {args.size!r}: expected WIDTHxHEIGHT such as 960x640") from None
+        raise SettingError(_("--size {size!r}: expected WIDTHxHEIGHT such as 960x640").format(
+            size=args.size)) from None
     if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
-        raise SettingError(f"--size {args.size!r}: width {MIN_SIZE[0]}..{MAX_SIZE[0]} and height "
-                           f"{MIN_SIZE[1]}..{MAX_SIZE[1]} pixels")
+        raise SettingError(_("--size {size!r}: width {MIN_SIZE}..{MAX_SIZE} and height "
+                           "{MIN_SIZE2}..{MAX_SIZE2} pixels").format(size=args.size, MIN_SIZE=MIN_SIZE[0], MAX_SIZE=MAX_SIZE[0], MIN_SIZE2=MIN_SIZE[1],
+                MAX_SIZE2=MAX_SIZE[1]))
     return w, h
 
 
@@ -94,7 +99,7 @@ def read_eval(path) -> Compared:
     """An eval JSON file's metrics, or PlotError naming the file and what is wrong."""
     data = read_json(path, "eval file", PlotError, EXPECTED)
     if not isinstance(data, dict) or "episodes" not in data:
-        raise PlotError(f"{path}: has no eval summary; {EXPECTED}")
+        raise PlotError(_("{path}: has no eval summary; {EXPECTED}").format(path=path, EXPECTED=EXPECTED))
     try:
         values = [_number(summary(data)) for _, summary, _ in METRICS]
         rows = data.get("rows") or []
@@ -103,7 +108,8 @@ def read_eval(path) -> Compared:
         episodes = [np.array([_number(row(r)) for r in rows], dtype=float) for _, _, row in METRICS]
     except (KeyError, TypeError, ZeroDivisionError) as e:
         what = f"'{e.args[0]}'" if isinstance(e, KeyError) else "a value that is not a number"
-        raise PlotError(f"{path}: {what} missing or wrong in its summary or rows; {EXPECTED}") from None
+        raise PlotError(_("{path}: {what} missing or wrong in its summary or rows; {EXPECTED}").format(
+            path=path, what=what, EXPECTED=EXPECTED)) from None
     runs = f"{data['episodes']} episode(s) of {data.get('seconds_per_episode', '?')} s"
     detail = f"{data.get('brain', '?')} · {runs} · {data.get('car_model', '?')} car"
     return Compared(Path(path).stem, detail, values, episodes)

@@ -15,25 +15,26 @@ one line and exit 2.
 """
 from simulator.gui.replay_source import open_replay
 from simulator.profile import default_profile, load_profile
+from brain.i18n import _
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("replay", help="play a real car's telemetry log or a simulator recording back in the window",
-                              description="Open the window on a run: a telemetry log of a sketch exported with "
+    p = subparsers.add_parser("replay", help=_("play a real car's telemetry log or a simulator recording back in the window"),
+                              description=_("Open the window on a run: a telemetry log of a sketch exported with "
                                           "--telemetry, or a recording written by 'neurocar eval --record' (a "
                                           "file, or the folder with --episode K). Space plays and pauses, the arrows step, Shift+arrows, "
                                           "Page Up/Down, Home and End jump, + and - change the speed, a click on "
-                                          "the timeline goes there, Esc or Q quits.")
-    p.add_argument("file", metavar="FILE", help="a telemetry log (text, one line per control tick), a recording "
-                                                "(.npz), or a folder of recordings")
+                                          "the timeline goes there, Esc or Q quits."))
+    p.add_argument("file", metavar="FILE", help=_("a telemetry log (text, one line per control tick), a recording "
+                                                "(.npz), or a folder of recordings"))
     p.add_argument("--episode", type=int, metavar="K",
-                   help="with a folder of recordings: the episode to show (default: the first there)")
+                   help=_("with a folder of recordings: the episode to show (default: the first there)"))
     p.add_argument("--robot", metavar="PROFILE",
-                   help="robot profile TOML the sketch was built from (default: the Elegoo V3); "
-                        "names the actions from its motor patterns (a recording holds its own)")
-    p.add_argument("--size", default="1280x720", help="window size WIDTHxHEIGHT (default 1280x720)")
-    p.add_argument("--frames", help="render this many frames without waiting for real time, then exit")
-    p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot when exiting")
+                   help=_("robot profile TOML the sketch was built from (default: the Elegoo V3); "
+                        "names the actions from its motor patterns (a recording holds its own)"))
+    p.add_argument("--size", default="1280x720", help=_("window size WIDTHxHEIGHT (default 1280x720)"))
+    p.add_argument("--frames", help=_("render this many frames without waiting for real time, then exit"))
+    p.add_argument("--screenshot", metavar="FILE.png", help=_("save a screenshot when exiting"))
     p.set_defaults(run=run)
 
 

@@ -14,37 +14,38 @@ from brain.network import INITIALISERS
 from brain.outputs import Outputs
 from brain.report import rows_report, weights_report
 from brain.training import OPTIMIZERS
+from brain.i18n import _
 
 PROGRESS_AFTER_S = 0.5   # long runs show a progress line; short ones stay quiet
 
 
 def register(sub) -> None:
-    p = sub.add_parser("train", help="train a brain on a table",
-                       description="Train a network on a training table and save it as a brain file.")
-    p.add_argument("table", help="training table (CSV with a role header, see assets/tables/)")
-    p.add_argument("--out", required=True, help="brain file to write (JSON)")
+    p = sub.add_parser("train", help=_("train a brain on a table"),
+                       description=_("Train a network on a training table and save it as a brain file."))
+    p.add_argument("table", help=_("training table (CSV with a role header, see assets/tables/)"))
+    p.add_argument("--out", required=True, help=_("brain file to write (JSON)"))
     p.add_argument("--hidden", type=int, action="append", metavar="N",
-                   help="neurons in a hidden layer; repeat for more layers (default: one layer of 3)")
+                   help=_("neurons in a hidden layer; repeat for more layers (default: one layer of 3)"))
     p.add_argument("--activation", default="tanh", choices=sorted(ACTIVATIONS))
     p.add_argument("--output-activation", choices=sorted(ACTIVATIONS),
-                   help="activation of the output layer (default: the same as --activation)")
+                   help=_("activation of the output layer (default: the same as --activation)"))
     p.add_argument("--optimizer", default="adam", choices=OPTIMIZERS,
-                   help="adam, gd (full batch), sgd (a random row per update, the tutorial's way), momentum")
-    p.add_argument("--lr", type=float, help="learning rate (default depends on the optimizer)")
-    p.add_argument("--epochs", type=int, default=TrainConfig.epochs, help="most epochs to train")
-    p.add_argument("--batch-size", type=int, help="rows per update (default: all; sgd: 1)")
+                   help=_("adam, gd (full batch), sgd (a random row per update, the tutorial's way), momentum"))
+    p.add_argument("--lr", type=float, help=_("learning rate (default depends on the optimizer)"))
+    p.add_argument("--epochs", type=int, default=TrainConfig.epochs, help=_("most epochs to train"))
+    p.add_argument("--batch-size", type=int, help=_("rows per update (default: all; sgd: 1)"))
     p.add_argument("--init", default="xavier", choices=INITIALISERS)
     p.add_argument("--loss", default="mse", choices=sorted(LOSSES))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-early-stop", action="store_true",
-                   help="train all epochs even when every row is already right")
-    p.add_argument("--plot", metavar="COST.png", help="write the cost curve as a PNG")
-    p.add_argument("--json", metavar="RESULT.json", help="write a summary of the run as JSON")
+                   help=_("train all epochs even when every row is already right"))
+    p.add_argument("--plot", metavar="COST.png", help=_("write the cost curve as a PNG"))
+    p.add_argument("--json", metavar="RESULT.json", help=_("write a summary of the run as JSON"))
     p.set_defaults(run=run_train)
 
-    w = sub.add_parser("weights", help="print a brain's weights",
-                       description="Print each layer's weights and biases with their shapes named.")
-    w.add_argument("brain", help="brain file (JSON)")
+    w = sub.add_parser("weights", help=_("print a brain's weights"),
+                       description=_("Print each layer's weights and biases with their shapes named."))
+    w.add_argument("brain", help=_("brain file (JSON)"))
     w.set_defaults(run=lambda args: print(weights_report(load_brain(args.brain))))
 
 
@@ -57,16 +58,17 @@ def _config(args) -> TrainConfig:
 
 def _check_numbers(args) -> None:
     """Numbers the parser let through that no run can use, named by their option."""
-    checks = [("--seed", args.seed, args.seed >= 0, "a whole number, 0 or more"),
-              ("--epochs", args.epochs, args.epochs >= 1, "a whole number, 1 or more"),
+    checks = [("--seed", args.seed, args.seed >= 0, _("a whole number, 0 or more")),
+              ("--epochs", args.epochs, args.epochs >= 1, _("a whole number, 1 or more")),
               ("--batch-size", args.batch_size, args.batch_size is None or args.batch_size >= 1,
-               "a whole number, 1 or more"),
+               _("a whole number, 1 or more")),
               ("--lr", args.lr, args.lr is None or (math.isfinite(args.lr) and args.lr > 0),
-               "a positive finite number")]
-    checks += [("--hidden", h, 1 <= h <= 1024, "a whole number from 1 to 1024") for h in args.hidden or []]
+               _("a positive finite number"))]
+    checks += [("--hidden", h, 1 <= h <= 1024, _("a whole number from 1 to 1024")) for h in args.hidden or []]
     for option, value, ok, accepted in checks:
         if not ok:
-            raise TrainingError(f"{option} {value}: must be {accepted}")
+            raise TrainingError(_("{option} {value}: must be {accepted}").format(
+                option=option, value=value, accepted=accepted))
 
 
 def run_train(args) -> int:
@@ -84,7 +86,8 @@ def run_train(args) -> int:
         if time.perf_counter() - started > PROGRESS_AFTER_S:
             print(file=sys.stderr)
         if trainer.status_ == "diverged":
-            raise TrainingError(f"{args.table}: {trainer.message_}; nothing was written")
+            raise TrainingError(_("{table}: {message}; nothing was written").format(
+                table=args.table, message=trainer.message_))
         out.write_text(args.out, brain_json(brain))
         if args.plot:
             out.write_bytes(args.plot, plot_png(trainer.loss_curve_, f"cost: {Path(args.table).name}, seed {args.seed}"))
@@ -92,9 +95,10 @@ def run_train(args) -> int:
             out.write_text(args.json, json.dumps(_summary(args, table, brain, trainer, config), indent=1) + "\n")
         out.commit()
     print(rows_report(table, brain.forward(table.inputs)))
-    print(f"{trainer.status_} after {trainer.epochs_} epochs ({trainer.iterations_} updates) "
-          f"in {trainer.train_seconds_ * 1000:.1f} ms of training; final loss {trainer.loss_curve_[-1]:.3g}")
-    print("wrote " + ", ".join(str(p) for p in (args.out, args.plot, args.json) if p))
+    print(_("{status} after {epochs} epochs ({iterations} updates) "
+          "in {value:.1f} ms of training; final loss {loss_curve:.3g}").format(status=trainer.status_, epochs=trainer.epochs_, iterations=trainer.iterations_,
+            value=trainer.train_seconds_ * 1000, loss_curve=trainer.loss_curve_[-1]))
+    print(_("wrote {files}").format(files=", ".join(str(p) for p in (args.out, args.plot, args.json) if p)))
     return 0
 
 

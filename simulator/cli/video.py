@@ -15,6 +15,7 @@ from pathlib import Path
 from brain.brainfile import load_brain
 from brain.errors import SettingError
 from brain.outputs import OutputError, Outputs
+from brain.i18n import _
 from simulator.assets import asset
 from simulator.baselines import BASELINES, baseline
 from simulator.controller import check_brain
@@ -36,21 +37,22 @@ MAX_GIF_FRAMES = 3000           # a GIF's frames are all held until it is writte
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "video", help="render a brain driving in a world to MP4 or GIF (headless)",
-        description="Drive a brain in a world and render the run with the window's renderer, without a window: "
-                    f"the world, the car, its beam and trail, the time and the metrics. Needs {INSTALL}.")
+        "video", help=_("render a brain driving in a world to MP4 or GIF (headless)"),
+        description=_("Drive a brain in a world and render the run with the window's renderer, without a window: "
+                    "the world, the car, its beam and trail, the time and the metrics. Needs {INSTALL}.").format(INSTALL=INSTALL))
     p.add_argument("--brain", required=True, metavar="BRAIN",
-                   help="a brain file, or a baseline: " + ", ".join(BASELINES))
-    p.add_argument("--world", metavar="FILE", help=f"world file (JSON); default assets/worlds/{DEFAULT_WORLD}")
-    p.add_argument("--seconds", type=float, default=20.0, metavar="S", help="simulated seconds (default 20)")
-    p.add_argument("--out", required=True, metavar="FILE", help="the video: a .mp4 or .gif file")
-    p.add_argument("--fps", type=int, metavar="N", help="frames per simulated second (default 25 for MP4, 10 for GIF)")
-    p.add_argument("--size", metavar="WxH", help="picture size in pixels (default 800x600 for MP4, 480x360 for GIF)")
-    p.add_argument("--robot", metavar="PROFILE", help="robot profile TOML (default: the Elegoo V3)")
-    p.add_argument("--seed", type=int, default=0, metavar="K", help="seed of the sensor's noise (default 0)")
-    p.add_argument("--ideal", action="store_true", help="the idealised car of the profile's estimates instead of "
-                                                        "the measured model")
-    p.add_argument("--force", action="store_true", help="write over an existing --out")
+                   help=_("a brain file, or a baseline: {names}").format(names=", ".join(BASELINES)))
+    p.add_argument("--world", metavar="FILE", help=_("world file (JSON); default assets/worlds/{DEFAULT_WORLD}").format(
+        DEFAULT_WORLD=DEFAULT_WORLD))
+    p.add_argument("--seconds", type=float, default=20.0, metavar="S", help=_("simulated seconds (default 20)"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the video: a .mp4 or .gif file"))
+    p.add_argument("--fps", type=int, metavar="N", help=_("frames per simulated second (default 25 for MP4, 10 for GIF)"))
+    p.add_argument("--size", metavar="WxH", help=_("picture size in pixels (default 800x600 for MP4, 480x360 for GIF)"))
+    p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default: the Elegoo V3)"))
+    p.add_argument("--seed", type=int, default=0, metavar="K", help=_("seed of the sensor's noise (default 0)"))
+    p.add_argument("--ideal", action="store_true", help=_("the idealised car of the profile's estimates instead of "
+                                                        "the measured model"))
+    p.add_argument("--force", action="store_true", help=_("write over an existing --out"))
     p.set_defaults(run=run)
 
 
@@ -71,7 +73,8 @@ def run(args) -> int:
         label = f"{Path(args.brain).name} · {world.name} · seed {args.seed}"
         count = _render(sim, size, fps, args.seconds, label, suffix, out.open(args.out))
         out.commit()
-    print(f"{args.out}: {count} frames of {size[0]}x{size[1]} at {fps} fps ({args.seconds:g} simulated s)")
+    print(_("{out}: {count} frames of {size}x{size2} at {fps} fps ({seconds:g} simulated s)").format(
+        out=args.out, count=count, size=size[0], size2=size[1], fps=fps, seconds=args.seconds))
     return 0
 
 
@@ -85,20 +88,22 @@ def _check_options(args):
     """(suffix, (w, h), fps) once every option makes sense, or one line saying which does not."""
     suffix = Path(args.out).suffix.lower()
     if suffix not in SUFFIXES:
-        raise SettingError(f"--out {args.out}: the file name must end in .mp4 or .gif")
+        raise SettingError(_("--out {out}: the file name must end in .mp4 or .gif").format(out=args.out))
     if (Path(args.out).exists() or Path(args.out).is_symlink()) and not args.force:
-        raise OutputError(f"--out {args.out}: already exists; give another name, or --force to write over it")
+        raise OutputError(_("--out {out}: already exists; give another name, or --force to write over it").format(
+            out=args.out))
     if not (math.isfinite(args.seconds) and 0 < args.seconds <= MAX_SECONDS):
-        raise SettingError(f"--seconds {args.seconds:g}: expected simulated seconds above 0, at most "
-                           f"{MAX_SECONDS:g}")
+        raise SettingError(_("--seconds {seconds:g}: expected simulated seconds above 0, at most "
+                           "{MAX_SECONDS:g}").format(seconds=args.seconds, MAX_SECONDS=MAX_SECONDS))
     if args.seed < 0:
-        raise SettingError(f"--seed {args.seed}: expected a whole number 0 or more")
+        raise SettingError(_("--seed {seed}: expected a whole number 0 or more").format(seed=args.seed))
     fps = DEFAULT_FPS[suffix] if args.fps is None else args.fps
     if not 1 <= fps <= MAX_FPS:
-        raise SettingError(f"--fps {fps}: expected a whole number of frames per second from 1 to {MAX_FPS}")
+        raise SettingError(_("--fps {fps}: expected a whole number of frames per second from 1 to {MAX_FPS}").format(
+            fps=fps, MAX_FPS=MAX_FPS))
     if suffix == ".gif" and round(args.seconds * fps) + 1 > MAX_GIF_FRAMES:
-        raise SettingError(f"--out {args.out}: a GIF of {round(args.seconds * fps) + 1:,} frames would be huge; "
-                           f"at most {MAX_GIF_FRAMES:,} (fewer --seconds or --fps, or an .mp4)")
+        raise SettingError(_("--out {out}: a GIF of {value:,} frames would be huge; "
+                           "at most {MAX_GIF_FRAMES:,} (fewer --seconds or --fps, or an .mp4)").format(out=args.out, value=round(args.seconds * fps) + 1, MAX_GIF_FRAMES=MAX_GIF_FRAMES))
     return suffix, parse_video_size(args.size or DEFAULT_SIZE[suffix]), fps
 
 
@@ -107,7 +112,8 @@ def parse_video_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise SettingError(f"--size {text!r}: expected WIDTHxHEIGHT such as 800x600") from None
+        raise SettingError(_("--size {text!r}: expected WIDTHxHEIGHT such as 800x600").format(text=text)) from None
     if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE and w % 2 == 0 and h % 2 == 0):
-        raise SettingError(f"--size {text!r}: expected even widths and heights from {MIN_SIDE} to {MAX_SIDE} pixels")
+        raise SettingError(_("--size {text!r}: expected even widths and heights from {MIN_SIDE} to {MAX_SIDE} pixels").format(
+            text=text, MIN_SIDE=MIN_SIDE, MAX_SIDE=MAX_SIDE))
     return w, h
