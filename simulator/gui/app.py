@@ -20,6 +20,7 @@ from brain.atomic import atomic_write_bytes
 from brain.brainfile import load_brain
 from brain.errors import NeurocarError
 from brain.table import load_table
+from brain.i18n import _, language_option, set_language
 from simulator.assets import asset
 from simulator.cli.crash import report_crash
 from simulator.simulation import Simulation
@@ -105,8 +106,8 @@ class App:
         self.session = Session()
         self.fit_world()
         if not shipped:
-            self.state.say(f"the table {self.state.brain_name} was trained on was not found; the table shows the "
-                           f"brain's own decisions", th.OUTPUT_HUE)
+            self.state.say(_("the table {brain_name} was trained on was not found; the table shows the "
+                           "brain's own decisions").format(brain_name=self.state.brain_name), th.OUTPUT_HUE)
         if restore:
             self.session.offer_restore(self)
         if welcome:
@@ -206,9 +207,10 @@ class App:
             pygame.image.save(self.screen, png, "png")
             atomic_write_bytes(path, png.getvalue())
         except OSError as e:
-            raise NeurocarError(f"--screenshot {path}: could not be written ({e.strerror or e})") from None
+            raise NeurocarError(_("--screenshot {path}: could not be written ({value})").format(
+                path=path, value=e.strerror or e)) from None
         except pygame.error as e:
-            raise NeurocarError(f"--screenshot {path}: could not be made ({e})") from None
+            raise NeurocarError(_("--screenshot {path}: could not be made ({e})").format(path=path, e=e)) from None
 
     def close(self) -> None:
         pygame.display.quit()
@@ -334,7 +336,7 @@ class App:
         decided = brain.decide(inputs)[0]
         label = brain.action_label(decided) or "-"
         self.net_view.draw(screen, text, box.net, brain, inputs, decoded=decided,
-                           action=f"sees now → {label}", title_note=s.brain_name)
+                           action=_("sees now → {action}").format(action=label), title_note=s.brain_name)
         draw_hyper(screen, text, box.hyper, s.hyper, focused=s.focus == "hyper",
                    entry=s.entry if s.focus == "hyper" else None, blink=self.blink)
         draw_cost(screen, text, box.cost, shown(s, self.rows_right(editor, brain)))
@@ -345,6 +347,9 @@ def main(argv=None) -> int:
     NeurocarError for the command line to print; a bug is reported with a crash log
     (after the session was autosaved) and gives exit status 70."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    language, argv = language_option(argv)       # before the parser, whose help is in that language
+    if language:
+        set_language(language)
     args = build_parser().parse_args(argv)
     check_args(args)
     if args.frames is None:

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from brain.atomic import atomic_write_text
+from brain.i18n import _
 from simulator.cli.state import state_dir
 
 FILE = "session.json"
@@ -37,7 +38,7 @@ class Autosave:
             self.error = ""
             return True
         except OSError as e:
-            self.error = f"autosave to {self.path} failed: {e.strerror or e}"
+            self.error = _("autosave to {path} failed: {error}").format(path=self.path, error=e.strerror or e)
             return False
 
     def _keep_previous(self) -> None:
@@ -57,13 +58,13 @@ class Autosave:
         except FileNotFoundError:
             return None
         except RecursionError:
-            self.set_aside(path, "is nested too deeply to be read")
+            self.set_aside(path, _("is nested too deeply to be read"))
             return None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            self.set_aside(path, f"cannot be read ({e})")
+            self.set_aside(path, _("cannot be read ({error})").format(error=e))
             return None
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
-            self.set_aside(path, f"is not a neurocar session of version {VERSION}")
+            self.set_aside(path, _("is not a neurocar session of version {version}").format(version=VERSION))
             return None
         return data
 
@@ -76,10 +77,11 @@ class Autosave:
         try:
             os.replace(path, kept)
         except OSError as e:
-            self.error = f"{path}: the autosaved session {problem}, and could not be kept aside " \
-                         f"({e.strerror or e})"
+            self.error = _("{path}: the autosaved session {problem}, and could not be kept aside ({error})").format(
+                path=path, problem=problem, error=e.strerror or e)
             return
-        self.error = f"{path.name}: the autosaved session {problem}; the file is kept as {kept}"
+        self.error = _("{name}: the autosaved session {problem}; the file is kept as {kept}").format(
+            name=path.name, problem=problem, kept=kept)
 
     def discard(self, path: Path) -> bool:
         """Remove a saved session the user chose to discard."""
@@ -88,6 +90,6 @@ class Autosave:
         except FileNotFoundError:
             pass
         except OSError as e:
-            self.error = f"could not remove {path}: {e.strerror or e}"
+            self.error = _("could not remove {path}: {error}").format(path=path, error=e.strerror or e)
             return False
         return True

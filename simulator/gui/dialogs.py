@@ -19,6 +19,7 @@ import pygame
 from simulator.gui import theme as th
 from simulator.gui.filekind import KINDS, Row, list_folder
 from simulator.gui.textentry import TextEntry
+from brain.i18n import _
 
 DOUBLE_CLICK_MS = 400
 WHEEL_ROWS = 3
@@ -194,13 +195,15 @@ class FileDialog:
         folder, name = self._target()
         found = [r for r in self.rows if r.kind != "up" and r.name.lower().startswith(name.lower())]
         if not found:
-            self.error = f"no name here starts with {name!r}" if name else "type the start of a name first"
+            self.error = _("no name here starts with {name!r}").format(name=name) if name else \
+                _("type the start of a name first")
             return
         common = len(os.path.commonprefix([r.name.lower() for r in found]))
         completed = found[0].name[:common] + ("/" if len(found) == 1 and found[0].kind == "folder" else "")
         head = self.entry.text.strip().rpartition("/")
         self.entry.set(head[0] + head[1] + completed if head[1] else completed)
-        self.error = "" if len(found) == 1 else f"{len(found)} names start with {completed!r}"
+        self.error = "" if len(found) == 1 else _("{count} names start with {name!r}").format(
+            count=len(found), name=completed)
         self._refresh()
 
     def _accept(self) -> None:
@@ -212,7 +215,7 @@ class FileDialog:
             if folder.is_dir() and folder != self.folder:
                 self._go(folder)
             else:
-                self.error = "type a name, or pick a file with Up/Down or the mouse"
+                self.error = _("type a name, or pick a file with Up/Down or the mouse")
             return
         path = folder / Path(name).expanduser()
         if path.is_dir():
@@ -275,8 +278,8 @@ class FileDialog:
         rect = _panel(surface, w, h)
         m = th.px(20)
         self._draw_title(surface, text, rect, m)
-        folder, _ = self._target()
-        where = "the working folder" if folder == self.home else "folder"
+        folder, _name = self._target()
+        where = _("the working folder") if folder == self.home else _("folder")
         text.draw(surface, text.fit(f"{where}: {folder}", w - 2 * m, th.FONT_SMALL),
                   (rect.x + m, rect.y + th.px(40)), th.FONT_SMALL, th.TEXT_DIM)
         box = pygame.Rect(rect.x + m, rect.y + th.px(60), w - 2 * m, th.ROW_H + th.px(8))
@@ -287,10 +290,11 @@ class FileDialog:
                       th.TEXT_ERROR)
         self._draw_rows(surface, text, rect, y + th.px(20), rect.bottom - th.px(34))
         if self.mode == "save":
-            hint = ("type the new file's name · Tab completes · Ctrl+Tab: brain / table / world · "
-                    "Enter: save · Esc: cancel")
+            hint = _("type the new file's name · Tab completes · Ctrl+Tab: brain / table / world · "
+                     "Enter: save · Esc: cancel")
         else:
-            hint = "type to filter · Tab completes · Up/Down or click: pick · Enter or double-click: open · Esc: cancel"
+            hint = _("type to filter · Tab completes · Up/Down or click: pick · Enter or double-click: open · "
+                     "Esc: cancel")
         text.draw(surface, text.fit(hint, w - 2 * m, th.FONT_SMALL), (rect.x + m, rect.bottom - th.px(26)),
                   th.FONT_SMALL, th.SECTION_FOCUS)
 
@@ -298,9 +302,9 @@ class FileDialog:
         x, y = rect.x + m, rect.y + th.px(14)
         self.kind_rects = []
         if self.mode == "open":
-            text.draw(surface, "Open a brain, table or world", (x, y), th.FONT_TITLE, th.TEXT, bold=True)
+            text.draw(surface, _("Open a brain, table or world"), (x, y), th.FONT_TITLE, th.TEXT, bold=True)
             return
-        x = text.draw(surface, "Save the", (x, y), th.FONT_TITLE, th.TEXT, bold=True).right + th.px(8)
+        x = text.draw(surface, _("Save the"), (x, y), th.FONT_TITLE, th.TEXT, bold=True).right + th.px(8)
         for kind in KINDS:
             label = text.render(kind, th.FONT_TITLE, th.TEXT, bold=kind == self.kind)
             r = pygame.Rect(x, y - th.px(2), label.get_width() + th.px(16), label.get_height() + th.px(4))
@@ -339,7 +343,7 @@ class FileDialog:
                 pygame.draw.rect(surface, th.ROW_SELECTED, line)
             self._draw_row(surface, text, row, line)
         if not self.rows:
-            text.draw(surface, "(nothing here matches)", (x0 + th.px(8), top), th.FONT, th.TEXT_DIM)
+            text.draw(surface, _("(nothing here matches)"), (x0 + th.px(8), top), th.FONT, th.TEXT_DIM)
 
     def _draw_row(self, surface, text, row: Row, line) -> None:
         kind_w = th.px(70)

@@ -15,6 +15,7 @@ from brain.brainfile import brain_from_dict, save_brain
 from brain.errors import NeurocarError
 from brain.fileio import read_json
 from brain.table import load_table
+from brain.i18n import _
 from firmware_export.sketch import generate as generate_sketch
 from simulator.assets import assets_dir
 from simulator.gui import theme as th
@@ -55,14 +56,15 @@ def save_warnings(kind: str, path: Path) -> list[str]:
     lines = []
     if path.exists():
         held = kind_of(path)
-        what = f"a neurocar {held}" if held else "a file neurocar does not recognise"
-        lines.append(f"{path.absolute()} already exists: it holds {what}.")
-        lines.append(f"Saving the {kind} there replaces it{'' if held == kind else f' with a {kind}'}; "
-                     f"this cannot be undone.")
+        what = _("a neurocar {kind}").format(kind=held) if held else _("a file neurocar does not recognise")
+        lines.append(_("{path} already exists: it holds {what}.").format(path=path.absolute(), what=what))
+        lines.append((_("Saving the {kind} there replaces it; this cannot be undone.") if held == kind else
+                      _("Saving the {kind} there replaces it with a {kind}; this cannot be undone.")).format(
+                          kind=kind))
     folder = shipped(path)
     if folder is not None:
-        lines.append(f"{folder} is neurocar's shipped assets folder:")
-        lines.append("these are the shipped files neurocar starts with.")
+        lines.append(_("{folder} is neurocar's shipped assets folder:").format(folder=folder))
+        lines.append(_("these are the shipped files neurocar starts with."))
     return lines
 
 
@@ -80,12 +82,12 @@ def save_dialog(app, event=None):
 def draw_working_folder(app) -> None:
     """The working folder, where the dialogs start and sketches go, at the top right of the world view."""
     v, text = app.camera.viewport, app.text
-    folder, room = str(Path.cwd()), v.w * 11 // 20 - text.width("working folder: …", th.FONT_SMALL)
+    folder, room = str(Path.cwd()), v.w * 11 // 20 - text.width(_("working folder: …"), th.FONT_SMALL)
     if text.width(folder, th.FONT_SMALL) > room:                  # its end says the most
         while len(folder) > 1 and text.width("…" + folder, th.FONT_SMALL) > room:
             folder = folder[1:]
         folder = "…" + folder
-    line = f"working folder: {folder}"
+    line = _("working folder: {folder}").format(folder=folder)
     text.draw(app.screen, line, (v.right - th.px(14), v.y + th.px(38)), th.FONT_SMALL, th.TEXT_DIM,
               anchor="topright")
 
@@ -104,7 +106,8 @@ def open_file(app, path: Path) -> None:
         elif fmt == "neurocar-world":
             _open_world(app, path, data)
         else:
-            app.state.error(f"{path}: neither a neurocar brain nor a world (no \"format\" of either)")
+            app.state.error(_("{path}: neither a neurocar brain nor a world (no \"format\" of either)").format(
+                path=path))
     except (NeurocarError, OSError) as e:           # the user's file
         app.state.error(str(e))
 
@@ -113,7 +116,7 @@ def _open_world(app, path: Path, data: dict) -> None:
     world = world_from_dict(data, str(path))
     check_world(app.state.profile, world)       # refused, the current world kept, as eval refuses it
     app.world_edit.replace_world(world, None)
-    app.state.say(f"opened world {path.name} (Ctrl+Z brings the last world back)")
+    app.state.say(_("opened world {name} (Ctrl+Z brings the last world back)").format(name=path.name))
 
 
 def _open_table(s, path: Path) -> None:
@@ -123,7 +126,8 @@ def _open_table(s, path: Path) -> None:
     s.edited("table")
     note = "" if s.sim.brain.same_columns(table) else \
         " (its columns are not the brain's: R trains a brain with the table's columns)"
-    s.say(f"opened table {path.name} ({len(table)} rows); press R to train on it{note}")
+    s.say(_("opened table {name} ({count} rows); press R to train on it{note}").format(
+        name=path.name, count=len(table), note=note))
 
 
 def _open_brain(s, path: Path, data: dict) -> None:
@@ -137,8 +141,9 @@ def _open_brain(s, path: Path, data: dict) -> None:
         s.editor.replace(table)
         s.editor.select(0, 0)                   # another table: from its first row
         s.edited("table")
-        note = f"; its table {table.name}" if found else "; its table was not found, so the table holds its decisions"
-    s.say(f"opened brain {path.name}; the car drives with it now{note}")
+        note = _("; its table {name}").format(name=table.name) if found else \
+            _("; its table was not found, so the table holds its decisions")
+    s.say(_("opened brain {name}; the car drives with it now{note}").format(name=path.name, note=note))
 
 
 def save_file(app, kind: str, path: Path) -> None:
@@ -146,16 +151,18 @@ def save_file(app, kind: str, path: Path) -> None:
     s = app.state
     path = path if path.suffix else path.with_suffix(SUFFIXES[kind])
     if path.is_dir():
-        s.error(f"{path}: is a folder; type a file name to save the {kind} in")
+        s.error(_("{path}: is a folder; type a file name to save the {kind} in").format(path=path, kind=kind))
         return
     warnings = save_warnings(kind, path)
     if not warnings:
         _write(s, kind, path)
         return
-    title = f"Replace {path.name}?" if path.exists() else f"Save the {kind} among the shipped files?"
+    title = _("Replace {name}?").format(name=path.name) if path.exists() else \
+        _("Save the {kind} among the shipped files?").format(kind=kind)
     s.modal = Prompt(title, warnings, [
-        Choice(pygame.K_y, f"Y: save the {kind} there", lambda: _write(s, kind, path)),
-        Choice(pygame.K_ESCAPE, "Esc: cancel", lambda: s.say(f"not saved; {path} is unchanged"),
+        Choice(pygame.K_y, _("Y: save the {kind} there").format(kind=kind), lambda: _write(s, kind, path)),
+        Choice(pygame.K_ESCAPE, _("Esc: cancel"), lambda: s.say(_("not saved; {path} is unchanged").format(
+            path=path)),
                also=(pygame.K_n,))])
 
 
@@ -168,9 +175,9 @@ def _write(s, kind: str, path: Path) -> None:
             atomic_write_text(path, s.editor.table.to_csv())
         else:
             save_world(path, s.sim.world)
-        s.say(f"saved the {kind} to {path.absolute()}", th.TEXT_OK)
+        s.say(_("saved the {kind} to {absolute}").format(kind=kind, absolute=path.absolute()), th.TEXT_OK)
     except OSError as e:
-        s.error(f"{path}: could not save ({e.strerror or e})")
+        s.error(_("{path}: could not save ({value})").format(path=path, value=e.strerror or e))
 
 
 def export(app, event=None):
@@ -186,11 +193,13 @@ def export(app, event=None):
     if same:
         _write_sketch(s, sketch)
         return
-    s.modal = Prompt(f"Replace the sketch in {ino.parent.name}/?", [
-        f"{ino} already exists and differs from the sketch of {s.brain_name}.",
-        "Exporting replaces the sketch folder's files; this cannot be undone."], [
-        Choice(pygame.K_y, "Y: replace it", lambda: _write_sketch(s, sketch)),
-        Choice(pygame.K_ESCAPE, "Esc: cancel", lambda: s.say(f"not exported; {ino.parent} is unchanged"),
+    s.modal = Prompt(_("Replace the sketch in {name}/?").format(name=ino.parent.name), [
+        _("{ino} already exists and differs from the sketch of {brain_name}.").format(
+            ino=ino, brain_name=s.brain_name),
+        _("Exporting replaces the sketch folder's files; this cannot be undone.")], [
+        Choice(pygame.K_y, _("Y: replace it"), lambda: _write_sketch(s, sketch)),
+        Choice(pygame.K_ESCAPE, _("Esc: cancel"), lambda: s.say(_("not exported; {parent} is unchanged").format(
+            parent=ino.parent)),
                also=(pygame.K_n,))])
 
 
@@ -200,11 +209,12 @@ def _write_sketch(s, sketch) -> None:
     try:
         folder = sketch.write(out)
     except OSError as e:
-        s.error(f"could not write the sketch to {out}: {e.strerror or e}")
+        s.error(_("could not write the sketch to {out}: {value}").format(out=out, value=e.strerror or e))
         return
-    s.say(f"firmware sketch written to {folder}", th.TEXT_OK)
-    s.modal = Prompt("Firmware sketch written", [
-        f"folder: {folder}",
-        f"sketch: {folder / (sketch.name + '.ino')} with {', '.join(sorted(p.name for p in folder.glob('*.h')))}",
-        "Open it in the Arduino IDE and upload it (neurocar export --check builds it)."],
-        [Choice(pygame.K_RETURN, "Enter: close", lambda: None, also=(pygame.K_ESCAPE,))])
+    s.say(_("firmware sketch written to {folder}").format(folder=folder), th.TEXT_OK)
+    s.modal = Prompt(_("Firmware sketch written"), [
+        _("folder: {folder}").format(folder=folder),
+        _("sketch: {value} with {value2}").format(value=folder / (sketch.name + '.ino'),
+                value2=', '.join(sorted((p.name for p in folder.glob('*.h'))))),
+        _("Open it in the Arduino IDE and upload it (neurocar export --check builds it).")],
+        [Choice(pygame.K_RETURN, _("Enter: close"), lambda: None, also=(pygame.K_ESCAPE,))])

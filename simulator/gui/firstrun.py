@@ -7,6 +7,7 @@ import json
 import pygame
 
 from brain.atomic import atomic_write_text
+from brain.i18n import N_, _
 from simulator.assets import asset
 from simulator.gui import files, global_commands, teach_commands, theme as th
 from simulator.gui.dialogs import Choice, Prompt
@@ -15,16 +16,16 @@ STATE_FILE = "window.json"
 FORMAT = "neurocar-window"
 SEEN = "first_run_card"
 TUTORIAL = ("default.json", "seed_turn_direction.csv")     # the tutorial's brain and table
-TITLE = "Welcome to neurocar"
+TITLE = N_("Welcome to neurocar")
 LINES = [
-    "The car drives with the tutorial's brain, trained on its 12-row table.",
-    "That table turns late: the car turns only when an obstacle is close,",
-    "so it bumps into the centre table now and then. That is expected.",
+    N_("The car drives with the tutorial's brain, trained on its 12-row table."),
+    N_("That table turns late: the car turns only when an obstacle is close,"),
+    N_("so it bumps into the centre table now and then. That is expected."),
     "",
-    "O   open improved.json, a brain that turns earlier, with its table",
-    "Tab   go to the table: Up/Down pick a row, Enter edits a cell, R retrains",
-    "T   teach mode: drive with the arrows, and the brain learns what you show",
-    "Esc   close this card (it is not shown again; H lists every key)",
+    N_("O   open improved.json, a brain that turns earlier, with its table"),
+    N_("Tab   go to the table: Up/Down pick a row, Enter edits a cell, R retrains"),
+    N_("T   teach mode: drive with the arrows, and the brain learns what you show"),
+    N_("Esc   close this card (it is not shown again; H lists every key)"),
 ]
 
 
@@ -46,11 +47,11 @@ def offer(app) -> None:
     s = app.state
     if (s.brain_name, s.editor.table.name) != TUTORIAL or s.modal is not None or seen(app):
         return
-    s.modal = Prompt(TITLE, LINES, [
-        Choice(pygame.K_o, "O: improved brain", lambda: _then(app, _open_improved)),
-        Choice(pygame.K_TAB, "Tab: edit the table", lambda: _then(app, _edit_table)),
-        Choice(pygame.K_t, "T: teach", lambda: _then(app, teach_commands.teach)),
-        Choice(pygame.K_ESCAPE, "Esc: close", lambda: _then(app, None), also=(pygame.K_RETURN,))])
+    s.modal = Prompt(_(TITLE), [_(line) if line else line for line in LINES], [
+        Choice(pygame.K_o, _("O: improved brain"), lambda: _then(app, _open_improved)),
+        Choice(pygame.K_TAB, _("Tab: edit the table"), lambda: _then(app, _edit_table)),
+        Choice(pygame.K_t, _("T: teach"), lambda: _then(app, teach_commands.teach)),
+        Choice(pygame.K_ESCAPE, _("Esc: close"), lambda: _then(app, None), also=(pygame.K_RETURN,))])
 
 
 def _then(app, action) -> None:
@@ -64,16 +65,17 @@ def _remember(app) -> None:
     try:
         atomic_write_text(path, json.dumps({"format": FORMAT, SEEN: True}))
     except OSError as e:
-        app.state.error(f"{path}: could not be written ({e.strerror or e}); the first-run card comes back next time")
+        app.state.error(_("{path}: could not be written ({value}); the first-run card comes back next time").format(
+            path=path, value=e.strerror or e))
 
 
 def _open_improved(app) -> None:
     files.open_file(app, asset("brains", "improved.json"))
     files.open_file(app, asset("tables", "improved.csv"))
-    app.state.say("opened improved.json and its table improved.csv: it turns while still far from what it sees",
+    app.state.say(_("opened improved.json and its table improved.csv: it turns while still far from what it sees"),
                   th.TEXT_OK)
 
 
 def _edit_table(app) -> None:
     global_commands.set_focus(app.state, "table")
-    app.state.say("the table: Up/Down pick a row, Left/Right a column, Enter edits the cell, R retrains")
+    app.state.say(_("the table: Up/Down pick a row, Left/Right a column, Enter edits the cell, R retrains"))

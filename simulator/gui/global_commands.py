@@ -5,6 +5,7 @@ import pygame
 
 from simulator.gui.pacing import SPEEDS
 from simulator.gui.panel_commands import clear_flags
+from brain.i18n import _
 
 FOCUSES = ("world", "table", "hyper")
 ZOOM_STEP = 1.25
@@ -30,7 +31,7 @@ def pause(app, event=None):
 def step(app, event=None):
     if not app.pacing.paused:
         app.pacing.paused = True
-        app.state.say("paused; N (or .) steps one control tick")
+        app.state.say(_("paused; N (or .) steps one control tick"))
     else:
         app.pacing.pending_steps += 1
 
@@ -38,7 +39,7 @@ def step(app, event=None):
 def speed(app, event):
     i = SPEED_KEYS[event.key]
     app.pacing.set_speed(i)
-    app.state.say(f"speed {SPEEDS[i][0]}")
+    app.state.say(_("speed {value}").format(value=SPEEDS[i][0]))
 
 
 def focus_next(app, event=None):
@@ -80,7 +81,7 @@ def reset_car(app, event=None):
     s.sim.reset()
     s.trail.clear()
     s.collisions_seen = 0
-    s.say("car back at the start, collisions cleared")
+    s.say(_("car back at the start, collisions cleared"))
 
 
 def escape(app, event=None):
@@ -109,7 +110,7 @@ def redo(app, event=None):
 def _undo_redo(app, source, dest, what):
     s = app.state
     if not source:
-        s.say(f"nothing to {what}")
+        s.say(_("nothing to {what}").format(what=what))
         return
     kind = source.pop()
     if kind == "table":
@@ -118,4 +119,4 @@ def _undo_redo(app, source, dest, what):
         ok = app.world_edit.undo_redo(what)
     if ok:
         dest.append(kind)
-        s.say(f"{what}: {kind} edit")
+        s.say(_("{what}: {kind} edit").format(what=what, kind=kind))

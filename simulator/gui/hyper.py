@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from brain.activations import ACTIVATIONS
 from brain.errors import NeurocarError
+from brain.i18n import N_, _
 from brain.training import DEFAULT_LR, OPTIMIZERS, TrainConfig
 
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0)
@@ -20,18 +21,22 @@ MAX_LAYERS, MAX_NEURONS = 4, 64
 @dataclass
 class Field:
     key: str
-    label: str
-    help: str
+    label: str              # marked with N_, shown through _()
+    about: str              # marked with N_: what .help shows
+
+    @property
+    def help(self) -> str:
+        return _(self.about).format(activations=", ".join(ACTIVATIONS))
 
 
 FIELDS = (
-    Field("hidden", "hidden layers", "neurons per hidden layer, e.g. 3 or 4,4"),
-    Field("activation", "activation", "hidden-layer activation: " + ", ".join(ACTIVATIONS)),
-    Field("output", "output activation", "'same' or one of " + ", ".join(ACTIVATIONS)),
-    Field("optimizer", "optimizer", "adam, gd (full batch), sgd (tutorial: a random row per update), momentum"),
-    Field("lr", "learning rate", "a positive number such as 0.05"),
-    Field("epochs", "epochs", "most epochs to train, 1 to 1000000"),
-    Field("seed", "seed", "seed of the initial weights (a whole number)"),
+    Field("hidden", N_("hidden layers"), N_("neurons per hidden layer, e.g. 3 or 4,4")),
+    Field("activation", N_("activation"), N_("hidden-layer activation: {activations}")),
+    Field("output", N_("output activation"), N_("'same' or one of {activations}")),
+    Field("optimizer", N_("optimizer"), N_("adam, gd (full batch), sgd (tutorial: a random row per update), momentum")),
+    Field("lr", N_("learning rate"), N_("a positive number such as 0.05")),
+    Field("epochs", N_("epochs"), N_("most epochs to train, 1 to 1000000")),
+    Field("seed", N_("seed"), N_("seed of the initial weights (a whole number)")),
 )
 LR = [f.key for f in FIELDS].index("lr")
 
@@ -149,8 +154,9 @@ class HyperParams:
         known = new in self.rates
         rate = self.rates[new] if known else DEFAULT_LR[new]
         self.values["lr"] = rate
-        whose = f"{new}'s last" if known else f"{new}'s default"
-        self.note = "" if rate == lr else f"learning rate {lr:g} → {rate:g}, {whose} (each optimizer keeps its own)"
+        whose = (_("{optimizer}'s last") if known else _("{optimizer}'s default")).format(optimizer=new)
+        self.note = "" if rate == lr else _("learning rate {old:g} → {new:g}, {whose} (each optimizer keeps its "
+                                            "own)").format(old=lr, new=rate, whose=whose)
 
 
 def parse(field: Field, text: str):
@@ -162,13 +168,14 @@ def parse(field: Field, text: str):
         except ValueError:
             sizes = []
         if not sizes or not all(1 <= s <= MAX_NEURONS for s in sizes) or len(sizes) > MAX_LAYERS:
-            return None, (f"hidden layers {text!r}: 1 to {MAX_LAYERS} layers of 1 to {MAX_NEURONS} neurons, "
-                          f"e.g. 3 or 4,4")
+            return None, _("hidden layers {text!r}: 1 to {layers} layers of 1 to {neurons} neurons, "
+                           "e.g. 3 or 4,4").format(text=text, layers=MAX_LAYERS, neurons=MAX_NEURONS)
         return ",".join(map(str, sizes)), None
     if key in CHOICES:
         value = text.lower()
         if value not in CHOICES[key]:
-            return None, f"{field.label} {text!r}: accepted: {', '.join(CHOICES[key])}"
+            return None, _("{setting} {text!r}: accepted: {choices}").format(
+                setting=_(field.label), text=text, choices=", ".join(CHOICES[key]))
         return value, None
     if key == "lr":
         try:
@@ -176,16 +183,16 @@ def parse(field: Field, text: str):
         except ValueError:
             value = None
         if value is None or not 0 < value <= 100:
-            return None, f"learning rate {text!r}: a positive number up to 100, such as 0.05"
+            return None, _("learning rate {text!r}: a positive number up to 100, such as 0.05").format(text=text)
         return value, None
     try:
         value = int(text)
     except ValueError:
         value = None
     if key == "epochs" and (value is None or not 1 <= value <= 1_000_000):
-        return None, f"epochs {text!r}: a whole number from 1 to 1000000"
+        return None, _("epochs {text!r}: a whole number from 1 to 1000000").format(text=text)
     if key == "seed" and (value is None or not 0 <= value < 2 ** 32):
-        return None, f"seed {text!r}: a whole number from 0 to 4294967295"
+        return None, _("seed {text!r}: a whole number from 0 to 4294967295").format(text=text)
     return value, None
 
 

@@ -10,6 +10,7 @@ import pygame
 
 from brain.atomic import StagedFile
 from brain.errors import NeurocarError
+from brain.i18n import LANGUAGES, _
 from simulator.cli.signals import Terminated
 
 DEFAULT_WORLD = "living_room.json"
@@ -25,18 +26,22 @@ class WindowParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = WindowParser(prog="neurocar", description="The neurocar simulator window.")
-    p.add_argument("--world", help=f"world file (JSON); default assets/worlds/{DEFAULT_WORLD}")
-    p.add_argument("--brain", help=f"brain file (JSON); default assets/brains/{DEFAULT_BRAIN}")
-    p.add_argument("--table", help="training table to edit (CSV); default: the one the brain was trained on")
-    p.add_argument("--robot", help="robot profile (TOML); default the Elegoo V3")
+    p = WindowParser(prog="neurocar", description=_("The neurocar simulator window."))
+    p.add_argument("--world", help=_("world file (JSON); default assets/worlds/{DEFAULT_WORLD}").format(
+        DEFAULT_WORLD=DEFAULT_WORLD))
+    p.add_argument("--brain", help=_("brain file (JSON); default assets/brains/{DEFAULT_BRAIN}").format(
+        DEFAULT_BRAIN=DEFAULT_BRAIN))
+    p.add_argument("--table", help=_("training table to edit (CSV); default: the one the brain was trained on"))
+    p.add_argument("--robot", help=_("robot profile (TOML); default the Elegoo V3"))
     p.add_argument("--ideal", action="store_true",
-                   help="drive the idealised car of the profile's estimates instead of the measured model")
-    p.add_argument("--seed", default="0", help="seed of the simulation (sensor effects), 0 or more")
-    p.add_argument("--size", default="1280x720", help="window size WIDTHxHEIGHT (default 1280x720)")
-    p.add_argument("--frames", help=f"render this many frames (1 to {MAX_FRAMES:,}), then exit")
-    p.add_argument("--screenshot", metavar="FILE.png", help="save a screenshot when exiting")
-    p.add_argument("--no-restore", action="store_true", help="do not offer to restore the autosaved session")
+                   help=_("drive the idealised car of the profile's estimates instead of the measured model"))
+    p.add_argument("--seed", default="0", help=_("seed of the simulation (sensor effects), 0 or more"))
+    p.add_argument("--size", default="1280x720", help=_("window size WIDTHxHEIGHT (default 1280x720)"))
+    p.add_argument("--frames", help=_("render this many frames (1 to {MAX_FRAMES:,}), then exit").format(
+        MAX_FRAMES=MAX_FRAMES))
+    p.add_argument("--screenshot", metavar="FILE.png", help=_("save a screenshot when exiting"))
+    p.add_argument("--no-restore", action="store_true", help=_("do not offer to restore the autosaved session"))
+    p.add_argument("--lang", choices=LANGUAGES, help=_("language of the window and messages (default: the locale's)"))
     return p
 
 
@@ -50,13 +55,16 @@ def check_args(args) -> None:
 
 
 def whole_number(option: str, text, least: int, most: int | None = None) -> int:
-    accepted = f"a whole number {least} or more" if most is None else f"a whole number from {least} to {most:,}"
+    accepted = _("a whole number {least} or more").format(least=least) if most is None else \
+        _("a whole number from {least} to {most:,}").format(least=least, most=most)
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise NeurocarError(f"{option} {text!r}: expected {accepted}") from None
+        raise NeurocarError(_("{option} {text!r}: expected {accepted}").format(
+            option=option, text=text, accepted=accepted)) from None
     if value < least or (most is not None and value > most):
-        raise NeurocarError(f"{option} {value}: expected {accepted}")
+        raise NeurocarError(_("{option} {value}: expected {accepted}").format(
+            option=option, value=value, accepted=accepted))
     return value
 
 
@@ -64,23 +72,26 @@ def check_screenshot(path: str) -> None:
     """Refuse a screenshot that could not be written, before any frame runs: stage a file
     where it would go (creating its folder as the save would) and take it away again."""
     if not path.lower().endswith(".png"):
-        raise NeurocarError(f"--screenshot {path}: the file name must end in .png")
+        raise NeurocarError(_("--screenshot {path}: the file name must end in .png").format(path=path))
     if os.path.exists(path) and not os.path.isfile(path):
-        raise NeurocarError(f"--screenshot {path}: exists and is not a file; give a .png file name")
+        raise NeurocarError(_("--screenshot {path}: exists and is not a file; give a .png file name").format(
+            path=path))
     try:
         StagedFile(path).discard()
     except OSError as e:
-        raise NeurocarError(f"--screenshot {path}: cannot be written ({e.strerror or e})") from None
+        raise NeurocarError(_("--screenshot {path}: cannot be written ({value})").format(
+            path=path, value=e.strerror or e)) from None
 
 
 def parse_size(text: str):
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise NeurocarError(f"--size {text!r}: expected WIDTHxHEIGHT such as 1280x720") from None
+        raise NeurocarError(_("--size {text!r}: expected WIDTHxHEIGHT such as 1280x720").format(text=text)) from None
     if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
-        raise NeurocarError(f"--size {text!r}: width {MIN_SIZE[0]}..{MAX_SIZE[0]} and "
-                        f"height {MIN_SIZE[1]}..{MAX_SIZE[1]} pixels")
+        raise NeurocarError(_("--size {text!r}: width {MIN_SIZE}..{MAX_SIZE} and "
+                        "height {MIN_SIZE2}..{MAX_SIZE2} pixels").format(text=text, MIN_SIZE=MIN_SIZE[0], MAX_SIZE=MAX_SIZE[0], MIN_SIZE2=MIN_SIZE[1],
+                MAX_SIZE2=MAX_SIZE[1]))
     return w, h
 
 
@@ -93,9 +104,9 @@ def require_display() -> None:
     driver = pygame.display.get_driver()
     pygame.display.quit()
     if driver in ("offscreen", "dummy"):
-        raise NeurocarError("no display to open the window on (set DISPLAY, or run on a desktop); "
+        raise NeurocarError(_("no display to open the window on (set DISPLAY, or run on a desktop); "
                         "headless work needs no window: 'neurocar eval', 'neurocar train', 'neurocar export', "
-                        "or 'neurocar --frames N --screenshot FILE.png'")
+                        "or 'neurocar --frames N --screenshot FILE.png'"))
 
 
 def set_minimum_size(size) -> None:

@@ -20,6 +20,7 @@ import numpy as np
 
 from brain.atomic import atomic_write_bytes
 from brain.errors import NeurocarError
+from brain.i18n import _
 from simulator.batch_job import RECORDED
 from simulator.world import world_from_dict
 
@@ -74,8 +75,8 @@ class MapsFolder:
         self.folder, self.then = Path(folder), then
         worlds = len({repr(s.world.to_dict()) for s in specs}) if isinstance(specs, list) else len(specs)
         if worlds > MAX_MAPS:
-            raise MapsError(f"--maps {folder}: {worlds:,} worlds would make as many maps; at most {MAX_MAPS:,} "
-                            f"(give fewer --worlds)")
+            raise MapsError(_("--maps {folder}: {worlds:,} worlds would make as many maps; at most {MAX_MAPS:,} "
+                            "(give fewer --worlds)").format(folder=folder, worlds=worlds, MAX_MAPS=MAX_MAPS))
         self.names = map_names(specs)
         self.left = {name: self.names.count(name) for name in set(self.names)}
         self.tracks, self.written = {}, []
@@ -86,15 +87,16 @@ class MapsFolder:
             self.staging = Path(tempfile.mkdtemp(prefix=".maps-", dir=self.folder))
         except OSError as e:
             self._remove_made()
-            raise MapsError(f"--maps {folder}: cannot write there ({e.strerror or e})") from None
+            raise MapsError(_("--maps {folder}: cannot write there ({value})").format(
+                folder=folder, value=e.strerror or e)) from None
 
     def _check_folder(self) -> None:
         if self.folder.exists() and not self.folder.is_dir():
-            raise MapsError(f"--maps {self.folder}: is a file; give a folder for the maps")
+            raise MapsError(_("--maps {folder}: is a file; give a folder for the maps").format(folder=self.folder))
         there = sorted(n for n in self.left if (self.folder / n).exists())
         if there:
-            raise MapsError(f"--maps {self.folder}: already holds {there[0]}{' and more' if len(there) > 1 else ''}; "
-                            f"choose another folder, or move them away")
+            raise MapsError(_("--maps {folder}: already holds {there}{value}; "
+                            "choose another folder, or move them away").format(folder=self.folder, there=there[0], value=' and more' if len(there) > 1 else ''))
 
     def take(self, row: dict) -> dict:
         """Keep a recorded row's path (drawing its world's map when it is the last there);

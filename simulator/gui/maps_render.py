@@ -14,6 +14,7 @@ from simulator.gui.render_scene import headless
 from simulator.gui.text import Text
 from simulator.gui.worldview import draw_world
 from simulator.metrics import CELL_CM
+from brain.i18n import _
 
 VIEW_MAX = (820, 640)        # the world's picture fits in this, keeping its shape
 VIEW_MIN_H = 360             # ... and is at least this tall, for the legend beside it
@@ -39,7 +40,7 @@ def map_size(world) -> tuple[tuple[int, int], pygame.Rect]:
 
 def map_camera(world) -> Camera:
     """The camera a map of this world is drawn through (world cm to the picture's pixels)."""
-    _, view = map_size(world)
+    _size, view = map_size(world)
     cam = Camera(view)
     t = world.wall_cm
     cam.fit(-t, -t, world.width_cm + t, world.height_cm + t, PAD)
@@ -130,7 +131,8 @@ def _legend(surface, rect, world, tracks, text) -> None:
             text.draw(surface, text.fit(line, w - 20, th.FONT_SMALL), (x + 20, y + k * LINE_H), th.FONT_SMALL, colour)
         y += EPISODE_H
     if len(shown) < len(tracks):
-        text.draw(surface, f"... and {len(tracks) - len(shown)} more episode(s)", (x, y), th.FONT_SMALL, th.TEXT_DIM)
+        text.draw(surface, _("... and {value} more episode(s)").format(
+            value=len(tracks) - len(shown)), (x, y), th.FONT_SMALL, th.TEXT_DIM)
     _key(surface, text, x, key_y, w, tracks)
 
 
@@ -146,16 +148,17 @@ def _episode_lines(track) -> list:
 def _key(surface, text, x, y, w, tracks) -> None:
     """Totals, then what the marks mean."""
     hits = sum(len(t.hits) for t in tracks)
-    text.draw(surface, f"{len(tracks)} episode(s), {hits} collision(s)", (x, y), th.FONT_SMALL, th.TEXT)
+    text.draw(surface, _("{count} episode(s), {hits} collision(s)").format(
+        count=len(tracks), hits=hits), (x, y), th.FONT_SMALL, th.TEXT)
     y += LINE_H + 4
     _cross(surface, (x + 6, y + 8))
     pygame.draw.circle(surface, th.TEXT_DIM, (x + 6, y + LINE_H + 12), 6, 2)
     pygame.draw.circle(surface, th.TEXT_DIM, (x + 106, y + LINE_H + 12), 4)
-    text.draw(surface, "a collision begins", (x + 20, y + 1), th.FONT_SMALL, th.TEXT_DIM)
-    text.draw(surface, "start", (x + 20, y + LINE_H + 5), th.FONT_SMALL, th.TEXT_DIM)
-    text.draw(surface, "end", (x + 116, y + LINE_H + 5), th.FONT_SMALL, th.TEXT_DIM)
+    text.draw(surface, _("a collision begins"), (x + 20, y + 1), th.FONT_SMALL, th.TEXT_DIM)
+    text.draw(surface, _("start"), (x + 20, y + LINE_H + 5), th.FONT_SMALL, th.TEXT_DIM)
+    text.draw(surface, _("end"), (x + 116, y + LINE_H + 5), th.FONT_SMALL, th.TEXT_DIM)
     y += 2 * LINE_H + 12
     for k in range(60):
         surface.fill(_heat_colour(k / 59), (x + k, y + 3, 1, 10))
-    text.draw(surface, text.fit("time spent there: a moment to the most", w - 70, th.FONT_SMALL),
+    text.draw(surface, text.fit(_("time spent there: a moment to the most"), w - 70, th.FONT_SMALL),
               (x + 68, y), th.FONT_SMALL, th.TEXT_DIM)

@@ -4,6 +4,7 @@ window and the key event."""
 import pygame
 
 from simulator.gui.textentry import TextEntry
+from brain.i18n import _
 
 PAGE_ROWS = 10
 STARTS_A_NUMBER = set("0123456789-+.")       # typed on a selected cell, they replace it
@@ -56,24 +57,24 @@ def table_add_row(app, event=None):
     s = app.state
     s.editor.add_row()
     s.edited("table")
-    s.say(f"added row {s.editor.row + 1}; Enter edits its cells")
+    s.say(_("added row {value}; Enter edits its cells").format(value=s.editor.row + 1))
 
 
 def table_duplicate_row(app, event=None):
     s = app.state
     s.editor.duplicate_row()
     s.edited("table")
-    s.say(f"duplicated into row {s.editor.row + 1}")
+    s.say(_("duplicated into row {value}").format(value=s.editor.row + 1))
 
 
 def table_delete_row(app, event=None):
     s = app.state
     error = s.editor.delete_row()
     if error:
-        s.error(f"refused: {error}")
+        s.error(_("refused: {error}").format(error=error))
     else:
         s.edited("table")
-        s.say("row deleted (Ctrl+Z undoes)")
+        s.say(_("row deleted (Ctrl+Z undoes)"))
 
 
 # -- the hyperparameters -------------------------------------------------------------------
@@ -101,7 +102,7 @@ def entry_key(app, event) -> None:
     if result == "cancel":
         s.entry = None
         clear_flags(s)                          # the refused value is gone with the edit
-        s.say("edit cancelled")
+        s.say(_("edit cancelled"))
     elif result == "accept":
         text, s.entry = s.entry.text, None
         if s.focus == "table":
@@ -115,17 +116,18 @@ def _accept_cell(s, text: str) -> None:
     before = ed.version
     error = ed.set_cell(text)
     if error:
-        s.error(f"refused: {error}")
+        s.error(_("refused: {error}").format(error=error))
         return
     if ed.version != before:                    # an unchanged cell leaves nothing to undo
         s.edited("table")
-    s.say(f"row {ed.row + 1}, {ed.columns[ed.col].name} = {ed.cell_text(ed.row, ed.col)}; press R to retrain")
+    s.say(_("row {value}, {name} = {cell_text}; press R to retrain").format(
+        value=ed.row + 1, name=ed.columns[ed.col].name, cell_text=ed.cell_text(ed.row, ed.col)))
 
 
 def _accept_setting(s, text: str) -> None:
     error = s.hyper.set_text(text)
     if error:
-        s.error(f"refused: {error}")
+        s.error(_("refused: {error}").format(error=error))
     else:
         s.say(s.hyper.note or f"{s.hyper.field.label} = {s.hyper.text(s.hyper.field.key)}")
 

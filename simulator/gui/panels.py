@@ -9,6 +9,7 @@ from simulator.gui import theme as th
 from simulator.gui.hyper import FIELDS
 from simulator.gui.messages import wrap_at_most
 from simulator.gui.plot import draw_cost_curve
+from brain.i18n import _
 
 
 def section(surface, text, rect, title: str, focused: bool = False, note: str = "") -> pygame.Rect:
@@ -38,7 +39,7 @@ class TableView:
 
     def draw(self, surface, text, rect, editor, *, focused, entry=None, rows_right=None,
              blink=True, title_note=""):
-        inner = section(surface, text, rect, "Training table", focused, title_note)
+        inner = section(surface, text, rect, _("Training table"), focused, title_note)
         check_w = th.px(self.CHECK_W)
         grid = self.grid = _Grid(inner, *_column_layout(text, inner.w - check_w, inner.x + check_w,
                                                         editor.columns))
@@ -92,14 +93,16 @@ class TableView:
             text.draw(surface, text.fit("✗ " + editor.flag[2], inner.w, th.FONT_SMALL), (inner.x, fy), th.FONT_SMALL,
                       th.TEXT_ERROR)
             return
-        more = f"  (rows {self.scroll + 1}-{min(editor.n_rows, self.scroll + visible)} of {editor.n_rows})" \
+        more = _("  (rows {first}-{last} of {count})").format(
+            first=self.scroll + 1, last=min(editor.n_rows, self.scroll + visible), count=editor.n_rows) \
             if editor.n_rows > visible else ""
         col = editor.columns[editor.col]
-        what = f"{col.role}put" if col.role != "label" else "action name"
+        what = {"in": _("input"), "out": _("output")}.get(col.role, _("action name"))
         if col.role == "out":
-            what += f", decoded by {col.decoder}"
-        text.draw(surface, text.fit(f"row {editor.row + 1}, {col.name} ({what}){more}", inner.w, th.FONT_SMALL),
-                  (inner.x, fy), th.FONT_SMALL, th.TEXT_DIM)
+            what += _(", decoded by {decoder}").format(decoder=col.decoder)
+        line = _("row {row}, {column} ({what}){more}").format(
+            row=editor.row + 1, column=col.name, what=what, more=more)
+        text.draw(surface, text.fit(line, inner.w, th.FONT_SMALL), (inner.x, fy), th.FONT_SMALL, th.TEXT_DIM)
 
 
 @dataclass
@@ -179,13 +182,13 @@ NOTE_LINE_H = 15
 def draw_hyper(surface, text, rect, hyper, *, focused, entry=None, blink=True):
     """The settings, and under them the refusal of a typed value, else what switching the
     optimizer did to the learning rate, else (focused) the selected setting's help."""
-    inner, px = section(surface, text, rect, "Hyperparameters", focused), th.px
+    inner, px = section(surface, text, rect, _("Hyperparameters"), focused), th.px
     y, label_w = inner.y, px(LABEL_W)
     for i, f in enumerate(FIELDS):
         row = pygame.Rect(inner.x, y, inner.w, th.ROW_H)
         if i == hyper.index and focused:
             pygame.draw.rect(surface, th.ROW_SELECTED, row)
-        text.draw(surface, text.fit(f.label, label_w - px(8), th.FONT_SMALL), (inner.x + px(4), y + px(2)),
+        text.draw(surface, text.fit(_(f.label), label_w - px(8), th.FONT_SMALL), (inner.x + px(4), y + px(2)),
                   th.FONT_SMALL, th.TEXT_DIM)
         text.draw(surface, _hyper_value(hyper, i, focused, entry, blink), (inner.x + label_w, y + px(2)), th.FONT,
                   _hyper_color(hyper, i, entry))
@@ -197,7 +200,7 @@ def draw_hyper(surface, text, rect, hyper, *, focused, entry=None, blink=True):
     else:
         msg, color = (hyper.field.help if focused else ""), th.TEXT_DIM
     draw_lines(surface, text, msg, pygame.Rect(inner.x, y + px(4), inner.w, inner.bottom - y - px(4)), color,
-               "L shows all" if hyper.flag else "")
+               _("L shows all") if hyper.flag else "")
 
 
 def _hyper_value(hyper, i: int, focused: bool, entry, blink) -> str:
@@ -233,15 +236,15 @@ STATUS_LINES = 3                 # under a curve; without one, as many as the ca
 
 def draw_cost(surface, text, rect, shown):
     """The cost curve of the run (``training.Shown``) and its status line under it."""
-    inner, line_h = section(surface, text, rect, "Cost", note=shown.note), th.px(NOTE_LINE_H)
+    inner, line_h = section(surface, text, rect, _("Cost"), note=shown.note), th.px(NOTE_LINE_H)
     most = STATUS_LINES if len(shown.losses) >= 2 else max(STATUS_LINES, (inner.h - th.px(40)) // line_h)
     n = len(wrap_at_most(text, shown.status, inner.w, th.FONT_SMALL, most)) if shown.status else 0
     plot = pygame.Rect(inner.x, inner.y, inner.w, inner.h - n * line_h - (th.px(4) if n else 0))
     draw_lines(surface, text, shown.status, pygame.Rect(inner.x, inner.bottom - n * line_h, inner.w, n * line_h),
-               shown.color, "L shows all")
+               shown.color, _("L shows all"))
     if len(shown.losses) < 2:
         pygame.draw.rect(surface, (250, 250, 247), plot)
-        text.draw(surface, "press R to retrain", plot.center, th.FONT_SMALL, (120, 120, 120), anchor="center")
+        text.draw(surface, _("press R to retrain"), plot.center, th.FONT_SMALL, (120, 120, 120), anchor="center")
         return
     draw_cost_curve(surface, plot, shown.losses, text.font(th.FONT_SMALL))
 
@@ -293,11 +296,11 @@ class NetworkView:
         self._lines = [t[1:] for t in lines]
 
     def draw(self, surface, text, rect, brain, inputs, *, decoded=None, action="", title_note=""):
-        inner = section(surface, text, rect, "Network", note=title_note)
+        inner = section(surface, text, rect, _("Network"), note=title_note)
         if brain is None:
             return
         net = brain.network
-        _, acts = net.trace(np.asarray(inputs, dtype=float).reshape(1, -1))
+        _outputs, acts = net.trace(np.asarray(inputs, dtype=float).reshape(1, -1))
         in_labels, out_labels = _neuron_labels(brain, acts, decoded)
         left = min(max(text.width(s, th.FONT_SMALL) for s in in_labels) + 2 * NODE_R_MAX + 8, inner.w // 3)
         right = min(max(text.width(s, th.FONT_SMALL) for s in out_labels) + 2 * NODE_R_MAX + 8, inner.w // 3)
@@ -318,7 +321,7 @@ class NetworkView:
         self._draw_labels(surface, text, 0, in_labels, left, th.INPUT_HUE)
         self._draw_labels(surface, text, 1, out_labels, right, th.OUTPUT_HUE)
         if not crowded:                                 # else its line holds neuron labels
-            text.draw(surface, "weights: blue +, orange −, thicker = larger", (inner.centerx, inner.y - 2),
+            text.draw(surface, _("weights: blue +, orange −, thicker = larger"), (inner.centerx, inner.y - 2),
                       th.FONT_SMALL, th.TEXT_DIM, anchor="midtop")
         sizes = "-".join(map(str, net.sizes))
         acts_names = ", ".join(sorted({l.activation.name for l in net.layers}))

@@ -10,6 +10,7 @@ import pygame
 from simulator.gui import theme as th
 from simulator.gui.render_scene import headless
 from simulator.gui.text import Text
+from brain.i18n import _
 
 # one colour per brain, in the order the files were given, none used elsewhere in the plot
 BRAIN_COLOURS = ((86, 156, 246), (243, 168, 62), (104, 196, 120), (226, 92, 160), (168, 130, 240),
@@ -36,7 +37,8 @@ def summary_png(compared, titles, size) -> bytes:
 def draw_summary(surface, compared, titles, text) -> None:
     surface.fill(th.PANEL_BG)
     w, h = surface.get_size()
-    text.draw(surface, f"{len(compared)} brain(s) compared: the bars are the runs' totals, the dots their episodes",
+    text.draw(surface, _("{count} brain(s) compared: the bars are the runs' totals, the dots their episodes").format(
+        count=len(compared)),
               (PAD, PAD - 4), th.FONT_TITLE, th.TEXT, bold=True)
     legend_h = LEGEND_LINE * len(compared) + PAD
     top, bottom = PAD + 24, h - legend_h - PAD

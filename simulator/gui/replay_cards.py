@@ -7,6 +7,7 @@ import pygame
 
 from simulator.gui import theme as th
 from simulator.gui.panels import section
+from brain.i18n import _
 
 ACTION_COLORS = {"forward": (110, 200, 120), "backward": th.NEGATIVE, "turn left": th.POSITIVE,
                  "turn right": (180, 130, 235), "stopped": (150, 156, 168)}
@@ -38,7 +39,7 @@ def _bar(surface, text, x, y, w, frac: float, color, label: str) -> None:
 def draw_decision(surface, text, rect, run, view) -> None:
     """What the car was doing on the tick shown, and why."""
     t, i = view.tick, view.index
-    inner = section(surface, text, rect, "Decision", note=f"tick {t.tick} · {run.slots[i] * run.tick_s:.2f} s")
+    inner = section(surface, text, rect, _("Decision"), note=f"tick {t.tick} · {run.slots[i] * run.tick_s:.2f} s")
     x, y = inner.x + 4, inner.y + 2
     action = run.actions[i]
     text.draw(surface, action, (x, y), 22, action_color(action), bold=True)
@@ -48,7 +49,8 @@ def draw_decision(surface, text, rect, run, view) -> None:
         when = "holding: its decision came before the log"
     text.draw(surface, when, (inner.right - 4, y + 6), th.FONT_SMALL, th.TEXT_DIM, anchor="topright")
     y += 34
-    text.draw(surface, f"servo {t.servo_deg}° · reading {reading_text(t.reading_cm)}", (x, y), th.FONT, th.TEXT)
+    text.draw(surface, _("servo {servo_deg}° · reading {reading_text}").format(
+        servo_deg=t.servo_deg, reading_text=reading_text(t.reading_cm)), (x, y), th.FONT, th.TEXT)
     y += th.ROW_H + 6
     y = _draw_pins(surface, text, x, y, run, t.pins)
     _bar(surface, text, x, y, inner.w - 8, t.pwm / PWM_MAX, th.OUTPUT_HUE, f"PWM {t.pwm} of {PWM_MAX}")
@@ -66,7 +68,8 @@ def draw_decision(surface, text, rect, run, view) -> None:
     if t.memory_cm:
         names = _memory_names(run.header, len(t.memory_cm))
         memory = " · ".join(f"{n} {cm} cm" for n, cm in zip(names, t.memory_cm))
-        text.draw(surface, text.fit("memory now: " + memory, inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL,
+        text.draw(surface, text.fit(_("memory now: {memory}").format(
+            memory=memory), inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL,
                   th.INPUT_HUE)
 
 
@@ -125,7 +128,7 @@ def header_lines(run) -> list[tuple[str, tuple]]:
 
 def draw_log(surface, text, rect, run) -> None:
     """The log's header and counts, then a bar per action decided."""
-    inner = section(surface, text, rect, "Log", note=run.kind)
+    inner = section(surface, text, rect, _("Log"), note=run.kind)
     y = inner.y + 2
     for line, color in header_lines(run):
         if y + th.ROW_H > inner.bottom:

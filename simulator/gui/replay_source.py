@@ -6,6 +6,7 @@ any window opens."""
 from pathlib import Path
 
 from brain.errors import NeurocarError
+from brain.i18n import _
 from firmware_export.telemetry_log import read_log
 from simulator.gui.replay_model import ReplayRun, run_from_log
 from simulator.gui.replay_recording import run_from_recording
@@ -34,19 +35,19 @@ def open_replay(path, profile, episode: int | None = None) -> ReplayRun:
     if path.is_dir():
         path = find_recording(path, episode)
     elif not path.is_file():
-        raise ReplayFileError(f"{path}: no such file; expected {ACCEPTED}")
+        raise ReplayFileError(_("{path}: no such file; expected {ACCEPTED}").format(path=path, ACCEPTED=ACCEPTED))
     with open(path, "rb") as f:
         head = f.read(HEAD_BYTES)
     if kind_of(head) == "recording":
         rec = load_recording(path)
         if episode is not None and episode != rec.episode:
-            raise ReplayFileError(f"{path}: holds episode {rec.episode}, not {episode}; give the folder it is in "
-                                  f"with --episode {episode}, or leave --episode out")
+            raise ReplayFileError(_("{path}: holds episode {episode}, not {episode2}; give the folder it is in "
+                                  "with --episode {episode2}, or leave --episode out").format(path=path, episode=rec.episode, episode2=episode))
         return run_from_recording(rec, str(path))
     if episode is not None:
-        raise ReplayFileError(f"{path}: a telemetry log is one run; --episode is for recordings")
+        raise ReplayFileError(_("{path}: a telemetry log is one run; --episode is for recordings").format(path=path))
     log = read_log(path, name=str(path), profile=profile)
     if not log.ticks:
-        raise ReplayFileError(f"{path}: no tick lines ({log.garbled} garbled lines, {len(log.headers)} headers); "
-                              f"expected {ACCEPTED}")
+        raise ReplayFileError(_("{path}: no tick lines ({garbled} garbled lines, {count} headers); "
+                              "expected {ACCEPTED}").format(path=path, garbled=log.garbled, count=len(log.headers), ACCEPTED=ACCEPTED))
     return run_from_log(log, profile, path.name)

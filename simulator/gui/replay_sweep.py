@@ -10,6 +10,7 @@ from simulator.gui.camera import Camera
 from simulator.gui.simlink import CarState
 from simulator.gui.worldview import draw_beam, draw_car
 from simulator.measured import DEFAULT_MODEL
+from brain.i18n import _
 
 RING_COLOR = (205, 199, 186)
 SECTOR = (244, 241, 233)
@@ -94,9 +95,11 @@ def _draw_labels(surface, text, cam, profile, reach: float, clamp: float) -> Non
     """The rings' distances, the clamp, and the two ends of the sweep named, over the readings."""
     for cm in range(_ring_step(reach), int(reach) + 1, _ring_step(reach)):
         x, y = cam.to_screen(*_at(profile, 90, cm))
-        text.draw(surface, f"{cm} cm", (x + 4, y - 2), th.FONT_SMALL, th.TEXT_DIM, anchor="bottomleft")
+        text.draw(surface, _("{cm} cm").format(
+            cm=cm), (x + 4, y - 2), th.FONT_SMALL, th.TEXT_DIM, anchor="bottomleft")
     x, y = cam.to_screen(*_at(profile, 90, clamp))
-    text.draw(surface, f"clamp {clamp:g} cm", (x - 4, y - 2), th.FONT_SMALL, (170, 130, 40), anchor="bottomright")
+    text.draw(surface, _("clamp {clamp:g} cm").format(
+        clamp=clamp), (x - 4, y - 2), th.FONT_SMALL, (170, 130, 40), anchor="bottomright")
     for deg in (profile.servo.min_deg, profile.servo.max_deg):
         left = direction(profile, deg) > math.pi / 2
         x, y = cam.to_screen(*_at(profile, deg, reach))

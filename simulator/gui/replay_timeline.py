@@ -9,6 +9,7 @@ import pygame
 from simulator.gui import theme as th
 from simulator.gui.panels import section
 from simulator.gui.replay_cards import action_color
+from brain.i18n import _
 
 DETAIL_SLOTS = 400               # ten seconds of 25 ms ticks around the playhead
 OVERVIEW_H = 14
@@ -50,7 +51,7 @@ class Timeline:
 
     def draw(self, surface, text, rect, run, view) -> None:
         note = f"x{view.speed:g} · click to go to a tick · red: lines lost"
-        inner = section(surface, text, rect, "Timeline", note=note)
+        inner = section(surface, text, rect, _("Timeline"), note=note)
         self.overview = pygame.Rect(inner.x, inner.y, inner.w, OVERVIEW_H)
         self.detail = pygame.Rect(inner.x, self.overview.bottom + 8, inner.w, inner.bottom - self.overview.bottom - 24)
         self.window = detail_window(run.n_slots, view.slot)
@@ -77,8 +78,9 @@ class Timeline:
             if gap.start + gap.length > first and gap.start < first + count:
                 g = pygame.Rect(round(to_x(gap.start)), r.y, max(1, round(gap.length * px)), r.h).clip(r)
                 pygame.draw.rect(surface, GAP_FILL, g)
-                if g.w > text.width(f"{gap.length} lost", th.FONT_SMALL) + 6:
-                    text.draw(surface, f"{gap.length} lost", g.center, th.FONT_SMALL, th.TEXT, anchor="center")
+                if g.w > text.width(_("{length} lost").format(length=gap.length), th.FONT_SMALL) + 6:
+                    text.draw(surface, _("{length} lost").format(
+                        length=gap.length), g.center, th.FONT_SMALL, th.TEXT, anchor="center")
         _draw_ticks(surface, run, r, first, count, to_x, px)
         _draw_axis(surface, text, run, r, first, count, to_x)
         x = to_x(view.slot)

@@ -14,6 +14,7 @@ from simulator.gui.panels import section
 from simulator.gui.replay_sweep import NO_ECHO_MARK, sweep_span
 from simulator.gui.simlink import CarState
 from simulator.gui.worldview import draw_beam, draw_car, draw_scale_bar, draw_trail, draw_world
+from brain.i18n import _
 
 COLLISION = (225, 50, 45)
 OLD_ECHO = th.FLOOR
@@ -78,7 +79,7 @@ def recording_lines(run) -> list[tuple[str, tuple]]:
 
 def draw_recording(surface, text, rect, run, view) -> None:
     """The recording's card: what ran, then the metrics up to the tick shown."""
-    inner = section(surface, text, rect, "Recording", note=f"{run.recording.n_ticks:,} ticks")
+    inner = section(surface, text, rect, _("Recording"), note=f"{run.recording.n_ticks:,} ticks")
     x, y = inner.x + 4, inner.y + 2
     for line, color in recording_lines(run):
         text.draw(surface, text.fit(line, inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL, color)
@@ -93,7 +94,8 @@ def draw_recording(surface, text, rect, run, view) -> None:
             return
         text.draw(surface, label, (x, y), th.FONT_SMALL, th.TEXT_DIM)
         text.draw(surface, _shown(fmt, now[key]), (x + 90, y), th.FONT_SMALL, th.TEXT)
-        text.draw(surface, "row " + _shown(fmt, row[key]), (inner.right - 4, y), th.FONT_SMALL, th.TEXT_DIM,
+        text.draw(surface, _("row {value}").format(
+            value=_shown(fmt, row[key])), (inner.right - 4, y), th.FONT_SMALL, th.TEXT_DIM,
                   anchor="topright")
         y += th.ROW_H
 

@@ -8,6 +8,7 @@ import pygame
 from brain.brainfile import brain_from_dict
 from brain.errors import NeurocarError
 from brain.table import parse_table
+from brain.i18n import _
 from simulator.gui import theme as th
 from simulator.gui.autosave import Autosave
 from simulator.gui.dialogs import Choice, Prompt
@@ -89,24 +90,26 @@ class Session:
 
     def _offer(self, app, path, data: dict) -> None:
         try:
-            table = f"a table of {len(parse_table(_parts(data)[0], 'autosaved table'))} rows"
+            table = _("a table of {count} rows").format(count=len(parse_table(_parts(data)[0], "autosaved table")))
         except NeurocarError:                  # told, and set aside, if restored
-            table = "a table"
+            table = _("a table")
         try:
             when = time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))
         except OSError:
-            when = "an earlier window"
-        lines = [f"Unsaved edits from {when} are kept in {path}:", f"{table}, the brain and the world."]
+            when = _("an earlier window")
+        lines = [_("Unsaved edits from {when} are kept in {path}:").format(when=when, path=path),
+                 _("{table}, the brain and the world.").format(table=table)]
         if path == self.autosave.backup:
-            lines.insert(0, "There is no usable last session; this is the backup of the one before it.")
-        app.state.modal = Prompt("Restore your last session?", lines, [
-            Choice(pygame.K_RETURN, "Enter: restore", lambda: self._restore(app, path, data)),
-            Choice(pygame.K_ESCAPE, "Esc: not now (kept for later)", lambda: self._not_now(app, path)),
-            Choice(pygame.K_d, "D: discard it", lambda: self._discard(app, path), also=(pygame.K_DELETE,))])
+            lines.insert(0, _("There is no usable last session; this is the backup of the one before it."))
+        app.state.modal = Prompt(_("Restore your last session?"), lines, [
+            Choice(pygame.K_RETURN, _("Enter: restore"), lambda: self._restore(app, path, data)),
+            Choice(pygame.K_ESCAPE, _("Esc: not now (kept for later)"), lambda: self._not_now(app, path)),
+            Choice(pygame.K_d, _("D: discard it"), lambda: self._discard(app, path), also=(pygame.K_DELETE,))])
 
     @staticmethod
     def _not_now(app, path) -> None:
-        app.state.say(f"started fresh; the autosaved session is kept in {path.parent} for a later start")
+        app.state.say(_("started fresh; the autosaved session is kept in {parent} for a later start").format(
+            parent=path.parent))
 
     def _discard(self, app, path) -> None:
         backup = self.autosave.backup
@@ -114,8 +117,8 @@ class Session:
             app.state.error(self.autosave.error)
             return
         kept = path != backup and backup.is_file()
-        app.state.say(f"started fresh; the autosaved session was discarded"
-                      f"{f' (the one before it stays as {backup.name})' if kept else ''}")
+        app.state.say(_("started fresh; the autosaved session was discarded"
+                      "{value}").format(value=f' (the one before it stays as {backup.name})' if kept else ''))
 
     def _restore(self, app, path, data: dict) -> None:
         s = app.state
@@ -128,12 +131,12 @@ class Session:
             self._failed(app, path, str(e))
             return
         except NeurocarError as e:
-            self._failed(app, path, f"cannot be used: {e}")
+            self._failed(app, path, _("cannot be used: {error}").format(error=e))
             return
         try:
             s.sim.brain = brain
         except NeurocarError as e:
-            self._failed(app, path, f"holds a brain that cannot drive this robot: {e}")
+            self._failed(app, path, _("holds a brain that cannot drive this robot: {error}").format(error=e))
             return
         s.brain_name = str(data.get("brain_name", "restored"))
         s.editor = TableEditor(table)
@@ -153,7 +156,7 @@ def _parts(data: dict) -> tuple:
     """The session's table (CSV text), brain and world (objects), each of its type."""
     missing = [key for key, kind in PARTS if not isinstance(data.get(key), kind)]
     if missing:
-        raise IncompleteSession(f"is incomplete (no usable {', '.join(missing)})")
+        raise IncompleteSession(_("is incomplete (no usable {parts})").format(parts=", ".join(missing)))
     return tuple(data[key] for key, _ in PARTS)
 
 
@@ -165,14 +168,14 @@ def _restore_rest(app, data: dict, world) -> None:
     hyper = data.get("hyper")
     bad = s.hyper.load_dict(hyper if isinstance(hyper, dict) else {})
     if bad:
-        left_out.append(f"these settings: {bad}")
+        left_out.append(_("these settings: {settings}").format(settings=bad))
     seed = data.get("world_seed")
     try:
         set_world(app, world, seed if isinstance(seed, int) else None)
     except WorldError as e:                      # the car could not start in it: keep the current world
-        left_out.append(f"its world: {e}")
+        left_out.append(_("its world: {error}").format(error=e))
     s.edited_session = True
     if left_out:
-        s.error(f"restored your last session, but not {'; nor '.join(left_out)}")
+        s.error(_("restored your last session, but not {parts}").format(parts=_("; nor ").join(left_out)))
     else:
-        s.say("restored your last session", th.TEXT_OK)
+        s.say(_("restored your last session"), th.TEXT_OK)

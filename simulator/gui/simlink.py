@@ -7,7 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from brain.decoders import decode_all
+from brain.i18n import N_, _
 from simulator.controller import output_kind
+
+MOTION_NAMES = {"forward": N_("forward"), "backward": N_("backward"), "left": N_("turn left"),
+                "right": N_("turn right")}           # the status line's words, shown through _()
 
 # teach-mode action -> (profile pattern name, label in tables, turn/direction targets)
 ACTIONS = {
@@ -63,6 +67,7 @@ def doing(profile, pins) -> str:
     """The name of the motion the pins make (forward, turn left, ...) or 'stopped'."""
     for name, pattern in profile.motors.patterns.items():
         if tuple(pattern) == tuple(pins):
-            return {"left": "turn left", "right": "turn right"}.get(name, name)
+            return _(MOTION_NAMES.get(name, name))
     left, right = profile.motors.side_directions(np.array(pins))
-    return "stopped" if left == 0 and right == 0 else f"left side {int(left):+d}, right side {int(right):+d}"
+    return _("stopped") if left == 0 and right == 0 else _("left side {left:+d}, right side {right:+d}").format(
+        left=int(left), right=int(right))

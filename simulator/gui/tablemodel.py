@@ -6,6 +6,7 @@ import numpy as np
 
 from brain.decoders import decode_all
 from brain.table import Table
+from brain.i18n import _
 
 MAX_LABEL = 24
 UNDO_LIMIT = 200
@@ -72,21 +73,23 @@ class TableEditor:
         text = text.strip()
         if col.role == "label":
             if len(text) > MAX_LABEL:
-                return None, f"{col.name}: at most {MAX_LABEL} characters"
+                return None, _("{column}: at most {count} characters").format(column=col.name, count=MAX_LABEL)
             if any(ch in text for ch in ",\"\n"):
-                return None, f"{col.name}: commas and quotes are not allowed in a label"
+                return None, _("{column}: commas and quotes are not allowed in a label").format(column=col.name)
             return text, None
         try:
             value = float(text)
         except ValueError:
-            return None, f"{col.name}: {text!r} is not a number; type a number such as -1, 0.5 or 1"
+            return None, _("{column}: {text!r} is not a number; type a number such as -1, 0.5 or 1").format(
+                column=col.name, text=text)
         if not math.isfinite(value):
-            return None, f"{col.name}: {text!r} is not a finite number"
+            return None, _("{column}: {text!r} is not a finite number").format(column=col.name, text=text)
         lo, hi = self.allowed(c)
         if not lo <= value <= hi:
-            what = "a motor pin is 0 (off) or 1 (on)" if col.decoder == "bit" else \
-                   "inputs and outputs are scaled to -1 .. 1"
-            return None, f"{col.name}: {value:g} is out of range {lo:g} .. {hi:g}; {what}"
+            what = _("a motor pin is 0 (off) or 1 (on)") if col.decoder == "bit" else \
+                _("inputs and outputs are scaled to -1 .. 1")
+            return None, _("{column}: {value:g} is out of range {low:g} .. {high:g}; {what}").format(
+                column=col.name, value=value, low=lo, high=hi, what=what)
         return value, None
 
     def set_cell(self, text: str, r: int | None = None, c: int | None = None) -> str | None:

@@ -10,6 +10,7 @@ from simulator.gui.dialogs import Choice, Prompt
 from simulator.gui.state import Teaching
 from simulator.gui.teach import TeachRecorder
 from simulator.gui.training import retrain
+from brain.i18n import N_, _
 
 DRIVE_KEYS = {pygame.K_UP: "forward", pygame.K_DOWN: "backward", pygame.K_LEFT: "left", pygame.K_RIGHT: "right"}
 
@@ -24,9 +25,9 @@ def teach(app, event=None):
     app.pacing.paused = False
     mismatch = _mismatch(s)
     if not mismatch:
-        s.say("teach mode: hold the arrow keys to drive; every control tick is recorded", th.TEACH)
+        s.say(_("teach mode: hold the arrow keys to drive; every control tick is recorded"), th.TEACH)
     else:
-        s.error(f"teach mode drives but records nothing: {mismatch}")
+        s.error(_("teach mode drives but records nothing: {mismatch}").format(mismatch=mismatch))
 
 
 def teach_drive(app, event):
@@ -63,10 +64,11 @@ def _mismatch(state) -> str:
     """Why the table cannot take the rows teach mode records (the brain's inputs, memory
     ones included, and its outputs); '' when it can."""
     t, b = state.editor.table, state.sim.brain
-    for what, table_names, brain_names in (("inputs", t.input_names, b.input_names),
-                                           ("outputs", t.output_names, b.output_names)):
+    for what, table_names, brain_names in ((N_("inputs"), t.input_names, b.input_names),
+                                           (N_("outputs"), t.output_names, b.output_names)):
         if list(table_names) != list(brain_names):
-            return f"the table's {what} ({', '.join(table_names)}) are not the brain's ({', '.join(brain_names)})"
+            return _("the table's {what} ({table}) are not the brain's ({brain})").format(
+                what=_(what), table=", ".join(table_names), brain=", ".join(brain_names))
     return ""
 
 
@@ -75,7 +77,7 @@ def _leave(app) -> None:
     recorder, s.teaching = s.teaching.recorder, None
     s.sim.set_manual(None)
     if not len(recorder):
-        s.say("left teach mode: nothing was recorded")
+        s.say(_("left teach mode: nothing was recorded"))
         return
     table = s.editor.table
     merged, dedup = recorder.merged(table), recorder.deduplicated(table)
@@ -85,15 +87,19 @@ def _leave(app) -> None:
         def go():
             s.editor.replace(new_table)
             s.edited("table")
-            s.say(f"added {len(new_table) - len(table)} rows ({how}); retraining", th.TEXT_OK)
+            s.say(_("added {value} rows ({how}); retraining").format(
+                value=len(new_table) - len(table), how=how), th.TEXT_OK)
             retrain(app)
         return go
 
-    s.modal = Prompt("Teach mode: keep what you showed?", [
-        f"{n_all} control ticks were recorded, a row each.",
-        f"M: add every recorded row ({n_all}); a situation you drove through longer counts more",
-        f"D: add one row per situation the table does not have yet ({n_new}), with the action you chose most there",
-        "Either way the brain is then retrained on the table.",
-    ], [Choice(pygame.K_m, f"M: add all {n_all} rows", add(merged, "every recorded row")),
-        Choice(pygame.K_d, f"D: add {n_new} new situations", add(dedup, "one per new situation")),
-        Choice(pygame.K_ESCAPE, "Esc: discard", lambda: s.say("recorded rows discarded"))])
+    s.modal = Prompt(_("Teach mode: keep what you showed?"), [
+        _("{n_all} control ticks were recorded, a row each.").format(n_all=n_all),
+        _("M: add every recorded row ({n_all}); a situation you drove through longer counts more").format(
+            n_all=n_all),
+        _("D: add one row per situation the table does not have yet ({n_new}), with the action you chose most there").format(
+            n_new=n_new),
+        _("Either way the brain is then retrained on the table."),
+    ], [Choice(pygame.K_m, _("M: add all {n_all} rows").format(n_all=n_all), add(merged, _("every recorded row"))),
+        Choice(pygame.K_d, _("D: add {n_new} new situations").format(
+            n_new=n_new), add(dedup, _("one per new situation"))),
+        Choice(pygame.K_ESCAPE, _("Esc: discard"), lambda: s.say(_("recorded rows discarded")))])

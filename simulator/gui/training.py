@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from brain.errors import NeurocarError
 from brain.training import check_fit, new_network
+from brain.i18n import _
 from simulator.gui import theme as th
 from simulator.gui.retrain import RetrainJob
 
@@ -24,12 +25,12 @@ def retrain(app, event=None):
     except NeurocarError as e:
         t.job = None
         _refused(s, str(e))
-        s.error(f"cannot retrain: {e}")
+        s.error(_("cannot retrain: {e}").format(e=e))
         return
     t.losses = []
     t.status, t.color = "training…", th.TEXT
-    s.say(f"retraining on {len(table)} rows ({config.optimizer}, lr {config.learning_rate():g}); "
-          f"the car keeps driving with the old weights until it ends")
+    s.say(_("retraining on {count} rows ({optimizer}, lr {learning_rate:g}); "
+          "the car keeps driving with the old weights until it ends").format(count=len(table), optimizer=config.optimizer, learning_rate=config.learning_rate()))
 
 
 def train_slice(state) -> None:
@@ -50,20 +51,21 @@ def _ended(state, job) -> None:
     brain = job.result()
     if brain is None:
         _ran(state, job.summary() + "; the car keeps its last good weights", th.TEXT_ERROR, job.table)
-        state.error("retraining diverged: the car keeps its last good weights")
+        state.error(_("retraining diverged: the car keeps its last good weights"))
         return
     try:
         state.sim.brain = brain
     except NeurocarError as e:
         _ran(state, job.summary(), th.TEXT_ERROR, job.table)
-        state.error(f"the new brain cannot drive this robot: {e}")
+        state.error(_("the new brain cannot drive this robot: {e}").format(e=e))
         return
     state.brain_name = "retrained (unsaved)"
     right = brain.provenance.get("rows_right")
     color = th.TEXT_OK if right == len(job.table) else th.OUTPUT_HUE
     _ran(state, job.summary() + "; the car drives with it", color, job.table)
     took = f"{job.wall_seconds * 1000:.0f} ms" if job.wall_seconds < 1 else f"{job.wall_seconds:.1f} s"
-    state.say(f"retrained in {took}: {right}/{len(job.table)} rows right; the car now uses the new weights", color)
+    state.say(_("retrained in {took}: {right}/{count} rows right; the car now uses the new weights").format(
+        took=took, right=right, count=len(job.table)), color)
 
 
 def _ran(state, status: str, color, table) -> None:
@@ -122,12 +124,14 @@ def describe(state, rows_right) -> tuple[str, tuple]:
     """(line, colour) saying how the car's brain does on the table."""
     name, table = state.brain_name, state.editor.table
     if rows_right is None:
-        return (f"{name} was trained on other columns than {table.name}'s; R trains a brain on this table",
-                th.OUTPUT_HUE)
+        return (_("{brain} was trained on other columns than {table}'s; R trains a brain on this table").format(
+            brain=name, table=table.name), th.OUTPUT_HUE)
     right, n = int(sum(rows_right)), len(rows_right)
     if right == n:
-        return f"{name} gets all {n} rows of {table.name} right", th.TEXT_OK
-    return f"{name} gets {right}/{n} rows of {table.name} right; R retrains on the table", th.OUTPUT_HUE
+        return _("{brain} gets all {count} rows of {table} right").format(brain=name, count=n, table=table.name), \
+            th.TEXT_OK
+    return _("{brain} gets {right}/{count} rows of {table} right; R retrains on the table").format(
+        brain=name, right=right, count=n, table=table.name), th.OUTPUT_HUE
 
 
 class RowsRight:

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.errors import NeurocarError
+from brain.i18n import _
 from simulator.gui import theme as th
 
 INSTALL = "pip install 'neurocar[video]'"
@@ -36,7 +37,8 @@ def require_extra(suffix: str) -> None:
             import imageio_ffmpeg  # noqa: F401  (the ffmpeg binary imageio runs)
     except ImportError:
         needs = "Pillow" if suffix == ".gif" else "imageio and imageio-ffmpeg"
-        raise VideoError(f"a {suffix[1:].upper()} video needs {needs}: {INSTALL}") from None
+        raise VideoError(_("a {upper} video needs {needs}: {INSTALL}").format(
+            upper=suffix[1:].upper(), needs=needs, INSTALL=INSTALL)) from None
 
 
 def write_video(frames, suffix: str, fps: int, staged) -> int:
@@ -67,7 +69,8 @@ def _write_mp4(frames, path: Path, fps: int) -> int:
                 writer.append_data(frame)
                 count += 1
     except (OSError, RuntimeError) as e:
-        raise VideoError(f"ffmpeg could not encode the MP4 ({' '.join(str(e).split())[:200]})") from None
+        raise VideoError(_("ffmpeg could not encode the MP4 ({value})").format(
+            value=' '.join(str(e).split())[:200])) from None
     return count
 
 

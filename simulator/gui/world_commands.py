@@ -17,6 +17,7 @@ from simulator.gui.keys import ARROWS
 from simulator.gui.worldedit import center, extent
 from simulator.world import Box, WorldError
 from simulator.worldgen import random_world
+from brain.i18n import N_, _
 
 PAN_PX = 40
 GROW = 1.05                 # [ and ] change every size by 5 %: a sofa and a table leg alike
@@ -24,7 +25,7 @@ NEW_BOX_CM = 30.0
 FREE_GAP_CM = 2.0           # a new obstacle keeps this far from every other solid
 REACH_MARGIN_CM = 1.0
 NEW_WORLD_TRIES = 20        # seeds G tries when a random world leaves this robot no room to start
-NO_SELECTION = "select an obstacle first (PageDown, or click it)"
+NO_SELECTION = N_("select an obstacle first (PageDown, or click it)")
 
 
 def world_move(app, event):
@@ -40,7 +41,7 @@ def world_pan(app, event):
 
 def world_select(app, event):
     if not app.world_edit.select_next(-1 if event.key == pygame.K_PAGEUP else 1):
-        app.state.say("this world has no obstacles; A adds one")
+        app.state.say(_("this world has no obstacles; A adds one"))
 
 
 def world_add_obstacle(app, event=None):
@@ -50,7 +51,8 @@ def world_add_obstacle(app, event=None):
                      avoid=[s.sim.pose[:2], (s.sim.world.start.x_cm, s.sim.world.start.y_cm)],
                      avoid_cm=car_reach(s.profile))
     if spot is None:
-        s.say(f"no free floor for a {NEW_BOX_CM:g} cm box; drag on empty floor to draw a smaller one")
+        s.say(_("no free floor for a {NEW_BOX_CM:g} cm box; drag on empty floor to draw a smaller one").format(
+            NEW_BOX_CM=NEW_BOX_CM))
         return
     app.world_edit.add(Box(spot[0], spot[1], NEW_BOX_CM, NEW_BOX_CM))
 
@@ -82,18 +84,18 @@ def car_reach(profile) -> float:
 
 def world_delete_obstacle(app, event=None):
     if not app.world_edit.delete_selected():
-        app.state.say(NO_SELECTION)
+        app.state.say(_(NO_SELECTION))
 
 
 def world_toggle_surface(app, event=None):
     if not app.world_edit.toggle_surface():
-        app.state.say(NO_SELECTION)
+        app.state.say(_(NO_SELECTION))
 
 
 def world_resize(app, event):
     grow = getattr(event, "unicode", "") == "]" or event.key == pygame.K_RIGHTBRACKET
     if not app.world_edit.resize_selected(GROW if grow else 1 / GROW):
-        app.state.say(NO_SELECTION)
+        app.state.say(_(NO_SELECTION))
 
 
 def new_world(app, event=None):
@@ -108,9 +110,10 @@ def new_world(app, event=None):
             refused = e
             continue
         app.world_edit.replace_world(world, seed)
-        app.state.say(f"new random world, seed {seed} (Ctrl+Z brings the last world back)")
+        app.state.say(_("new random world, seed {seed} (Ctrl+Z brings the last world back)").format(seed=seed))
         return
-    app.state.error(f"{refused}; no random world of seeds {first}..{seed} leaves this car room to start")
+    app.state.error(_("{refused}; no random world of seeds {first}..{seed} leaves this car room to start").format(
+        refused=refused, first=first, seed=seed))
 
 
 def check_world(profile, world) -> None:

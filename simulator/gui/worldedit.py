@@ -15,6 +15,9 @@ import pygame
 from simulator.gui import theme as th
 from simulator.gui.worldview import handles
 from simulator.world import Box, WorldError, check_obstacle
+from brain.i18n import N_, _
+
+OBSTACLE_WORDS = (N_("box"), N_("cylinder"), N_("wall"), N_("soft"), N_("hard"))   # shown through _()
 
 HANDLE_PX = 8
 NUDGE_CM = 5.0
@@ -84,9 +87,9 @@ def _corner_dragged(box, k: int, x: float, y: float):
 def size_text(o) -> str:
     """An obstacle's size as the message line gives it."""
     if o.type == "cylinder":
-        return f"{2 * o.radius_cm:.0f} cm across"
+        return _("{size:.0f} cm across").format(size=2 * o.radius_cm)
     if o.type == "wall":
-        return f"{math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm):.0f} cm long"
+        return _("{size:.0f} cm long").format(size=math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm))
     return f"{o.width_cm:.0f} x {o.height_cm:.0f} cm"
 
 
@@ -135,7 +138,7 @@ class WorldEditor:
             check_obstacle(obstacle, "this edit", index)
             self.hooks.check_start(replace(self.world, obstacles=[obstacle]))
         except WorldError as e:
-            self.hooks.report(f"{e}; the edit was not made", th.TEXT_ERROR)
+            self.hooks.report(_("{error}; the edit was not made").format(error=e), th.TEXT_ERROR)
             return False
         return True
 
@@ -158,7 +161,8 @@ class WorldEditor:
             self._push_undo()
             self.selected = self.world.add_obstacle(obstacle)
             self._made()
-            self.hooks.report(f"added a {obstacle.type}; drag it, drag its corners, Delete removes it")
+            self.hooks.report(_("added a {type}; drag it, drag its corners, Delete removes it").format(
+                type=_(obstacle.type)))
 
     def move_selected(self, x: float, y: float) -> bool:
         """Move the selected obstacle's centre to (x, y)."""
@@ -187,7 +191,7 @@ class WorldEditor:
         gone = self.world.remove_obstacle(self.selected)
         self.selected = None
         self._made()
-        self.hooks.report(f"deleted a {gone.type} (Ctrl+Z undoes)")
+        self.hooks.report(_("deleted a {type} (Ctrl+Z undoes)").format(type=_(gone.type)))
         return True
 
     def nudge(self, dx: int, dy: int) -> bool:
@@ -204,8 +208,9 @@ class WorldEditor:
             return False
         self.selected = (step if step < 0 else 0) % n if self.selected is None else (self.selected + step) % n
         o = self.world.obstacles[self.selected]
-        self.hooks.report(f"obstacle {self.selected + 1} of {n} ({o.surface} {o.type}): arrows move it, "
-                          f"[ ] resize, M soft/hard, Delete removes")
+        self.hooks.report(_("obstacle {number} of {count} ({surface} {type}): arrows move it, [ ] resize, "
+                            "M soft/hard, Delete removes").format(number=self.selected + 1, count=n,
+                                                                   surface=_(o.surface), type=_(o.type)))
         return True
 
     def toggle_surface(self) -> bool:
@@ -215,8 +220,10 @@ class WorldEditor:
         o = self.world.obstacles[self.selected]
         surface = "hard" if o.surface == "soft" else "soft"
         if self.replace_selected(replace(o, surface=surface)):
-            heard = "heard only within a few cm by the measured sonar" if surface == "soft" else "echoes as usual"
-            self.hooks.report(f"the {o.type} is {surface} now: {heard} (Ctrl+Z undoes)")
+            heard = _("heard only within a few cm by the measured sonar") if surface == "soft" else \
+                _("echoes as usual")
+            self.hooks.report(_("the {type} is {surface} now: {heard} (Ctrl+Z undoes)").format(
+                type=_(o.type), surface=_(surface), heard=heard))
         return True
 
     def resize_selected(self, factor: float) -> bool:
