@@ -33,6 +33,7 @@ from brain.activations import Activation
 from brain.decoders import decode_all
 from brain.errors import FixedPointError
 from brain.network import LayerSizes
+from brain.i18n import _
 
 FRACTION_BITS = 13
 ONE = 1 << FRACTION_BITS            # 1.0 in Q13
@@ -109,20 +110,20 @@ class FixedPointNetwork(LayerSizes):
         for n, layer in enumerate(network.layers, start=1):
             name = layer.activation.name
             if name not in _FUNCTIONS:
-                raise FixedPointError(f"layer {n} uses the activation {name!r}, which the fixed-point network "
-                                      f"cannot compute; supported: {', '.join(ACTIVATIONS)}")
+                raise FixedPointError(_("layer {n} uses the activation {name!r}, which the fixed-point network "
+                                      "cannot compute; supported: {value}").format(n=n, name=name, value=', '.join(ACTIVATIONS)))
             w, b = np.asarray(layer.weights, dtype=float), np.asarray(layer.biases, dtype=float)
             for what, values in (("weight", w), ("bias", b if layer.has_bias else np.zeros(0))):
                 outside = values[(values < (INT16_MIN - 0.5) / ONE) | (values >= (INT16_MAX + 0.5) / ONE)]
                 if outside.size:
-                    raise FixedPointError(f"layer {n} has a {what} of {outside.flat[0]:g}, outside the fixed-point "
-                                          f"range {RANGE} of {FORMAT}")
+                    raise FixedPointError(_("layer {n} has a {what} of {flat:g}, outside the fixed-point "
+                                          "range {RANGE} of {FORMAT}").format(n=n, what=what, flat=outside.flat[0], RANGE=RANGE, FORMAT=FORMAT))
             qw = quantise(w)
             qb = quantise(b) if layer.has_bias else np.zeros(layer.n_out, dtype=np.int64)
             bound = largest * np.abs(qw).sum(axis=0) + np.abs(qb) * ONE + HALF
             if bound.max() > INT32_MAX:
-                raise FixedPointError(f"layer {n}: neuron {int(bound.argmax())}'s sum could overflow 32 bits in "
-                                      f"fixed point; its weights are too large")
+                raise FixedPointError(_("layer {n}: neuron {int}'s sum could overflow 32 bits in "
+                                      "fixed point; its weights are too large").format(n=n, int=int(bound.argmax())))
             layers.append(FixedLayer(qw, qb, layer.activation, bool(layer.has_bias)))
             largest = _LARGEST[name]
         self.layers = layers

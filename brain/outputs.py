@@ -17,6 +17,7 @@ from pathlib import Path
 
 from brain.atomic import StagedFile, write_target
 from brain.errors import NeurocarError
+from brain.i18n import _
 
 
 class OutputError(NeurocarError):
@@ -39,11 +40,13 @@ def check_writable_folder(label: str, path: Path) -> None:
     while not folder.exists():
         folder = folder.parent
     if not folder.is_dir():
-        raise OutputError(f"{label} {path}: {folder} is a file, not a folder")
+        raise OutputError(_("{label} {path}: {folder} is a file, not a folder").format(
+            label=label, path=path, folder=folder))
     try:
         fd, probe = tempfile.mkstemp(prefix=".neurocar-probe.", dir=folder)
     except OSError as e:
-        raise OutputError(f"{label} {path}: cannot write into {folder} ({e.strerror or e})") from None
+        raise OutputError(_("{label} {path}: cannot write into {folder} ({value})").format(
+            label=label, path=path, folder=folder, value=e.strerror or e)) from None
     os.close(fd)
     os.unlink(probe)
 
@@ -62,16 +65,17 @@ class Outputs:
             return None
         path = Path(path)
         if str(path) in ("", "."):
-            raise OutputError(f"{label}: give a file name")
+            raise OutputError(_("{label}: give a file name").format(label=label))
         if path.is_dir():
-            raise OutputError(f"{label} {path}: is a folder; give a file name")
+            raise OutputError(_("{label} {path}: is a folder; give a file name").format(label=label, path=path))
         for other_label, other in self.inputs.items():
             if other.is_file() and _same_file(path, other):
-                raise OutputError(f"{label} {path} is also {other_label} {other}, which is read: "
-                                  f"refusing to write over it; give another file name")
+                raise OutputError(_("{label} {path} is also {other_label} {other}, which is read: "
+                                  "refusing to write over it; give another file name").format(label=label, path=path, other_label=other_label, other=other))
         for other, other_label in self.outputs.items():
             if _same_file(path, other):
-                raise OutputError(f"{label} {path} is also {other_label} {other}: give each output its own file")
+                raise OutputError(_("{label} {path} is also {other_label} {other}: give each output its own file").format(
+                    label=label, path=path, other_label=other_label, other=other))
         check_writable_folder(label, path)
         self.outputs[path] = label
         return path

@@ -19,6 +19,7 @@ import numpy as np
 from brain.decoders import DECODERS, decode_all
 from brain.errors import TableError
 from brain.fileio import read_text
+from brain.i18n import _
 
 NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
 _PLAIN = r"[ \t]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*"   # one way to read each
@@ -119,16 +120,17 @@ def parse_table(text: str, source: str = "<table>", name: str = "table") -> Tabl
             comments.append(lines[start].lstrip()[1:].strip())
         start += 1
     if start == len(lines):
-        raise TableError(f"{source}: the table is empty; expected a header row such as "
-                         f"'distance:in,position:in,turn:out:round' and at least one data row")
+        raise TableError(_("{source}: the table is empty; expected a header row such as "
+                         "'distance:in,position:in,turn:out:round' and at least one data row").format(source=source))
     columns = _parse_header(lines[start], source, start + 1)
     numbered = list(_data_rows(lines, start + 1))
     if not numbered:
-        raise TableError(f"{source}: the table has a header but no data rows")
+        raise TableError(_("{source}: the table has a header but no data rows").format(source=source))
     for lineno, row in numbered:
         if len(row) != len(columns):
-            raise TableError(f"{source}, line {lineno}: {len(row)} values, but the header has "
-                             f"{len(columns)} columns ({', '.join(c.name for c in columns)})")
+            raise TableError(_("{source}, line {lineno}: {count} values, but the header has "
+                             "{count2} columns ({value})").format(source=source, lineno=lineno, count=len(row), count2=len(columns),
+                    value=', '.join((c.name for c in columns))))
     cells = list(zip(*(row for _, row in numbered)))          # column by column
     values = {j: _column(cells[j], numbered, source, col) for j, col in enumerate(columns) if col.role != "label"}
     label_at = next((j for j, c in enumerate(columns) if c.role == "label"), None)
@@ -165,23 +167,28 @@ def _parse_header(line: str, source: str, lineno: int) -> list[Column]:
         parts = [p.strip() for p in cell.split(":")]
         name, role = parts[0], (parts[1] if len(parts) > 1 else "")
         if not name or role not in ROLES:
-            raise TableError(f"{where}: header cell {cell.strip()!r} has no known role; {accepted}")
+            raise TableError(_("{where}: header cell {strip!r} has no known role; {accepted}").format(
+                where=where, strip=cell.strip(), accepted=accepted))
         if role == "out":
             if len(parts) != 3 or parts[2] not in DECODERS:
-                raise TableError(f"{where}: output column {cell.strip()!r} needs a decoder; {accepted}")
+                raise TableError(_("{where}: output column {strip!r} needs a decoder; {accepted}").format(
+                    where=where, strip=cell.strip(), accepted=accepted))
             columns.append(Column(name, role, parts[2]))
         elif len(parts) != 2:
-            raise TableError(f"{where}: header cell {cell.strip()!r} has extra parts; {accepted}")
+            raise TableError(_("{where}: header cell {strip!r} has extra parts; {accepted}").format(
+                where=where, strip=cell.strip(), accepted=accepted))
         else:
             columns.append(Column(name, role))
     names = [c.name for c in columns]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise TableError(f"{where}: column names must be unique; repeated: {', '.join(duplicated)}")
+        raise TableError(_("{where}: column names must be unique; repeated: {value}").format(
+            where=where, value=', '.join(duplicated)))
     if not any(c.role == "in" for c in columns) or not any(c.role == "out" for c in columns):
-        raise TableError(f"{where}: a table needs at least one input column and one output column; {accepted}")
+        raise TableError(_("{where}: a table needs at least one input column and one output column; {accepted}").format(
+            where=where, accepted=accepted))
     if sum(c.role == "label" for c in columns) > 1:
-        raise TableError(f"{where}: at most one label column is allowed")
+        raise TableError(_("{where}: at most one label column is allowed").format(where=where))
     return columns
 
 
@@ -189,6 +196,6 @@ def _number(cell: str, source: str, lineno: int, col: Column) -> float:
     # A plain decimal number: float() alone would also take 0_5 (as 5), "inf" and other scripts' digits.
     value = float(cell) if NUMBER.fullmatch(cell) else None
     if value is None or not np.isfinite(value):
-        raise TableError(f"{source}, line {lineno}, column {col.name!r}: {cell.strip()!r} is not a "
-                         f"finite number; input and output cells must be numbers such as -1, 0.5 or 1")
+        raise TableError(_("{source}, line {lineno}, column {name!r}: {strip!r} is not a "
+                         "finite number; input and output cells must be numbers such as -1, 0.5 or 1").format(source=source, lineno=lineno, name=col.name, strip=cell.strip()))
     return value

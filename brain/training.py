@@ -17,6 +17,7 @@ from brain.errors import TrainingError
 from brain.losses import LOSSES, get_loss
 from brain.network import INITIALISERS, Network
 from brain.optimizers import Adam, GradientDescent, Momentum
+from brain.i18n import _
 
 OPTIMIZERS = ("adam", "gd", "sgd", "momentum")
 DEFAULT_LR = {"adam": 0.05, "gd": 0.5, "sgd": 0.03, "momentum": 0.2}
@@ -70,7 +71,7 @@ class TrainConfig:
         ]
         for ok, what in checks:
             if not ok:
-                raise TrainingError(f"unsupported {what}")
+                raise TrainingError(_("unsupported {what}").format(what=what))
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -281,11 +282,13 @@ def check_fit(network: Network, table, config: TrainConfig | None = None) -> Non
     """Refuse, with a message naming the problem, a network or loss that cannot learn the table."""
     source = table.name
     if network.n_inputs != len(table.input_names):
-        raise TrainingError(f"{source}: the network takes {network.n_inputs} inputs but the table has "
-                            f"{len(table.input_names)} input columns ({', '.join(table.input_names)})")
+        raise TrainingError(_("{source}: the network takes {n_inputs} inputs but the table has "
+                            "{count} input columns ({value})").format(source=source, n_inputs=network.n_inputs, count=len(table.input_names),
+                value=', '.join(table.input_names)))
     if network.n_outputs != len(table.output_names):
-        raise TrainingError(f"{source}: the network gives {network.n_outputs} outputs but the table has "
-                            f"{len(table.output_names)} output columns ({', '.join(table.output_names)})")
+        raise TrainingError(_("{source}: the network gives {n_outputs} outputs but the table has "
+                            "{count} output columns ({value})").format(source=source, n_outputs=network.n_outputs, count=len(table.output_names),
+                value=', '.join(table.output_names)))
     act = network.layers[-1].activation
     for j, name in enumerate(table.output_names):
         column = table.targets[:, j]
@@ -293,12 +296,12 @@ def check_fit(network: Network, table, config: TrainConfig | None = None) -> Non
         if bad.size:
             advice = ("use a tanh output (--activation tanh, range -1..1) or rescale the targets to 0..1"
                       if act.name == "sigmoid" else "use an output activation whose range holds the targets")
-            raise TrainingError(f"{source}: output column {name!r} has target {bad[0]:g}, but a {act.name} "
-                                f"output only reaches {act.low:g}..{act.high:g}; {advice}")
+            raise TrainingError(_("{source}: output column {name!r} has target {bad:g}, but a {name2} "
+                                "output only reaches {low:g}..{high:g}; {advice}").format(source=source, name=name, bad=bad[0], name2=act.name, low=act.low, high=act.high, advice=advice))
     if config is not None and config.loss == "bce":
         if act.name != "sigmoid" or ((table.targets != 0) & (table.targets != 1)).any():
-            raise TrainingError(f"{source}: cross-entropy loss (bce) needs a sigmoid output and 0/1 targets; "
-                                f"use --loss mse otherwise")
+            raise TrainingError(_("{source}: cross-entropy loss (bce) needs a sigmoid output and 0/1 targets; "
+                                "use --loss mse otherwise").format(source=source))
 
 
 def new_network(table, config: TrainConfig) -> Network:

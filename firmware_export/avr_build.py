@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brain.atomic import atomic_write_text
+from brain.i18n import _
 
 from firmware_export.ctemplates import source
 from firmware_export.errors import ExportError
@@ -37,8 +38,8 @@ CAR, SCHEDULE, MILLIS, DRIVE = "_ZL3car", "_ZL12next_tick_ms", "timer0_millis", 
 def require_libsimavr() -> None:
     """The runner builds against libsimavr's headers: say which package if they are missing."""
     if not (SIMAVR_INCLUDE / "sim_avr.h").is_file():
-        raise ExportError(f"the whole-sketch loop needs libsimavr ({SIMAVR_INCLUDE / 'sim_avr.h'} not found); "
-                          "install it with: sudo apt-get install libsimavr-dev")
+        raise ExportError(_("the whole-sketch loop needs libsimavr ({value} not found); "
+                          "install it with: sudo apt-get install libsimavr-dev").format(value=SIMAVR_INCLUDE / 'sim_avr.h'))
 
 
 def uno_pin(pin) -> tuple[str, int]:
@@ -105,8 +106,8 @@ def locate(elf: Path) -> Firmware:
             found.setdefault(parts[3].split(".")[0], (int(parts[0], 16), int(parts[1], 16)))
     missing = [name for name in (CAR, SCHEDULE, MILLIS) if name not in found]
     if missing:
-        raise ExportError(f"{elf}: the sketch has no {', '.join(missing)}; the whole-sketch loop runs sketches "
-                          "that neurocar export writes")
+        raise ExportError(_("{elf}: the sketch has no {value}; the whole-sketch loop runs sketches "
+                          "that neurocar export writes").format(elf=elf, value=', '.join(missing)))
     drive = next((addr for name, (addr, _) in found.items() if name.startswith(DRIVE)), 0)
     return Firmware(elf, found[CAR][0] - RAM_BASE, found[CAR][1], found[SCHEDULE][0] - RAM_BASE,
                     found[MILLIS][0] - RAM_BASE, drive)

@@ -34,6 +34,7 @@ import weakref
 import numpy as np
 
 from brain.fixedpoint import FixedPointBrain, dequantise, to_fixed_point
+from brain.i18n import _
 from simulator.controller import Controller, check_brain, whole_cm
 
 from firmware_export.avr_build import (IO_ADDRESSES, build_firmware, build_runner, enable_duty, motor_pins,
@@ -92,7 +93,7 @@ class Emulator:
         rest = self._read(self.io_size + self.car_size + uart_len)
         io, car, uart = rest[:self.io_size], rest[self.io_size:-uart_len or None], rest[len(rest) - uart_len:]
         if kind == ord("E"):
-            raise ExportError(f"the emulated Uno stopped: {uart.decode(errors='replace')}")
+            raise ExportError(_("the emulated Uno stopped: {decode}").format(decode=uart.decode(errors='replace')))
         return chr(kind), bool(pinged), work, width, cycle, start, io, car, uart
 
     def _read(self, size: int) -> bytes:
@@ -102,7 +103,8 @@ class Emulator:
         return data
 
     def _gone(self):
-        raise ExportError(f"the simavr runner ended (exit {self.proc.poll()}); run again, and report it if it stays")
+        raise ExportError(_("the simavr runner ended (exit {poll}); run again, and report it if it stays").format(
+            poll=self.proc.poll()))
 
     def close(self) -> None:
         if self.proc.poll() is None:

@@ -11,6 +11,7 @@ from simulator.calibration import CalibrationError, Log, Plan
 
 from firmware_export.calibration_sketch import FORMAT, HEADER_TAG
 from firmware_export.telemetry_format import crc8, profile_hash
+from brain.i18n import _
 
 MOST_GARBLED = 0.1              # of the lines: more and the log is refused
 STEPS = {"S": "the straight runs", "R": "the start ramp", "E": "the start ramp", "T": "the turns",
@@ -35,18 +36,20 @@ def parse_log(text: str, profile, plan: Plan, source: str) -> Log:
         elif lines:
             lines.append(fields)
     if total and garbled > MOST_GARBLED * total:
-        raise CalibrationError(f"{source}: {garbled} of {total} lines are garbled (the wrong baud rate? the "
-                               "calibration sketch logs at 115200)")
+        raise CalibrationError(_("{source}: {garbled} of {total} lines are garbled (the wrong baud rate? the "
+                               "calibration sketch logs at 115200)").format(source=source, garbled=garbled, total=total))
     if not lines:
-        raise CalibrationError(f"{source}: no calibration header ({HEADER_TAG}); not a log of the calibration sketch")
+        raise CalibrationError(_("{source}: no calibration header ({HEADER_TAG}); not a log of the calibration sketch").format(
+            source=source, HEADER_TAG=HEADER_TAG))
     if lines[-1][0] != "Z":
         step = STEPS.get(lines[-1][0], "the straight runs")
-        raise CalibrationError(f"{source}: the log is cut short: it ends during {step}, before the calibration's "
-                               "end line")
+        raise CalibrationError(_("{source}: the log is cut short: it ends during {step}, before the calibration's "
+                               "end line").format(source=source, step=step))
     try:
         return _steps(lines[1:], plan, source)
     except ValueError:
-        raise CalibrationError(f"{source}: a log line with a field that is not a number") from None
+        raise CalibrationError(_("{source}: a log line with a field that is not a number").format(
+            source=source)) from None
 
 
 def _sealed(line: str) -> list | None:
@@ -63,14 +66,15 @@ def _sealed(line: str) -> list | None:
 
 def _check_header(fields, profile, plan: Plan, source: str) -> None:
     if len(fields) != 6 or fields[1] != str(FORMAT):
-        raise CalibrationError(f"{source}: a calibration log of another format (neurocar reads format {FORMAT})")
+        raise CalibrationError(_("{source}: a calibration log of another format (neurocar reads format {FORMAT})").format(
+            source=source, FORMAT=FORMAT))
     if fields[2] != profile_hash(profile):
-        raise CalibrationError(f"{source}: the log is of a sketch written for another profile (hash {fields[2]}; "
-                               f"--robot {profile.source} gives {profile_hash(profile)})")
+        raise CalibrationError(_("{source}: the log is of a sketch written for another profile (hash {fields}; "
+                               "--robot {source2} gives {profile_hash})").format(source=source, fields=fields[2], source2=profile.source, profile_hash=profile_hash(profile)))
     counts = (len(plan.straight_pwm), len(plan.turns), len(plan.targets))
     if tuple(fields[3:6]) != tuple(map(str, counts)):
-        raise CalibrationError(f"{source}: the log's sketch ran {'/'.join(fields[3:6])} runs/turns/sweeps, this "
-                               f"neurocar's {'/'.join(map(str, counts))}; write the sketch again and rerun it")
+        raise CalibrationError(_("{source}: the log's sketch ran {value} runs/turns/sweeps, this "
+                               "neurocar's {value2}; write the sketch again and rerun it").format(source=source, value='/'.join(fields[3:6]), value2='/'.join(map(str, counts))))
 
 
 def _reading(text: str) -> float:
@@ -94,7 +98,8 @@ def _steps(lines, plan: Plan, source: str) -> Log:
                 "ramp ends": (len(by_tag["E"]), 1), "sweep ends": (len(by_tag["F"]), len(plan.targets))}
     for what, (got, wanted) in expected.items():
         if got != wanted:
-            raise CalibrationError(f"{source}: {got} {what} logged, {wanted} expected (lines lost?)")
+            raise CalibrationError(_("{source}: {got} {what} logged, {wanted} expected (lines lost?)").format(
+                source=source, got=got, what=what, wanted=wanted))
     if any(len(s) < 10 for s in sweeps):
-        raise CalibrationError(f"{source}: a sweep with fewer than 10 readings (lines lost?)")
+        raise CalibrationError(_("{source}: a sweep with fewer than 10 readings (lines lost?)").format(source=source))
     return Log(straight, turns, ramp, sweeps, plan.ramp_step_ms)

@@ -15,6 +15,7 @@ from firmware_export.cnetwork import (ACTIVATION_IDS, activation_flag, activatio
                                       count_type, layer_output, neuron_rows, shape_table)
 from firmware_export.ctemplates import fill, source
 from firmware_export.errors import ExportError
+from brain.i18n import _
 
 # Each activation the generator can write, as a C expression of a float z; sigmoid
 # uses the same formula as brain.activations (0.5 * (1 + tanh(z / 2))).
@@ -30,8 +31,8 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 def check_activations(network) -> None:
     for i, layer in enumerate(network.layers, start=1):
         if layer.activation.name not in C_ACTIVATIONS:
-            raise ExportError(f"layer {i} uses the activation {layer.activation.name!r}, which the firmware "
-                              f"generator cannot write; supported: {', '.join(sorted(C_ACTIVATIONS))}")
+            raise ExportError(_("layer {i} uses the activation {name!r}, which the firmware "
+                              "generator cannot write; supported: {value}").format(i=i, name=layer.activation.name, value=', '.join(sorted(C_ACTIVATIONS))))
 
 
 def check_float32(network) -> None:
@@ -41,8 +42,8 @@ def check_float32(network) -> None:
             with np.errstate(over="ignore"):
                 big = np.isinf(np.asarray(values, dtype=np.float32))
             if big.any():
-                raise ExportError(f"layer {i} has a {what} of {np.asarray(values)[big].flat[0]:g}, beyond the "
-                                  f"Arduino's float range (+-{FLOAT32_MAX:.4g}); retrain the brain")
+                raise ExportError(_("layer {i} has a {what} of {flat:g}, beyond the "
+                                  "Arduino's float range (+-{FLOAT32_MAX:.4g}); retrain the brain").format(i=i, what=what, flat=np.asarray(values)[big].flat[0], FLOAT32_MAX=FLOAT32_MAX))
 
 
 def c_float(value: float) -> str:

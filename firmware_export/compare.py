@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from brain.errors import NeurocarError
+from brain.i18n import _
 from simulator.controller import decode_pins, encode_inputs, memory_inputs, paced_hold_ticks, sweep_step, whole_cm
 from simulator.sweep_memory import SweepMemory
 
@@ -89,19 +90,19 @@ def check_header(log, brain, brain_name: str, profile) -> str:
     """The log's arithmetic ('float' or 'fixed'), once every header in it names this brain
     and profile; otherwise a CompareError saying which differs."""
     if log.header is None:
-        raise CompareError(f"{log.source}: no header line, so nothing says which brain made it (the sketch "
-                           f"repeats it every few seconds: log longer)")
+        raise CompareError(_("{source}: no header line, so nothing says which brain made it (the sketch "
+                           "repeats it every few seconds: log longer)").format(source=log.source))
     ours = profile_hash(profile)
     for h in dict.fromkeys(log.headers):
         if h.brain_sha256 != brain.sha256():
-            raise CompareError(f"{log.source}: logged by the brain with SHA-256 {h.brain_sha256}, not {brain_name} "
-                               f"(SHA-256 {brain.sha256()}): compare with the brain the sketch was exported from")
+            raise CompareError(_("{source}: logged by the brain with SHA-256 {brain_sha256}, not {brain_name} "
+                               "(SHA-256 {sha256}): compare with the brain the sketch was exported from").format(source=log.source, brain_sha256=h.brain_sha256, brain_name=brain_name, sha256=brain.sha256()))
         if h.profile_hash != ours:
-            raise CompareError(f"{log.source}: the sketch was built from a profile hashing to {h.profile_hash}, "
-                               f"not {profile.source} ({ours}): give the exporting profile with --robot")
+            raise CompareError(_("{source}: the sketch was built from a profile hashing to {profile_hash}, "
+                               "not {source2} ({ours}): give the exporting profile with --robot").format(source=log.source, profile_hash=h.profile_hash, source2=profile.source, ours=ours))
         if h.arithmetic != log.header.arithmetic:
-            raise CompareError(f"{log.source}: holds both float and fixed-point sketches' telemetry; "
-                               f"compare each part alone")
+            raise CompareError(_("{source}: holds both float and fixed-point sketches' telemetry; "
+                               "compare each part alone").format(source=log.source))
     return log.header.arithmetic
 
 

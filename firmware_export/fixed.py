@@ -14,6 +14,7 @@ with two, 236.7 million with three), a chunk at a time so memory stays bounded.
 """
 from brain.errors import FixedPointError
 from brain.fixedpoint import FORMAT, ONE, quantise, to_fixed_point
+from brain.i18n import _
 from simulator import grids
 from simulator.controller import input_grid, memory_inputs
 
@@ -44,7 +45,7 @@ def fixed_point_twin(brain):
     try:
         return to_fixed_point(brain)
     except FixedPointError as e:     # brain.fixedpoint says why; this says what it stops
-        raise ExportError(f"no fixed-point sketch: {e}") from None
+        raise ExportError(_("no fixed-point sketch: {e}").format(e=e)) from None
 
 
 def decision_differences(brain, profile) -> tuple[int, int]:
@@ -76,8 +77,8 @@ def check_inputs(brain, profile):
     ours = quantise(x)
     for k in range(len(x)):
         if tuple(ours[k]) != fixed_inputs(int(d[k]), int(a[k]), profile):
-            raise ExportError(f"{profile.source}: at {d[k]} cm and {a[k]} degrees the fixed-point sketch would encode "
-                              f"its inputs differently from the simulator (a rounding tie); export the float sketch")
+            raise ExportError(_("{source}: at {d} cm and {a} degrees the fixed-point sketch would encode "
+                              "its inputs differently from the simulator (a rounding tie); export the float sketch").format(source=profile.source, d=d[k], a=a[k]))
     return twin
 
 
@@ -94,7 +95,7 @@ def check_decisions(brain, profile, allow: bool) -> str:
     from the float brain's somewhere on the grid and ``allow`` is not set."""
     differ, points = decision_differences(brain, profile)
     if differ and not allow:
-        raise ExportError(f"the fixed-point network decides differently from the float brain at {differ} of "
-                          f"{points} points of the controller's input grid; export the float sketch, or pass "
-                          f"{ALLOW_FLAG} to export it anyway")
+        raise ExportError(_("the fixed-point network decides differently from the float brain at {differ} of "
+                          "{points} points of the controller's input grid; export the float sketch, or pass "
+                          "{ALLOW_FLAG} to export it anyway").format(differ=differ, points=points, ALLOW_FLAG=ALLOW_FLAG))
     return decision_line(brain, profile) + (f" ({ALLOW_FLAG})" if differ else "")

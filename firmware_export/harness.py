@@ -23,6 +23,7 @@ import numpy as np
 
 from brain.atomic import atomic_write_text
 from brain.fixedpoint import ONE
+from brain.i18n import _
 from firmware_export.ctemplates import source
 from firmware_export.errors import ExportError
 from firmware_export.toolchain import F_CPU, MCU, WARNINGS, run as run_tool
@@ -53,8 +54,8 @@ def require_simavr() -> None:
     """--verify runs the harness in simavr, built with avr-gcc: say which packages if not."""
     missing = [tool for tool in ("simavr", "avr-gcc") if shutil.which(tool) is None]
     if missing:
-        raise ExportError(f"--verify needs simavr and the AVR compiler ({', '.join(missing)} not found); install "
-                          "them with: sudo apt-get install simavr gcc-avr avr-libc")
+        raise ExportError(_("--verify needs simavr and the AVR compiler ({value} not found); install "
+                          "them with: sudo apt-get install simavr gcc-avr avr-libc").format(value=', '.join(missing)))
 
 
 def data_header(grid_deg, readings_cm, starts, grid_cm=None) -> str:
@@ -65,8 +66,8 @@ def data_header(grid_deg, readings_cm, starts, grid_cm=None) -> str:
     readings = np.asarray(readings_cm, dtype=int)
     echoed = readings[readings != NO_ECHO].max(initial=0)
     if echoed >= NO_ECHO_BYTE:
-        raise ExportError(f"the simavr harness replays readings below {NO_ECHO_BYTE} cm, and the profile's "
-                          f"control.distance_clamp_cm gives {echoed}; verify with a smaller clamp")
+        raise ExportError(_("the simavr harness replays readings below {NO_ECHO_BYTE} cm, and the profile's "
+                          "control.distance_clamp_cm gives {echoed}; verify with a smaller clamp").format(NO_ECHO_BYTE=NO_ECHO_BYTE, echoed=echoed))
     readings = np.where(readings == NO_ECHO, NO_ECHO_BYTE, readings)
 
     def array(kind, name, values):
@@ -103,7 +104,7 @@ def run(elf: Path, n_pins: int, n_outputs: int, timeout_s: float = SIMAVR_TIMEOU
     (returned dequantised, exactly)."""
     lines = _uart_lines(simavr_output(elf, timeout_s))
     if "END" not in lines:
-        raise ExportError("the simavr harness stopped early:\n" + "\n".join(lines[-5:]))
+        raise ExportError(_("the simavr harness stopped early:\n{lines}").format(lines="\n".join(lines[-5:])))
     return _parse(lines, n_pins, n_outputs, fixed)
 
 
@@ -114,7 +115,8 @@ def simavr_output(elf: Path, timeout_s: float = SIMAVR_TIMEOUT_S) -> str:
         proc = subprocess.run(["simavr", "-m", MCU, "-f", str(F_CPU), str(elf)], capture_output=True,
                               text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        raise ExportError(f"simavr did not finish the harness within {timeout_s:.0f} s") from None
+        raise ExportError(_("simavr did not finish the harness within {timeout_s:.0f} s").format(
+            timeout_s=timeout_s)) from None
     return proc.stdout + proc.stderr
 
 
@@ -158,7 +160,7 @@ def _parse(lines, n_pins: int, n_outputs: int, fixed: bool = False) -> HarnessRe
         elif line.startswith("C "):
             timing = [int(v) for v in parts[1:]]
     if timing is None:
-        raise ExportError("the simavr harness printed no timing line")
+        raise ExportError(_("the simavr harness printed no timing line"))
     t = np.array(ticks, dtype=int).reshape(-1, n_pins + 3)
     return HarnessResult(
         np.array(grid_pins, dtype=int).reshape(-1, n_pins),

@@ -18,6 +18,7 @@ import numpy as np
 
 from brain.atomic import atomic_write_text
 from brain.fixedpoint import FixedPointBrain, dequantise, quantise, to_fixed_point
+from brain.i18n import _
 from simulator.controller import output_kind, whole_cm
 
 from firmware_export.ctemplates import source
@@ -36,7 +37,7 @@ def host_compiler() -> str:
     for cc in ("gcc", "cc"):
         if shutil.which(cc):
             return cc
-    raise ExportError("no C compiler for this machine (gcc) was found; install it with: sudo apt-get install gcc")
+    raise ExportError(_("no C compiler for this machine (gcc) was found; install it with: sudo apt-get install gcc"))
 
 
 def build_library(brain, profile, cache_dir: Path | None = None) -> Path:

@@ -6,6 +6,7 @@ are held to the same limits.
 """
 from firmware_export.errors import ExportError
 from firmware_export.toolchain import F_CPU
+from brain.i18n import _
 
 FLASH_LIMIT = 32_256     # bytes of flash usable beside the Uno's bootloader
 RAM_LIMIT = 2_048        # bytes of SRAM
@@ -54,8 +55,8 @@ def check_fits(network, profile) -> None:
     """Refuse, before anything is written, a brain the Uno cannot hold or run in a tick."""
     tick_ms = profile.control.tick_s * 1000
     if abs(tick_ms - round(tick_ms)) > 1e-9:
-        raise ExportError(f"{profile.source}: control.tick_s = {profile.control.tick_s} is not a whole number of "
-                          f"milliseconds, and the sketch's tick counts millis(); use for example 0.025")
+        raise ExportError(_("{source}: control.tick_s = {tick_s} is not a whole number of "
+                          "milliseconds, and the sketch's tick counts millis(); use for example 0.025").format(source=profile.source, tick_s=profile.control.tick_s))
     flash, ram, us = estimate(network)
     check_sizes(flash, ram, "needs about")
     check_time(us, profile, "needs about")
@@ -64,18 +65,21 @@ def check_fits(network, profile) -> None:
 def check_sizes(flash: int, ram: int, verb: str = "uses") -> None:
     """Refuse a sketch that leaves the Uno too little room, naming the figures."""
     if flash > FLASH_SHARE * FLASH_LIMIT:
-        raise ExportError(f"the sketch {verb} {flash:,} bytes of flash; the Uno has {FLASH_LIMIT:,} and the "
-                          f"export keeps {100 - round(100 * FLASH_SHARE)} % free: use fewer or smaller hidden layers")
+        raise ExportError(_("the sketch {verb} {flash:,} bytes of flash; the Uno has {FLASH_LIMIT:,} and the "
+                          "export keeps {share} free: use fewer or smaller hidden layers").format(
+                verb=verb, flash=flash, FLASH_LIMIT=FLASH_LIMIT, share=f"{100 - round(100 * FLASH_SHARE)} %"))
     if ram > RAM_SHARE * RAM_LIMIT:
-        raise ExportError(f"the sketch {verb} {ram:,} bytes of RAM; the Uno has {RAM_LIMIT:,} and the export "
-                          f"keeps {100 - round(100 * RAM_SHARE)} % for the stack: use narrower layers")
+        raise ExportError(_("the sketch {verb} {ram:,} bytes of RAM; the Uno has {RAM_LIMIT:,} and the export "
+                          "keeps {share} for the stack: use narrower layers").format(
+                verb=verb, ram=ram, RAM_LIMIT=RAM_LIMIT, share=f"{100 - round(100 * RAM_SHARE)} %"))
 
 
 def check_time(us: float, profile, verb: str = "takes") -> None:
     """Refuse a decision too slow for the control tick, naming the figures."""
     budget = decision_budget_us(profile)
     if us > budget:
-        raise ExportError(f"a decision {verb} {us / 1000:,.1f} ms on the 16 MHz Uno; the tick is "
-                          f"{profile.control.tick_s * 1000:g} ms and the echo wait up to "
-                          f"{echo_timeout_us(profile) / 1000:.1f} ms, which leaves {budget / 1000:.1f} ms: "
-                          f"use fewer or narrower hidden layers, or relu")
+        raise ExportError(_("a decision {verb} {value:,.1f} ms on the 16 MHz Uno; the tick is "
+                          "{value2:g} ms and the echo wait up to "
+                          "{value3:.1f} ms, which leaves {value4:.1f} ms: "
+                          "use fewer or narrower hidden layers, or relu").format(verb=verb, value=us / 1000, value2=profile.control.tick_s * 1000,
+                value3=echo_timeout_us(profile) / 1000, value4=budget / 1000))

@@ -9,6 +9,7 @@ cannot be a folder on Windows (``CON``, ``COM1`` ...), where many users open ske
 import re
 
 from firmware_export.errors import ExportError
+from brain.i18n import _
 
 MAX_LENGTH = 63
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z", re.ASCII)
@@ -43,9 +44,9 @@ def check_identifier(name: str, what: str = "sketch name") -> str:
     naming the rule, anything that would not build or would shadow the core."""
     problem = _problem(name or "")
     if problem:
-        raise ExportError(f"{what} {name!r} is not usable as a C identifier: {problem}; use ASCII letters, digits "
-                          f"and underscores, starting with a letter, at most {MAX_LENGTH} characters "
-                          f"(for example neurocar_v2)")
+        raise ExportError(_("{what} {name!r} is not usable as a C identifier: {problem}; use ASCII letters, digits "
+                          "and underscores, starting with a letter, at most {MAX_LENGTH} characters "
+                          "(for example neurocar_v2)").format(what=what, name=name, problem=problem, MAX_LENGTH=MAX_LENGTH))
     return name
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from brain.atomic import atomic_write_text
 from brain.fixedpoint import FORMAT, FixedPointBrain
+from brain.i18n import _
 from simulator.controller import memory_inputs, paced_hold_ticks
 
 from firmware_export import cgen, cgen_fixed
@@ -81,7 +82,7 @@ def telemetry_source(header: Header, brain, profile) -> str:
     """TELEMETRY_NAME's C: the log for this brain and car, header text included."""
     line = format_header(header)
     if len(line) + 2 >= 255 or not line.isascii() or any(c in line for c in '"\\?'):
-        raise ExportError(f"the telemetry header cannot be written into the sketch: {line!r}")
+        raise ExportError(_("the telemetry header cannot be written into the sketch: {line!r}").format(line=line))
     memory = memory_inputs(brain)
     fields = {"left_nearest": "c->nearest_last[0]", "right_nearest": "c->nearest_last[1]",
               "previous": "log->previous"}
@@ -147,15 +148,17 @@ def check_pins(profile) -> None:
     named |= {"sensor.trig_pin": sensor.trig_pin, "sensor.echo_pin": sensor.echo_pin, "servo.pin": servo.pin}
     for key, pin in named.items():
         if not _PIN_NAME.match(str(pin)):
-            raise ExportError(f"{profile.source}: {key} = {pin!r} is not an Arduino Uno pin (0-19 or A0-A5)")
+            raise ExportError(_("{source}: {key} = {pin!r} is not an Arduino Uno pin (0-19 or A0-A5)").format(
+                source=profile.source, key=key, pin=pin))
     for side in (motors.left, motors.right):
         pin = motors.pins[side.enable]
         if pin not in PWM_PINS or pin in SERVO_TIMER_PINS:
             raise ExportError(
-                f"{profile.source}: enable pin {side.enable} = {pin} cannot give PWM while the sketch drives "
-                f"the servo with Timer2; use pin 5, 6, 9 or 10")
+                _("{source}: enable pin {enable} = {pin} cannot give PWM while the sketch drives "
+                "the servo with Timer2; use pin 5, 6, 9 or 10").format(source=profile.source, enable=side.enable, pin=pin))
     if servo.pin in (motors.pins[motors.left.enable], motors.pins[motors.right.enable]):
-        raise ExportError(f"{profile.source}: servo.pin {servo.pin} is also a motor enable pin")
+        raise ExportError(_("{source}: servo.pin {pin} is also a motor enable pin").format(
+            source=profile.source, pin=servo.pin))
 
 
 def _ino_values(profile, brain) -> dict:

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.fixedpoint import FixedPointBrain
+from brain.i18n import _
 from simulator.controller import memory_inputs, replay
 
 from firmware_export import harness
@@ -135,15 +136,15 @@ def _run(brain, profile, readings, brain_sha256, build_dir: Path, timed: bool, c
                         {TELEMETRY_NAME: telemetry_source(header, brain, profile)})
     run = _parse(harness.simavr_output(elf))
     if run.figures.get("END") is None:
-        raise ExportError("the simavr telemetry harness stopped early:\n" + run.text[-300:])
+        raise ExportError(_("the simavr telemetry harness stopped early:\n{tail}").format(tail=run.text[-300:]))
     return run
 
 
 def _data_header(readings, profile, timed: bool, carried) -> str:
     clamp = profile.control.distance_clamp_cm
     if clamp >= 255:
-        raise ExportError(f"the simavr harness replays readings below 255 cm, and the profile's "
-                          f"control.distance_clamp_cm is {clamp}; capture with a smaller clamp")
+        raise ExportError(_("the simavr harness replays readings below 255 cm, and the profile's "
+                          "control.distance_clamp_cm is {clamp}; capture with a smaller clamp").format(clamp=clamp))
     values = np.where(readings_for_c(readings, clamp) == harness.NO_ECHO, 255, readings_for_c(readings, clamp))
 
     def array(name, data):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from brain.errors import NeurocarError
+from brain.i18n import _
 from simulator.profile import PATTERN_NAMES, default_profile
 
 from firmware_export.telemetry_format import BAUD, Header, Tick, TelemetryLineError, parse_line
@@ -239,9 +240,10 @@ def check_whole(s: LogSummary, name: str) -> None:
     if s.ticks or s.headers:
         return
     if not s.garbled:
-        raise TelemetryLogError(f"{name}: empty, no telemetry lines in it")
+        raise TelemetryLogError(_("{name}: empty, no telemetry lines in it").format(name=name))
     if s.binary:
-        raise TelemetryLogError(f"{name}: a binary file, not a telemetry log (text lines ending in *CC)")
+        raise TelemetryLogError(_("{name}: a binary file, not a telemetry log (text lines ending in *CC)").format(
+            name=name))
     raise TelemetryLogError(
-        f"{name}: no telemetry line in {s.garbled:,} lines ({s.not_ascii:,} not text: read at a baud rate "
-        f"other than {BAUD}?); a sketch exported with neurocar export --telemetry writes them")
+        _("{name}: no telemetry line in {garbled:,} lines ({not_ascii:,} not text: read at a baud rate "
+        "other than {BAUD}?); a sketch exported with neurocar export --telemetry writes them").format(name=name, garbled=s.garbled, not_ascii=s.not_ascii, BAUD=BAUD))

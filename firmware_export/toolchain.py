@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from firmware_export.errors import ExportError
+from brain.i18n import _
 
 PACKAGES = "gcc-avr avr-libc arduino-core-avr"
 MCU = "atmega328p"
@@ -47,12 +48,12 @@ def require_toolchain() -> Path:
     """The Arduino core folder, or an ExportError saying which packages to install."""
     missing = missing_tools()
     if missing:
-        raise ExportError(f"the AVR toolchain is missing ({', '.join(missing)} not found); "
-                          f"install it with: sudo apt-get install {PACKAGES}")
+        raise ExportError(_("the AVR toolchain is missing ({value} not found); "
+                          "install it with: sudo apt-get install {PACKAGES}").format(value=', '.join(missing), PACKAGES=PACKAGES))
     core = find_core()
     if core is None:
-        raise ExportError("the Arduino AVR core was not found (looked in $ARDUINO_AVR_CORE, $ARDUINO_DIR and "
-                          f"<prefix>/share/arduino); install it with: sudo apt-get install {PACKAGES}")
+        raise ExportError(_("the Arduino AVR core was not found (looked in $ARDUINO_AVR_CORE, $ARDUINO_DIR and "
+                          "<prefix>/share/arduino); install it with: sudo apt-get install {PACKAGES}").format(PACKAGES=PACKAGES))
     return core
 
 
@@ -78,7 +79,8 @@ def run(cmd, what: str) -> str:
     if result.returncode != 0:
         text = (result.stderr or result.stdout).strip().splitlines()
         detail = "\n".join(text[:20])
-        raise ExportError(f"{what} failed ({Path(str(cmd[0])).name} exit {result.returncode}):\n{detail}")
+        raise ExportError(_("{what} failed ({name} exit {returncode}):\n{detail}").format(
+            what=what, name=Path(str(cmd[0])).name, returncode=result.returncode, detail=detail))
     return result.stdout
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.tutorial_layout import from_tutorial_layout
+from brain.i18n import _
 
 from firmware_export.errors import ExportError
 
@@ -39,29 +40,30 @@ def read_sketch(path, activation: str | None = None) -> tuple[np.ndarray, np.nda
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as e:
-        raise ExportError(f"{path}: cannot be read ({e.strerror})") from None
+        raise ExportError(_("{path}: cannot be read ({strerror})").format(path=path, strerror=e.strerror)) from None
     text = _strip_comments(text)
     consts = _constants(text)
     arrays, lines = {}, {}
     for m in _DECL.finditer(text):
         name, line = m.group(1), _line(text, m.start())
         if name in arrays:
-            raise ExportError(f"{path}, line {line}: {name} is declared again (first on line {lines[name]}); "
-                              f"keep one")
+            raise ExportError(_("{path}, line {line}: {name} is declared again (first on line {lines}); "
+                              "keep one").format(path=path, line=line, name=name, lines=lines[name]))
         rows, cols = (_size(s, consts, path, line, name) for s in m.group(2, 3))
         arrays[name], lines[name] = _body(text, m.end() - 1, rows, cols, _Where(path, name)), line
     for name in ARRAYS:
         if name not in arrays:
-            raise ExportError(f"{path}: no {name}[..][..] = {{...}} array found; expected the tutorial's layout "
-                              f"HiddenWeights[inputs+1][hidden+1] and OutputWeights[hidden+1][outputs]")
+            raise ExportError(_("{path}: no {name}[..][..] = {{...}} array found; expected the tutorial's layout "
+                              "HiddenWeights[inputs+1][hidden+1] and OutputWeights[hidden+1][outputs]").format(path=path, name=name))
     hidden, output = arrays["HiddenWeights"], arrays["OutputWeights"]
     if hidden.shape[0] < 2:
-        raise ExportError(f"{path}, line {lines['HiddenWeights']}: HiddenWeights has {hidden.shape[0]} row; it "
-                          f"needs the bias row and a row per input (inputs+1)")
+        raise ExportError(_("{path}, line {lines}: HiddenWeights has {shape} row; it "
+                          "needs the bias row and a row per input (inputs+1)").format(path=path, lines=lines['HiddenWeights'], shape=hidden.shape[0]))
     if hidden.shape[1] != output.shape[0]:
-        raise ExportError(f"{path}, line {lines['OutputWeights']}: OutputWeights has {output.shape[0]} rows but "
-                          f"HiddenWeights (line {lines['HiddenWeights']}) has {hidden.shape[1]} columns; they must "
-                          f"be equal (hidden+1)")
+        raise ExportError(_("{path}, line {lines}: OutputWeights has {shape} rows but "
+                          "HiddenWeights (line {lines2}) has {shape2} columns; they must "
+                          "be equal (hidden+1)").format(path=path, lines=lines['OutputWeights'], shape=output.shape[0], lines2=lines['HiddenWeights'],
+                shape2=hidden.shape[1]))
     return hidden, output, activation or _activation(text, path)
 
 
@@ -121,11 +123,11 @@ def _size(token: str, consts: dict, path, line: int, name: str) -> int | None:
         return None
     value = _evaluate(token, consts)
     if value is None:
-        raise ExportError(f"{path}, line {line}: the size [{token.strip()}] of {name} is neither a number nor "
-                          f"a #define/const int the sketch sets")
+        raise ExportError(_("{path}, line {line}: the size [{strip}] of {name} is neither a number nor "
+                          "a #define/const int the sketch sets").format(path=path, line=line, strip=token.strip(), name=name))
     if not 0 < value <= MAX_SIZE:
-        raise ExportError(f"{path}, line {line}: the size [{token.strip()}] of {name} is {value}; "
-                          f"expected 1 to {MAX_SIZE}")
+        raise ExportError(_("{path}, line {line}: the size [{strip}] of {name} is {value}; "
+                          "expected 1 to {MAX_SIZE}").format(path=path, line=line, strip=token.strip(), name=name, value=value, MAX_SIZE=MAX_SIZE))
     return value
 
 
@@ -209,7 +211,8 @@ def _activation(text: str, path) -> str:
     has_sigmoid = re.search(r"1(?:\.0*)?f?\s*/\s*\(\s*1(?:\.0*)?f?\s*\+\s*expf?\s*\(\s*-", text) is not None
     if has_tanh == has_sigmoid:
         found = "both tanh(...) and 1/(1+exp(-x))" if has_tanh else "neither tanh(...) nor 1/(1+exp(-x))"
-        raise ExportError(f"{path}: cannot tell the activation (found {found}); pass --activation tanh or sigmoid")
+        raise ExportError(_("{path}: cannot tell the activation (found {found}); pass --activation tanh or sigmoid").format(
+            path=path, found=found))
     return "tanh" if has_tanh else "sigmoid"
 
 

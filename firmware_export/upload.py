@@ -8,6 +8,7 @@ from pathlib import Path
 
 from firmware_export.errors import ExportError
 from firmware_export.toolchain import MCU
+from brain.i18n import _
 
 PROGRAMMER = "arduino"
 BAUD = 115_200
@@ -23,10 +24,11 @@ def check_port(port: str, dry_run: bool = False) -> str:
     """Refuse, before anything is built, a port avrdude could not open: an empty or
     option-like name always, and one that does not exist unless this is a dry run."""
     if not port or port.startswith("-") or port != port.strip():
-        raise ExportError(f"--port {port!r} is not a serial port name; use for example /dev/ttyACM0 or COM3")
+        raise ExportError(_("--port {port!r} is not a serial port name; use for example /dev/ttyACM0 or COM3").format(
+            port=port))
     if not dry_run and not re.fullmatch(r"COM\d+", port, re.I) and not Path(port).exists():
-        raise ExportError(f"--port {port}: no such serial port; plug the board in and look for /dev/ttyACM* "
-                          f"or /dev/ttyUSB* (ls /dev/tty*), or pass --dry-run to print the command only")
+        raise ExportError(_("--port {port}: no such serial port; plug the board in and look for /dev/ttyACM* "
+                          "or /dev/ttyUSB* (ls /dev/tty*), or pass --dry-run to print the command only").format(port=port))
     return port
 
 
@@ -36,10 +38,10 @@ def upload(hex_path, port: str, dry_run: bool = False, echo=print) -> int:
         echo(shlex.join(cmd))
         return 0
     if shutil.which("avrdude") is None:
-        raise ExportError("avrdude is missing; install it with: sudo apt-get install avrdude")
+        raise ExportError(_("avrdude is missing; install it with: sudo apt-get install avrdude"))
     echo(f"uploading to {port}: {shlex.join(cmd)}")
     result = subprocess.run(cmd)
     if result.returncode != 0:
-        raise ExportError(f"avrdude failed (exit {result.returncode}); check the port ({port}), the cable, "
-                          f"and that no serial monitor holds the port")
+        raise ExportError(_("avrdude failed (exit {returncode}); check the port ({port}), the cable, "
+                          "and that no serial monitor holds the port").format(returncode=result.returncode, port=port))
     return 0

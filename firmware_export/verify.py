@@ -28,6 +28,7 @@ import numpy as np
 
 from brain.fixedpoint import FixedPointBrain
 from brain.fixedpoint import quantise
+from brain.i18n import _
 from simulator import grids
 from simulator.batch import random_specs
 from simulator.controller import Controller, decode_pins, input_grid, memory_inputs, replay, sweep_angles, whole_cm
@@ -163,8 +164,8 @@ def _check_complete(result, ticks: int, grid_points: int) -> None:
     comparison after it."""
     got = (len(result.tick_pins), len(result.grid_pins))
     if got != (ticks, grid_points):
-        raise ExportError(f"the simavr harness printed {got[0]} ticks and {got[1]} grid points, "
-                          f"expected {ticks} and {grid_points}")
+        raise ExportError(_("the simavr harness printed {got} ticks and {got2} grid points, "
+                          "expected {ticks} and {grid_points}").format(got=got[0], got2=got[1], ticks=ticks, grid_points=grid_points))
 
 
 def _chunks(sequences, limit: int, first: int | None = None) -> list[list]:

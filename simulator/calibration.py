@@ -31,6 +31,7 @@ import numpy as np
 
 from brain.errors import NeurocarError
 from brain.fileio import read_text
+from brain.i18n import _
 from simulator.measured import UNCERTAIN
 
 SERVO_MIN_PULSE_US, SERVO_MAX_PULSE_US = 544, 2400     # 0 and 180 degrees, as the sketches' servo driver
@@ -122,7 +123,7 @@ def read_tape(path, plan: Plan) -> Tape:
     try:
         data = tomllib.loads(read_text(Path(path), "measurements file", CalibrationError))
     except ValueError as e:
-        raise CalibrationError(f"{path}: not valid TOML ({e})") from None
+        raise CalibrationError(_("{path}: not valid TOML ({e})").format(path=path, e=e)) from None
     battery = _number(path, data, "battery_v", "battery_v")
     runs = _entries(path, data, "straight", len(plan.straight_pwm))
     turns = _entries(path, data, "turn", len(plan.turns))
@@ -141,9 +142,11 @@ def read_tape(path, plan: Plan) -> Tape:
 def _entries(path, data, name: str, count: int) -> list:
     entries = data.get(name)
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise CalibrationError(f"{path}: [[{name}]] is missing; the calibration sketch writes {count} of them")
+        raise CalibrationError(_("{path}: [[{name}]] is missing; the calibration sketch writes {count} of them").format(
+            path=path, name=name, count=count))
     if len(entries) != count:
-        raise CalibrationError(f"{path}: {len(entries)} [[{name}]] entries, but the sketch ran {count}")
+        raise CalibrationError(_("{path}: {count} [[{name}]] entries, but the sketch ran {count2}").format(
+            path=path, count=len(entries), name=name, count2=count))
     return entries
 
 
@@ -151,20 +154,22 @@ def _as_written(path, entry: dict, where: str, expected: dict) -> None:
     """What the file says the sketch did must be what it does (a file of another sketch)."""
     for key, value in expected.items():
         if key in entry and entry[key] != value:
-            raise CalibrationError(f"{path}: {where}.{key} = {entry[key]!r}, but the sketch runs {key} = {value}; "
-                                   "fill in the measurements file written with the sketch")
+            raise CalibrationError(_("{path}: {where}.{key} = {entry!r}, but the sketch runs {key} = {value}; "
+                                   "fill in the measurements file written with the sketch").format(path=path, where=where, key=key, entry=entry[key], value=value))
 
 
 def _number(path, table: dict, key: str, where: str, kind: str | None = None) -> float:
     low, high, unit, why = BOUNDS[kind or key]
     value = table.get(key)
     if value == "" or value is None:
-        raise CalibrationError(f"{path}: {where} is blank; fill in {why} ({unit})")
+        raise CalibrationError(_("{path}: {where} is blank; fill in {why} ({unit})").format(
+            path=path, where=where, why=why, unit=unit))
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise CalibrationError(f"{path}: {where} = {value!r} is not a number ({why}, {unit})")
+        raise CalibrationError(_("{path}: {where} = {value!r} is not a number ({why}, {unit})").format(
+            path=path, where=where, value=value, why=why, unit=unit))
     if not low <= value <= high:
-        raise CalibrationError(f"{path}: {where} = {value:g} is out of range; accepted: {low:g} to {high:g} "
-                               f"{unit} ({why})")
+        raise CalibrationError(_("{path}: {where} = {value:g} is out of range; accepted: {low:g} to {high:g} "
+                               "{unit} ({why})").format(path=path, where=where, value=value, low=low, high=high, unit=unit, why=why))
     return float(value)
 
 
@@ -195,8 +200,8 @@ def fit_start(log: Log, tape: Tape, profile, speed_mm_s_per_v: float, source: st
     reading = np.array([r for _, r in log.ramp], dtype=float)
     seen = np.isfinite(reading)
     if seen.sum() < 8:
-        raise CalibrationError(f"{source}: the start ramp has {int(seen.sum())} readings of the wall; it needs 8 "
-                               "or more (face a wall 80 to 150 cm ahead)")
+        raise CalibrationError(_("{source}: the start ramp has {int} readings of the wall; it needs 8 "
+                               "or more (face a wall 80 to 150 cm ahead)").format(source=source, int=int(seen.sum())))
     baseline = float(np.median(reading[seen][:5]))
     moved = baseline - reading
     step_cm = motor_volts(pwm, tape.battery_v, profile) * speed_mm_s_per_v / 10 * log.ramp_step_ms / 1000
@@ -209,8 +214,8 @@ def fit_start(log: Log, tape: Tape, profile, speed_mm_s_per_v: float, source: st
         errors.append(float(((moved - travel)[seen] ** 2).sum()))
     start = 1 + int(np.argmin(errors))
     if moved[seen][-1] < RAMP_STOP_CM / 2 or start < 3:
-        raise CalibrationError(f"{source}: the wall did not come nearer steadily during the start ramp "
-                               "(the car did not move, or moved at once); face a wall 80 to 150 cm ahead")
+        raise CalibrationError(_("{source}: the wall did not come nearer steadily during the start ramp "
+                               "(the car did not move, or moved at once); face a wall 80 to 150 cm ahead").format(source=source))
     return float(motor_volts((pwm[start - 1] + pwm[start]) / 2, tape.battery_v, profile))
 
 
@@ -219,5 +224,5 @@ def check_fitted(values: dict, source: str) -> None:
     for name, value in values.items():
         low, high = UNCERTAIN[name][2]
         if not low <= value <= high:
-            raise CalibrationError(f"{source}: the fitted {name} = {value:.4g} is outside what the profile accepts "
-                                   f"({low:g} to {high:g}); check the tape readings and the battery voltage")
+            raise CalibrationError(_("{source}: the fitted {name} = {value:.4g} is outside what the profile accepts "
+                                   "({low:g} to {high:g}); check the tape readings and the battery voltage").format(source=source, name=name, value=value, low=low, high=high))

@@ -16,6 +16,7 @@ from simulator.calibration import HEARD_FACTOR, HEARD_MARGIN_CM, CalibrationErro
 from simulator.measured import UNCERTAIN, CarParams, nominal_car
 from simulator.sensor import Geometry, Sonar
 from simulator.world import Box, Pose, World
+from brain.i18n import _
 
 X, Y = 100.0, 500.0                 # the car in its test world, facing +x
 BOARD_THICKNESS_CM = 2.0
@@ -34,14 +35,14 @@ def observed_widths(sweeps, targets, source: str) -> np.ndarray:
     readings near the board's distance around the middle of the sweep, each end halfway
     to the first angle where it did not (or the sweep's end)."""
     widths = []
-    for k, (sweep, (distance, _, _)) in enumerate(zip(sweeps, targets)):
+    for k, (sweep, (distance, *_rest)) in enumerate(zip(sweeps, targets)):
         deg = us_to_deg([us for us, _ in sweep])
         reading = np.array([r for _, r in sweep], dtype=float)
         heard = reading <= distance * HEARD_FACTOR + HEARD_MARGIN_CM
         middle = int(np.argmin(np.abs(deg - 90)))
         if not heard[max(0, middle - 3):middle + 4].any():
-            raise CalibrationError(f"{source}: sweep {k + 1} never heard the board straight ahead; place it "
-                                   f"{distance:g} cm ahead, facing the car, with nothing nearer")
+            raise CalibrationError(_("{source}: sweep {value} never heard the board straight ahead; place it "
+                                   "{distance:g} cm ahead, facing the car, with nothing nearer").format(source=source, value=k + 1, distance=distance))
         near = max(range(max(0, middle - 3), min(len(deg), middle + 4)), key=lambda i: heard[i])
         lo, hi = near, near
         while lo > 0 and heard[lo - 1]:

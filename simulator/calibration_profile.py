@@ -20,6 +20,7 @@ from simulator.calibration import CalibrationError, check_fitted, fit_speed, fit
 from simulator.calibration_echo import SpanModel, fit_scales, observed_widths
 from simulator.motors import yaw_rad_per_cm
 from simulator.measured import CarParams, nominal_car
+from brain.i18n import _
 
 MOTORS = ("battery_v", "speed_mm_s_per_v", "start_v", "turn_travel_mm_per_deg")
 CURVES = {"beam_scale": "beam_half_deg", "incidence_scale": "flat_incidence_deg"}
@@ -117,8 +118,8 @@ class _Editor:
     def set(self, section, key, value: str, comment: str) -> None:
         found = self._find(section, key)
         if found is None:
-            raise CalibrationError(f"{self.source}: {key} is not written in [{section}], so the measured value "
-                                   "cannot replace it; use a profile that lists it")
+            raise CalibrationError(_("{source}: {key} is not written in [{section}], so the measured value "
+                                   "cannot replace it; use a profile that lists it").format(source=self.source, key=key, section=section))
         self.lines[found[0]:found[1]] = [f"{key} = {value}   # {comment}"]
 
     def widen(self, section, key, value: float) -> None:

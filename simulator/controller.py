@@ -65,6 +65,7 @@ import numpy as np
 from brain.decoders import decode_all
 from brain.errors import NeurocarError
 from brain.fixedpoint import to_fixed_point
+from brain.i18n import _
 from simulator.profile import PATTERN_NAMES
 from simulator.sweep_memory import ACCEPTED_INPUTS, BASE_INPUTS, MEMORY_INPUTS, SweepMemory
 
@@ -85,9 +86,10 @@ def output_kind(brain, profile) -> str:
     if names == tuple(profile.motors.pin_order):
         return "pins"
     raise ControllerError(
-        f"the brain's outputs {', '.join(names)} cannot drive the motors; accepted: "
-        f"{', '.join(TURN_DIRECTION)} or one per motor pin ({', '.join(profile.motors.pin_order)}); "
-        f"retrain on a table with those outputs")
+        _("the brain's outputs {value} cannot drive the motors; accepted: "
+        "{value2} or one per motor pin ({value3}); "
+        "retrain on a table with those outputs").format(value=', '.join(names), value2=', '.join(TURN_DIRECTION),
+                value3=', '.join(profile.motors.pin_order)))
 
 
 def memory_inputs(brain) -> tuple[str, ...]:
@@ -101,9 +103,10 @@ def memory_inputs(brain) -> tuple[str, ...]:
     wrong += [n for k, n in enumerate(memory) if n not in MEMORY_INPUTS or n in memory[:k]]
     if wrong or len(names) <= len(BASE_INPUTS) or brain.network.n_inputs != len(names):
         raise ControllerError(
-            f"the brain takes {brain.network.n_inputs} inputs ({', '.join(names)}); the car gives it 2 "
-            f"({', '.join(BASE_INPUTS)}) and, after them, any of {', '.join(MEMORY_INPUTS)}, each at most once"
-            + (f" (not {', '.join(dict.fromkeys(wrong))})" if wrong else ""))
+            _("the brain takes {count} inputs ({names}); the car gives it 2 ({base}) and, after them, any of "
+              "{memory}, each at most once").format(count=brain.network.n_inputs, names=", ".join(names),
+                                                    base=", ".join(BASE_INPUTS), memory=", ".join(MEMORY_INPUTS))
+            + (_(" (not {wrong})").format(wrong=", ".join(dict.fromkeys(wrong))) if wrong else ""))
     return tuple(memory)
 
 

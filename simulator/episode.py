@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from brain.errors import NeurocarError
+from brain.i18n import _
 from simulator.car import Cars, wheel_velocities
 from simulator.controller import Controller, tick
 from simulator.measured import DEFAULT_MODEL, MODELS, CarParams, nominal_car
@@ -91,8 +92,8 @@ def check_model(profile, model: str) -> None:
     if model not in MODELS:
         raise ValueError(f"unknown car model {model!r}; accepted: {', '.join(MODELS)}")
     if model == "measured" and profile.measured is None:
-        raise ProfileError(f"{profile.source}: has no [measured.echo], [measured.servo] and [measured.motors] "
-                           f"tables for the measured car model; add them (see elegoo_v3.toml) or run with --ideal")
+        raise ProfileError(_("{source}: has no [measured.echo], [measured.servo] and [measured.motors] "
+                           "tables for the measured car model; add them (see elegoo_v3.toml) or run with --ideal").format(source=profile.source))
 
 
 def car_params(specs, profile, model: str) -> CarParams | None:
@@ -113,9 +114,10 @@ def check_start(spec: EpisodeSpec, profile) -> None:
     cars = Cars(space, profile, 1)
     cars.place(0, x, y, math.radians(heading))
     if space.shape_query(cars.shapes[0]):
-        raise WorldError(f"{spec.world.source}: the {profile.body.length_cm:g} x {profile.body.width_cm:g} cm car "
-                         f"at the start ({x:g}, {y:g}, heading {heading:g} deg) overlaps an obstacle or the "
-                         f"arena wall; move the start or the obstacle")
+        raise WorldError(_("{source}: the {length_cm:g} x {width_cm:g} cm car "
+                         "at the start ({x:g}, {y:g}, heading {heading:g} deg) overlaps an obstacle or the "
+                         "arena wall; move the start or the obstacle").format(source=spec.world.source, length_cm=profile.body.length_cm, width_cm=profile.body.width_cm, x=x,
+                y=y, heading=heading))
 
 
 class Episodes:
@@ -238,8 +240,8 @@ class Episodes:
 
     def _fail(self, i: int, what: str):
         spec, t = self.specs[i], self.ticks * self.profile.control.tick_s
-        raise EpisodeError(f"episode {self.numbers[i]} (world {self.worlds[i].name!r}, seed {spec.seed}): at "
-                           f"{t:.3f} s {what}; the physics failed, so the episode is not reported")
+        raise EpisodeError(_("episode {numbers} (world {name!r}, seed {seed}): at "
+                           "{t:.3f} s {what}; the physics failed, so the episode is not reported").format(numbers=self.numbers[i], name=self.worlds[i].name, seed=spec.seed, t=t, what=what))
 
     def run(self, seconds: float, progress=None) -> None:
         """Run whole ticks for the given simulated time; progress(ticks_done) now and then."""

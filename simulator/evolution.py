@@ -35,6 +35,7 @@ import numpy as np
 from brain.brainfile import Brain
 from brain.errors import NeurocarError
 from brain.network import Network
+from brain.i18n import _
 from simulator.batch import Job, RandomSpecs
 from simulator.fitness import Fitness, parts
 from simulator.genome import bounds, flatten, unflatten, widen
@@ -61,8 +62,8 @@ def load_cma():
             warnings.simplefilter("ignore")
             import cma                        # pylint: disable=import-outside-toplevel
     except ImportError:
-        raise EvolveError("evolve needs the cma package (CMA-ES); install it with: "
-                          "pip install 'neurocar[evolve]'") from None
+        raise EvolveError(_("evolve needs the cma package (CMA-ES); install it with: "
+                          "pip install 'neurocar[evolve]'")) from None
     return cma
 
 
@@ -82,16 +83,17 @@ class Settings:
 
     def check(self) -> None:
         if self.population < MIN_POPULATION:
-            raise EvolveError(f"--population {self.population} is too small: CMA-ES needs at least "
-                              f"{MIN_POPULATION} (it recombines the best half)")
+            raise EvolveError(_("--population {population} is too small: CMA-ES needs at least "
+                              "{MIN_POPULATION} (it recombines the best half)").format(population=self.population, MIN_POPULATION=MIN_POPULATION))
         for name, value in (("--worlds", self.worlds), ("--validation-worlds", self.validation_worlds),
                             ("--test-worlds", self.test_worlds)):
             if value < 1:
-                raise EvolveError(f"{name} {value} must be 1 or more")
+                raise EvolveError(_("{name} {value} must be 1 or more").format(name=name, value=value))
         if not 0 < self.sigma <= 2:
-            raise EvolveError(f"--sigma {self.sigma:g} must be above 0 and at most 2 (the weights' scale)")
+            raise EvolveError(_("--sigma {sigma:g} must be above 0 and at most 2 (the weights' scale)").format(
+                sigma=self.sigma))
         if self.seed < 0:
-            raise EvolveError(f"--seed {self.seed} must be 0 or more")
+            raise EvolveError(_("--seed {seed} must be 0 or more").format(seed=self.seed))
 
     def to_dict(self) -> dict:
         return {**asdict(self), "fitness": self.fitness.to_dict()}
@@ -116,12 +118,12 @@ def widened(start: Brain, inputs, hidden: int | None) -> Brain:
     ``hidden``, more hidden neurons, all new weights zero: it decides exactly as before."""
     inputs = list(inputs or start.input_names)
     if inputs[:len(start.input_names)] != list(start.input_names):
-        raise EvolveError(f"--inputs {','.join(inputs)} must begin with the start brain's own inputs "
-                          f"({','.join(start.input_names)}); new ones go after them")
+        raise EvolveError(_("--inputs {value} must begin with the start brain's own inputs "
+                          "({value2}); new ones go after them").format(value=','.join(inputs), value2=','.join(start.input_names)))
     try:
         network = widen(start.network, len(inputs), hidden)
     except ValueError as e:
-        raise EvolveError(f"--hidden {hidden}: {e}") from None
+        raise EvolveError(_("--hidden {hidden}: {e}").format(hidden=hidden, e=e)) from None
     return Brain(network, inputs, list(start.output_names), list(start.decoders), dict(start.actions))
 
 

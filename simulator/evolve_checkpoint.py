@@ -12,6 +12,7 @@ import pickle
 from pathlib import Path
 
 from brain.atomic import atomic_write_bytes
+from brain.i18n import _
 from simulator.evolution import EvolveError, State, load_cma
 
 NAME = "checkpoint.pkl"
@@ -34,19 +35,21 @@ def load(folder, key: str) -> State:
     or from another run."""
     path = path_in(folder)
     if not path.is_file():
-        raise EvolveError(f"--resume: {path} does not exist; run without --resume to start a search there")
+        raise EvolveError(_("--resume: {path} does not exist; run without --resume to start a search there").format(
+            path=path))
     load_cma()                           # the optimizer unpickles into pycma, quietly
     try:
         data = pickle.loads(path.read_bytes())
         fmt, version = data["format"], data["version"]
     except Exception:                    # pylint: disable=broad-except  # any damage reads as one line
-        raise EvolveError(f"--resume: {path} is not a readable neurocar evolve checkpoint") from None
+        raise EvolveError(_("--resume: {path} is not a readable neurocar evolve checkpoint").format(
+            path=path)) from None
     if (fmt, version) != (FORMAT, VERSION):
-        raise EvolveError(f"--resume: {path} is a {fmt} version {version} file; this neurocar reads {FORMAT} "
-                          f"version {VERSION}")
+        raise EvolveError(_("--resume: {path} is a {fmt} version {version} file; this neurocar reads {FORMAT} "
+                          "version {VERSION}").format(path=path, fmt=fmt, version=version, FORMAT=FORMAT, VERSION=VERSION))
     if data["key"] != key:
-        raise EvolveError(f"--resume: {path} belongs to another run (its settings, starting brain or profile "
-                          f"differ); resume with the same options, or give a new --checkpoint folder")
+        raise EvolveError(_("--resume: {path} belongs to another run (its settings, starting brain or profile "
+                          "differ); resume with the same options, or give a new --checkpoint folder").format(path=path))
     return State(data["es"], data["rng_state"], data["history"], data["chosen"])
 
 
@@ -54,7 +57,7 @@ def check_fresh(folder) -> None:
     """A new search must not silently replace another's checkpoint."""
     path = path_in(folder)
     if path.exists():
-        raise EvolveError(f"--checkpoint: {path} already holds a search; add --resume to continue it, "
-                          f"or give another folder")
+        raise EvolveError(_("--checkpoint: {path} already holds a search; add --resume to continue it, "
+                          "or give another folder").format(path=path))
     if Path(folder).exists() and not Path(folder).is_dir():
-        raise EvolveError(f"--checkpoint {folder} is a file; give a folder")
+        raise EvolveError(_("--checkpoint {folder} is a file; give a folder").format(folder=folder))

@@ -21,6 +21,7 @@ import numpy as np
 from simulator.measured import CarParams, nominal_car
 from simulator.profile import MAX_POINT_SPEED_CM_S, ProfileError
 from simulator.physics import PHYSICS_HZ, steps_per_tick
+from brain.i18n import _
 
 MAX_STEP_CM = MAX_POINT_SPEED_CM_S / PHYSICS_HZ   # no point of a car moves further in one physics step
 MAX_STEPS_FACTOR = 4        # a profile may need at most this many times the ideal model's physics steps
@@ -113,8 +114,9 @@ def physics_steps(profile, car: CarParams, drawn: bool) -> int:
     steps = max(base, int(math.ceil(tick_s * fastest / MAX_STEP_CM - 1e-9)))
     if steps > MAX_STEPS_FACTOR * base:
         raise ProfileError(
-            f"{profile.source}: the [measured.motors] values and ranges let a corner of the body move at "
-            f"{fastest:.0f} cm/s; at most {MAX_STEPS_FACTOR * MAX_POINT_SPEED_CM_S:g} cm/s can be simulated "
-            f"({MAX_STEPS_FACTOR} x {MAX_POINT_SPEED_CM_S:g} cm/s, with {MAX_STEPS_FACTOR} x the physics steps): "
-            f"lower battery_v, speed_mm_s_per_v or turn_pwm, or raise turn_travel_mm_per_deg")
+            _("{source}: the [measured.motors] values and ranges let a corner of the body move at "
+            "{fastest:.0f} cm/s; at most {value:g} cm/s can be simulated "
+            "({MAX_STEPS_FACTOR} x {MAX_POINT_SPEED_CM_S:g} cm/s, with {MAX_STEPS_FACTOR} x the physics steps): "
+            "lower battery_v, speed_mm_s_per_v or turn_pwm, or raise turn_travel_mm_per_deg").format(source=profile.source, fastest=fastest, value=MAX_STEPS_FACTOR * MAX_POINT_SPEED_CM_S,
+                    MAX_STEPS_FACTOR=MAX_STEPS_FACTOR, MAX_POINT_SPEED_CM_S=MAX_POINT_SPEED_CM_S))
     return steps

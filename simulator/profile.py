@@ -21,6 +21,7 @@ import numpy as np
 
 from brain.errors import NeurocarError
 from brain.fileio import read_text
+from brain.i18n import _
 from simulator.assets import asset
 from simulator.checked_table import CheckedTable, show_value
 from simulator.measured import Measured, read_measured
@@ -209,9 +210,9 @@ def load_profile(path) -> Profile:
     try:
         data = tomllib.loads(read_text(path, "robot profile", ProfileError))
     except ValueError as e:            # TOMLDecodeError, or an integer too long to read
-        raise ProfileError(f"{path}: not valid TOML ({e})") from None
+        raise ProfileError(_("{path}: not valid TOML ({e})").format(path=path, e=e)) from None
     except RecursionError:
-        raise ProfileError(f"{path}: nested too deeply to be a robot profile") from None
+        raise ProfileError(_("{path}: nested too deeply to be a robot profile").format(path=path)) from None
     return profile_from_dict(data, str(path))
 
 

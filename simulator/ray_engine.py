@@ -20,6 +20,7 @@ import time
 from contextlib import contextmanager
 
 from brain.errors import NeurocarError
+from brain.i18n import _
 from simulator.batch_job import run_batch
 from simulator.engine import POLL_S, JobCache, RunnerError, Sent, ordered
 
@@ -32,7 +33,8 @@ def import_ray():
     try:
         import ray                        # pylint: disable=import-outside-toplevel
     except ImportError:
-        raise RunnerError(f"the ray backend needs Ray, which is not installed here: {INSTALL}") from None
+        raise RunnerError(_("the ray backend needs Ray, which is not installed here: {INSTALL}").format(
+            INSTALL=INSTALL)) from None
     return ray
 
 
@@ -136,11 +138,11 @@ def _reach(address: str) -> None:
         probe.kill()
         probe.join()
     if answer is None:
-        raise RunnerError(f"Ray cluster address {address}: nothing answered within {CONNECT_TIMEOUT_S:g} s; give "
-                          f"the head's HEAD:6379 (after 'ray start --head' there), 'auto' on a cluster's machine, "
-                          f"or ray://HEAD:10001")
+        raise RunnerError(_("Ray cluster address {address}: nothing answered within {CONNECT_TIMEOUT_S:g} s; give "
+                          "the head's HEAD:6379 (after 'ray start --head' there), 'auto' on a cluster's machine, "
+                          "or ray://HEAD:10001").format(address=address, CONNECT_TIMEOUT_S=CONNECT_TIMEOUT_S))
     if answer:
-        raise RunnerError(f"Ray cluster address {address}: {answer}")
+        raise RunnerError(_("Ray cluster address {address}: {answer}").format(address=address, answer=answer))
 
 
 def _try_joining(address: str, conn) -> None:

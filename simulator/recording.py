@@ -47,6 +47,7 @@ from brain.atomic import atomic_write_bytes
 from brain.brainfile import brain_from_dict
 from brain.errors import NeurocarError
 from brain.fileio import read_text
+from brain.i18n import _
 from simulator.batch_job import RECORDED
 from simulator.metrics import MetricsRecorder
 from simulator.profile import ProfileError, profile_from_dict
@@ -122,8 +123,8 @@ class RunInfo:
     def of(cls, job) -> "RunInfo":
         source = Path(job.profile.source)
         if not source.is_file():
-            raise RecordingError(f"profile {job.profile.source}: no such file, and a recording holds the profile's "
-                                 f"text; load the profile from a TOML file")
+            raise RecordingError(_("profile {source}: no such file, and a recording holds the profile's "
+                                 "text; load the profile from a TOML file").format(source=job.profile.source))
         shared = {"format": FORMAT, "format_version": FORMAT_VERSION, "neurocar": neurocar_version(),
                   "model": job.model, "randomized": job.randomize,
                   "sensor_options": {"noise": job.sensor_options.noise,
@@ -170,24 +171,26 @@ def load_recording(path) -> Recording:
     """The recording in ``path``, or RecordingError naming the file and what is wrong."""
     path = Path(path)
     if path.is_dir():
-        raise RecordingError(f"{path}: is a folder; expected {ACCEPTED}")
+        raise RecordingError(_("{path}: is a folder; expected {ACCEPTED}").format(path=path, ACCEPTED=ACCEPTED))
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except FileNotFoundError:
-        raise RecordingError(f"{path}: no such file; expected {ACCEPTED}") from None
+        raise RecordingError(_("{path}: no such file; expected {ACCEPTED}").format(
+            path=path, ACCEPTED=ACCEPTED)) from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
-        raise RecordingError(f"{path}: not a neurocar recording ({_reason(e)}); expected {ACCEPTED}") from None
+        raise RecordingError(_("{path}: not a neurocar recording ({reason}); expected {ACCEPTED}").format(
+            path=path, reason=_reason(e), ACCEPTED=ACCEPTED)) from None
     meta = _meta(path, arrays)
     ticks = _ticks(path, arrays, meta)
     try:
         profile = profile_from_dict(tomllib.loads(meta["profile_toml"]), f"{path} (its profile)")
         world = world_from_dict(meta["world"], f"{path} (its world)")
     except tomllib.TOMLDecodeError as e:
-        raise RecordingError(f"{path}: its profile is not valid TOML ({e})") from None
+        raise RecordingError(_("{path}: its profile is not valid TOML ({e})").format(path=path, e=e)) from None
     if ticks["pins"].shape[1:] != (len(profile.motors.pin_order),):
-        raise RecordingError(f"{path}: pins are {ticks['pins'].shape[1:]} per tick, not the profile's "
-                             f"{len(profile.motors.pin_order)}; expected {ACCEPTED}")
+        raise RecordingError(_("{path}: pins are {shape} per tick, not the profile's "
+                             "{count}; expected {ACCEPTED}").format(path=path, shape=ticks['pins'].shape[1:], count=len(profile.motors.pin_order), ACCEPTED=ACCEPTED))
     return Recording(meta, ticks, world, profile, str(path))
 
 
@@ -197,34 +200,41 @@ def _reason(e: Exception) -> str:
 
 def _meta(path, arrays) -> dict:
     if "meta" not in arrays:
-        raise RecordingError(f"{path}: a zip of arrays but no recording's meta; expected {ACCEPTED}")
+        raise RecordingError(_("{path}: a zip of arrays but no recording's meta; expected {ACCEPTED}").format(
+            path=path, ACCEPTED=ACCEPTED))
     try:
         meta = json.loads(arrays["meta"].astype(np.uint8).tobytes().decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
-        raise RecordingError(f"{path}: its meta is not JSON ({_reason(e)}); expected {ACCEPTED}") from None
+        raise RecordingError(_("{path}: its meta is not JSON ({reason}); expected {ACCEPTED}").format(
+            path=path, reason=_reason(e), ACCEPTED=ACCEPTED)) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise RecordingError(f"{path}: not a neurocar recording (no \"format\": \"{FORMAT}\"); expected {ACCEPTED}")
+        raise RecordingError(_("{path}: not a neurocar recording (no \"format\": \"{FORMAT}\"); expected {ACCEPTED}").format(
+            path=path, FORMAT=FORMAT, ACCEPTED=ACCEPTED))
     if meta.get("format_version") != FORMAT_VERSION:
-        raise RecordingError(f"{path}: recording format {meta.get('format_version')!r} is not supported; "
-                             f"this neurocar reads format {FORMAT_VERSION}")
+        raise RecordingError(_("{path}: recording format {get!r} is not supported; "
+                             "this neurocar reads format {FORMAT_VERSION}").format(path=path, get=meta.get('format_version'), FORMAT_VERSION=FORMAT_VERSION))
     needed = ("episode", "seed", "model", "brain", "profile_toml", "world", "start", "row", "tick_s")
     missing = [k for k in needed if k not in meta]
     if missing:
-        raise RecordingError(f"{path}: its meta lacks {', '.join(missing)}; expected {ACCEPTED}")
+        raise RecordingError(_("{path}: its meta lacks {value}; expected {ACCEPTED}").format(
+            path=path, value=', '.join(missing), ACCEPTED=ACCEPTED))
     return meta
 
 
 def _ticks(path, arrays, meta) -> dict:
     missing = [name for name in TICK_ARRAYS if name not in arrays]
     if missing:
-        raise RecordingError(f"{path}: no {', '.join(missing)} array; expected {ACCEPTED}")
+        raise RecordingError(_("{path}: no {value} array; expected {ACCEPTED}").format(
+            path=path, value=', '.join(missing), ACCEPTED=ACCEPTED))
     ticks = {name: arrays[name] for name in TICK_ARRAYS}
     lengths = {len(a) for a in ticks.values()}
     if len(lengths) != 1 or ticks["pins"].ndim != 2:
-        raise RecordingError(f"{path}: its arrays hold different numbers of ticks; expected {ACCEPTED}")
+        raise RecordingError(_("{path}: its arrays hold different numbers of ticks; expected {ACCEPTED}").format(
+            path=path, ACCEPTED=ACCEPTED))
     wrong = [n for n, dtype in TICK_ARRAYS.items() if ticks[n].dtype != np.dtype(dtype)]
     if wrong:
-        raise RecordingError(f"{path}: {', '.join(wrong)} not of the recorded types; expected {ACCEPTED}")
+        raise RecordingError(_("{path}: {value} not of the recorded types; expected {ACCEPTED}").format(
+            path=path, value=', '.join(wrong), ACCEPTED=ACCEPTED))
     return ticks
 
 
@@ -237,19 +247,22 @@ class RecordingFolder:
     def __init__(self, folder, count: int, run: RunInfo, replace: bool = False, label: str = "--record"):
         self.folder, self.count, self.run, self.written = Path(folder), count, run, []
         if self.folder.exists() and not self.folder.is_dir():
-            raise RecordingError(f"{label} {folder}: is a file; give a folder for the recordings")
+            raise RecordingError(_("{label} {folder}: is a file; give a folder for the recordings").format(
+                label=label, folder=folder))
         there = self.replaced()
         if there and not replace:
-            raise RecordingError(f"{label} {folder}: holds {len(there):,} recording(s) this run would replace "
-                                 f"({there[0]}{', ...' if len(there) > 1 else ''}); choose another folder or "
-                                 f"add --replace-recordings")
+            raise RecordingError(_("{label} {folder}: holds {count:,} recording(s) this run would replace "
+                                 "({there}{value}); choose another folder or "
+                                 "add --replace-recordings").format(label=label, folder=folder, count=len(there), there=there[0],
+                    value=', ...' if len(there) > 1 else ''))
         self._made = [p for p in (self.folder, *self.folder.parents) if not p.exists()]
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.staging = Path(tempfile.mkdtemp(prefix=".recording-", dir=self.folder))
         except OSError as e:
             self._remove_made()
-            raise RecordingError(f"{label} {folder}: cannot write there ({e.strerror or e})") from None
+            raise RecordingError(_("{label} {folder}: cannot write there ({value})").format(
+                label=label, folder=folder, value=e.strerror or e)) from None
 
     def replaced(self) -> list[str]:
         """The recordings in the folder that episodes 0 .. count - 1 would write over."""
@@ -296,7 +309,7 @@ def record_folder(folder, replace: bool, job, count: int) -> RecordingFolder | N
     recorded if asked."""
     if folder is None:
         if replace:
-            raise RecordingError("--replace-recordings goes with --record DIR")
+            raise RecordingError(_("--replace-recordings goes with --record DIR"))
         return None
     return RecordingFolder(folder, count, RunInfo.of(job), replace)
 
@@ -308,15 +321,15 @@ def find_recording(folder, episode: int | None) -> Path:
     found = sorted((int(m.group(1)), folder / m.group(0))
                    for m in map(RECORDING_FILE.fullmatch, os.listdir(folder)) if m)
     if not found:
-        raise RecordingError(f"{folder}: no recordings (episode-NNNNNN{SUFFIX}); expected a folder "
-                             f"'neurocar eval --record' wrote, or {ACCEPTED}")
+        raise RecordingError(_("{folder}: no recordings (episode-NNNNNN{SUFFIX}); expected a folder "
+                             "'neurocar eval --record' wrote, or {ACCEPTED}").format(folder=folder, SUFFIX=SUFFIX, ACCEPTED=ACCEPTED))
     if episode is None:
         return found[0][1]
     for k, path in found:
         if k == episode:
             return path
-    raise RecordingError(f"{folder}: no recording of episode {episode}; it holds episodes {found[0][0]} to "
-                         f"{found[-1][0]} ({len(found):,} files)")
+    raise RecordingError(_("{folder}: no recording of episode {episode}; it holds episodes {value} to "
+                         "{value2} ({count:,} files)").format(folder=folder, episode=episode, value=found[0][0], value2=found[-1][0], count=len(found)))
 
 
 # -- metrics --------------------------------------------------------------------------
@@ -348,10 +361,10 @@ def _collisions(rec: Recording, k: int) -> np.ndarray:
 def recompute_metrics(rec: Recording) -> dict:
     """The episode's metrics measured again from its ticks: equal to eval's row (METRIC_KEYS)."""
     last = None
-    for _, metrics in _metrics_run(rec):
+    for _tick, metrics in _metrics_run(rec):
         last = metrics
     if last is None:
-        raise RecordingError(f"{rec.source}: no ticks recorded")
+        raise RecordingError(_("{source}: no ticks recorded").format(source=rec.source))
     return last.results(_collisions(rec, rec.n_ticks - 1))[0].to_dict()
 
 

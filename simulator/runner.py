@@ -18,6 +18,7 @@ import os
 from simulator.engine import Progress, RunnerError, task_ticks, units
 from simulator.process_engine import InProcess, Processes
 from simulator.ray_engine import RayEngine
+from brain.i18n import _
 
 BACKENDS = ("processes", "ray")
 __all__ = ["BACKENDS", "EpisodeRunner", "RunnerError", "open_runner"]
@@ -65,11 +66,12 @@ def open_runner(backend: str = "processes", jobs: int | None = None, address: st
     """A runner of ``jobs`` workers (default: this machine's cores; a joined Ray
     cluster's CPUs). address: a Ray cluster to join ("auto", HOST:PORT, ray://HOST:PORT)."""
     if backend not in BACKENDS:
-        raise RunnerError(f"backend {backend!r} is not one of: {', '.join(BACKENDS)}")
+        raise RunnerError(_("backend {backend!r} is not one of: {value}").format(
+            backend=backend, value=', '.join(BACKENDS)))
     if jobs is not None and jobs < 1:
-        raise RunnerError(f"{jobs} workers: a runner needs 1 or more")
+        raise RunnerError(_("{jobs} workers: a runner needs 1 or more").format(jobs=jobs))
     if address is not None and backend != "ray":
-        raise RunnerError(f"address {address}: only the ray backend joins a cluster")
+        raise RunnerError(_("address {address}: only the ray backend joins a cluster").format(address=address))
     if backend == "ray":
         return EpisodeRunner(backend, address, RayEngine(jobs, address))
     workers = jobs or os.cpu_count() or 1

@@ -36,6 +36,7 @@ import numpy as np
 from brain.atomic import atomic_write_text
 from brain.errors import NeurocarError
 from brain.fileio import read_json
+from brain.i18n import _
 
 FORMAT = "neurocar-world"
 VERSION = 1
@@ -298,24 +299,28 @@ def save_world(path, world: World) -> None:
 
 def world_from_dict(data, source: str = "<world>") -> World:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise WorldError(f"{source}: not a neurocar world (expected \"format\": \"{FORMAT}\")")
+        raise WorldError(_("{source}: not a neurocar world (expected \"format\": \"{FORMAT}\")").format(source=source, FORMAT=FORMAT))
     if data.get("version") != VERSION:
-        raise WorldError(f"{source}: world version {_shown(data.get('version'))} is not supported; expected {VERSION}")
+        raise WorldError(_("{source}: world version {shown} is not supported; expected {VERSION}").format(
+            source=source, shown=_shown(data.get('version')), VERSION=VERSION))
     arena = _object(data, "arena", source)
     width, height = (_number(arena, k, f"{source}: arena", positive=True) for k in ("width_cm", "height_cm"))
     wall = _number(arena, "wall_cm", f"{source}: arena", positive=True, default=5.0)
     if wall < MIN_THICKNESS_CM:
-        raise WorldError(f"{source}: arena wall_cm = {wall} is too thin; at least {MIN_THICKNESS_CM} cm")
+        raise WorldError(_("{source}: arena wall_cm = {wall} is too thin; at least {MIN_THICKNESS_CM} cm").format(
+            source=source, wall=wall, MIN_THICKNESS_CM=MIN_THICKNESS_CM))
     start = _object(data, "start", source)
     pose = Pose(*(_number(start, k, f"{source}: start", default=0.0 if k == "heading_deg" else None)
                   for k in ("x_cm", "y_cm", "heading_deg")))
     if not (0 < pose.x_cm < width and 0 < pose.y_cm < height):
-        raise WorldError(f"{source}: start ({pose.x_cm}, {pose.y_cm}) lies outside the {width} x {height} cm arena")
+        raise WorldError(_("{source}: start ({x_cm}, {y_cm}) lies outside the {width} x {height} cm arena").format(
+            source=source, x_cm=pose.x_cm, y_cm=pose.y_cm, width=width, height=height))
     items = data.get("obstacles", [])
     if not isinstance(items, list):
-        raise WorldError(f"{source}: \"obstacles\" must be a list")
+        raise WorldError(_("{source}: \"obstacles\" must be a list").format(source=source))
     if len(items) > MAX_OBSTACLES:
-        raise WorldError(f"{source}: {len(items):,} obstacles; a world holds at most {MAX_OBSTACLES:,}")
+        raise WorldError(_("{source}: {count:,} obstacles; a world holds at most {MAX_OBSTACLES:,}").format(
+            source=source, count=len(items), MAX_OBSTACLES=MAX_OBSTACLES))
     world = World(str(data.get("name", Path(source).stem)), width, height, pose, [], wall, source)
     for i, item in enumerate(items):
         world.add_obstacle(obstacle_from_dict(item, f"{source}: obstacle {i + 1}"))
@@ -331,7 +336,8 @@ def _shown(value, limit: int = 40) -> str:
 def obstacle_from_dict(item, where: str):
     if not isinstance(item, dict) or not isinstance(item.get("type"), str) or item["type"] not in OBSTACLE_TYPES:
         kind = item.get("type") if isinstance(item, dict) else item
-        raise WorldError(f"{where}: type {_shown(kind)} is not one of {', '.join(OBSTACLE_TYPES)}")
+        raise WorldError(_("{where}: type {shown} is not one of {value}").format(where=where, shown=_shown(kind),
+                                                                                 value=", ".join(OBSTACLE_TYPES)))
     cls = OBSTACLE_TYPES[item["type"]]
     values = {}
     for name, f in cls.__dataclass_fields__.items():
@@ -345,7 +351,8 @@ def obstacle_from_dict(item, where: str):
 
 def _surface(value, where: str) -> str:
     if value not in SURFACES:
-        raise WorldError(f"{where}: \"surface\" = {_shown(value)} is not one of {', '.join(map(repr, SURFACES))}")
+        raise WorldError(_("{where}: \"surface\" = {shown} is not one of {value}").format(
+            where=where, shown=_shown(value), value=', '.join(map(repr, SURFACES))))
     return value
 
 
@@ -353,26 +360,27 @@ def check_obstacle(o, source, index) -> None:
     """Raise WorldError, naming the obstacle and the accepted range, unless o is usable."""
     where = f"{source}: obstacle {index + 1}"
     if index >= MAX_OBSTACLES:
-        raise WorldError(f"{where}: a world holds at most {MAX_OBSTACLES:,} obstacles")
+        raise WorldError(_("{where}: a world holds at most {most:,} obstacles").format(where=where, most=MAX_OBSTACLES))
     _surface(o.surface, where)
     for name, value in ((k, getattr(o, k)) for k in o.__dataclass_fields__ if k != "surface"):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not abs(value) <= MAX_WORLD_CM:
-            raise WorldError(f"{where}: {name} = {_shown(value)} is not a number from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
+            raise WorldError(_("{where}: {name} = {shown} is not a number from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}").format(
+                where=where, name=name, shown=_shown(value), MAX_WORLD_CM=MAX_WORLD_CM))
     sizes = {Box: ("width_cm", "height_cm"), Cylinder: ("radius_cm",), Wall: ("thickness_cm",)}[type(o)]
     for name in sizes:
         value = getattr(o, name)
         smallest = MIN_THICKNESS_CM / (2 if name == "radius_cm" else 1)
         if not value >= smallest:
-            raise WorldError(f"{where}: {name} = {value} is too small; at least {smallest} cm "
-                             f"(the obstacle must be at least {MIN_THICKNESS_CM} cm thick)")
+            raise WorldError(_("{where}: {name} = {value} is too small; at least {smallest} cm (the obstacle must be at "
+                               "least {thick} cm thick)").format(where=where, name=name, value=value, smallest=smallest, thick=MIN_THICKNESS_CM))
     if isinstance(o, Wall) and math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm) < MIN_THICKNESS_CM:
-        raise WorldError(f"{where}: the wall's two ends are (almost) the same point")
+        raise WorldError(_("{where}: the wall's two ends are (almost) the same point").format(where=where))
 
 
 def _object(data, key, source) -> dict:
     value = data.get(key)
     if not isinstance(value, dict):
-        raise WorldError(f"{source}: \"{key}\" is missing or not an object")
+        raise WorldError(_("{source}: \"{key}\" is missing or not an object").format(source=source, key=key))
     return value
 
 
@@ -380,12 +388,13 @@ def _number(table, key, where, positive=False, default=None) -> float:
     if key not in table:
         if default is not None:
             return float(default)
-        raise WorldError(f"{where}: \"{key}\" is missing; expected a number in cm or degrees")
+        raise WorldError(_("{where}: \"{key}\" is missing; expected a number in cm or degrees").format(where=where, key=key))
     value = table[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise WorldError(f"{where}: \"{key}\" = {_shown(value)} is not a finite number")
+        raise WorldError(_("{where}: \"{key}\" = {shown} is not a finite number").format(where=where, key=key, shown=_shown(value)))
     if positive and value <= 0:
-        raise WorldError(f"{where}: \"{key}\" = {_shown(value)} must be greater than 0")
+        raise WorldError(_("{where}: \"{key}\" = {shown} must be greater than 0").format(where=where, key=key, shown=_shown(value)))
     if abs(value) > MAX_WORLD_CM:
-        raise WorldError(f"{where}: \"{key}\" = {_shown(value)} is out of range; expected -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}")
+        raise WorldError(_("{where}: \"{key}\" = {shown} is out of range; expected -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}").format(
+            where=where, key=key, shown=_shown(value), MAX_WORLD_CM=MAX_WORLD_CM))
     return float(value)

@@ -11,6 +11,7 @@ plugins of 0.2x); the ``module:`` prefix is its way of loading an installed pack
 environments. See ``simulator.envs.env`` and ``simulator.envs.vector`` for the options.
 """
 from brain.errors import NeurocarError
+from brain.i18n import _
 
 
 class GymnasiumMissing(NeurocarError, ImportError):
@@ -20,7 +21,7 @@ class GymnasiumMissing(NeurocarError, ImportError):
 try:
     import gymnasium
 except ImportError:
-    raise GymnasiumMissing("neurocar's Gymnasium environment needs gymnasium: pip install 'neurocar[gym]'") from None
+    raise GymnasiumMissing(_("neurocar's Gymnasium environment needs gymnasium: pip install 'neurocar[gym]'")) from None
 
 from simulator.envs.env import ObstacleCarEnv                   # noqa: E402
 from simulator.envs.setup import EnvSettingError, RewardWeights  # noqa: E402

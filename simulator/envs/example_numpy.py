@@ -17,6 +17,7 @@ import numpy as np
 from simulator.envs.policy import policy_table
 from simulator.envs.slots import ACTIONS
 from simulator.envs.vector import ObstacleCarVectorEnv
+from brain.i18n import _
 
 
 def features(observations) -> np.ndarray:
@@ -58,12 +59,12 @@ def learn(generations: int = 12, cars: int = 25, seconds: float = 20.0, seed: in
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description="Learn a small policy against the environment; write it as a table.")
+    p = argparse.ArgumentParser(description=_("Learn a small policy against the environment; write it as a table."))
     p.add_argument("--generations", type=int, default=12)
     p.add_argument("--cars", type=int, default=25)
     p.add_argument("--seconds", type=float, default=20.0)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", required=True, help="training table to write (CSV)")
+    p.add_argument("--out", required=True, help=_("training table to write (CSV)"))
     args = p.parse_args(argv)
     weights = learn(args.generations, args.cars, args.seconds, args.seed)
     envs = ObstacleCarVectorEnv(1)

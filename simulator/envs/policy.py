@@ -11,6 +11,7 @@ exports to the car like any other.
 import numpy as np
 
 from brain.table import Table
+from brain.i18n import _
 from simulator.controller import decode_pins
 from simulator.envs.setup import EnvSettingError
 from simulator.envs.slots import ACTIONS
@@ -45,13 +46,13 @@ def brain_policy(brain, profile):
     pins = action_pins(profile)
 
     def policy(observations):
-        decided, _ = decode_pins(np.atleast_2d(brain.network.forward(np.asarray(observations, dtype=float))),
+        decided, _held = decode_pins(np.atleast_2d(brain.network.forward(np.asarray(observations, dtype=float))),
                                  brain, profile)
         match = (decided[:, None, :] == pins[None]).all(axis=2)
         if not match.any(axis=1).all():
             odd = decided[~match.any(axis=1)][0]
-            raise EnvSettingError(f"the brain sets the pins {tuple(int(v) for v in odd)}, which are none of the "
-                                  f"actions ({', '.join(ACTIONS)})")
+            raise EnvSettingError(_("the brain sets the pins {tuple}, which are none of the "
+                                  "actions ({value})").format(tuple=tuple((int(v) for v in odd)), value=', '.join(ACTIONS)))
         return match.argmax(axis=1)
 
     return policy

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from brain.errors import NeurocarError
+from brain.i18n import _
 from simulator.assets import asset
 from simulator.batch import episode_seeds
 from simulator.batch_job import CAR_STREAM
@@ -67,16 +68,18 @@ def make_setup(world=None, robot=None, model: str = DEFAULT_MODEL, randomize: bo
     except ValueError as e:
         raise EnvSettingError(str(e)) from None
     if randomize and model != "measured":
-        raise EnvSettingError("randomize draws the measured model's cars; use model='measured'")
+        raise EnvSettingError(_("randomize draws the measured model's cars; use model='measured'"))
     if step not in STEP_MODES:
-        raise EnvSettingError(f"unknown step mode {step!r}; accepted: {', '.join(STEP_MODES)}")
+        raise EnvSettingError(_("unknown step mode {step!r}; accepted: {value}").format(
+            step=step, value=', '.join(STEP_MODES)))
     memory = tuple(memory)
     wrong = [m for k, m in enumerate(memory) if m not in MEMORY_INPUTS or m in memory[:k]]
     if wrong:
-        raise EnvSettingError(f"memory inputs {', '.join(map(str, wrong))}: accepted {', '.join(MEMORY_INPUTS)}, "
-                              f"each at most once")
+        raise EnvSettingError(_("memory inputs {value}: accepted {value2}, "
+                              "each at most once").format(value=', '.join(map(str, wrong)), value2=', '.join(MEMORY_INPUTS)))
     if not (isinstance(seconds, (int, float)) and 0 < seconds < float("inf")):
-        raise EnvSettingError(f"seconds={seconds!r}: the time limit must be a positive number of seconds")
+        raise EnvSettingError(_("seconds={seconds!r}: the time limit must be a positive number of seconds").format(
+            seconds=seconds))
     weights = RewardWeights(**reward) if isinstance(reward, dict) else (reward or RewardWeights())
     return Setup(profile, _worlds(world, profile), model, bool(randomize), step, memory, float(seconds), weights)
 
@@ -87,7 +90,7 @@ def _worlds(world, profile) -> tuple | None:
         return None
     items = list(world) if isinstance(world, (list, tuple)) else [world]
     if not items:
-        raise EnvSettingError("world=[]: give a world, a world file, a list of them, or None for random worlds")
+        raise EnvSettingError(_("world=[]: give a world, a world file, a list of them, or None for random worlds"))
     worlds = tuple(w if isinstance(w, World) else load_world(Path(w)) for w in items)
     for w in worlds:
         check_start(EpisodeSpec(w), profile)

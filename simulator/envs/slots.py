@@ -30,6 +30,7 @@ from simulator.sensor import Geometry, Sonar
 from simulator.servo import ServoHorn
 from simulator.sweep_memory import PING_LONG_AGO, SweepMemory
 from simulator.episode import EpisodeError
+from brain.i18n import _
 
 ACTIONS = PATTERN_NAMES + ("stop",)      # the action space: the profile's patterns, then all pins low
 
@@ -202,7 +203,7 @@ class Slots:
         control, space, body = self.controls[i], self.spaces[i], self.bodies[i]
         control.velocity = (speed * math.cos(heading), speed * math.sin(heading))
         control.angular_velocity = float(self.yaw[i])
-        for _ in range(self.steps):
+        for _step in range(self.steps):
             space.step(self.dt)
         (x, y), heading = body.position, body.angle
         self.pos[i], self.heading[i] = (x, y), heading
@@ -210,8 +211,8 @@ class Slots:
         self.car_ticks += 1
         w, h = self.arena[i]
         if not (0 <= x <= w and 0 <= y <= h):
-            raise EpisodeError(f"slot {i} (world {self.worlds[i].name!r}, seed {self.specs[i].seed}): the car left "
-                               f"the arena at ({x:.1f}, {y:.1f}) cm; the physics failed")
+            raise EpisodeError(_("slot {i} (world {name!r}, seed {seed}): the car left "
+                               "the arena at ({x:.1f}, {y:.1f}) cm; the physics failed").format(i=i, name=self.worlds[i].name, seed=self.specs[i].seed, x=x, y=y))
         self._count(i, x, y)
 
     def _count(self, i: int, x: float, y: float) -> None:

@@ -27,6 +27,7 @@ from simulator.envs import render
 from simulator.envs.env import spaces
 from simulator.envs.setup import EnvSettingError, make_setup, next_episode
 from simulator.envs.slots import ACTIONS, Slots
+from brain.i18n import _
 
 INFO_KEYS = ("seconds", "coverage", "collisions", "stuck_s")
 
@@ -37,7 +38,7 @@ class ObstacleCarVectorEnv(gymnasium.vector.VectorEnv):
 
     def __init__(self, num_envs: int = 25, render_mode=None, **options):
         if not (isinstance(num_envs, int) and num_envs >= 1):
-            raise EnvSettingError(f"num_envs={num_envs!r}: give 1 or more cars")
+            raise EnvSettingError(_("num_envs={num_envs!r}: give 1 or more cars").format(num_envs=num_envs))
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode={render_mode!r}; accepted: None, rgb_array")
         self.setup = make_setup(**options)
