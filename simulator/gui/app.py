@@ -32,7 +32,7 @@ from simulator.gui.launch import (DEFAULT_BRAIN, DEFAULT_WORLD, MIN_SIZE, StopSi
 from simulator.gui.layout import layout
 from simulator.gui.pacing import BLINK_HZ, Idle, Pacing
 from simulator.gui.dialogs import DoubleClick
-from simulator.gui.files import SKETCHES, draw_working_folder
+from simulator.gui.files import SKETCHES
 from simulator.gui.panel_commands import entry_key, table_click, type_into_cell
 from simulator.gui.panels import NetworkView, TableView, draw_cost, draw_hyper
 from simulator.gui.session import Session
@@ -307,7 +307,6 @@ class App:
         draw_car(screen, cam, car, s.profile, flash, teach=s.teaching is not None)
         self.world_edit.draw_overlay(screen)
         draw_scale_bar(screen, cam, self.text)
-        draw_working_folder(self)
         overlay.draw_status(self, car)
         overlay.draw_message(self)
         screen.set_clip(None)

@@ -79,19 +79,6 @@ def save_dialog(app, event=None):
                                  default_names=SAVE_NAMES, start=Path.cwd())
 
 
-def draw_working_folder(app) -> None:
-    """The working folder, where the dialogs start and sketches go, at the top right of the world view."""
-    v, text = app.camera.viewport, app.text
-    folder, room = str(Path.cwd()), v.w * 11 // 20 - text.width(_("working folder: …"), th.FONT_SMALL)
-    if text.width(folder, th.FONT_SMALL) > room:                  # its end says the most
-        while len(folder) > 1 and text.width("…" + folder, th.FONT_SMALL) > room:
-            folder = folder[1:]
-        folder = "…" + folder
-    line = _("working folder: {folder}").format(folder=folder)
-    text.draw(app.screen, line, (v.right - th.px(14), v.y + th.px(38)), th.FONT_SMALL, th.TEXT_DIM,
-              anchor="topright")
-
-
 def open_file(app, path: Path) -> None:
     """Open a brain, table or world, told apart by its contents; a file that cannot be
     used is a message."""

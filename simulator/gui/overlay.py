@@ -1,8 +1,9 @@
 """What is drawn over the world view and along the bottom: the status box (speed, time,
-collisions, world and seed, servo, echo, action, and the sweep's memory for a brain that
-reads it), the teach banner, the message (wrapped), the hint bar, the help overlay and
+collisions, world and seed, servo, echo, action, the sweep's memory for a brain that
+reads it, and the working folder), the teach banner, the message (wrapped), the hint bar, the help overlay and
 the message log. Reads the window; changes nothing."""
 import math
+from pathlib import Path
 
 import pygame
 
@@ -46,16 +47,25 @@ def draw_status(app, car) -> None:
         lines.append((_("memory: ") + " · ".join(f"{name} {cm} cm" for name, cm in memory.items()), th.INPUT_HUE))
     px, line_h = th.px, th.px(LINE_H)
     w = min(max(text.width(line, th.FONT) for line, _ in lines) + px(20), v.w - px(20))
-    box = pygame.Rect(v.x + px(10), v.y + px(10), w, line_h * len(lines) + px(10))
+    box = pygame.Rect(v.x + px(10), v.y + px(10), w, line_h * (len(lines) + 1) + px(10))
     shade(screen, box, STATUS_BG)
     for i, (line, color) in enumerate(lines):
         text.draw(screen, text.fit(line, w - px(20), th.FONT), (box.x + px(10), box.y + px(6) + line_h * i), th.FONT,
                   color)
+    text.draw(screen, working_folder_line(text, w - px(20)), (box.x + px(10), box.y + px(8) + line_h * len(lines)),
+              th.FONT_SMALL, th.TEXT_DIM)
     if s.teaching is not None:
         _teach_banner(screen, text, v, len(s.teaching.recorder))
     elif app.pacing.paused:
         text.draw(screen, _("❚❚ PAUSED"), (v.right - 14, v.y + 12), th.FONT_TITLE, (250, 250, 250),
                   bold=True, anchor="topright")
+
+
+def working_folder_line(text, room: int) -> str:
+    """Where the dialogs start and sketches go, its path cut at the start to fit ``room``."""
+    label = _("working folder: {folder}")
+    folder_room = room - text.width(label.format(folder=""), th.FONT_SMALL)
+    return label.format(folder=text.fit_end(str(Path.cwd()), folder_room, th.FONT_SMALL))
 
 
 def _teach_banner(screen, text, v, rows: int) -> None:

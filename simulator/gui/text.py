@@ -79,3 +79,12 @@ class Text:
         while text and self.width(text + "…", size, bold) > max_width:
             text = text[:-1]
         return text + "…"
+
+    def fit_end(self, text: str, max_width: int, size: int = DEFAULT_SIZE) -> str:
+        """``text`` cut at its start with an ellipsis so it fits ``max_width`` pixels: a
+        path's end says the most."""
+        if self.width(text, size) <= max_width:
+            return text
+        while len(text) > 1 and self.width("…" + text, size) > max_width:
+            text = text[1:]
+        return "…" + text
