@@ -17,7 +17,7 @@ from brain.errors import TrainingError
 from brain.losses import LOSSES, get_loss
 from brain.network import INITIALISERS, Network
 from brain.optimizers import Adam, GradientDescent, Momentum
-from brain.i18n import _
+from brain.i18n import N_, _
 
 OPTIMIZERS = ("adam", "gd", "sgd", "momentum")
 DEFAULT_LR = {"adam": 0.05, "gd": 0.5, "sgd": 0.03, "momentum": 0.2}
@@ -28,6 +28,8 @@ DIVERGED_RATIO = 1000.0
 # its products small enough for BLAS to keep to one thread (threads cost more than they save).
 BLOCK_ROWS = 4096
 CLOCK_EVERY = 16              # updates between two looks at the clock in a timed slice
+STATUS_WORDS = {"running": N_("training"), "solved": N_("solved"), "converged": N_("converged"),
+                "finished": N_("finished"), "diverged": N_("diverged")}      # status_ as people read it
 
 
 @dataclass
@@ -104,7 +106,7 @@ class Trainer:
         self.status_ = "running"          # running, solved, converged, finished, diverged
         self.message_ = ""
         self.train_seconds_ = 0.0
-        self._order, self._next = None, 0     # the epoch in hand: its row order, the next update
+        self._epoch_in_hand = None            # the generator of an epoch a timed slice left unfinished
 
     @property
     def done(self) -> bool:
@@ -112,42 +114,52 @@ class Trainer:
 
     def run(self, max_epochs: int | None = None, seconds: float | None = None) -> str:
         """Train until done, or for at most ``max_epochs`` more epochs or ``seconds`` of
-        wall time, whichever comes first (time may run out inside an epoch); call again to
-        resume. Returns the status."""
+        wall time, whichever comes first (time may run out inside an epoch, even inside its
+        pass over the whole table); call again to resume. Returns the status."""
         start = time.perf_counter()
         deadline = None if seconds is None else start + seconds
         stop_at = self.epochs_ + (max_epochs if max_epochs is not None else self.config.epochs)
         with np.errstate(over="ignore", invalid="ignore"):    # non-finite results are caught below
             while not self.done and self.epochs_ < stop_at:
-                if not self._epoch(deadline) or (deadline is not None and time.perf_counter() >= deadline):
+                if not self._go_on(deadline) or (deadline is not None and time.perf_counter() >= deadline):
                     break
         self.train_seconds_ += time.perf_counter() - start
         return self.status_
 
+    @property
+    def status_words(self) -> str:
+        """The status as people read it, in their language."""
+        return _(STATUS_WORDS[self.status_])
+
     # -- one epoch -------------------------------------------------------------------
-    def _epoch(self, deadline: float | None = None) -> bool:
+    def _go_on(self, deadline: float | None) -> bool:
         """Go on with the epoch in hand until it ends (True) or ``deadline`` passes (False)."""
+        if self._epoch_in_hand is None:
+            self._epoch_in_hand = self._epoch()
+        for _pause in self._epoch_in_hand:
+            if deadline is not None and time.perf_counter() >= deadline:
+                return False
+        self._epoch_in_hand = None
+        return True
+
+    def _epoch(self):
+        """One epoch, as a generator that pauses where a timed slice may stop: every
+        CLOCK_EVERY updates and after each block of the pass over the whole table."""
         n = len(self.x)
         batch = self.config.batch_size or (1 if self.config.optimizer == "sgd" else n)
         if batch >= n:
-            loss, right = self._whole_table(step=True)      # full batch: measured before the step
+            loss, right = yield from self._whole_table(step=True)      # full batch: measured before the step
         else:
-            if self._order is None:
-                self._order = (self.rng.integers(0, n, n) if batch == 1     # the tutorial: a random row each time
-                               else self.rng.permutation(n))
-                self._next = 0
-            while self._next < n:
-                idx = self._order[self._next:self._next + batch]
+            order = (self.rng.integers(0, n, n) if batch == 1     # the tutorial: a random row each time
+                     else self.rng.permutation(n))
+            for i, start in enumerate(range(0, n, batch), 1):
+                idx = order[start:start + batch]
                 self._update(self.x[idx], self.y[idx])
-                self._next += batch
-                if (deadline is not None and self._next < n and (self._next // batch) % CLOCK_EVERY == 0
-                        and time.perf_counter() >= deadline):
-                    return False
-            self._order = None
-            loss, right = self._whole_table(step=False)
+                if i % CLOCK_EVERY == 0:
+                    yield
+            loss, right = yield from self._whole_table(step=False)
         self.epochs_ += 1
-        self._record(loss, right)
-        return True
+        yield from self._record(loss, right)
 
     def _update(self, x, y):
         zs, acts = self.network.trace(x)
@@ -156,7 +168,7 @@ class Trainer:
 
     def _whole_table(self, step: bool):
         """The loss over every row and how many rows decode right, both for the weights
-        before the update that ``step`` asks for. A table of up to BLOCK_ROWS rows is one
+        before the update that ``step`` asks for (a generator that pauses after each block). A table of up to BLOCK_ROWS rows is one
         block (exactly the textbook arithmetic); a bigger one goes block by block over its
         distinct rows, each counted as often as it occurs."""
         rows = self._rows
@@ -170,19 +182,22 @@ class Trainer:
             if step:
                 g = backprop(self.network, zs, acts, y, self.loss, n, counts)
                 grads = g if grads is None else [a + b for a, b in zip(grads, g)]
+            yield
         if step:
             self.optimizer.update(self.params, grads)
             self.iterations_ += 1
         return total / n, right
 
-    def _record(self, loss: float, rows_right: int) -> None:
+    def _record(self, loss: float, rows_right: int):
+        """Keep or undo the epoch's weights and decide whether training has ended (a
+        generator: confirming that every row is right pauses between blocks)."""
         if not (np.isfinite(loss) and all(np.isfinite(p).all() for p in self.params)):
             for p, good in zip(self.params, self._good):
                 p[...] = good
             self.status_ = "diverged"
-            self.message_ = (f"training diverged at epoch {self.epochs_} (the loss became non-finite); "
-                             f"kept the last good weights. Try a smaller learning rate "
-                             f"(now {self.config.learning_rate()})")
+            self.message_ = _("training diverged at epoch {epoch} (the loss became non-finite); kept the last "
+                              "good weights. Try a smaller learning rate (now {lr:g})").format(
+                epoch=self.epochs_, lr=self.config.learning_rate())
             return
         for p, good in zip(self.params, self._good):
             good[...] = p
@@ -191,18 +206,28 @@ class Trainer:
         cfg = self.config
         if self._decoded_y is not None and cfg.stop_when_right and self.rows_right_ == len(self.x):
             # counted before this epoch's last step: confirm on the current weights
-            if self.final_rows_right().all():
+            if (yield from self._all_right_now()):
                 self.status_ = "solved"
                 return
         if loss < cfg.tolerance:
             self.status_ = "converged"
         elif self.epochs_ >= cfg.epochs and loss > DIVERGED_RATIO * self.loss_curve_[0]:
             self.status_ = "diverged"
-            self.message_ = (f"training diverged: after {self.epochs_} epochs the loss is {loss:.3g}, more than "
-                             f"{DIVERGED_RATIO:,.0f} times the first epoch's {self.loss_curve_[0]:.3g}. "
-                             f"Try a smaller learning rate (now {self.config.learning_rate():g})")
+            self.message_ = _("training diverged: after {epochs} epochs the loss is {loss:.3g}, more than "
+                              "{ratio:,.0f} times the first epoch's {first:.3g}. Try a smaller learning rate "
+                              "(now {lr:g})").format(epochs=self.epochs_, loss=loss, ratio=DIVERGED_RATIO,
+                                                     first=self.loss_curve_[0], lr=self.config.learning_rate())
         elif self.epochs_ >= cfg.epochs:
             self.status_ = "finished"
+
+    def _all_right_now(self):
+        """Whether the current weights get every row right, block by block (a generator)."""
+        for i in range(0, len(self.x), BLOCK_ROWS):
+            outputs = self.network.forward(self.x[i:i + BLOCK_ROWS])
+            if not (decode_all(self.decoders, outputs) == self._decoded_y[i:i + BLOCK_ROWS]).all():
+                return False
+            yield
+        return True
 
     def final_rows_right(self) -> np.ndarray:
         """Which rows the current weights get right (needs decoders)."""

@@ -9,6 +9,7 @@ import hashlib
 import time
 
 from brain.brainfile import Brain
+from brain.i18n import _
 from brain.table import Table
 from brain.training import TrainConfig, Trainer, check_fit, new_network, trained_brain
 
@@ -69,5 +70,5 @@ class RetrainJob:
         if self.status == "diverged":
             return t.message_
         right = int(t.final_rows_right().sum()) if self.done else t.rows_right_
-        state = "training" if not self.done else t.status_
-        return f"{state}: epoch {t.epochs_}, cost {loss}, {right}/{len(self.table)} rows right"
+        return _("{state}: epoch {epoch}, cost {cost}, {right}/{count} rows right").format(
+            state=t.status_words, epoch=t.epochs_, cost=loss, right=right, count=len(self.table))

@@ -28,7 +28,7 @@ def retrain(app, event=None):
         s.error(_("cannot retrain: {e}").format(e=e))
         return
     t.losses = []
-    t.status, t.color = "training…", th.TEXT
+    t.status, t.color = _("training…"), th.TEXT
     s.say(_("retraining on {count} rows ({optimizer}, lr {learning_rate:g}); "
           "the car keeps driving with the old weights until it ends").format(count=len(table), optimizer=config.optimizer, learning_rate=config.learning_rate()))
 
@@ -40,17 +40,17 @@ def train_slice(state) -> None:
     job.step(TRAIN_SLICE_S)
     t.losses = job.losses
     t.status, t.color = job.summary(), th.TEXT
-    t.cost_note = f"epoch {job.trainer.epochs_}"
+    t.cost_note = _("epoch {epoch}").format(epoch=job.trainer.epochs_)
     if job.done:
         t.job = None
         _ended(state, job)
 
 
 def _ended(state, job) -> None:
-    t = state.training
     brain = job.result()
     if brain is None:
-        _ran(state, job.summary() + "; the car keeps its last good weights", th.TEXT_ERROR, job.table)
+        _ran(state, _("{summary}; the car keeps its last good weights").format(summary=job.summary()), th.TEXT_ERROR,
+             job.table)
         state.error(_("retraining diverged: the car keeps its last good weights"))
         return
     try:
@@ -59,10 +59,10 @@ def _ended(state, job) -> None:
         _ran(state, job.summary(), th.TEXT_ERROR, job.table)
         state.error(_("the new brain cannot drive this robot: {e}").format(e=e))
         return
-    state.brain_name = "retrained (unsaved)"
+    state.brain_name = _("retrained (unsaved)")
     right = brain.provenance.get("rows_right")
     color = th.TEXT_OK if right == len(job.table) else th.OUTPUT_HUE
-    _ran(state, job.summary() + "; the car drives with it", color, job.table)
+    _ran(state, _("{summary}; the car drives with it").format(summary=job.summary()), color, job.table)
     took = f"{job.wall_seconds * 1000:.0f} ms" if job.wall_seconds < 1 else f"{job.wall_seconds:.1f} s"
     state.say(_("retrained in {took}: {right}/{count} rows right; the car now uses the new weights").format(
         took=took, right=right, count=len(job.table)), color)
