@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from firmware_export.telemetry_format import profile_hash
 from simulator.controller import encode_inputs, whole_cm
 from simulator.gui.simlink import doing
+from brain.i18n import N_, _
 
-NO_POSE_NOTE = "no position: the car has no odometry, so the log says what it sensed and decided, not where it went"
+# shown through _(): the note of a run with no pose, and what kind of run it is (ReplayRun.kind)
+NO_POSE_NOTE = N_("no position: the car has no odometry, so the log says what it sensed and decided, "
+                  "not where it went")
+KINDS = (N_("telemetry log"), N_("recording"))
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Gap:
 
 @dataclass
 class ReplayRun:
-    kind: str                    # "telemetry log" (a "recording" later)
+    kind: str                    # one of KINDS
     name: str                    # the file, as named on the command line
     ticks: list                  # telemetry_format.Tick, in the order received
     slots: list                  # each tick's place on the timeline, rising, lost ticks left empty
@@ -85,7 +89,8 @@ class ReplayRun:
         memory = [list(t.memory_cm)] if t.memory_cm else None
         values = encode_inputs(whole_cm([t.reading_cm], clamp), [t.servo_deg], self.profile, memory)[0]
         names = self.header.inputs if self.header and len(self.header.inputs) == len(values) else \
-            ("distance", "position") + tuple(f"memory {k + 1}" for k in range(len(values) - 2))
+            ("distance", "position") + tuple(_("memory {number}").format(number=k + 1)
+                                             for k in range(len(values) - 2))
         return list(zip(names, (float(v) for v in values)))
 
     def decision_of(self, index: int) -> int:
@@ -138,7 +143,7 @@ def action_name(profile, header, pins) -> str:
         by_name = dict(zip(header.pin_order, pins))
         pins = tuple(by_name[p] for p in order)
     if len(pins) != len(order):
-        return "pins " + "".join(map(str, pins))
+        return _("pins {pins}").format(pins="".join(map(str, pins)))
     return doing(profile, pins)
 
 
@@ -146,5 +151,5 @@ def run_from_log(log, profile, name: str) -> ReplayRun:
     """The replay of a read telemetry log (``firmware_export.telemetry_log.TelemetryLog``)."""
     slots, gaps = timeline_slots(log.ticks)
     actions = [action_name(profile, log.header, t.pins) for t in log.ticks]
-    return ReplayRun("telemetry log", name, list(log.ticks), slots, actions, log.header, len(log.headers),
+    return ReplayRun(KINDS[0], name, list(log.ticks), slots, actions, log.header, len(log.headers),
                      log.garbled, log.lost_ticks, profile, gaps)

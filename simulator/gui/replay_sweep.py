@@ -103,7 +103,8 @@ def _draw_labels(surface, text, cam, profile, reach: float, clamp: float) -> Non
     for deg in (profile.servo.min_deg, profile.servo.max_deg):
         left = direction(profile, deg) > math.pi / 2
         x, y = cam.to_screen(*_at(profile, deg, reach))
-        text.draw(surface, f"{'left' if left else 'right'} {deg}°", (x + (-6 if left else 6), y),
+        side = _("left {deg}°") if left else _("right {deg}°")
+        text.draw(surface, side.format(deg=deg), (x + (-6 if left else 6), y),
                   th.FONT_SMALL, th.TEXT_DIM, anchor="bottomright" if left else "bottomleft")
 
 

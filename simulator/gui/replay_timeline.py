@@ -50,7 +50,7 @@ class Timeline:
         return None
 
     def draw(self, surface, text, rect, run, view) -> None:
-        note = f"x{view.speed:g} · click to go to a tick · red: lines lost"
+        note = _("x{speed:g} · click to go to a tick · red: lines lost").format(speed=view.speed)
         inner = section(surface, text, rect, _("Timeline"), note=note)
         self.overview = pygame.Rect(inner.x, inner.y, inner.w, OVERVIEW_H)
         self.detail = pygame.Rect(inner.x, self.overview.bottom + 8, inner.w, inner.bottom - self.overview.bottom - 24)

@@ -21,6 +21,7 @@ from simulator.gui.replay_timeline import Timeline
 from simulator.gui.replay_world import draw_recording, draw_world_view
 from simulator.gui.replay_view import JUMP_TICKS, PAGE_TICKS, ReplayView
 from simulator.gui.text import Text
+from brain.i18n import N_, _
 
 FPS = 60
 FRAME_S = 1.0 / FPS
@@ -28,18 +29,20 @@ MAX_FRAME_S = 0.1
 TIMELINE_H = 150
 DECISION_H = 226
 
-# run(window, d): d is -1 for a binding's first key and +1 for its second
+# run(window, d): d is -1 for a binding's first key and +1 for its second; the words are shown through _()
 BINDINGS = (
-    Binding(("Space",), "replay", lambda w, d: w.view.toggle_play(), "play / pause", "play"),
-    Binding(("Left", "Right"), "replay", lambda w, d: w.view.step(d), "one tick back / on (pauses)", "step"),
+    Binding(("Space",), "replay", lambda w, d: w.view.toggle_play(), N_("play / pause"), N_("play")),
+    Binding(("Left", "Right"), "replay", lambda w, d: w.view.step(d), N_("one tick back / on (pauses)"),
+            N_("step")),
     Binding(("Shift+Left", "Shift+Right"), "replay", lambda w, d: w.view.jump(d * JUMP_TICKS),
-            "one second back / on", "1 s"),
-    Binding(("PageUp", "PageDown"), "replay", lambda w, d: w.view.jump(d * PAGE_TICKS), "ten seconds back / on",
+            N_("one second back / on"), "1 s"),
+    Binding(("PageUp", "PageDown"), "replay", lambda w, d: w.view.jump(d * PAGE_TICKS), N_("ten seconds back / on"),
             "10 s"),
-    Binding(("Home",), "replay", lambda w, d: w.view.home(), "the first tick", "start"),
-    Binding(("End",), "replay", lambda w, d: w.view.end(), "the last tick", "end"),
-    Binding(("-", "+", "="), "replay", lambda w, d: w.view.faster(d), "slower / faster (x0.25 to x16)", "speed"),
-    Binding(("Esc", "Q"), "replay", lambda w, d: w.quit(), "quit", "quit"),
+    Binding(("Home",), "replay", lambda w, d: w.view.home(), N_("the first tick"), N_("start")),
+    Binding(("End",), "replay", lambda w, d: w.view.end(), N_("the last tick"), N_("end")),
+    Binding(("-", "+", "="), "replay", lambda w, d: w.view.faster(d), N_("slower / faster (x0.25 to x16)"),
+            N_("speed")),
+    Binding(("Esc", "Q"), "replay", lambda w, d: w.quit(), N_("quit"), N_("quit")),
 )
 
 
@@ -49,14 +52,16 @@ def _keys_label(keys) -> str:
     return "/".join(keys[:2]) if keys[0] in ("Esc", "-") else short_keys(keys)
 
 
-HINT = " · ".join(f"{_keys_label(b.keys)} {b.hint}" for b in BINDINGS) + " · click the timeline"
+def hint_line() -> str:
+    """The hint bar, in the language in use."""
+    return " · ".join(f"{_keys_label(b.keys)} {_(b.hint)}" for b in BINDINGS) + _(" · click the timeline")
 
 
 class ReplayWindow:
     def __init__(self, run, size=(1280, 720), realtime: bool = True):
         pygame.display.init()
         pygame.font.init()
-        pygame.display.set_caption(f"neurocar replay · {run.name}")
+        pygame.display.set_caption(_("neurocar replay · {name}").format(name=run.name))
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         self.clock = pygame.time.Clock()
         self.text = Text()
@@ -141,26 +146,29 @@ class ReplayWindow:
             draw_log(screen, text, log, run)
         self.timeline.draw(screen, text, timeline, run, view)
         pygame.draw.rect(screen, th.HINT_BG, hint)
-        text.draw(screen, text.fit(HINT, hint.w - 20, th.FONT), (hint.x + 10, hint.centery), th.FONT, th.TEXT_DIM,
-                  anchor="midleft")
+        text.draw(screen, text.fit(hint_line(), hint.w - 20, th.FONT), (hint.x + 10, hint.centery), th.FONT,
+                  th.TEXT_DIM, anchor="midleft")
 
     def _draw_status(self, v) -> None:
         """Where the replay is (top left), and what the log cannot say (along the bottom)."""
         screen, text, view, run = self.screen, self.text, self.view, self.run_
-        state = "▶ playing" if view.playing else "❚❚ paused"
+        state = _("▶ playing") if view.playing else _("❚❚ paused")
         if run.has_pose:
-            line = (f"{state} · x{view.speed:g} · tick {view.tick.tick:,} of {len(run.ticks):,} · "
-                    f"{view.slot * run.tick_s:.2f} s of {run.time_s(len(run.ticks) - 1):.1f} s")
+            line = _("{state} · x{speed:g} · tick {tick:,} of {ticks:,} · {seconds:.2f} s of {total:.1f} s").format(
+                state=state, speed=view.speed, tick=view.tick.tick, ticks=len(run.ticks),
+                seconds=view.slot * run.tick_s, total=run.time_s(len(run.ticks) - 1))
         else:
-            line = (f"{state} · x{view.speed:g} · tick {view.tick.tick} · {view.slot * run.tick_s:.2f} s of "
-                    f"{(run.n_slots - 1) * run.tick_s:.1f} s · line {view.index + 1:,} of {len(run.ticks):,}")
+            line = _("{state} · x{speed:g} · tick {tick} · {seconds:.2f} s of {total:.1f} s · "
+                     "line {line:,} of {lines:,}").format(
+                state=state, speed=view.speed, tick=view.tick.tick, seconds=view.slot * run.tick_s,
+                total=(run.n_slots - 1) * run.tick_s, line=view.index + 1, lines=len(run.ticks))
         w = min(text.width(line, th.FONT) + 20, v.w - 20)
         box = pygame.Rect(v.x + 10, v.y + 10, w, 28)
         shade(screen, box, STATUS_BG)
         text.draw(screen, text.fit(line, w - 20, th.FONT), (box.x + 10, box.y + 6), th.FONT, th.TEXT)
         if run.has_pose:
             return
-        note = text.fit(NO_POSE_NOTE, v.w - 40, th.FONT_SMALL)
+        note = text.fit(_(NO_POSE_NOTE), v.w - 40, th.FONT_SMALL)
         nw = text.width(note, th.FONT_SMALL) + 20
         box = pygame.Rect(v.centerx - nw // 2, v.bottom - 30, nw, 22)
         shade(screen, box, STATUS_BG)

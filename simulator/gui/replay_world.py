@@ -14,15 +14,16 @@ from simulator.gui.panels import section
 from simulator.gui.replay_sweep import NO_ECHO_MARK, sweep_span
 from simulator.gui.simlink import CarState
 from simulator.gui.worldview import draw_beam, draw_car, draw_scale_bar, draw_trail, draw_world
-from brain.i18n import _
+from brain.i18n import N_, _
 
 COLLISION = (225, 50, 45)
 OLD_ECHO = th.FLOOR
 MARGIN_PX = 30
-# (metric, label, format) shown in the card
-SHOWN = (("collisions", "collisions", "{:d}"), ("contact_s", "in contact", "{:.2f} s"),
-         ("distance_cm", "distance", "{:.1f} cm"), ("coverage", "coverage", "{:.1%}"),
-         ("stuck_s", "stuck", "{:.2f} s"), ("closest_cm", "closest", "{:.1f} cm"))
+# (metric, label shown through _(), format) shown in the card
+SHOWN = (("collisions", N_("collisions"), "{:d}"), ("contact_s", N_("in contact"), "{:.2f} s"),
+         ("distance_cm", N_("distance"), "{:.1f} cm"), ("coverage", N_("coverage"), "{:.1%}"),
+         ("stuck_s", N_("stuck"), "{:.2f} s"), ("closest_cm", N_("closest"), "{:.1f} cm"))
+SENSOR_OPTIONS = {"noise": N_("noise"), "missed_echoes": N_("missed echoes")}     # a recording's, shown
 
 
 def world_camera(rect, world) -> Camera:
@@ -68,31 +69,37 @@ def recording_lines(run) -> list[tuple[str, tuple]]:
     """What ran: the file, the episode and its world, the brain, the car and the version."""
     m = run.recording.meta
     car = m.get("car")
-    drawn = f" · car drawn (battery {car['battery_v']:.2f} V)" if car else ""
-    options = [k.replace("_", " ") for k, on in (m.get("sensor_options") or {}).items() if on]
-    return [(f"{run.kind}: {run.name}", th.TEXT),
-            (f"episode {m['episode']} · world {m.get('world_name', '?')!r} · seed {m['seed']}", th.TEXT),
-            (f"brain sha256 {m['brain_sha256'][:16]}… · {m.get('controller', '?')}", th.TEXT),
-            (f"{m['model']} car{drawn}" + (f" · {', '.join(options)}" if options else ""), th.TEXT),
-            (f"profile {run.profile.name} · neurocar {m.get('neurocar', '?')}", th.TEXT_DIM)]
+    drawn = _(" · car drawn (battery {volts:.2f} V)").format(volts=car["battery_v"]) if car else ""
+    options = [_(SENSOR_OPTIONS.get(k, k)) for k, on in (m.get("sensor_options") or {}).items() if on]
+    model = _("measured car") if m["model"] == "measured" else _("ideal car") if m["model"] == "ideal" else m["model"]
+    return [(f"{_(run.kind)}: {run.name}", th.TEXT),
+            (_("episode {episode} · world {world!r} · seed {seed}").format(
+                episode=m["episode"], world=m.get("world_name", "?"), seed=m["seed"]), th.TEXT),
+            (_("brain sha256 {sha}… · {controller}").format(sha=m["brain_sha256"][:16],
+                                                           controller=m.get("controller", "?")), th.TEXT),
+            (model + drawn + "".join(f" · {o}" for o in options), th.TEXT),
+            (_("profile {profile} · neurocar {version}").format(profile=run.profile.name,
+                                                                version=m.get("neurocar", "?")), th.TEXT_DIM)]
 
 
 def draw_recording(surface, text, rect, run, view) -> None:
     """The recording's card: what ran, then the metrics up to the tick shown."""
-    inner = section(surface, text, rect, _("Recording"), note=f"{run.recording.n_ticks:,} ticks")
+    inner = section(surface, text, rect, _("Recording"), note=_("{count:,} ticks").format(
+        count=run.recording.n_ticks))
     x, y = inner.x + 4, inner.y + 2
     for line, color in recording_lines(run):
         text.draw(surface, text.fit(line, inner.w - 8, th.FONT_SMALL), (x, y), th.FONT_SMALL, color)
         y += th.ROW_H
     now, row = run.metrics[view.index], run.recording.row
     at_end = view.index == len(run.ticks) - 1
-    title = f"metrics at {now['seconds']:.2f} s" + (" = the eval row" if at_end and _equal(now, row) else "")
+    title = _("metrics at {seconds:.2f} s").format(seconds=now["seconds"]) + \
+        (_(" = the eval row") if at_end and _equal(now, row) else "")
     text.draw(surface, title, (x, y + 4), th.FONT, th.TEXT_OK if at_end and _equal(now, row) else th.TEXT, bold=True)
     y += th.ROW_H + 8
     for key, label, fmt in SHOWN:
         if y + th.ROW_H > inner.bottom:
             return
-        text.draw(surface, label, (x, y), th.FONT_SMALL, th.TEXT_DIM)
+        text.draw(surface, _(label), (x, y), th.FONT_SMALL, th.TEXT_DIM)
         text.draw(surface, _shown(fmt, now[key]), (x + 90, y), th.FONT_SMALL, th.TEXT)
         text.draw(surface, _("row {value}").format(
             value=_shown(fmt, row[key])), (inner.right - 4, y), th.FONT_SMALL, th.TEXT_DIM,
@@ -106,4 +113,4 @@ def _shown(fmt: str, value) -> str:
 
 
 def _equal(now: dict, row: dict) -> bool:
-    return all(now[k] == row[k] for k, _, _ in SHOWN)
+    return all(now[k] == row[k] for k, *_shown in SHOWN)
