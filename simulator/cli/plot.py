@@ -17,17 +17,17 @@ import numpy as np
 from brain.errors import NeurocarError, SettingError
 from brain.fileio import read_json
 from brain.outputs import OutputError, Outputs
-from brain.i18n import _
+from brain.i18n import N_, _
 
-EXPECTED = "expected the JSON that 'neurocar eval --json' writes"
+EXPECTED = N_("expected the JSON that 'neurocar eval --json' writes")      # shown through _()
 MAX_FILES = 12
 MIN_SIZE, MAX_SIZE = (480, 320), (4096, 4096)
-# (panel title, the summary's value, an episode row's value)
+# (panel title, shown through _(); the summary's value, an episode row's value)
 METRICS = (
-    ("collisions per minute", lambda s: s["collisions_per_minute"], lambda r: r["collisions_per_minute"]),
-    ("floor covered, %", lambda s: 100 * s["mean_coverage"], lambda r: 100 * r["coverage"]),
-    ("time in contact, %", lambda s: 100 * s["contact_fraction"], lambda r: 100 * r["contact_s"] / r["seconds"]),
-    ("time stuck, %", lambda s: 100 * s["stuck_fraction"], lambda r: 100 * r["stuck_s"] / r["seconds"]),
+    (N_("collisions per minute"), lambda s: s["collisions_per_minute"], lambda r: r["collisions_per_minute"]),
+    (N_("floor covered, %"), lambda s: 100 * s["mean_coverage"], lambda r: 100 * r["coverage"]),
+    (N_("time in contact, %"), lambda s: 100 * s["contact_fraction"], lambda r: 100 * r["contact_s"] / r["seconds"]),
+    (N_("time stuck, %"), lambda s: 100 * s["stuck_fraction"], lambda r: 100 * r["stuck_s"] / r["seconds"]),
 )
 
 
@@ -71,7 +71,7 @@ def run(args) -> int:
 
 def _draw(compared, size) -> bytes:
     from simulator.gui.plot_summary import summary_png     # pygame loads only to draw
-    return summary_png(compared, [title for title, _, _ in METRICS], size)
+    return summary_png(compared, [_(metric[0]) for metric in METRICS], size)
 
 
 def _check_options(args) -> tuple[int, int]:
@@ -97,21 +97,23 @@ def _check_options(args) -> tuple[int, int]:
 
 def read_eval(path) -> Compared:
     """An eval JSON file's metrics, or PlotError naming the file and what is wrong."""
-    data = read_json(path, "eval file", PlotError, EXPECTED)
+    data = read_json(path, "eval file", PlotError, _(EXPECTED))
     if not isinstance(data, dict) or "episodes" not in data:
-        raise PlotError(_("{path}: has no eval summary; {EXPECTED}").format(path=path, EXPECTED=EXPECTED))
+        raise PlotError(_("{path}: has no eval summary; {EXPECTED}").format(path=path, EXPECTED=_(EXPECTED)))
     try:
-        values = [_number(summary(data)) for _, summary, _ in METRICS]
+        values = [_number(summary(data)) for _title, summary, _row in METRICS]
         rows = data.get("rows") or []
         if not isinstance(rows, list):
             raise TypeError("rows")
-        episodes = [np.array([_number(row(r)) for r in rows], dtype=float) for _, _, row in METRICS]
+        episodes = [np.array([_number(row(r)) for r in rows], dtype=float) for _title, _summary, row in METRICS]
     except (KeyError, TypeError, ZeroDivisionError) as e:
-        what = f"'{e.args[0]}'" if isinstance(e, KeyError) else "a value that is not a number"
+        what = f"'{e.args[0]}'" if isinstance(e, KeyError) else _("a value that is not a number")
         raise PlotError(_("{path}: {what} missing or wrong in its summary or rows; {EXPECTED}").format(
-            path=path, what=what, EXPECTED=EXPECTED)) from None
-    runs = f"{data['episodes']} episode(s) of {data.get('seconds_per_episode', '?')} s"
-    detail = f"{data.get('brain', '?')} · {runs} · {data.get('car_model', '?')} car"
+            path=path, what=what, EXPECTED=_(EXPECTED))) from None
+    model = data.get("car_model", "?")
+    car = _("measured car") if model == "measured" else _("ideal car") if model == "ideal" else model
+    detail = _("{brain} · {episodes} episode(s) of {seconds} s · {car}").format(
+        brain=data.get("brain", "?"), episodes=data["episodes"], seconds=data.get("seconds_per_episode", "?"), car=car)
     return Compared(Path(path).stem, detail, values, episodes)
 
 

@@ -90,7 +90,8 @@ def run_train(args) -> int:
                 table=args.table, message=trainer.message_))
         out.write_text(args.out, brain_json(brain))
         if args.plot:
-            out.write_bytes(args.plot, plot_png(trainer.loss_curve_, f"cost: {Path(args.table).name}, seed {args.seed}"))
+            out.write_bytes(args.plot, plot_png(trainer.loss_curve_, _("cost: {table}, seed {seed}").format(
+                table=Path(args.table).name, seed=args.seed)))
         if args.json:
             out.write_text(args.json, json.dumps(_summary(args, table, brain, trainer, config), indent=1) + "\n")
         out.commit()
@@ -117,5 +118,6 @@ def _summary(args, table, brain, trainer, config) -> dict:
 def _progress(trainer, started) -> None:
     if time.perf_counter() - started > PROGRESS_AFTER_S:
         total = trainer.config.epochs
-        print(f"\rtraining: epoch {trainer.epochs_}/{total}  loss {trainer.loss_curve_[-1]:.4g}"
-              if trainer.loss_curve_ else "", end="", file=sys.stderr, flush=True)
+        print("\r" + _("training: epoch {epoch}/{total}  loss {loss:.4g}").format(
+            epoch=trainer.epochs_, total=total, loss=trainer.loss_curve_[-1]) if trainer.loss_curve_ else "",
+              end="", file=sys.stderr, flush=True)

@@ -70,7 +70,8 @@ def run(args) -> int:
     with Outputs(inputs=inputs) as out:
         out.add("--out", args.out)
         sim = Simulation(world, profile, brain, seed=args.seed, model=model)
-        label = f"{Path(args.brain).name} · {world.name} · seed {args.seed}"
+        label = _("{brain} · {world} · seed {seed}").format(brain=Path(args.brain).name, world=world.name,
+                                                            seed=args.seed)
         count = _render(sim, size, fps, args.seconds, label, suffix, out.open(args.out))
         out.commit()
     print(_("{out}: {count} frames of {size}x{size2} at {fps} fps ({seconds:g} simulated s)").format(

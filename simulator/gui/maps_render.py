@@ -138,11 +138,12 @@ def _legend(surface, rect, world, tracks, text) -> None:
 
 def _episode_lines(track) -> list:
     r = track.row
-    return [(f"episode {track.episode} · seed {r['seed']}", th.TEXT),
-            (f"{r['seconds']:g} s · {r['distance_cm'] / 100:.1f} m · collisions {r['collisions']} "
-             f"({r['collisions_per_minute']:.1f}/min)", th.TEXT_DIM),
-            (f"covered {100 * r['coverage']:.1f} % · contact {r['contact_s']:.1f} s · stuck {r['stuck_s']:.1f} s",
-             th.TEXT_DIM)]
+    return [(_("episode {episode} · seed {seed}").format(episode=track.episode, seed=r["seed"]), th.TEXT),
+            (_("{seconds:g} s · {metres:.1f} m · collisions {collisions} ({rate:.1f}/min)").format(
+                seconds=r["seconds"], metres=r["distance_cm"] / 100, collisions=r["collisions"],
+                rate=r["collisions_per_minute"]), th.TEXT_DIM),
+            (_("covered {coverage:.1f} % · contact {contact:.1f} s · stuck {stuck:.1f} s").format(
+                coverage=100 * r["coverage"], contact=r["contact_s"], stuck=r["stuck_s"]), th.TEXT_DIM)]
 
 
 def _key(surface, text, x, y, w, tracks) -> None:

@@ -5,6 +5,8 @@ import os
 
 import pygame
 
+from brain.i18n import _
+
 BACKGROUND = (250, 250, 247)
 AXIS = (90, 90, 90)
 GRID = (225, 225, 220)
@@ -58,16 +60,16 @@ def draw_cost_curve(surface, rect, losses, font=None, title: str = "") -> None:
     pygame.draw.lines(surface, CURVE, False, points, 2)
     surface.blit(_label(font, f"{hi:.3g}"), (rect.x + 2, plot.y))
     surface.blit(_label(font, f"{lo:.3g}"), (rect.x + 2, plot.bottom - 12))
-    label = f"epoch {n}" + ("  (log scale)" if log else "")
+    label = (_("epoch {epoch}  (log scale)") if log else _("epoch {epoch}")).format(epoch=n)
     surface.blit(_label(font, label), (plot.right - font.size(label)[0], plot.bottom + 3))
 
 
-def cost_plot_png(losses, title: str = "cost", size=(640, 360)) -> bytes:
+def cost_plot_png(losses, title: str = "", size=(640, 360)) -> bytes:
     """The cost curve as PNG bytes, drawn without opening a window."""
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     pygame.font.init()
     surface = pygame.Surface(size)
-    draw_cost_curve(surface, surface.get_rect(), losses, pygame.font.Font(None, 20), title)
+    draw_cost_curve(surface, surface.get_rect(), losses, pygame.font.Font(None, 20), title or _("cost"))
     png = io.BytesIO()
     pygame.image.save(surface, png, "png")
     return png.getvalue()

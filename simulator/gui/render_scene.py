@@ -15,6 +15,7 @@ from simulator.gui.camera import Camera
 from simulator.gui.overlay import shade
 from simulator.gui.text import Text
 from simulator.gui.worldview import draw_beam, draw_car, draw_scale_bar, draw_trail, draw_world
+from brain.i18n import _
 
 BOX_BG = (20, 22, 28, 200)
 LINE_H = 17
@@ -64,10 +65,12 @@ class SceneRenderer:
 
     def _metrics_box(self, sim, label: str) -> None:
         m = sim.metrics()
-        echo = f"{sim.echo_cm:.0f} cm" if math.isfinite(sim.echo_cm) else "no echo"
+        echo = _("{cm} cm").format(cm=f"{sim.echo_cm:.0f}") if math.isfinite(sim.echo_cm) else _("no echo")
         lines = [(label, th.TEXT_DIM),
-                 (f"t {sim.time_s:5.1f} s · collisions {m.collisions} · {m.distance_cm / 100:.1f} m", th.TEXT),
-                 (f"coverage {100 * m.coverage:.0f} % · stuck {m.stuck_s:.1f} s · echo {echo}", th.TEXT)]
+                 (_("t {seconds:5.1f} s · collisions {collisions} · {metres:.1f} m").format(
+                     seconds=sim.time_s, collisions=m.collisions, metres=m.distance_cm / 100), th.TEXT),
+                 (_("coverage {coverage:.0f} % · stuck {stuck:.1f} s · echo {echo}").format(
+                     coverage=100 * m.coverage, stuck=m.stuck_s, echo=echo), th.TEXT)]
         text, v = self.text, self.surface.get_rect()
         w = min(max(text.width(line, th.FONT_SMALL) for line, _ in lines) + 16, v.w - 2 * MARGIN_PX)
         box = pygame.Rect(v.x + MARGIN_PX, v.y + MARGIN_PX, w, LINE_H * len(lines) + 8)
