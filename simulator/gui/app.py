@@ -331,7 +331,7 @@ class App:
         self.table_view.draw(screen, text, box.table, editor, focused=s.focus == "table",
                              entry=s.entry if s.focus == "table" else None,
                              rows_right=self.rows_right(editor, brain), blink=self.blink,
-                             title_note=f"{editor.table.name} · {editor.n_rows} rows")
+                             title_note=_("{name} · {count} rows").format(name=editor.table.name, count=editor.n_rows))
         decided = brain.decide(inputs)[0]
         label = brain.action_label(decided) or "-"
         self.net_view.draw(screen, text, box.net, brain, inputs, decoded=decided,

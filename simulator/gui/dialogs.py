@@ -231,7 +231,8 @@ class FileDialog:
         if len(found) == 1:
             self._activate(found[0])
         elif found:
-            self.error = f"{len(found)} names hold {path.name!r}: type more, Tab completes, or pick one with Up/Down"
+            self.error = _("{count} names hold {name!r}: type more, Tab completes, or pick one with Up/Down").format(
+                count=len(found), name=path.name)
         else:
             self._done(path)                    # opening it says what is wrong with it
 
@@ -347,7 +348,7 @@ class FileDialog:
 
     def _draw_row(self, surface, text, row: Row, line) -> None:
         kind_w = th.px(70)
-        label = {"up": ".. (the folder above)", "folder": row.name + "/"}.get(row.kind, row.name)
+        label = {"up": _(".. (the folder above)"), "folder": row.name + "/"}.get(row.kind, row.name)
         color = {"up": th.TEXT_DIM, "folder": th.SECTION_FOCUS}.get(row.kind, th.OUTPUT_HUE if row.kind == "brain"
                                                                    else th.INPUT_HUE if row.kind == "table"
                                                                    else th.TEXT_OK)

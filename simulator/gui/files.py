@@ -15,7 +15,7 @@ from brain.brainfile import brain_from_dict, save_brain
 from brain.errors import NeurocarError
 from brain.fileio import read_json
 from brain.table import load_table
-from brain.i18n import _
+from brain.i18n import N_, _
 from firmware_export.sketch import generate as generate_sketch
 from simulator.assets import assets_dir
 from simulator.gui import theme as th
@@ -31,7 +31,7 @@ SAVE_NAMES = {"brain": "my_brain.json", "table": "my_table.csv", "world": "my_wo
 SUFFIXES = {"brain": ".json", "table": ".csv", "world": ".json"}
 SKETCH_NAME = "neurocar"
 SKETCHES = "sketches"              # under the working folder: where E writes
-OPEN_EXPECTED = 'a brain or world file is JSON with "format": "neurocar-brain" or "neurocar-world"'
+OPEN_EXPECTED = N_('a brain or world file is JSON with "format": "neurocar-brain" or "neurocar-world"')  # through _()
 
 
 def folders() -> dict:
@@ -86,7 +86,7 @@ def open_file(app, path: Path) -> None:
         if path.suffix.lower() == ".csv":
             _open_table(app.state, path)
             return
-        data = read_json(path, "file", NeurocarError, OPEN_EXPECTED)
+        data = read_json(path, "file", NeurocarError, _(OPEN_EXPECTED))
         fmt = data.get("format") if isinstance(data, dict) else None
         if fmt == "neurocar-brain":
             _open_brain(app.state, path, data)
@@ -112,7 +112,7 @@ def _open_table(s, path: Path) -> None:
     s.editor.select(0, 0)                       # another table: from its first row
     s.edited("table")
     note = "" if s.sim.brain.same_columns(table) else \
-        " (its columns are not the brain's: R trains a brain with the table's columns)"
+        _(" (its columns are not the brain's: R trains a brain with the table's columns)")
     s.say(_("opened table {name} ({count} rows); press R to train on it{note}").format(
         name=path.name, count=len(table), note=note))
 

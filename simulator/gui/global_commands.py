@@ -25,7 +25,7 @@ def toggle_log(app, event=None):
 
 def pause(app, event=None):
     app.pacing.paused = not app.pacing.paused
-    app.state.say("paused: N steps one control tick" if app.pacing.paused else "running")
+    app.state.say(_("paused: N steps one control tick") if app.pacing.paused else _("running"))
 
 
 def step(app, event=None):
@@ -73,7 +73,7 @@ def fit_view(app, event=None):
 def follow(app, event=None):
     s = app.state
     s.follow = not s.follow
-    s.say("camera follows the car" if s.follow else "camera stays put")
+    s.say(_("camera follows the car") if s.follow else _("camera stays put"))
 
 
 def reset_car(app, event=None):

@@ -95,8 +95,10 @@ class MapsFolder:
             raise MapsError(_("--maps {folder}: is a file; give a folder for the maps").format(folder=self.folder))
         there = sorted(n for n in self.left if (self.folder / n).exists())
         if there:
+            more = _(" and more") if len(there) > 1 else ""
             raise MapsError(_("--maps {folder}: already holds {there}{value}; "
-                            "choose another folder, or move them away").format(folder=self.folder, there=there[0], value=' and more' if len(there) > 1 else ''))
+                              "choose another folder, or move them away").format(folder=self.folder, there=there[0],
+                                                                               value=more))
 
     def take(self, row: dict) -> dict:
         """Keep a recorded row's path (drawing its world's map when it is the last there);
@@ -119,8 +121,9 @@ class MapsFolder:
             os.replace(self.staging / name, self.folder / name)
         self.staging.rmdir()
         self._made = []
-        line = f"maps: {len(self.written)} world(s) in {self.folder} ({', '.join(sorted(self.written)[:3])}" \
-               f"{', ...' if len(self.written) > 3 else ''})"
+        names = ", ".join(sorted(self.written)[:3]) + (", ..." if len(self.written) > 3 else "")
+        line = _("maps: {count} world(s) in {folder} ({names})").format(count=len(self.written), folder=self.folder,
+                                                                        names=names)
         return line if self.then is None else f"{self.then.commit()}\n{line}"
 
     def __enter__(self):

@@ -6,15 +6,15 @@ any window opens."""
 from pathlib import Path
 
 from brain.errors import NeurocarError
-from brain.i18n import _
+from brain.i18n import N_, _
 from firmware_export.telemetry_log import read_log
 from simulator.gui.replay_model import ReplayRun, run_from_log
 from simulator.gui.replay_recording import run_from_recording
 from simulator.recording import find_recording, load_recording
 
 HEAD_BYTES = 4096
-ACCEPTED = ("a telemetry log from a sketch exported with 'neurocar export --telemetry', or a recording "
-            "(or a folder of them) written by 'neurocar eval --record'")
+ACCEPTED = N_("a telemetry log from a sketch exported with 'neurocar export --telemetry', or a recording "
+               "(or a folder of them) written by 'neurocar eval --record'")        # shown through _()
 
 
 class ReplayFileError(NeurocarError):
@@ -35,7 +35,7 @@ def open_replay(path, profile, episode: int | None = None) -> ReplayRun:
     if path.is_dir():
         path = find_recording(path, episode)
     elif not path.is_file():
-        raise ReplayFileError(_("{path}: no such file; expected {ACCEPTED}").format(path=path, ACCEPTED=ACCEPTED))
+        raise ReplayFileError(_("{path}: no such file; expected {ACCEPTED}").format(path=path, ACCEPTED=_(ACCEPTED)))
     with open(path, "rb") as f:
         head = f.read(HEAD_BYTES)
     if kind_of(head) == "recording":
@@ -49,5 +49,5 @@ def open_replay(path, profile, episode: int | None = None) -> ReplayRun:
     log = read_log(path, name=str(path), profile=profile)
     if not log.ticks:
         raise ReplayFileError(_("{path}: no tick lines ({garbled} garbled lines, {count} headers); "
-                              "expected {ACCEPTED}").format(path=path, garbled=log.garbled, count=len(log.headers), ACCEPTED=ACCEPTED))
+                              "expected {ACCEPTED}").format(path=path, garbled=log.garbled, count=len(log.headers), ACCEPTED=_(ACCEPTED)))
     return run_from_log(log, profile, path.name)

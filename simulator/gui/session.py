@@ -90,7 +90,7 @@ class Session:
 
     def _offer(self, app, path, data: dict) -> None:
         try:
-            table = _("a table of {count} rows").format(count=len(parse_table(_parts(data)[0], "autosaved table")))
+            table = _("a table of {count} rows").format(count=len(parse_table(_parts(data)[0], _("autosaved table"))))
         except NeurocarError:                  # told, and set aside, if restored
             table = _("a table")
         try:
@@ -117,16 +117,16 @@ class Session:
             app.state.error(self.autosave.error)
             return
         kept = path != backup and backup.is_file()
-        app.state.say(_("started fresh; the autosaved session was discarded"
-                      "{value}").format(value=f' (the one before it stays as {backup.name})' if kept else ''))
+        before = _(" (the one before it stays as {name})").format(name=backup.name) if kept else ""
+        app.state.say(_("started fresh; the autosaved session was discarded{value}").format(value=before))
 
     def _restore(self, app, path, data: dict) -> None:
         s = app.state
         try:
             table_csv, brain_data, world_data = _parts(data)
-            table = parse_table(table_csv, "autosaved table", data.get("table_name", "table"))
-            brain = brain_from_dict(brain_data, "autosaved brain")
-            world = world_from_dict(world_data, "autosaved world")
+            table = parse_table(table_csv, _("autosaved table"), data.get("table_name", "table"))
+            brain = brain_from_dict(brain_data, _("autosaved brain"))
+            world = world_from_dict(world_data, _("autosaved world"))
         except IncompleteSession as e:
             self._failed(app, path, str(e))
             return

@@ -134,7 +134,7 @@ class TableEditor:
 
     def delete_row(self) -> str | None:
         if self.n_rows <= 1:
-            self.flag = (self.row, self.col, "a table keeps at least one row")
+            self.flag = (self.row, self.col, _("a table keeps at least one row"))
             return self.flag[2]
         inputs, targets, labels = self._rows()
         for lst in (inputs, targets, labels):

@@ -36,7 +36,7 @@ def require_extra(suffix: str) -> None:
             import imageio.v2  # noqa: F401
             import imageio_ffmpeg  # noqa: F401  (the ffmpeg binary imageio runs)
     except ImportError:
-        needs = "Pillow" if suffix == ".gif" else "imageio and imageio-ffmpeg"
+        needs = "Pillow" if suffix == ".gif" else _("imageio and imageio-ffmpeg")
         raise VideoError(_("a {upper} video needs {needs}: {INSTALL}").format(
             upper=suffix[1:].upper(), needs=needs, INSTALL=INSTALL)) from None
 

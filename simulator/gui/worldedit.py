@@ -90,7 +90,7 @@ def size_text(o) -> str:
         return _("{size:.0f} cm across").format(size=2 * o.radius_cm)
     if o.type == "wall":
         return _("{size:.0f} cm long").format(size=math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm))
-    return f"{o.width_cm:.0f} x {o.height_cm:.0f} cm"
+    return _("{width:.0f} x {height:.0f} cm").format(width=o.width_cm, height=o.height_cm)
 
 
 @dataclass
@@ -135,7 +135,7 @@ class WorldEditor:
         start (the start check of ``neurocar eval``, on this obstacle alone: the others
         already leave the start free); if not, the message says why."""
         try:
-            check_obstacle(obstacle, "this edit", index)
+            check_obstacle(obstacle, _("this edit"), index)
             self.hooks.check_start(replace(self.world, obstacles=[obstacle]))
         except WorldError as e:
             self.hooks.report(_("{error}; the edit was not made").format(error=e), th.TEXT_ERROR)
@@ -231,7 +231,8 @@ class WorldEditor:
             return False
         new = resized(self.world.obstacles[self.selected], factor)
         if self.replace_selected(new):
-            self.hooks.report(f"the {new.type} is {size_text(new)} now ([ shrinks, ] grows)")
+            self.hooks.report(_("the {type} is {size} now ([ shrinks, ] grows)").format(type=_(new.type),
+                                                                                      size=size_text(new)))
         return True
 
     # -- whole worlds, undo and redo ---------------------------------------------------------
