@@ -33,7 +33,7 @@ from simulator.gui.layout import layout
 from simulator.gui.pacing import BLINK_HZ, Idle, Pacing
 from simulator.gui.dialogs import DoubleClick
 from simulator.gui.files import SKETCHES
-from simulator.gui.panel_commands import entry_key, table_click, type_into_cell
+from simulator.gui.panel_commands import entry_key, table_click
 from simulator.gui.panels import NetworkView, TableView, draw_cost, draw_hyper
 from simulator.gui.session import Session
 from simulator.gui.state import WindowState
@@ -263,8 +263,6 @@ class App:
             s.help = False
         else:
             contexts = (["teach"] if s.teaching is not None else []) + [s.focus, "global"]
-            if s.focus == "table" and s.teaching is None and type_into_cell(self, event):
-                return                                   # a number typed replaces the selected cell
             binding = keymap.lookup(event, contexts)
             if binding is not None:
                 binding.run(self, event)

@@ -55,6 +55,7 @@ BINDINGS: tuple[Binding, ...] = (
     Binding(("PageUp", "PageDown"), "table", p.table_page, N_("select a row ten rows up / down")),
     Binding(("Left", "Right"), "table", p.table_column, N_("select a column"), N_("column")),
     Binding(("Enter", "F2"), "table", p.table_edit, N_("edit the cell (Enter accepts, Esc cancels)"), N_("edit")),
+    Binding(("0-9", "-", "+", "."), "table", p.type_into_cell, N_("type a number over the cell, as in a spreadsheet")),
     Binding(("A", "Insert"), "table", p.table_add_row, N_("add a row below"), N_("add")),
     Binding(("D",), "table", p.table_duplicate_row, N_("duplicate the row"), N_("duplicate")),
     Binding(("Delete",), "table", p.table_delete_row, N_("delete the row"), N_("delete")),

@@ -14,6 +14,7 @@ _ALIASES = {pygame.K_KP_ENTER: pygame.K_RETURN, pygame.K_KP_PLUS: pygame.K_PLUS,
             pygame.K_KP1: pygame.K_1, pygame.K_KP2: pygame.K_2, pygame.K_KP3: pygame.K_3, pygame.K_KP4: pygame.K_4}
 _CHARS = {"+": pygame.K_PLUS, "=": pygame.K_EQUALS, "-": pygame.K_MINUS, ".": pygame.K_PERIOD,
           "[": pygame.K_LEFTBRACKET, "]": pygame.K_RIGHTBRACKET}
+DIGITS = "0123456789"         # "0-9" in the key table: any digit, on the keypad too
 ARROWS = {pygame.K_UP: (0, 1), pygame.K_DOWN: (0, -1), pygame.K_LEFT: (-1, 0), pygame.K_RIGHT: (1, 0)}
 
 
@@ -28,6 +29,8 @@ def _parse(spec: str):
         key = _NAMED[name.lower()]
     elif name == "Arrows":
         key = "arrows"
+    elif name == "0-9":
+        key = "digits"
     else:
         key = pygame.key.key_code(name.lower())
     return key, "ctrl" in mods, "shift" in mods
@@ -44,4 +47,6 @@ def matches(spec: str, event) -> bool:
         return False
     if key == "arrows":
         return event.key in ARROWS
+    if key == "digits":
+        return getattr(event, "unicode", "") in tuple(DIGITS)
     return _ALIASES.get(event.key, event.key) == key

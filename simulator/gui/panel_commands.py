@@ -7,7 +7,6 @@ from simulator.gui.textentry import TextEntry
 from brain.i18n import _
 
 PAGE_ROWS = 10
-STARTS_A_NUMBER = set("0123456789-+.")       # typed on a selected cell, they replace it
 
 
 # -- the table -----------------------------------------------------------------------------
@@ -34,14 +33,11 @@ def table_edit(app, event=None):
     app.state.entry = TextEntry(ed.cell_text(ed.row, ed.col), selected=True)
 
 
-def type_into_cell(app, event) -> bool:
+def type_into_cell(app, event) -> None:
     """A number typed on the selected cell replaces its content, as in a spreadsheet
-    (letters stay the table's keys: Enter edits a label). True when the key was taken."""
-    ch = getattr(event, "unicode", "")
-    if ch not in STARTS_A_NUMBER or getattr(event, "mod", 0) & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META):
-        return False
-    app.state.entry = TextEntry(ch)
-    return True
+    (letters stay the table's keys: Enter edits a label)."""
+    if app.state.teaching is None and not getattr(event, "mod", 0) & (pygame.KMOD_ALT | pygame.KMOD_META):
+        app.state.entry = TextEntry(getattr(event, "unicode", ""))
 
 
 def table_click(app, r: int, c: int, double: bool) -> None:
