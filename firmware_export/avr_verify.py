@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from brain.i18n import _
 from simulator.batch import random_specs
 from simulator.controller import Controller, whole_cm
 from simulator.episode import Episodes
@@ -167,9 +168,13 @@ class UnoTotals:
 def uno_line(s: dict) -> str:
     """eval's line for the emulated Unos."""
     share = 100 * s["readings_differing"] / max(s["pings"], 1)
-    return (f"emulated Unos         {s['ticks']:,} ticks, {s['pings']:,} readings; decisions differing given the "
-            f"Uno's readings {s['decision_mismatches']}, servo pulses off {s['servo_pulse_mismatches']} (at most "
-            f"{s['max_servo_pulse_error_us']:g} us from the angle's), late ticks "
-            f"{s['late_ticks']}; readings differing from the simulator's {s['readings_differing']} ({share:.1f} %, at "
-            f"most {s['max_reading_difference_cm']} cm, {s['readings_beyond_1cm']} beyond 1 cm); longest tick "
-            f"{s['max_work_us']:,.0f} us; {s['emulated_s_per_wall_s']:.1f} emulated s per wall second")
+    label = _("emulated Unos")                  # padded as eval's totals are
+    return f"{label:<21} " + _(
+        "{ticks:,} ticks, {pings:,} readings; decisions differing given the Uno's readings {decisions}, servo pulses "
+        "off {pulses} (at most {pulse_error:g} us from the angle's), late ticks {late}; readings differing from the "
+        "simulator's {differing} ({share:.1f} %, at most {most} cm, {beyond} beyond 1 cm); longest tick "
+        "{longest:,.0f} us; {speed:.1f} emulated s per wall second").format(
+        ticks=s["ticks"], pings=s["pings"], decisions=s["decision_mismatches"], pulses=s["servo_pulse_mismatches"],
+        pulse_error=s["max_servo_pulse_error_us"], late=s["late_ticks"], differing=s["readings_differing"],
+        share=share, most=s["max_reading_difference_cm"], beyond=s["readings_beyond_1cm"], longest=s["max_work_us"],
+        speed=s["emulated_s_per_wall_s"])

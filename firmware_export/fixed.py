@@ -86,8 +86,10 @@ def decision_line(brain, profile) -> str:
     """One line on how the fixed-point twin's decisions compare with the float brain's."""
     differ, points = decision_differences(brain, profile)
     if differ:
-        return f"fixed point ({FORMAT}): {differ} of {points} grid decisions differ from the float brain's"
-    return f"fixed point ({FORMAT}): the same decisions as the float brain at all {points} points of the input grid"
+        return _("fixed point ({format}): {differ} of {points} grid decisions differ from the float brain's").format(
+            format=FORMAT, differ=differ, points=points)
+    return _("fixed point ({format}): the same decisions as the float brain at all {points} points of the input "
+             "grid").format(format=FORMAT, points=points)
 
 
 def check_decisions(brain, profile, allow: bool) -> str:

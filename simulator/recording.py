@@ -47,7 +47,7 @@ from brain.atomic import atomic_write_bytes
 from brain.brainfile import brain_from_dict
 from brain.errors import NeurocarError
 from brain.fileio import read_text
-from brain.i18n import _
+from brain.i18n import N_, _
 from simulator.batch_job import RECORDED
 from simulator.metrics import MetricsRecorder
 from simulator.profile import ProfileError, profile_from_dict
@@ -57,7 +57,7 @@ from simulator.world import world_from_dict
 FORMAT, FORMAT_VERSION = "neurocar-recording", 1
 SUFFIX = ".npz"
 RECORDING_FILE = re.compile(r"episode-([0-9]{6,})\.npz")
-ACCEPTED = "a recording written by 'neurocar eval --record'"
+ACCEPTED = N_("a recording written by 'neurocar eval --record'")        # shown through _()
 # name -> dtype of the per-tick arrays; the first three are float64 so that the metrics come out exactly
 TICK_ARRAYS = {"x_cm": np.float64, "y_cm": np.float64, "heading_rad": np.float64, "servo_deg": np.int16,
                "servo_actual_deg": np.float64, "echo_cm": np.float64, "reading_cm": np.int16, "pins": np.uint8,
@@ -171,16 +171,16 @@ def load_recording(path) -> Recording:
     """The recording in ``path``, or RecordingError naming the file and what is wrong."""
     path = Path(path)
     if path.is_dir():
-        raise RecordingError(_("{path}: is a folder; expected {ACCEPTED}").format(path=path, ACCEPTED=ACCEPTED))
+        raise RecordingError(_("{path}: is a folder; expected {ACCEPTED}").format(path=path, ACCEPTED=_(ACCEPTED)))
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
     except FileNotFoundError:
         raise RecordingError(_("{path}: no such file; expected {ACCEPTED}").format(
-            path=path, ACCEPTED=ACCEPTED)) from None
+            path=path, ACCEPTED=_(ACCEPTED))) from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         raise RecordingError(_("{path}: not a neurocar recording ({reason}); expected {ACCEPTED}").format(
-            path=path, reason=_reason(e), ACCEPTED=ACCEPTED)) from None
+            path=path, reason=_reason(e), ACCEPTED=_(ACCEPTED))) from None
     meta = _meta(path, arrays)
     ticks = _ticks(path, arrays, meta)
     try:
@@ -190,7 +190,7 @@ def load_recording(path) -> Recording:
         raise RecordingError(_("{path}: its profile is not valid TOML ({e})").format(path=path, e=e)) from None
     if ticks["pins"].shape[1:] != (len(profile.motors.pin_order),):
         raise RecordingError(_("{path}: pins are {shape} per tick, not the profile's "
-                             "{count}; expected {ACCEPTED}").format(path=path, shape=ticks['pins'].shape[1:], count=len(profile.motors.pin_order), ACCEPTED=ACCEPTED))
+                             "{count}; expected {ACCEPTED}").format(path=path, shape=ticks['pins'].shape[1:], count=len(profile.motors.pin_order), ACCEPTED=_(ACCEPTED)))
     return Recording(meta, ticks, world, profile, str(path))
 
 
@@ -201,15 +201,15 @@ def _reason(e: Exception) -> str:
 def _meta(path, arrays) -> dict:
     if "meta" not in arrays:
         raise RecordingError(_("{path}: a zip of arrays but no recording's meta; expected {ACCEPTED}").format(
-            path=path, ACCEPTED=ACCEPTED))
+            path=path, ACCEPTED=_(ACCEPTED)))
     try:
         meta = json.loads(arrays["meta"].astype(np.uint8).tobytes().decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
         raise RecordingError(_("{path}: its meta is not JSON ({reason}); expected {ACCEPTED}").format(
-            path=path, reason=_reason(e), ACCEPTED=ACCEPTED)) from None
+            path=path, reason=_reason(e), ACCEPTED=_(ACCEPTED))) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise RecordingError(_("{path}: not a neurocar recording (no \"format\": \"{FORMAT}\"); expected {ACCEPTED}").format(
-            path=path, FORMAT=FORMAT, ACCEPTED=ACCEPTED))
+            path=path, FORMAT=FORMAT, ACCEPTED=_(ACCEPTED)))
     if meta.get("format_version") != FORMAT_VERSION:
         raise RecordingError(_("{path}: recording format {get!r} is not supported; "
                              "this neurocar reads format {FORMAT_VERSION}").format(path=path, get=meta.get('format_version'), FORMAT_VERSION=FORMAT_VERSION))
@@ -217,7 +217,7 @@ def _meta(path, arrays) -> dict:
     missing = [k for k in needed if k not in meta]
     if missing:
         raise RecordingError(_("{path}: its meta lacks {value}; expected {ACCEPTED}").format(
-            path=path, value=', '.join(missing), ACCEPTED=ACCEPTED))
+            path=path, value=', '.join(missing), ACCEPTED=_(ACCEPTED)))
     return meta
 
 
@@ -225,16 +225,16 @@ def _ticks(path, arrays, meta) -> dict:
     missing = [name for name in TICK_ARRAYS if name not in arrays]
     if missing:
         raise RecordingError(_("{path}: no {value} array; expected {ACCEPTED}").format(
-            path=path, value=', '.join(missing), ACCEPTED=ACCEPTED))
+            path=path, value=', '.join(missing), ACCEPTED=_(ACCEPTED)))
     ticks = {name: arrays[name] for name in TICK_ARRAYS}
     lengths = {len(a) for a in ticks.values()}
     if len(lengths) != 1 or ticks["pins"].ndim != 2:
         raise RecordingError(_("{path}: its arrays hold different numbers of ticks; expected {ACCEPTED}").format(
-            path=path, ACCEPTED=ACCEPTED))
+            path=path, ACCEPTED=_(ACCEPTED)))
     wrong = [n for n, dtype in TICK_ARRAYS.items() if ticks[n].dtype != np.dtype(dtype)]
     if wrong:
         raise RecordingError(_("{path}: {value} not of the recorded types; expected {ACCEPTED}").format(
-            path=path, value=', '.join(wrong), ACCEPTED=ACCEPTED))
+            path=path, value=', '.join(wrong), ACCEPTED=_(ACCEPTED)))
     return ticks
 
 
@@ -285,8 +285,10 @@ class RecordingFolder:
             os.replace(self.staging / name, self.folder / name)
         self.staging.rmdir()
         self._made = []
-        return (f"recordings: {len(self.written):,} episode(s) in {self.folder} ({recording_name(0)} to "
-                f"{recording_name(self.count - 1)}); watch one with 'neurocar replay {self.folder} --episode K'")
+        return _("recordings: {count:,} episode(s) in {folder} ({first} to {last}); watch one with "
+                 "'neurocar replay {folder} --episode K'").format(count=len(self.written), folder=self.folder,
+                                                                   first=recording_name(0),
+                                                                   last=recording_name(self.count - 1))
 
     def __enter__(self):
         return self
@@ -322,7 +324,7 @@ def find_recording(folder, episode: int | None) -> Path:
                    for m in map(RECORDING_FILE.fullmatch, os.listdir(folder)) if m)
     if not found:
         raise RecordingError(_("{folder}: no recordings (episode-NNNNNN{SUFFIX}); expected a folder "
-                             "'neurocar eval --record' wrote, or {ACCEPTED}").format(folder=folder, SUFFIX=SUFFIX, ACCEPTED=ACCEPTED))
+                             "'neurocar eval --record' wrote, or {ACCEPTED}").format(folder=folder, SUFFIX=SUFFIX, ACCEPTED=_(ACCEPTED)))
     if episode is None:
         return found[0][1]
     for k, path in found:

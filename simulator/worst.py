@@ -3,6 +3,8 @@ cars drew, against all the episodes, kept one row at a time (rows need not be ke
 import heapq
 import math
 
+from brain.i18n import _
+
 WORST_FRACTION = 0.1
 SHOWN_PARAMETERS = 4
 
@@ -53,11 +55,13 @@ def worst_lines(s: dict) -> list[str]:
     """Two lines on the worst tenth: its figures, then the drawn values that set it apart
     most (by how far their mean moved, as a share of the value's range)."""
     def shift(item):
-        _, d = item
+        d = item[1]
         low, high = d["range"]
         return abs(d["worst_mean"] - d["all_mean"]) / (high - low) if high > low else 0.0
     apart = sorted(s["drew"].items(), key=shift, reverse=True)[:SHOWN_PARAMETERS]
-    return [f"worst 10 %            {s['episodes']} episodes: {s['collisions_per_minute']:.2f} collisions per minute, "
-            f"{100 * s['contact_fraction']:.1f} % in contact",
-            "  they drew            " + ", ".join(f"{name} {d['worst_mean']:.3g} (all {d['all_mean']:.3g})"
-                                                  for name, d in apart)]
+    drawn = ", ".join(_("{name} {mean:.3g} (all {all_mean:.3g})").format(name=name, mean=d["worst_mean"],
+                                                                        all_mean=d["all_mean"]) for name, d in apart)
+    worst, drew = _("worst 10 %"), _("  they drew")          # labels padded as eval's totals are
+    return [f"{worst:<21} " + _("{episodes} episodes: {rate:.2f} collisions per minute, {share} in contact").format(
+                episodes=s["episodes"], rate=s["collisions_per_minute"], share=f"{100 * s['contact_fraction']:.1f} %"),
+            f"{drew:<21} {drawn}"]

@@ -17,6 +17,7 @@ def report_crash(error: BaseException, prefix: str, argv=()) -> int:
     """Write the traceback to a crash log in the state folder, say so in one line, and
     return the exit status for a bug."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
+    # the log is for the bug report, in English; the line saying where it is is the user's language
     text = (f"neurocar crashed at {time.strftime('%Y-%m-%d %H:%M:%S')}\n"
             f"command: neurocar {' '.join(map(str, argv))}\npython: {sys.version.split()[0]}\n\n"
             + "".join(traceback.format_exception(error)))
@@ -24,9 +25,9 @@ def report_crash(error: BaseException, prefix: str, argv=()) -> int:
     try:
         path = state_dir() / "crashes" / f"crash-{stamp}.log"
         atomic_write_text(path, text)
-        where = f"the traceback is in {path}"
+        where = _("the traceback is in {path}").format(path=path)
     except OSError as e:
-        where = f"no crash log could be written ({e.strerror or e})"
+        where = _("no crash log could be written ({error})").format(error=e.strerror or e)
     print(_("{prefix}: internal error, a bug in neurocar ({what}); {where}").format(
         prefix=prefix, what=what, where=where), file=sys.stderr)
     return EXIT_BUG

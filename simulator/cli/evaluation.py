@@ -35,6 +35,7 @@ from simulator.assets import asset
 from simulator.batch import BATCH_SIZE, Job, Timer, batches, calibrate, file_specs, format_duration, random_specs, \
     workers_for
 from simulator.baselines import BASELINES, baseline
+from simulator.cli.eval_summary import SHOWN_ROWS, format_summary
 from simulator.controller import Controller, FixedPointController, check_brain
 from simulator.episode import check_model, check_start
 from simulator.measured import DEFAULT_MODEL
@@ -67,7 +68,6 @@ MAX_WORLDS = 1_000_000_000
 MAX_SECONDS = 86_400.0          # one simulated day per episode
 JOBS_PER_CORE = 4
 ESTIMATE_ABOVE_CAR_S = 20_000.0  # about ten seconds' work or more on two cores
-SHOWN_ROWS = 12
 
 
 def register(subparsers) -> None:
@@ -343,31 +343,6 @@ def _inputs(args) -> dict:
     for i, path in enumerate(args.world or []):
         inputs["--world" if len(args.world) == 1 else f"--world #{i + 1}"] = path
     return inputs
-
-
-def format_summary(brain_name: str, rows, s: dict) -> str:
-    """The table of the first rows (all of them up to SHOWN_ROWS) and the totals."""
-    n = s["episodes"]
-    lines = [f"brain {brain_name}: {n} episodes, {s['sim_seconds']:.0f} simulated car-seconds",
-             f"{'world':<24} {'coll':>5} {'/min':>6} {'contact s':>9} {'dist cm':>8} {'cover':>6} {'stuck s':>7} {'closest':>7}"]
-    for r in rows[:n if n <= SHOWN_ROWS else SHOWN_ROWS - 2]:
-        lines.append(f"{r['world'][:24]:<24} {r['collisions']:>5} {r['collisions_per_minute']:>6.2f} "
-                     f"{r['contact_s']:>9.1f} {r['distance_cm']:>8.0f} {r['coverage']:>6.2f} "
-                     f"{r['stuck_s']:>7.1f} {r['closest_cm']:>7.1f}")
-    if n > SHOWN_ROWS:
-        lines.append(f"... {n - (SHOWN_ROWS - 2)} more episodes (see --json)")
-    lines += [
-        f"collisions            {s['collisions']}  ({s['collisions_per_minute']:.2f} per minute)",
-        f"per metre driven      {s['collisions_per_metre']:.2f} collisions",
-        f"in contact            {100 * s['contact_fraction']:.1f} % of the time",
-        f"collision-free        {100 * s['collision_free_fraction']:.0f} % of episodes",
-        f"mean distance         {s['mean_distance_cm']:.0f} cm",
-        f"mean coverage         {100 * s['mean_coverage']:.1f} % of free cells",
-        f"stuck                 {100 * s['stuck_fraction']:.1f} % of the time",
-        f"speed                 {s['sim_seconds'] / s['wall_seconds']:.0f}x real time in {s['wall_seconds']:.2f} s wall "
-        f"on {s['jobs']} worker(s), {s['cores']} core(s) = {s['speed_x_real_time_per_core']:.0f}x real time per core",
-    ]
-    return "\n".join(lines)
 
 
 class ProgressBar:

@@ -155,7 +155,7 @@ def run_listen(args) -> int:
             port = stack.enter_context(open_port(args.port, args.baud))
             lines, name = port_lines(port), args.port
         elif args.log == "-":
-            lines, name = sys.stdin.buffer, "standard input"
+            lines, name = sys.stdin.buffer, _("standard input")
         else:
             lines, name = stack.enter_context(open(args.log, "rb")), args.log
         out = stack.enter_context(open(args.out, "wb" if args.force else "xb")) if args.out else None
