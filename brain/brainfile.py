@@ -23,10 +23,12 @@ from brain.atomic import atomic_write_text
 from brain.decoders import DECODERS, decode_all
 from brain.errors import BrainFileError
 from brain.fileio import read_json
+from brain.i18n import _
 from brain.network import Layer, Network
 
 FORMAT = "neurocar-brain"
 VERSION = 1
+ACTION_SHAPE = '{"decision": [ints], "label": text}'       # an action as the file writes it
 
 
 @dataclass
@@ -92,7 +94,7 @@ def save_brain(path, brain: Brain) -> None:
 
 
 def load_brain(path) -> Brain:
-    data = read_json(path, "brain file", BrainFileError, "a brain file is JSON written by 'neurocar train'")
+    data = read_json(path, _("brain file"), BrainFileError, _("a brain file is JSON written by 'neurocar train'"))
     return brain_from_dict(data, str(path))
 
 
@@ -101,60 +103,62 @@ def brain_from_dict(data, source: str = "<brain>") -> Brain:
         return BrainFileError(f"{source}: {what}")
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise bad(f"not a neurocar brain file (expected \"format\": \"{FORMAT}\")")
+        raise bad(_("not a neurocar brain file (expected \"format\": \"{FORMAT}\")").format(FORMAT=FORMAT))
     if data.get("version") != VERSION:
-        raise bad(f"brain file version {data.get('version')!r} is not supported; "
-                  f"this neurocar reads version {VERSION} (retrain with 'neurocar train')")
+        raise bad(_("brain file version {version!r} is not supported; this neurocar reads version {VERSION} "
+                    "(retrain with 'neurocar train')").format(version=data.get("version"), VERSION=VERSION))
     inputs = data.get("inputs")
     outputs = data.get("outputs")
     if not _is_list_of(inputs, str) or not inputs:
-        raise bad("\"inputs\" must be a non-empty list of input names")
+        raise bad(_("\"inputs\" must be a non-empty list of input names"))
     if not isinstance(outputs, list) or not outputs or not all(
             isinstance(o, dict) and isinstance(o.get("name"), str) and isinstance(o.get("decoder"), str)
             and o["decoder"] in DECODERS
             for o in outputs):
-        raise bad("\"outputs\" must be a non-empty list of {\"name\", \"decoder\"} with decoders "
-                  + ", ".join(DECODERS))
+        raise bad(_("\"outputs\" must be a non-empty list of {{\"name\", \"decoder\"}} with decoders "
+                    "{decoders}").format(decoders=", ".join(DECODERS)))
     layers_data = data.get("layers")
     if not isinstance(layers_data, list) or not layers_data:
-        raise bad("\"layers\" must be a non-empty list")
+        raise bad(_("\"layers\" must be a non-empty list"))
     layers = [_layer(i, ld, bad) for i, ld in enumerate(layers_data)]
     try:
         network = Network(layers)
     except ValueError as e:
         raise bad(str(e)) from None
     if network.n_inputs != len(inputs) or network.n_outputs != len(outputs):
-        raise bad(f"the network takes {network.n_inputs} inputs and gives {network.n_outputs} outputs, "
-                  f"but the file names {len(inputs)} inputs and {len(outputs)} outputs")
+        raise bad(_("the network takes {n_in} inputs and gives {n_out} outputs, but the file names {inputs} "
+                    "inputs and {outputs} outputs").format(n_in=network.n_inputs, n_out=network.n_outputs,
+                                                           inputs=len(inputs), outputs=len(outputs)))
     actions = {}
     if not isinstance(data.get("actions") or [], list):
-        raise bad("\"actions\" must be a list of {\"decision\": [ints], \"label\": text}")
+        raise bad(_("\"actions\" must be a list of {shape}").format(shape=ACTION_SHAPE))
     for a in data.get("actions") or []:
         if not (isinstance(a, dict) and _is_list_of(a.get("decision"), int) and isinstance(a.get("label"), str)):
-            raise bad("each of \"actions\" must be {\"decision\": [ints], \"label\": text}")
+            raise bad(_("each of \"actions\" must be {shape}").format(shape=ACTION_SHAPE))
         actions[tuple(a["decision"])] = a["label"]
     provenance = data.get("provenance") or {}
     if not isinstance(provenance, dict):
-        raise bad("\"provenance\" must be an object")
+        raise bad(_("\"provenance\" must be an object"))
     return Brain(network, list(inputs), [o["name"] for o in outputs], [o["decoder"] for o in outputs],
                  actions, provenance)
 
 
 def _layer(i: int, ld, bad) -> Layer:
-    where = f"layer {i + 1}"
+    where = _("layer {number}").format(number=i + 1)
     if not isinstance(ld, dict):
-        raise bad(f"{where} must be an object")
+        raise bad(_("{where} must be an object").format(where=where))
     n_in, n_out = ld.get("inputs"), ld.get("outputs")
     if not (isinstance(n_in, int) and isinstance(n_out, int) and n_in > 0 and n_out > 0):
-        raise bad(f"{where}: \"inputs\" and \"outputs\" must be positive integers")
+        raise bad(_("{where}: \"inputs\" and \"outputs\" must be positive integers").format(where=where))
     if not isinstance(ld.get("activation"), str) or ld["activation"] not in ACTIVATIONS:
-        raise bad(f"{where}: activation {ld.get('activation')!r} is not one of {', '.join(ACTIVATIONS)}")
+        raise bad(_("{where}: activation {activation!r} is not one of {names}").format(
+            where=where, activation=ld.get("activation"), names=", ".join(ACTIVATIONS)))
     has_bias = ld.get("bias", True)
     if not isinstance(has_bias, bool):
-        raise bad(f"{where}: \"bias\" must be true or false")
-    weights = _matrix(ld.get("weights"), (n_in, n_out), f"{where} weights", bad)
+        raise bad(_("{where}: \"bias\" must be true or false").format(where=where))
+    weights = _matrix(ld.get("weights"), (n_in, n_out), _("{where} weights").format(where=where), bad)
     if has_bias:
-        biases = _matrix(ld.get("biases"), (n_out,), f"{where} biases", bad)
+        biases = _matrix(ld.get("biases"), (n_out,), _("{where} biases").format(where=where), bad)
     else:
         biases = np.zeros(n_out)
     return Layer(weights, biases, get_activation(ld["activation"]), has_bias)
@@ -162,18 +166,19 @@ def _layer(i: int, ld, bad) -> Layer:
 
 def _matrix(value, shape, what, bad) -> np.ndarray:
     if not isinstance(value, list):
-        raise bad(f"{what} must be a list of numbers of shape {shape}")
+        raise bad(_("{what} must be a list of numbers of shape {shape}").format(what=what, shape=shape))
     text = _first_non_number(value, len(shape))
     if text is not None:
-        raise bad(f"{what} must be numbers, not {_short(text)} (written as {type(text).__name__})")
+        raise bad(_("{what} must be numbers, not {text} (written as {type})").format(
+            what=what, text=_short(text), type=type(text).__name__))
     try:
         arr = np.array(value, dtype=float)
     except (TypeError, ValueError, OverflowError):
-        raise bad(f"{what} must be a list of numbers of shape {shape}") from None
+        raise bad(_("{what} must be a list of numbers of shape {shape}").format(what=what, shape=shape)) from None
     if arr.shape != shape:
-        raise bad(f"{what} have shape {arr.shape}, expected {shape}")
+        raise bad(_("{what} have shape {actual}, expected {shape}").format(what=what, actual=arr.shape, shape=shape))
     if not np.isfinite(arr).all():
-        raise bad(f"{what} hold non-finite values (NaN or infinity); retrain the brain")
+        raise bad(_("{what} hold non-finite values (NaN or infinity); retrain the brain").format(what=what))
     return arr
 
 

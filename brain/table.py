@@ -109,7 +109,7 @@ def _fmt(v: float) -> str:
 
 def load_table(path) -> Table:
     path = Path(path)
-    return parse_table(read_text(path, "table file", TableError), str(path), name=path.name)
+    return parse_table(read_text(path, _("table file"), TableError), str(path), name=path.name)
 
 
 def parse_table(text: str, source: str = "<table>", name: str = "table") -> Table:

@@ -59,17 +59,21 @@ class WholeSketchReport:
 
     def line(self) -> str:
         share = 100 * self.readings_differing / max(self.pings, 1)
-        return (f"whole sketch (simavr, Arduino core and all): {self.episodes} episodes of {self.seconds:g} s, "
-                f"{self.ticks:,} ticks, {self.pings:,} readings; decisions differing given the Uno's readings "
-                f"{self.decision_mismatches}, servo pulses off {self.servo_pulse_mismatches} (at most "
-                f"{self.max_servo_pulse_error_us:g} us from the angle's); readings differing "
-                f"from the simulator's {self.readings_differing} ({share:.1f} %, at most "
-                f"{self.max_reading_difference_cm} cm, {self.readings_beyond_1cm} beyond 1 cm); before each "
-                f"episode's first: {self.ticks_before_first_difference:,} ticks, {self.tick_mismatches} differ "
-                f"from the Python run's; metrics of the {self.episodes_compared} episodes with no differing "
-                f"reading {'identical' if not self.metrics_mismatches else 'DIFFERENT'}; longest tick "
-                f"{self.max_work_us:,.0f} us of {self.tick_us:,.0f}, late ticks {self.late_ticks}; emulated at "
-                f"{self.emulated_s_per_wall_s:.1f} s per wall second (all Unos together)")
+        metrics = _("identical") if not self.metrics_mismatches else _("DIFFERENT")
+        return _("whole sketch (simavr, Arduino core and all): {episodes} episodes of {seconds:g} s, {ticks:,} ticks, "
+                 "{pings:,} readings; decisions differing given the Uno's readings {decisions}, servo pulses off "
+                 "{pulses} (at most {pulse_error:g} us from the angle's); readings differing from the simulator's "
+                 "{differing} ({share:.1f} %, at most {most} cm, {beyond} beyond 1 cm); before each episode's first: "
+                 "{before:,} ticks, {tick_mismatches} differ from the Python run's; metrics of the {compared} episodes "
+                 "with no differing reading {metrics}; longest tick {longest:,.0f} us of {tick_us:,.0f}, late ticks "
+                 "{late}; emulated at {speed:.1f} s per wall second (all Unos together)").format(
+            episodes=self.episodes, seconds=self.seconds, ticks=self.ticks, pings=self.pings,
+            decisions=self.decision_mismatches, pulses=self.servo_pulse_mismatches,
+            pulse_error=self.max_servo_pulse_error_us, differing=self.readings_differing, share=share,
+            most=self.max_reading_difference_cm, beyond=self.readings_beyond_1cm,
+            before=self.ticks_before_first_difference, tick_mismatches=self.tick_mismatches,
+            compared=self.episodes_compared, metrics=metrics, longest=self.max_work_us, tick_us=self.tick_us,
+            late=self.late_ticks, speed=self.emulated_s_per_wall_s)
 
 
 @dataclass

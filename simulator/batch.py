@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from brain.i18n import _
 from brain.brainfile import brain_from_dict
 # The layout and the batch run, under the names callers have always imported from here.
 from simulator.batch_job import BATCH_SIZE, Batches, Job, batches, with_cars
@@ -97,15 +98,15 @@ def calibrate(job: Job, specs, ticks: int = 40) -> float:
 def format_duration(seconds: float) -> str:
     """'40 s', '12 min', '3 h 10 min', '5 days 2 h'."""
     if seconds < 60:
-        return f"{max(1, math.ceil(seconds))} s"
+        return _("{seconds} s").format(seconds=max(1, math.ceil(seconds)))
     minutes = round(seconds / 60)
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{minutes} min").format(minutes=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes} min"
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
     days, hours = divmod(hours, 24)
-    return f"{days:,} days {hours} h"
+    return _("{days:,} days {hours} h").format(days=days, hours=hours)
 
 
 class Timer:

@@ -121,7 +121,7 @@ BOUNDS = {
 def read_tape(path, plan: Plan) -> Tape:
     """The measurements file, every blank filled and in range, as many runs as the plan."""
     try:
-        data = tomllib.loads(read_text(Path(path), "measurements file", CalibrationError))
+        data = tomllib.loads(read_text(Path(path), _("measurements file"), CalibrationError))
     except ValueError as e:
         raise CalibrationError(_("{path}: not valid TOML ({e})").format(path=path, e=e)) from None
     battery = _number(path, data, "battery_v", "battery_v")

@@ -208,7 +208,7 @@ def load_profile(path) -> Profile:
     """Read and check a profile; a bad file raises ProfileError naming file and key."""
     path = Path(path)
     try:
-        data = tomllib.loads(read_text(path, "robot profile", ProfileError))
+        data = tomllib.loads(read_text(path, _("robot profile"), ProfileError))
     except ValueError as e:            # TOMLDecodeError, or an integer too long to read
         raise ProfileError(_("{path}: not valid TOML ({e})").format(path=path, e=e)) from None
     except RecursionError:

@@ -132,7 +132,7 @@ class RunInfo:
                   "controller": job.controller.__name__, "seconds": job.seconds,
                   "tick_s": job.profile.control.tick_s, "brain": job.brain,
                   "brain_sha256": brain_from_dict(job.brain).sha256(),
-                  "profile_toml": read_text(source, "robot profile", ProfileError),
+                  "profile_toml": read_text(source, _("robot profile"), ProfileError),
                   "profile_source": str(job.profile.source)}
         return cls(shared, job.profile)
 

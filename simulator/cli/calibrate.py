@@ -109,10 +109,10 @@ def run_fit(args) -> int:
         out.add("--out", out_path)
         plan = plan_for(profile)
         tape = read_tape(args.measurements, plan)
-        log = parse_log(read_text(Path(args.log), "calibration log", CalibrationError), profile, plan, args.log)
+        log = parse_log(read_text(Path(args.log), _("calibration log"), CalibrationError), profile, plan, args.log)
         values = fit_car(profile, log, tape, args.log)
         date = datetime.date.today().isoformat()
-        text = _new_profile(read_text(robot_path, "robot profile", CalibrationError), profile, values, date,
+        text = _new_profile(read_text(robot_path, _("robot profile"), CalibrationError), profile, values, date,
                             args.log, out_path)
         print("\n".join(old_and_new(profile, values)))
         out.write_text(out_path, text)

@@ -97,7 +97,7 @@ def _check_options(args) -> tuple[int, int]:
 
 def read_eval(path) -> Compared:
     """An eval JSON file's metrics, or PlotError naming the file and what is wrong."""
-    data = read_json(path, "eval file", PlotError, _(EXPECTED))
+    data = read_json(path, _("eval file"), PlotError, _(EXPECTED))
     if not isinstance(data, dict) or "episodes" not in data:
         raise PlotError(_("{path}: has no eval summary; {EXPECTED}").format(path=path, EXPECTED=_(EXPECTED)))
     try:

@@ -86,7 +86,7 @@ def open_file(app, path: Path) -> None:
         if path.suffix.lower() == ".csv":
             _open_table(app.state, path)
             return
-        data = read_json(path, "file", NeurocarError, _(OPEN_EXPECTED))
+        data = read_json(path, _("file"), NeurocarError, _(OPEN_EXPECTED))
         fmt = data.get("format") if isinstance(data, dict) else None
         if fmt == "neurocar-brain":
             _open_brain(app.state, path, data)
