@@ -289,9 +289,8 @@ def inside_boxes(points, boxes) -> np.ndarray:
 # -- files ---------------------------------------------------------------------------
 
 def load_world(path) -> World:
-    data = read_json(path, _("world file"), WorldError,
-                     _("a world file is JSON with \"format\": \"{FORMAT}\"").format(FORMAT=FORMAT))
-    return world_from_dict(data, str(path))
+    expected = _("a world file is JSON with \"format\": \"{FORMAT}\"").format(FORMAT=FORMAT)
+    return world_from_dict(read_json(path, _("world file"), WorldError, expected), str(path))
 
 
 def save_world(path, world: World) -> None:
