@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from brain.errors import NeurocarError
-from brain.i18n import _
+from brain.i18n import _, ngettext
 from simulator.controller import decode_pins, encode_inputs, memory_inputs, paced_hold_ticks, sweep_step, whole_cm
 from simulator.sweep_memory import SweepMemory
 
@@ -62,19 +62,23 @@ class Comparison:
         return not self.mismatches
 
     def lines(self, shown: int = SHOWN) -> list[str]:
-        out = [f"{self.source}: {self.ticks:,} ticks ({self.decisions:,} decisions, {self.arithmetic}); "
-               f"{self.compared:,} ticks compared"
-               + (f", memory inputs replayed on {self.memory_checked:,} decisions" if self.memory_inputs else "") + "; "
-               f"{self.runs:,} gap-free stretch{'es' if self.runs != 1 else ''}, {self.lost_ticks:,} ticks lost, "
-               f"{self.garbled:,} garbled lines skipped"]
+        memory = _(", memory inputs replayed on {count:,} decisions").format(count=self.memory_checked) \
+            if self.memory_inputs else ""
+        stretches = ngettext("{count:,} gap-free stretch", "{count:,} gap-free stretches", self.runs).format(
+            count=self.runs)
+        out = [_("{source}: {ticks:,} ticks ({decisions:,} decisions, {arithmetic}); {compared:,} ticks compared"
+                 "{memory}; {stretches}, {lost:,} ticks lost, {garbled:,} garbled lines skipped").format(
+            source=self.source, ticks=self.ticks, decisions=self.decisions, arithmetic=self.arithmetic,
+            compared=self.compared, memory=memory, stretches=stretches, lost=self.lost_ticks, garbled=self.garbled)]
         if self.ok:
-            return out + ["0 ticks differ from what the brain and profile decide"]
+            return out + [_("0 ticks differ from what the brain and profile decide")]
         by_field = {f: sum(f in m.car for m in self.mismatches) for f in CHECKED}
-        first = f"; the first {shown}" if len(self.mismatches) > shown else ""
-        out.append(f"{len(self.mismatches):,} ticks differ from what the brain and profile decide ("
-                   + ", ".join(f"{f} {n:,}" for f, n in by_field.items() if n) + f"){first}:")
-        return out + [f"  tick {m.tick}: " + "; ".join(f"{f} {_show(m.car[f])}, expected {_show(m.expected[f])}"
-                                                        for f in m.car) for m in self.mismatches[:shown]]
+        first = _("; the first {count}").format(count=shown) if len(self.mismatches) > shown else ""
+        out.append(_("{count:,} ticks differ from what the brain and profile decide ({fields}){first}:").format(
+            count=len(self.mismatches), fields=", ".join(f"{f} {n:,}" for f, n in by_field.items() if n), first=first))
+        return out + [_("  tick {tick}: {fields}").format(tick=m.tick, fields="; ".join(
+            _("{field} {car}, expected {expected}").format(field=f, car=_show(m.car[f]), expected=_show(m.expected[f]))
+            for f in m.car)) for m in self.mismatches[:shown]]
 
     def to_json(self) -> dict:
         return {**asdict(self), "ok": self.ok}

@@ -152,30 +152,33 @@ class LogSummary:
 
     def lines(self, name: str = "") -> list[str]:
         """The summary as text lines, for the terminal."""
-        out = [f"{name + ': ' if name else ''}{self.ticks:,} ticks, {self.decisions:,} decisions, "
-               f"{self.garbled:,} garbled lines, {self.lost_ticks:,} ticks lost"
-               + (f", {self.restarts:,} restarts" if self.restarts else "")]
+        restarts = _(", {count:,} restarts").format(count=self.restarts) if self.restarts else ""
+        out = [(f"{name}: " if name else "") + _("{ticks:,} ticks, {decisions:,} decisions, {garbled:,} garbled lines, "
+                                                 "{lost:,} ticks lost").format(
+            ticks=self.ticks, decisions=self.decisions, garbled=self.garbled, lost=self.lost_ticks) + restarts]
         h = self.header
-        out.append(f"brain {h.brain_sha256[:16]} ({h.arithmetic}), profile {h.profile_hash}, sketch {h.version}, "
-                   f"{self.headers:,} headers" if h else "no header yet (it repeats every few seconds)")
+        out.append(_("brain {sha} ({arithmetic}), profile {hash}, sketch {version}, {count:,} headers").format(
+            sha=h.brain_sha256[:16], arithmetic=h.arithmetic, hash=h.profile_hash, version=h.version,
+            count=self.headers) if h else _("no header yet (it repeats every few seconds)"))
         out += self._reading_lines() + self._action_lines()
         return out
 
     def _reading_lines(self) -> list[str]:
         r = self.readings
         if not r.count:
-            return [f"readings: none with an echo, {r.no_echo:,} without"]
-        out = [f"readings: {r.count:,} (min {r.low:.0f}, mean {r.mean:.1f}, max {r.high:.0f} cm), "
-               f"{r.no_echo:,} with no echo"]
-        return out + _bars([(name, r.bins[name]) for name in r.bin_names()] + [("no echo", r.no_echo)])
+            return [_("readings: none with an echo, {count:,} without").format(count=r.no_echo)]
+        out = [_("readings: {count:,} (min {low:.0f}, mean {mean:.1f}, max {high:.0f} cm), {none:,} with no "
+                 "echo").format(count=r.count, low=r.low, mean=r.mean, high=r.high, none=r.no_echo)]
+        return out + _bars([(name, r.bins[name]) for name in r.bin_names()] + [(_("no echo"), r.no_echo)])
 
     def _action_lines(self) -> list[str]:
         if not self.action_ticks:
             return []
         names = [n for n in (*PATTERN_NAMES, "stop") if self.action_ticks[n]]
         names += sorted(set(self.action_ticks) - set(names))
-        share = {n: f"{100 * self.action_ticks[n] / self.ticks:5.1f} % of ticks" for n in names}
-        return ["actions decided:"] + [f"{bar}  {share[n]}" for bar, n in
+        share = {n: _("{share} of ticks").format(share=f"{100 * self.action_ticks[n] / self.ticks:5.1f} %")
+                 for n in names}
+        return [_("actions decided:")] + [f"{bar}  {share[n]}" for bar, n in
                                        zip(_bars([(n, self.actions[n]) for n in names]), names)]
 
 

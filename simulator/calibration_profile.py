@@ -20,7 +20,7 @@ from simulator.calibration import CalibrationError, check_fitted, fit_speed, fit
 from simulator.calibration_echo import SpanModel, fit_scales, observed_widths
 from simulator.motors import yaw_rad_per_cm
 from simulator.measured import CarParams, nominal_car
-from brain.i18n import _
+from brain.i18n import _, english
 
 MOTORS = ("battery_v", "speed_mm_s_per_v", "start_v", "turn_travel_mm_per_deg")
 CURVES = {"beam_scale": "beam_half_deg", "incidence_scale": "flat_incidence_deg"}
@@ -56,11 +56,12 @@ def old_and_new(profile, values: dict) -> list[str]:
     """The profile's values beside the fitted ones, one line each."""
     m = profile.measured.motors
     rows = [(name + UNITS[name], getattr(m, name), values[name]) for name in MOTORS]
-    rows += [(f"{curve} (x scale)", 1.0, values[scale]) for scale, curve in CURVES.items()]
+    rows += [(_("{curve} (x scale)").format(curve=curve), 1.0, values[scale]) for scale, curve in CURVES.items()]
     drive = drive_figures(profile, values)
-    rows += [(f"drive.{k}{UNITS[k]}", getattr(profile.drive, k), v) for k, v in drive.items()]
+    rows += [(english(f"drive.{k}{UNITS[k]}"), getattr(profile.drive, k), v) for k, v in drive.items()]
     width = max(len(r[0]) for r in rows)
-    return [f"{'value':<{width}}  {'profile':>10}  {'measured':>10}"] + \
+    head = (_("value"), _("profile"), _("measured"))          # the names are the profile's keys, in English
+    return [f"{head[0]:<{width}}  {head[1]:>10}  {head[2]:>10}"] + \
            [f"{name:<{width}}  {old:>10.4g}  {new:>10.4g}" for name, old, new in rows]
 
 

@@ -230,7 +230,7 @@ def _verify(brain, profile, seed: int, logging=None):
           "{ticks_compared:,} ticks compared, {tick_mismatches} differ; "
           "metrics {value}").format(episodes=closed.episodes, seconds=closed.seconds, ticks_compared=closed.ticks_compared,
             tick_mismatches=closed.tick_mismatches,
-            value='identical' if closed.metrics_equal else 'DIFFERENT'))
+            value=_("identical") if closed.metrics_equal else _("DIFFERENT")))
     whole = whole_sketch_loop(brain, profile, seed, telemetry=logging)
     print(whole.line())
     return opened, with_whole_sketch(closed, whole)

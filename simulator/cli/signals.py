@@ -2,6 +2,8 @@
 import signal
 import sys
 
+from brain.i18n import _
+
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the program is, so that cleanup runs as for Ctrl-C (exit 143)."""
@@ -14,5 +16,6 @@ def raise_terminated(signum, frame):
 def interrupted(e: KeyboardInterrupt, prefix: str) -> int:
     """Ctrl-C or SIGTERM: one line, and the shell's status for the signal."""
     terminated = isinstance(e, Terminated)
-    print(f"{prefix}: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+    print((_("{prefix}: terminated") if terminated else _("{prefix}: interrupted")).format(prefix=prefix),
+          file=sys.stderr)
     return 128 + (signal.SIGTERM if terminated else signal.SIGINT)
