@@ -84,10 +84,12 @@ class Table:
             out.write(f"# {line}\n")
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([c.header() for c in self.columns])
+        is_label = [c.role == "label" for c in self.columns]
         for start in range(0, len(self), rows):
-            for i in range(start, min(start + rows, len(self))):
-                values = iter(list(self.inputs[i]) + list(self.targets[i]))
-                writer.writerow([self.labels[i] if c.role == "label" else _fmt(next(values)) for c in self.columns])
+            numbers = np.hstack([self.inputs[start:start + rows], self.targets[start:start + rows]]).tolist()
+            for i, row in enumerate(numbers, start):
+                values = iter(row)
+                writer.writerow([self.labels[i] if label else _fmt(next(values)) for label in is_label])
             yield out.getvalue()
             out.seek(0)
             out.truncate()
@@ -104,7 +106,7 @@ class Table:
 
 
 def _fmt(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
+    return str(int(v)) if v.is_integer() else repr(v)
 
 
 def load_table(path) -> Table:

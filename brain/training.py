@@ -84,7 +84,9 @@ class TrainConfig:
 class Trainer:
     """Trains ``network`` in place on (inputs, targets). Learned state ends in ``_``."""
 
-    def __init__(self, network: Network, inputs, targets, config: TrainConfig, decoders=None):
+    def __init__(self, network: Network, inputs, targets, config: TrainConfig, decoders=None,
+                 rows: "DistinctRows | None" = None):
+        """``rows``: the table's distinct rows when already worked out (``DistinctRows.in_steps``)."""
         config.validate()
         self.network = network
         self.x = np.asarray(inputs, dtype=float)
@@ -92,8 +94,10 @@ class Trainer:
         self.config = config
         self.decoders = decoders
         self._decoded_y = decode_all(decoders, self.y) if decoders else None
-        self._rows = (DistinctRows.of(self.x, self.y, decoders) if len(self.x) > BLOCK_ROWS
-                      else DistinctRows(self.x, self.y, self._decoded_y, None))
+        if rows is None:
+            rows = (DistinctRows.of(self.x, self.y, decoders) if len(self.x) > BLOCK_ROWS
+                    else DistinctRows(self.x, self.y, self._decoded_y, None))
+        self._rows = rows
         self.loss = get_loss(config.loss)
         self.rng = np.random.default_rng(config.seed)
         self.optimizer = _make_optimizer(config)
@@ -107,6 +111,7 @@ class Trainer:
         self.message_ = ""
         self.train_seconds_ = 0.0
         self._epoch_in_hand = None            # the generator of an epoch a timed slice left unfinished
+        self._final_right = None              # final_rows_right() once training has ended
 
     @property
     def done(self) -> bool:
@@ -230,10 +235,16 @@ class Trainer:
         return True
 
     def final_rows_right(self) -> np.ndarray:
-        """Which rows the current weights get right (needs decoders)."""
+        """Which rows the current weights get right (needs decoders); worked out once
+        training has ended."""
+        if self._final_right is not None:
+            return self._final_right
         outputs = np.vstack([self.network.forward(self.x[i:i + BLOCK_ROWS])
                              for i in range(0, len(self.x), BLOCK_ROWS)])
-        return (decode_all(self.decoders, outputs) == self._decoded_y).all(axis=1)
+        right = (decode_all(self.decoders, outputs) == self._decoded_y).all(axis=1)
+        if self.done:
+            self._final_right = right
+        return right
 
 
 class DistinctRows:
@@ -252,6 +263,24 @@ class DistinctRows:
         first, counts = first[order], counts[order]
         if len(first) == len(x):
             first, counts = np.arange(len(x)), None
+        return cls(x[first], y[first], decode_all(decoders, y[first]) if decoders else None, counts)
+
+    @classmethod
+    def in_steps(cls, x, y, decoders, rows_per_step: int = 1000):
+        """``of``'s answer, worked out ``rows_per_step`` rows at a time: a generator that
+        pauses between steps and returns the DistinctRows (for a window's time slices)."""
+        rows = np.ascontiguousarray(np.hstack([x, y]) + 0.0)        # + 0.0: -0.0 is 0.0, as np.unique has it
+        keys = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
+        seen: dict = {}
+        for start in range(0, len(keys), rows_per_step):
+            for i, key in enumerate(keys[start:start + rows_per_step].tolist(), start):
+                if key in seen:
+                    seen[key][1] += 1
+                else:
+                    seen[key] = [i, 1]
+            yield
+        first = np.array([f for f, _ in seen.values()], dtype=np.intp)
+        counts = np.array([c for _, c in seen.values()], dtype=np.intp) if len(first) < len(x) else None
         return cls(x[first], y[first], decode_all(decoders, y[first]) if decoders else None, counts)
 
     def counts_column(self, block: slice):

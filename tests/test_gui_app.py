@@ -436,6 +436,7 @@ def test_motor_pin_brains_and_the_two_wheel_robot_work_in_every_panel(tmp_path, 
 
 def _train_to_the_end(job):
     """What the window's frames do a few milliseconds at a time, all at once."""
+    job.prepare()
     while not job.done:
         job.trainer.run()
 

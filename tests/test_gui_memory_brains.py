@@ -52,6 +52,7 @@ def _finish_training(app):
     may already have been all a small table needs)."""
     job = app.state.training.job
     while job is not None and not job.done:
+        job.prepare()
         job.trainer.run()
     frames(app, 2)
     assert app.state.training.job is None

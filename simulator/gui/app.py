@@ -95,6 +95,7 @@ class App:
         self.realtime = realtime
         self.frame = 0
         self.frame_ms: list[float] = []
+        self.frame_s = 0.0                           # the last frame's wall time (its work, not the wait)
         self.state, shipped = start_state(world_path, brain_path, table_path, robot_path, seed, model)
         self.pacing = Pacing(self.state.profile.control.tick_s, realtime)
         self.idle = Idle()
@@ -174,14 +175,15 @@ class App:
                 continue
             self.draw()
             pygame.display.flip()
+            self.frame_s = time.perf_counter() - start
             if frames is not None:                   # an open-ended run would grow this without end
-                self.frame_ms.append((time.perf_counter() - start) * 1000.0)
+                self.frame_ms.append(self.frame_s * 1000.0)
             self.frame += 1
 
     def update(self, dt: float) -> None:
         s = self.state
         if s.training.job is not None:
-            train_slice(s)
+            train_slice(s, self.frame_s)
         self.pacing.run(dt, self.tick)
         if s.sim.collisions > s.collisions_seen:
             s.flash_until = s.wall_time + FLASH_S

@@ -28,6 +28,7 @@ class Session:
         self.autosave = autosave or Autosave()
         self.saved_versions = None
         self.last_save_s = 0.0
+        self._csv = (None, "")                 # (table, its CSV text): a big table's costs tens of ms
 
     @staticmethod
     def versions(app):
@@ -45,12 +46,17 @@ class Session:
     def mark_saved(self, app) -> None:
         self.saved_versions = self.versions(app)
 
-    @staticmethod
-    def contents(app) -> dict:
+    def table_csv(self, table) -> str:
+        """The table's CSV text, worked out again only for another table (an edit makes one)."""
+        if self._csv[0] is not table:
+            self._csv = (table, table.to_csv())
+        return self._csv[1]
+
+    def contents(self, app) -> dict:
         s = app.state
         return {
             "edited": s.edited_session,
-            "table_csv": s.editor.table.to_csv(),
+            "table_csv": self.table_csv(s.editor.table),
             "table_name": s.editor.table.name,
             "hyper": s.hyper.to_dict(),
             "brain": s.sim.brain.to_dict(),

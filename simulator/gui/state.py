@@ -38,6 +38,7 @@ class Training:
     status: str = ""
     color: tuple = th.TEXT
     about: tuple = ()
+    slice_s: float = 0.0                     # the wall time the last frame's slice took
 
 
 @dataclass

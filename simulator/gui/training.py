@@ -5,6 +5,7 @@ weights, and a diverged run leaves the last good ones in place.
 ``shown`` is what the cost card says: the running job, else the last run or refusal
 while it still describes the car's brain, the table and the settings, else a line about
 the brain and table there are now."""
+import time
 from dataclasses import dataclass
 
 from brain.errors import NeurocarError
@@ -13,7 +14,13 @@ from brain.i18n import _
 from simulator.gui import theme as th
 from simulator.gui.retrain import RetrainJob
 
-TRAIN_SLICE_S = 0.006         # wall time per frame given to retraining
+# Each frame gives retraining what its other work leaves of a 60 fps frame, less some
+# headroom (a slice may overrun by one block of work, and the job's last slice makes the
+# brain), within these bounds.
+FRAME_S = 1 / 60
+HEADROOM_S = 0.004
+MOST_SLICE_S = 0.006
+LEAST_SLICE_S = 0.001
 
 
 def retrain(app, event=None):
@@ -33,17 +40,24 @@ def retrain(app, event=None):
           "the car keeps driving with the old weights until it ends").format(count=len(table), optimizer=config.optimizer, learning_rate=config.learning_rate()))
 
 
-def train_slice(state) -> None:
-    """Give the running job its slice of this frame."""
+def slice_for(frame_s: float, last_slice_s: float) -> float:
+    """This frame's slice, from the last frame's wall time and its slice's."""
+    return min(MOST_SLICE_S, max(LEAST_SLICE_S, FRAME_S - HEADROOM_S - (frame_s - last_slice_s)))
+
+
+def train_slice(state, frame_s: float = 0.0) -> None:
+    """Give the running job its slice of this frame; ``frame_s`` is the last frame's wall time."""
     t = state.training
     job = t.job
-    job.step(TRAIN_SLICE_S)
+    start = time.perf_counter()
+    job.step(slice_for(frame_s, t.slice_s))
     t.losses = job.losses
     t.status, t.color = job.summary(), th.TEXT
-    t.cost_note = _("epoch {epoch}").format(epoch=job.trainer.epochs_)
+    t.cost_note = _("epoch {epoch}").format(epoch=job.epochs)
     if job.done:
         t.job = None
         _ended(state, job)
+    t.slice_s = time.perf_counter() - start
 
 
 def _ended(state, job) -> None:
