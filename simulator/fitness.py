@@ -19,6 +19,8 @@ brain scores about 1.7, and standing still about 0.7.
 """
 from dataclasses import asdict, dataclass
 
+from brain.i18n import english
+
 
 @dataclass(frozen=True)
 class Fitness:
@@ -28,10 +30,11 @@ class Fitness:
     stuck: float = 0.0           # per unit of stuck fraction
 
     def formula(self) -> str:
+        """The formula over the metrics' JSON names, as the brain's provenance records it."""
         terms = [(self.collisions, "collisions_per_minute"), (self.contact, "contact_fraction"),
                  (self.stuck, "stuck_fraction")]
-        coverage = "coverage_%" if self.coverage == 1 else f"{self.coverage:g} x coverage_%"
-        return "fitness = " + " - ".join([coverage] + [f"{w:g} x {name}" for w, name in terms if w])
+        coverage = english("coverage_%") if self.coverage == 1 else english(f"{self.coverage:g} x coverage_%")
+        return english("fitness = ") + " - ".join([coverage] + [english(f"{w:g} x {name}") for w, name in terms if w])
 
     def of(self, rows) -> float:
         p = parts(rows)

@@ -126,10 +126,14 @@ def _check_numbers(args) -> None:
 
 def _plan_line(args, s: Settings, start) -> str:
     episodes = s.population * s.worlds + 2 * s.validation_worlds
-    return (f"{start.network!r} reading {', '.join(start.input_names)}: {start.network.n_parameters()} weights; "
-            f"{args.generations} generations of {s.population} x {s.worlds} training worlds + 2 x "
-            f"{s.validation_worlds} validation worlds ({episodes} episodes of {s.seconds:g} s each), "
-            f"{s.model} car{' randomized' if s.randomize else ''}, seed {s.seed}")
+    car = {("measured", True): _("measured car, randomized"), ("measured", False): _("measured car"),
+           ("ideal", True): _("ideal car, randomized"), ("ideal", False): _("ideal car")}[s.model, s.randomize]
+    return _("{network} reading {inputs}: {weights} weights; {generations} generations of {population} x {worlds} "
+             "training worlds + 2 x {validation} validation worlds ({episodes} episodes of {seconds:g} s each), "
+             "{car}, seed {seed}").format(
+        network=repr(start.network), inputs=", ".join(start.input_names), weights=start.network.n_parameters(),
+        generations=args.generations, population=s.population, worlds=s.worlds, validation=s.validation_worlds,
+        episodes=episodes, seconds=s.seconds, car=car, seed=s.seed)
 
 
 def _search(evolution: Evolution, runner, args, key: str) -> None:
@@ -156,13 +160,17 @@ def _search(evolution: Evolution, runner, args, key: str) -> None:
 def _generation_line(g, evolution) -> str:
     _score, generation, _genome, which = evolution.state.chosen
     m, b = g.validation_parts, g.validation_best_parts
-    return (f"gen {g.generation:4d}  train best {g.best:6.2f} mean {g.mean:6.2f} | validation: mean {g.validation:6.2f} "
-            f"({m['collisions_per_minute']:.2f}/min, {m['coverage_pct']:.1f} %), best {g.validation_best:6.2f} "
-            f"({b['collisions_per_minute']:.2f}/min, {b['coverage_pct']:.1f} %)  sigma {g.sigma:.3f}"
-            f"{f'  * {which}' if generation == g.generation else ''}")
+    chosen = {"mean": _("  * mean"), "best": _("  * best")}.get(which, "") if generation == g.generation else ""
+    return _("gen {generation:4d}  train best {best:6.2f} mean {mean:6.2f} | validation: mean {validation:6.2f} "
+             "({rate:.2f}/min, {covered:.1f} %), best {validation_best:6.2f} ({best_rate:.2f}/min, "
+             "{best_covered:.1f} %)  sigma {sigma:.3f}{chosen}").format(
+        generation=g.generation, best=g.best, mean=g.mean, validation=g.validation,
+        rate=m["collisions_per_minute"], covered=m["coverage_pct"], validation_best=g.validation_best,
+        best_rate=b["collisions_per_minute"], best_covered=b["coverage_pct"], sigma=g.sigma, chosen=chosen)
 
 
 def _start_words(args, start) -> str:
+    """Where the search started, as the brain's provenance records it (in English)."""
     shape = f"{start.network!r} reading {', '.join(start.input_names)}"
     return f"{args.start}, widened to {shape}" if args.start and (args.inputs or args.hidden) else \
         args.start or f"a new {shape}"
@@ -223,7 +231,8 @@ class EtaBar:
     def _draw(self, generations: float) -> None:
         fraction = min(1.0, generations / self.generations)
         elapsed = time.perf_counter() - self.started
-        left = f"{format_duration(elapsed * (1 - fraction) / fraction)} left" if fraction > 0 else "timing..."
+        left = (_("{duration} left").format(duration=format_duration(elapsed * (1 - fraction) / fraction))
+                if fraction > 0 else _("timing..."))
         filled = int(self.width * fraction)
         self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {100 * fraction:5.1f} %  {left}   ")
         self.stream.flush()
