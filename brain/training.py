@@ -271,16 +271,15 @@ class DistinctRows:
         pauses between steps and returns the DistinctRows (for a window's time slices)."""
         rows = np.ascontiguousarray(np.hstack([x, y]) + 0.0)        # + 0.0: -0.0 is 0.0, as np.unique has it
         keys = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
-        seen: dict = {}
+        first_of: dict = {}                  # a row's bytes -> the index of its first occurrence
+        where: list = []                     # each row's first occurrence
         for start in range(0, len(keys), rows_per_step):
-            for i, key in enumerate(keys[start:start + rows_per_step].tolist(), start):
-                if key in seen:
-                    seen[key][1] += 1
-                else:
-                    seen[key] = [i, 1]
+            where += [first_of.setdefault(key, i) for i, key in enumerate(keys[start:start + rows_per_step].tolist(),
+                                                                          start)]
             yield
-        first = np.array([f for f, _ in seen.values()], dtype=np.intp)
-        counts = np.array([c for _, c in seen.values()], dtype=np.intp) if len(first) < len(x) else None
+        first = np.fromiter(first_of.values(), dtype=np.intp, count=len(first_of))
+        counts = np.bincount(where, minlength=len(x))[first] if len(first) < len(x) else None
+        yield
         return cls(x[first], y[first], decode_all(decoders, y[first]) if decoders else None, counts)
 
     def counts_column(self, block: slice):

@@ -56,6 +56,6 @@ def test_distinct_rows_worked_out_in_steps_are_those_of_one_call():
             pauses += 1
     except StopIteration as end:
         stepped = end.value
-    assert pauses == 16 and at_once.counts is not None and at_once.counts.sum() == len(x)
+    assert pauses == 17 and at_once.counts is not None and at_once.counts.sum() == len(x)
     for name in ("x", "y", "decoded", "counts"):
         assert np.array_equal(getattr(stepped, name), getattr(at_once, name)), name

@@ -121,3 +121,21 @@ def test_a_session_whose_world_covers_the_start_restores_all_but_the_world(state
     assert b.state.sim.world is world                                    # the world is not
     assert "not its world" in b.state.message.text and "overlaps an obstacle" in b.state.message.text
     pygame.quit()
+
+
+def test_a_big_table_is_autosaved_over_several_frames_exactly(state, monkeypatch):
+    """Its CSV text is made a few hundred rows a frame (not one long frame), then saved."""
+    from simulator.gui import session as session_module
+    from simulator.gui.tablemodel import TableEditor
+    from tests.test_gui_polish_frames import big_table
+    monkeypatch.setattr(session_module, "CSV_SLICE_S", 0.0)         # one part a frame, whatever the machine
+    app = start(restore=False)
+    table = big_table(rows=2000)
+    app.state.editor = TableEditor(table)
+    parts = -(-len(table) // session_module.CSV_ROWS) + 1          # the rows' parts and the header's
+    app._loop(app.frame + 60 + parts - 1, None)                    # the window's frames (run() saves at its end)
+    assert not (state / "session.json").exists()
+    app._loop(app.frame + 1, None)
+    saved = json.loads((state / "session.json").read_text(encoding="utf-8"))
+    assert saved["table_csv"] == table.to_csv()
+    pygame.quit()

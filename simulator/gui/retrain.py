@@ -79,6 +79,7 @@ class RetrainJob:
         rows = None
         if len(table) > BLOCK_ROWS:                 # as Trainer would, without one long pause
             rows = yield from DistinctRows.in_steps(table.inputs, table.targets, table.decoders, DISTINCT_ROWS)
+            yield
         self.trainer = Trainer(self.network, table.inputs, table.targets, self.config, table.decoders, rows)
 
     def result(self) -> Brain | None:

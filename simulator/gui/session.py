@@ -17,6 +17,8 @@ from simulator.gui.world_commands import set_world
 from simulator.world import WorldError, world_from_dict
 
 AUTOSAVE_EVERY_S = 1.0
+CSV_ROWS = 250                # table rows made into CSV text between two looks at the clock
+CSV_SLICE_S = 0.002           # a frame's share of that work
 PARTS = (("table_csv", str), ("brain", dict), ("world", dict))     # what a session cannot do without
 
 
@@ -29,6 +31,7 @@ class Session:
         self.saved_versions = None
         self.last_save_s = 0.0
         self._csv = (None, "")                 # (table, its CSV text): a big table's costs tens of ms
+        self._csv_parts: tuple = (None, [], iter(()))     # (table, parts so far, parts to come)
 
     @staticmethod
     def versions(app):
@@ -48,9 +51,24 @@ class Session:
 
     def table_csv(self, table) -> str:
         """The table's CSV text, worked out again only for another table (an edit makes one)."""
-        if self._csv[0] is not table:
-            self._csv = (table, table.to_csv())
+        self.csv_ready(table)
         return self._csv[1]
+
+    def csv_ready(self, table, seconds: float | None = None) -> bool:
+        """Work on the table's CSV text for about ``seconds`` (None: to the end), a few
+        hundred rows at a time; True once it is there."""
+        if self._csv[0] is table:
+            return True
+        if self._csv_parts[0] is not table:
+            self._csv_parts = (table, [], table.csv_parts(CSV_ROWS))
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        _table, parts, coming = self._csv_parts
+        for part in coming:
+            parts.append(part)
+            if deadline is not None and time.perf_counter() >= deadline:
+                return False
+        self._csv, self._csv_parts = (table, "".join(parts)), (None, [], iter(()))
+        return True
 
     def contents(self, app) -> dict:
         s = app.state
@@ -66,9 +84,11 @@ class Session:
         }
 
     def save_if_due(self, app) -> None:
-        if app.state.wall_time - self.last_save_s >= AUTOSAVE_EVERY_S:
-            self.last_save_s = app.state.wall_time
-            if self.changed(app):
+        """Autosave when a second has passed and something changed; a big table's CSV text
+        is first made over a few frames, CSV_SLICE_S of each."""
+        if app.state.wall_time - self.last_save_s >= AUTOSAVE_EVERY_S and self.changed(app):
+            if self.csv_ready(app.state.editor.table, CSV_SLICE_S):
+                self.last_save_s = app.state.wall_time
                 self.save(app)
 
     def save(self, app) -> None:
