@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brain.atomic import atomic_write_text
+from brain.i18n import _
 from simulator.calibration import (PAUSE_MS, RAMP_NEAREST_CM, RAMP_STOP_CM, SERVO_US_PER_COUNT, Plan, deg_to_us,
                                    plan_for)
 
@@ -130,14 +131,17 @@ def instructions(plan: Plan) -> str:
     """What to measure, printed by ``neurocar calibrate sketch``."""
     runs = ", ".join(f"PWM {p}" for p in plan.straight_pwm)
     return "\n".join([
-        "Upload the sketch, open the serial log at 115200 baud and save it with any serial terminal.",
-        f"Each step waits {PAUSE_MS // 1000} s after its prompt (send any character to start it at once). Measure:",
-        "  battery: its voltage with a multimeter, just before the run;",
-        f"  straight runs ({runs}, {plan.run_ms} ms each): mark the car's front before, tape how far it went;",
-        "  start ramp: face a wall 80 to 150 cm ahead; nothing to measure (the sonar does);",
-        f"  turns (left, right, {plan.turn_ms} ms at PWM {plan.turn_pwm}): mark the heading before, measure the "
-        "angle turned;",
-        f"  sweeps ({len(plan.targets)}): put a flat board straight ahead at the distance and width the prompt "
-        "names, facing the car;",
-        "    tape its distance from the servo's axis and its width.",
-        f"Write the numbers into {MEASUREMENTS} (every \"\" is a blank), then run neurocar calibrate fit."])
+        _("Upload the sketch, open the serial log at 115200 baud and save it with any serial terminal."),
+        _("Each step waits {seconds} s after its prompt (send any character to start it at once). Measure:").format(
+            seconds=PAUSE_MS // 1000),
+        _("  battery: its voltage with a multimeter, just before the run;"),
+        _("  straight runs ({runs}, {ms} ms each): mark the car's front before, tape how far it went;").format(
+            runs=runs, ms=plan.run_ms),
+        _("  start ramp: face a wall 80 to 150 cm ahead; nothing to measure (the sonar does);"),
+        _("  turns (left, right, {ms} ms at PWM {pwm}): mark the heading before, measure the angle turned;").format(
+            ms=plan.turn_ms, pwm=plan.turn_pwm),
+        _("  sweeps ({count}): put a flat board straight ahead at the distance and width the prompt names, facing "
+          "the car;").format(count=len(plan.targets)),
+        _("    tape its distance from the servo's axis and its width."),
+        _("Write the numbers into {file} (every \"\" is a blank), then run neurocar calibrate fit.").format(
+            file=MEASUREMENTS)])
