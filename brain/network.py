@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from brain.activations import Activation, get_activation
+from brain.i18n import _
 
 INITIALISERS = ("uniform", "xavier", "he")
 
@@ -51,10 +52,11 @@ class Network(LayerSizes):
 
     def __init__(self, layers: list[Layer]):
         if not layers:
-            raise ValueError("a network needs at least one layer")
+            raise ValueError(_("a network needs at least one layer"))
         for before, after in zip(layers, layers[1:]):
             if before.n_out != after.n_in:
-                raise ValueError(f"layer sizes do not chain: {before.n_out} outputs feed {after.n_in} inputs")
+                raise ValueError(_("layer sizes do not chain: {n_out} outputs feed {n_in} inputs").format(
+                    n_out=before.n_out, n_in=after.n_in))
         self.layers = layers
 
     @classmethod

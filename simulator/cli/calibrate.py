@@ -18,7 +18,7 @@ from pathlib import Path
 from brain.errors import NeurocarError
 from brain.fileio import read_text
 from brain.outputs import OutputError, Outputs
-from brain.i18n import _
+from brain.i18n import N_, _
 from simulator.assets import asset
 from simulator.calibration import CalibrationError, plan_for, read_tape
 from simulator.calibration_profile import fit_car, measured_profile, old_and_new
@@ -54,6 +54,10 @@ def register(subparsers) -> None:
     f.set_defaults(run=run_fit)
 
 
+OUTPUT_WORDS = {"sketch folder": N_("sketch folder"), "sketch": N_("sketch"),
+                "measurements file": N_("measurements file")}      # the calibration sketch's paths, as people read them
+
+
 def _profile(robot):
     return load_profile(robot) if robot else default_profile()
 
@@ -68,11 +72,11 @@ def run_sketch(args) -> int:
     profile = _profile(args.robot)
     sketch = generate(profile, args.name)
     paths = sketch.paths(args.out)
-    for label, path in [("sketch folder", paths["sketch"].parent)] + list(paths.items()):
-        _refuse_existing(label, path)
+    for key, path in [("sketch folder", paths["sketch"].parent)] + list(paths.items()):
+        _refuse_existing(_(OUTPUT_WORDS[key]), path)
     with Outputs(inputs={"--robot": args.robot}) as out:
-        for label, path in paths.items():
-            out.add(label, path)
+        for key, path in paths.items():
+            out.add(_(OUTPUT_WORDS[key]), path)
         if args.check:
             require_toolchain()
             with tempfile.TemporaryDirectory(prefix="neurocar-calibrate-") as work:

@@ -112,8 +112,8 @@ def run_export(args) -> int:
     logged = folder / TELEMETRY_NAME if args.telemetry else None
     building = args.check or args.verify or args.upload
     with Outputs(inputs={"--brain": args.brain, "--robot": args.robot}) as out:
-        for label, path in (("sketch", ino), ("sketch header", header), ("telemetry header", logged),
-                            ("HEX file", hex_out if building else None), ("--json", args.json)):
+        for label, path in ((_("sketch"), ino), (_("sketch header"), header), (_("telemetry header"), logged),
+                            (_("HEX file"), hex_out if building else None), ("--json", args.json)):
             out.add(label, path)
         brain = load_brain(args.brain)
         brain_sha256 = brain.sha256()        # the file's brain: the fixed-point sketch logs it too
