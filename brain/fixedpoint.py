@@ -111,13 +111,15 @@ class FixedPointNetwork(LayerSizes):
             name = layer.activation.name
             if name not in _FUNCTIONS:
                 raise FixedPointError(_("layer {n} uses the activation {name!r}, which the fixed-point network "
-                                      "cannot compute; supported: {value}").format(n=n, name=name, value=', '.join(ACTIVATIONS)))
+                                      "cannot compute; supported: {value}").format(
+                                          n=n, name=name, value=', '.join(ACTIVATIONS)))
             w, b = np.asarray(layer.weights, dtype=float), np.asarray(layer.biases, dtype=float)
             for what, values in (("weight", w), ("bias", b if layer.has_bias else np.zeros(0))):
                 outside = values[(values < (INT16_MIN - 0.5) / ONE) | (values >= (INT16_MAX + 0.5) / ONE)]
                 if outside.size:
                     raise FixedPointError(_("layer {n} has a {what} of {flat:g}, outside the fixed-point "
-                                          "range {RANGE} of {FORMAT}").format(n=n, what=what, flat=outside.flat[0], RANGE=RANGE, FORMAT=FORMAT))
+                                          "range {RANGE} of {FORMAT}").format(
+                                              n=n, what=what, flat=outside.flat[0], RANGE=RANGE, FORMAT=FORMAT))
             qw = quantise(w)
             qb = quantise(b) if layer.has_bias else np.zeros(layer.n_out, dtype=np.int64)
             bound = largest * np.abs(qw).sum(axis=0) + np.abs(qb) * ONE + HALF

@@ -71,7 +71,8 @@ class Outputs:
         for other_label, other in self.inputs.items():
             if other.is_file() and _same_file(path, other):
                 raise OutputError(_("{label} {path} is also {other_label} {other}, which is read: "
-                                  "refusing to write over it; give another file name").format(label=label, path=path, other_label=other_label, other=other))
+                                  "refusing to write over it; give another file name").format(
+                                      label=label, path=path, other_label=other_label, other=other))
         for other, other_label in self.outputs.items():
             if _same_file(path, other):
                 raise OutputError(_("{label} {path} is also {other_label} {other}: give each output its own file").format(

@@ -199,5 +199,6 @@ def _number(cell: str, source: str, lineno: int, col: Column) -> float:
     value = float(cell) if NUMBER.fullmatch(cell) else None
     if value is None or not np.isfinite(value):
         raise TableError(_("{source}, line {lineno}, column {name!r}: {strip!r} is not a "
-                         "finite number; input and output cells must be numbers such as -1, 0.5 or 1").format(source=source, lineno=lineno, name=col.name, strip=cell.strip()))
+                         "finite number; input and output cells must be numbers such as -1, 0.5 or 1").format(
+                             source=source, lineno=lineno, name=col.name, strip=cell.strip()))
     return value

@@ -350,7 +350,9 @@ def check_fit(network: Network, table, config: TrainConfig | None = None) -> Non
             advice = ("use a tanh output (--activation tanh, range -1..1) or rescale the targets to 0..1"
                       if act.name == "sigmoid" else "use an output activation whose range holds the targets")
             raise TrainingError(_("{source}: output column {name!r} has target {bad:g}, but a {name2} "
-                                "output only reaches {low:g}..{high:g}; {advice}").format(source=source, name=name, bad=bad[0], name2=act.name, low=act.low, high=act.high, advice=advice))
+                                "output only reaches {low:g}..{high:g}; {advice}").format(
+                                    source=source, name=name, bad=bad[0], name2=act.name, low=act.low, high=act.high,
+                                    advice=advice))
     if config is not None and config.loss == "bce":
         if act.name != "sigmoid" or ((table.targets != 0) & (table.targets != 1)).any():
             raise TrainingError(_("{source}: cross-entropy loss (bce) needs a sigmoid output and 0/1 targets; "

@@ -39,7 +39,8 @@ def require_libsimavr() -> None:
     """The runner builds against libsimavr's headers: say which package if they are missing."""
     if not (SIMAVR_INCLUDE / "sim_avr.h").is_file():
         raise ExportError(_("the whole-sketch loop needs libsimavr ({value} not found); "
-                          "install it with: sudo apt-get install libsimavr-dev").format(value=SIMAVR_INCLUDE / 'sim_avr.h'))
+                          "install it with: sudo apt-get install libsimavr-dev").format(
+                              value=SIMAVR_INCLUDE / 'sim_avr.h'))
 
 
 def uno_pin(pin) -> tuple[str, int]:

@@ -37,7 +37,8 @@ def parse_log(text: str, profile, plan: Plan, source: str) -> Log:
             lines.append(fields)
     if total and garbled > MOST_GARBLED * total:
         raise CalibrationError(_("{source}: {garbled} of {total} lines are garbled (the wrong baud rate? the "
-                               "calibration sketch logs at 115200)").format(source=source, garbled=garbled, total=total))
+                               "calibration sketch logs at 115200)").format(
+                                   source=source, garbled=garbled, total=total))
     if not lines:
         raise CalibrationError(_("{source}: no calibration header ({HEADER_TAG}); not a log of the calibration sketch").format(
             source=source, HEADER_TAG=HEADER_TAG))
@@ -70,11 +71,14 @@ def _check_header(fields, profile, plan: Plan, source: str) -> None:
             source=source, FORMAT=FORMAT))
     if fields[2] != profile_hash(profile):
         raise CalibrationError(_("{source}: the log is of a sketch written for another profile (hash {fields}; "
-                               "--robot {source2} gives {profile_hash})").format(source=source, fields=fields[2], source2=profile.source, profile_hash=profile_hash(profile)))
+                               "--robot {source2} gives {profile_hash})").format(
+                                   source=source, fields=fields[2], source2=profile.source,
+                                   profile_hash=profile_hash(profile)))
     counts = (len(plan.straight_pwm), len(plan.turns), len(plan.targets))
     if tuple(fields[3:6]) != tuple(map(str, counts)):
         raise CalibrationError(_("{source}: the log's sketch ran {value} runs/turns/sweeps, this "
-                               "neurocar's {value2}; write the sketch again and rerun it").format(source=source, value='/'.join(fields[3:6]), value2='/'.join(map(str, counts))))
+                               "neurocar's {value2}; write the sketch again and rerun it").format(
+                                   source=source, value='/'.join(fields[3:6]), value2='/'.join(map(str, counts))))
 
 
 def _reading(text: str) -> float:

@@ -32,7 +32,8 @@ def check_activations(network) -> None:
     for i, layer in enumerate(network.layers, start=1):
         if layer.activation.name not in C_ACTIVATIONS:
             raise ExportError(_("layer {i} uses the activation {name!r}, which the firmware "
-                              "generator cannot write; supported: {value}").format(i=i, name=layer.activation.name, value=', '.join(sorted(C_ACTIVATIONS))))
+                              "generator cannot write; supported: {value}").format(
+                                  i=i, name=layer.activation.name, value=', '.join(sorted(C_ACTIVATIONS))))
 
 
 def check_float32(network) -> None:
@@ -43,7 +44,8 @@ def check_float32(network) -> None:
                 big = np.isinf(np.asarray(values, dtype=np.float32))
             if big.any():
                 raise ExportError(_("layer {i} has a {what} of {flat:g}, beyond the "
-                                  "Arduino's float range (+-{FLOAT32_MAX:.4g}); retrain the brain").format(i=i, what=what, flat=np.asarray(values)[big].flat[0], FLOAT32_MAX=FLOAT32_MAX))
+                                  "Arduino's float range (+-{FLOAT32_MAX:.4g}); retrain the brain").format(
+                                      i=i, what=what, flat=np.asarray(values)[big].flat[0], FLOAT32_MAX=FLOAT32_MAX))
 
 
 def c_float(value: float) -> str:

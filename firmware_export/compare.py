@@ -100,10 +100,13 @@ def check_header(log, brain, brain_name: str, profile) -> str:
     for h in dict.fromkeys(log.headers):
         if h.brain_sha256 != brain.sha256():
             raise CompareError(_("{source}: logged by the brain with SHA-256 {brain_sha256}, not {brain_name} "
-                               "(SHA-256 {sha256}): compare with the brain the sketch was exported from").format(source=log.source, brain_sha256=h.brain_sha256, brain_name=brain_name, sha256=brain.sha256()))
+                               "(SHA-256 {sha256}): compare with the brain the sketch was exported from").format(
+                                   source=log.source, brain_sha256=h.brain_sha256, brain_name=brain_name,
+                                   sha256=brain.sha256()))
         if h.profile_hash != ours:
             raise CompareError(_("{source}: the sketch was built from a profile hashing to {profile_hash}, "
-                               "not {source2} ({ours}): give the exporting profile with --robot").format(source=log.source, profile_hash=h.profile_hash, source2=profile.source, ours=ours))
+                               "not {source2} ({ours}): give the exporting profile with --robot").format(
+                                   source=log.source, profile_hash=h.profile_hash, source2=profile.source, ours=ours))
         if h.arithmetic != log.header.arithmetic:
             raise CompareError(_("{source}: holds both float and fixed-point sketches' telemetry; "
                                "compare each part alone").format(source=log.source))

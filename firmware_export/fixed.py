@@ -99,5 +99,6 @@ def check_decisions(brain, profile, allow: bool) -> str:
     if differ and not allow:
         raise ExportError(_("the fixed-point network decides differently from the float brain at {differ} of "
                           "{points} points of the controller's input grid; export the float sketch, or pass "
-                          "{ALLOW_FLAG} to export it anyway").format(differ=differ, points=points, ALLOW_FLAG=ALLOW_FLAG))
+                          "{ALLOW_FLAG} to export it anyway").format(
+                              differ=differ, points=points, ALLOW_FLAG=ALLOW_FLAG))
     return decision_line(brain, profile) + (f" ({ALLOW_FLAG})" if differ else "")

@@ -67,7 +67,8 @@ def data_header(grid_deg, readings_cm, starts, grid_cm=None) -> str:
     echoed = readings[readings != NO_ECHO].max(initial=0)
     if echoed >= NO_ECHO_BYTE:
         raise ExportError(_("the simavr harness replays readings below {NO_ECHO_BYTE} cm, and the profile's "
-                          "control.distance_clamp_cm gives {echoed}; verify with a smaller clamp").format(NO_ECHO_BYTE=NO_ECHO_BYTE, echoed=echoed))
+                          "control.distance_clamp_cm gives {echoed}; verify with a smaller clamp").format(
+                              NO_ECHO_BYTE=NO_ECHO_BYTE, echoed=echoed))
     readings = np.where(readings == NO_ECHO, NO_ECHO_BYTE, readings)
 
     def array(kind, name, values):

@@ -56,7 +56,8 @@ def check_fits(network, profile) -> None:
     tick_ms = profile.control.tick_s * 1000
     if abs(tick_ms - round(tick_ms)) > 1e-9:
         raise ExportError(_("{source}: control.tick_s = {tick_s} is not a whole number of "
-                          "milliseconds, and the sketch's tick counts millis(); use for example 0.025").format(source=profile.source, tick_s=profile.control.tick_s))
+                          "milliseconds, and the sketch's tick counts millis(); use for example 0.025").format(
+                              source=profile.source, tick_s=profile.control.tick_s))
     flash, ram, us = estimate(network)
     check_sizes(flash, ram, "needs about")
     check_time(us, profile, "needs about")

@@ -46,7 +46,8 @@ def check_identifier(name: str, what: str = "sketch name") -> str:
     if problem:
         raise ExportError(_("{what} {name!r} is not usable as a C identifier: {problem}; use ASCII letters, digits "
                           "and underscores, starting with a letter, at most {MAX_LENGTH} characters "
-                          "(for example neurocar_v2)").format(what=what, name=name, problem=problem, MAX_LENGTH=MAX_LENGTH))
+                          "(for example neurocar_v2)").format(
+                              what=what, name=name, problem=problem, MAX_LENGTH=MAX_LENGTH))
     return name
 
 

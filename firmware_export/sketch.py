@@ -155,7 +155,8 @@ def check_pins(profile) -> None:
         if pin not in PWM_PINS or pin in SERVO_TIMER_PINS:
             raise ExportError(
                 _("{source}: enable pin {enable} = {pin} cannot give PWM while the sketch drives "
-                "the servo with Timer2; use pin 5, 6, 9 or 10").format(source=profile.source, enable=side.enable, pin=pin))
+                "the servo with Timer2; use pin 5, 6, 9 or 10").format(
+                    source=profile.source, enable=side.enable, pin=pin))
     if servo.pin in (motors.pins[motors.left.enable], motors.pins[motors.right.enable]):
         raise ExportError(_("{source}: servo.pin {pin} is also a motor enable pin").format(
             source=profile.source, pin=servo.pin))

@@ -249,4 +249,5 @@ def check_whole(s: LogSummary, name: str) -> None:
             name=name))
     raise TelemetryLogError(
         _("{name}: no telemetry line in {garbled:,} lines ({not_ascii:,} not text: read at a baud rate "
-        "other than {BAUD}?); a sketch exported with neurocar export --telemetry writes them").format(name=name, garbled=s.garbled, not_ascii=s.not_ascii, BAUD=BAUD))
+        "other than {BAUD}?); a sketch exported with neurocar export --telemetry writes them").format(
+            name=name, garbled=s.garbled, not_ascii=s.not_ascii, BAUD=BAUD))

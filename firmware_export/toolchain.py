@@ -49,11 +49,13 @@ def require_toolchain() -> Path:
     missing = missing_tools()
     if missing:
         raise ExportError(_("the AVR toolchain is missing ({value} not found); "
-                          "install it with: sudo apt-get install {PACKAGES}").format(value=', '.join(missing), PACKAGES=PACKAGES))
+                          "install it with: sudo apt-get install {PACKAGES}").format(
+                              value=', '.join(missing), PACKAGES=PACKAGES))
     core = find_core()
     if core is None:
         raise ExportError(_("the Arduino AVR core was not found (looked in $ARDUINO_AVR_CORE, $ARDUINO_DIR and "
-                          "<prefix>/share/arduino); install it with: sudo apt-get install {PACKAGES}").format(PACKAGES=PACKAGES))
+                          "<prefix>/share/arduino); install it with: sudo apt-get install {PACKAGES}").format(
+                              PACKAGES=PACKAGES))
     return core
 
 

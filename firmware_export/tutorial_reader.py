@@ -54,11 +54,13 @@ def read_sketch(path, activation: str | None = None) -> tuple[np.ndarray, np.nda
     for name in ARRAYS:
         if name not in arrays:
             raise ExportError(_("{path}: no {name}[..][..] = {{...}} array found; expected the tutorial's layout "
-                              "HiddenWeights[inputs+1][hidden+1] and OutputWeights[hidden+1][outputs]").format(path=path, name=name))
+                              "HiddenWeights[inputs+1][hidden+1] and OutputWeights[hidden+1][outputs]").format(
+                                  path=path, name=name))
     hidden, output = arrays["HiddenWeights"], arrays["OutputWeights"]
     if hidden.shape[0] < 2:
         raise ExportError(_("{path}, line {lines}: HiddenWeights has {shape} row; it "
-                          "needs the bias row and a row per input (inputs+1)").format(path=path, lines=lines['HiddenWeights'], shape=hidden.shape[0]))
+                          "needs the bias row and a row per input (inputs+1)").format(
+                              path=path, lines=lines['HiddenWeights'], shape=hidden.shape[0]))
     if hidden.shape[1] != output.shape[0]:
         raise ExportError(_("{path}, line {lines}: OutputWeights has {shape} rows but "
                           "HiddenWeights (line {lines2}) has {shape2} columns; they must "
@@ -124,10 +126,12 @@ def _size(token: str, consts: dict, path, line: int, name: str) -> int | None:
     value = _evaluate(token, consts)
     if value is None:
         raise ExportError(_("{path}, line {line}: the size [{strip}] of {name} is neither a number nor "
-                          "a #define/const int the sketch sets").format(path=path, line=line, strip=token.strip(), name=name))
+                          "a #define/const int the sketch sets").format(
+                              path=path, line=line, strip=token.strip(), name=name))
     if not 0 < value <= MAX_SIZE:
         raise ExportError(_("{path}, line {line}: the size [{strip}] of {name} is {value}; "
-                          "expected 1 to {MAX_SIZE}").format(path=path, line=line, strip=token.strip(), name=name, value=value, MAX_SIZE=MAX_SIZE))
+                          "expected 1 to {MAX_SIZE}").format(
+                              path=path, line=line, strip=token.strip(), name=name, value=value, MAX_SIZE=MAX_SIZE))
     return value
 
 

@@ -28,7 +28,8 @@ def check_port(port: str, dry_run: bool = False) -> str:
             port=port))
     if not dry_run and not re.fullmatch(r"COM\d+", port, re.I) and not Path(port).exists():
         raise ExportError(_("--port {port}: no such serial port; plug the board in and look for /dev/ttyACM* "
-                          "or /dev/ttyUSB* (ls /dev/tty*), or pass --dry-run to print the command only").format(port=port))
+                          "or /dev/ttyUSB* (ls /dev/tty*), or pass --dry-run to print the command only").format(
+                              port=port))
     return port
 
 

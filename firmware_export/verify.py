@@ -165,7 +165,8 @@ def _check_complete(result, ticks: int, grid_points: int) -> None:
     got = (len(result.tick_pins), len(result.grid_pins))
     if got != (ticks, grid_points):
         raise ExportError(_("the simavr harness printed {got} ticks and {got2} grid points, "
-                          "expected {ticks} and {grid_points}").format(got=got[0], got2=got[1], ticks=ticks, grid_points=grid_points))
+                          "expected {ticks} and {grid_points}").format(
+                              got=got[0], got2=got[1], ticks=ticks, grid_points=grid_points))
 
 
 def _chunks(sequences, limit: int, first: int | None = None) -> list[list]:

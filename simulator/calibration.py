@@ -155,7 +155,8 @@ def _as_written(path, entry: dict, where: str, expected: dict) -> None:
     for key, value in expected.items():
         if key in entry and entry[key] != value:
             raise CalibrationError(_("{path}: {where}.{key} = {entry!r}, but the sketch runs {key} = {value}; "
-                                   "fill in the measurements file written with the sketch").format(path=path, where=where, key=key, entry=entry[key], value=value))
+                                   "fill in the measurements file written with the sketch").format(
+                                       path=path, where=where, key=key, entry=entry[key], value=value))
 
 
 def _number(path, table: dict, key: str, where: str, kind: str | None = None) -> float:
@@ -169,7 +170,8 @@ def _number(path, table: dict, key: str, where: str, kind: str | None = None) ->
             path=path, where=where, value=value, why=why, unit=unit))
     if not low <= value <= high:
         raise CalibrationError(_("{path}: {where} = {value:g} is out of range; accepted: {low:g} to {high:g} "
-                               "{unit} ({why})").format(path=path, where=where, value=value, low=low, high=high, unit=unit, why=why))
+                               "{unit} ({why})").format(
+                                   path=path, where=where, value=value, low=low, high=high, unit=unit, why=why))
     return float(value)
 
 
@@ -215,7 +217,8 @@ def fit_start(log: Log, tape: Tape, profile, speed_mm_s_per_v: float, source: st
     start = 1 + int(np.argmin(errors))
     if moved[seen][-1] < RAMP_STOP_CM / 2 or start < 3:
         raise CalibrationError(_("{source}: the wall did not come nearer steadily during the start ramp "
-                               "(the car did not move, or moved at once); face a wall 80 to 150 cm ahead").format(source=source))
+                               "(the car did not move, or moved at once); face a wall 80 to 150 cm ahead").format(
+                                   source=source))
     return float(motor_volts((pwm[start - 1] + pwm[start]) / 2, tape.battery_v, profile))
 
 
@@ -225,4 +228,5 @@ def check_fitted(values: dict, source: str) -> None:
         low, high = UNCERTAIN[name][2]
         if not low <= value <= high:
             raise CalibrationError(_("{source}: the fitted {name} = {value:.4g} is outside what the profile accepts "
-                                   "({low:g} to {high:g}); check the tape readings and the battery voltage").format(source=source, name=name, value=value, low=low, high=high))
+                                   "({low:g} to {high:g}); check the tape readings and the battery voltage").format(
+                                       source=source, name=name, value=value, low=low, high=high))

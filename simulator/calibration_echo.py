@@ -42,7 +42,8 @@ def observed_widths(sweeps, targets, source: str) -> np.ndarray:
         middle = int(np.argmin(np.abs(deg - 90)))
         if not heard[max(0, middle - 3):middle + 4].any():
             raise CalibrationError(_("{source}: sweep {value} never heard the board straight ahead; place it "
-                                   "{distance:g} cm ahead, facing the car, with nothing nearer").format(source=source, value=k + 1, distance=distance))
+                                   "{distance:g} cm ahead, facing the car, with nothing nearer").format(
+                                       source=source, value=k + 1, distance=distance))
         near = max(range(max(0, middle - 3), min(len(deg), middle + 4)), key=lambda i: heard[i])
         lo, hi = near, near
         while lo > 0 and heard[lo - 1]:

@@ -120,7 +120,8 @@ class _Editor:
         found = self._find(section, key)
         if found is None:
             raise CalibrationError(_("{source}: {key} is not written in [{section}], so the measured value "
-                                   "cannot replace it; use a profile that lists it").format(source=self.source, key=key, section=section))
+                                   "cannot replace it; use a profile that lists it").format(
+                                       source=self.source, key=key, section=section))
         self.lines[found[0]:found[1]] = [f"{key} = {value}   # {comment}"]
 
     def widen(self, section, key, value: float) -> None:

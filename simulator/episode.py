@@ -241,7 +241,8 @@ class Episodes:
     def _fail(self, i: int, what: str):
         spec, t = self.specs[i], self.ticks * self.profile.control.tick_s
         raise EpisodeError(_("episode {numbers} (world {name!r}, seed {seed}): at "
-                           "{t:.3f} s {what}; the physics failed, so the episode is not reported").format(numbers=self.numbers[i], name=self.worlds[i].name, seed=spec.seed, t=t, what=what))
+                           "{t:.3f} s {what}; the physics failed, so the episode is not reported").format(
+                               numbers=self.numbers[i], name=self.worlds[i].name, seed=spec.seed, t=t, what=what))
 
     def run(self, seconds: float, progress=None) -> None:
         """Run whole ticks for the given simulated time; progress(ticks_done) now and then."""

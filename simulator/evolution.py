@@ -84,7 +84,8 @@ class Settings:
     def check(self) -> None:
         if self.population < MIN_POPULATION:
             raise EvolveError(_("--population {population} is too small: CMA-ES needs at least "
-                              "{MIN_POPULATION} (it recombines the best half)").format(population=self.population, MIN_POPULATION=MIN_POPULATION))
+                              "{MIN_POPULATION} (it recombines the best half)").format(
+                                  population=self.population, MIN_POPULATION=MIN_POPULATION))
         for name, value in (("--worlds", self.worlds), ("--validation-worlds", self.validation_worlds),
                             ("--test-worlds", self.test_worlds)):
             if value < 1:
@@ -119,7 +120,8 @@ def widened(start: Brain, inputs, hidden: int | None) -> Brain:
     inputs = list(inputs or start.input_names)
     if inputs[:len(start.input_names)] != list(start.input_names):
         raise EvolveError(_("--inputs {value} must begin with the start brain's own inputs "
-                          "({value2}); new ones go after them").format(value=','.join(inputs), value2=','.join(start.input_names)))
+                          "({value2}); new ones go after them").format(
+                              value=','.join(inputs), value2=','.join(start.input_names)))
     try:
         network = widen(start.network, len(inputs), hidden)
     except ValueError as e:

@@ -46,7 +46,8 @@ def load(folder, key: str) -> State:
             path=path)) from None
     if (fmt, version) != (FORMAT, VERSION):
         raise EvolveError(_("--resume: {path} is a {fmt} version {version} file; this neurocar reads {FORMAT} "
-                          "version {VERSION}").format(path=path, fmt=fmt, version=version, FORMAT=FORMAT, VERSION=VERSION))
+                          "version {VERSION}").format(
+                              path=path, fmt=fmt, version=version, FORMAT=FORMAT, VERSION=VERSION))
     if data["key"] != key:
         raise EvolveError(_("--resume: {path} belongs to another run (its settings, starting brain or profile "
                           "differ); resume with the same options, or give a new --checkpoint folder").format(path=path))

@@ -190,7 +190,9 @@ def load_recording(path) -> Recording:
         raise RecordingError(_("{path}: its profile is not valid TOML ({e})").format(path=path, e=e)) from None
     if ticks["pins"].shape[1:] != (len(profile.motors.pin_order),):
         raise RecordingError(_("{path}: pins are {shape} per tick, not the profile's "
-                             "{count}; expected {ACCEPTED}").format(path=path, shape=ticks['pins'].shape[1:], count=len(profile.motors.pin_order), ACCEPTED=_(ACCEPTED)))
+                             "{count}; expected {ACCEPTED}").format(
+                                 path=path, shape=ticks['pins'].shape[1:], count=len(profile.motors.pin_order),
+                                 ACCEPTED=_(ACCEPTED)))
     return Recording(meta, ticks, world, profile, str(path))
 
 
@@ -212,7 +214,8 @@ def _meta(path, arrays) -> dict:
             path=path, FORMAT=FORMAT, ACCEPTED=_(ACCEPTED)))
     if meta.get("format_version") != FORMAT_VERSION:
         raise RecordingError(_("{path}: recording format {get!r} is not supported; "
-                             "this neurocar reads format {FORMAT_VERSION}").format(path=path, get=meta.get('format_version'), FORMAT_VERSION=FORMAT_VERSION))
+                             "this neurocar reads format {FORMAT_VERSION}").format(
+                                 path=path, get=meta.get('format_version'), FORMAT_VERSION=FORMAT_VERSION))
     needed = ("episode", "seed", "model", "brain", "profile_toml", "world", "start", "row", "tick_s")
     missing = [k for k in needed if k not in meta]
     if missing:
@@ -324,14 +327,16 @@ def find_recording(folder, episode: int | None) -> Path:
                    for m in map(RECORDING_FILE.fullmatch, os.listdir(folder)) if m)
     if not found:
         raise RecordingError(_("{folder}: no recordings (episode-NNNNNN{SUFFIX}); expected a folder "
-                             "'neurocar eval --record' wrote, or {ACCEPTED}").format(folder=folder, SUFFIX=SUFFIX, ACCEPTED=_(ACCEPTED)))
+                             "'neurocar eval --record' wrote, or {ACCEPTED}").format(
+                                 folder=folder, SUFFIX=SUFFIX, ACCEPTED=_(ACCEPTED)))
     if episode is None:
         return found[0][1]
     for k, path in found:
         if k == episode:
             return path
     raise RecordingError(_("{folder}: no recording of episode {episode}; it holds episodes {value} to "
-                         "{value2} ({count:,} files)").format(folder=folder, episode=episode, value=found[0][0], value2=found[-1][0], count=len(found)))
+                         "{value2} ({count:,} files)").format(
+                             folder=folder, episode=episode, value=found[0][0], value2=found[-1][0], count=len(found)))
 
 
 # -- metrics --------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from brain.atomic import atomic_write_text
 from brain.errors import NeurocarError
 from brain.fileio import read_json
 from brain.i18n import _
+from simulator.world_geometry import box_corners, clearance
 
 FORMAT = "neurocar-world"
 VERSION = 1
@@ -233,61 +234,6 @@ def obstacle_to_dict(o) -> dict:
                                if k != "surface" or o.surface != "hard"}}
 
 
-def box_corners(boxes) -> np.ndarray:
-    """(B, 4, 2) corners of boxes, counter-clockwise: ``Box.corners()`` for all at once.
-    The rotation is the same matrix product per box, so the numbers are the same."""
-    params = np.array([(b.x_cm, b.y_cm, b.width_cm / 2, b.height_cm / 2,
-                        math.cos(math.radians(b.angle_deg)), math.sin(math.radians(b.angle_deg)))
-                       for b in boxes], dtype=float).reshape(-1, 6)
-    x, y, hw, hh, c, s = params.T
-    local = np.stack([np.stack(p, axis=-1) for p in ((-hw, -hh), (hw, -hh), (hw, hh), (-hw, hh))], axis=1)
-    turn = np.stack([np.stack((c, s), axis=-1), np.stack((-s, c), axis=-1)], axis=1)
-    return local @ turn + np.stack((x, y), axis=-1)[:, None, :]
-
-
-CLEARANCE_PAIRS = 1 << 20   # point-solid pairs per pass, so no temporary grows with the world
-
-
-def clearance(points, edges, circles, boxes=()) -> np.ndarray:
-    """Distance from points (P, 2) to the nearest segment or circle surface, 0 inside a box.
-    Works through the points and the solids in slices of at most CLEARANCE_PAIRS pairs."""
-    best = np.full(len(points), np.inf)
-    rows = max(1, CLEARANCE_PAIRS // max(len(edges), len(circles), len(boxes), 1))
-    cols = max(1, CLEARANCE_PAIRS // max(len(points), 1))
-    for k in range(0, len(points), rows):
-        p = points[k:k + rows]
-        part = best[k:k + rows]
-        for j in range(0, len(edges), cols):
-            part[:] = np.minimum(part, _segment_distance(p, edges[j:j + cols]).min(axis=1))
-        for j in range(0, len(circles), cols):
-            c = circles[j:j + cols]
-            part[:] = np.minimum(part, (np.linalg.norm(p[:, None] - c[None, :, :2], axis=-1) - c[None, :, 2]).min(axis=1))
-        for j in range(0, len(boxes), cols):
-            part[inside_boxes(p, boxes[j:j + cols]).any(axis=1)] = 0.0
-    return best
-
-
-def _segment_distance(points, edges) -> np.ndarray:
-    """(P, E) distances from points to segments."""
-    a, b = edges[None, :, :2], edges[None, :, 2:]
-    ab = b - a
-    t = np.clip(((points[:, None] - a) * ab).sum(-1) / np.maximum((ab * ab).sum(-1), 1e-12), 0, 1)
-    nearest = a + t[..., None] * ab
-    return np.linalg.norm(points[:, None] - nearest, axis=-1)
-
-
-def inside_boxes(points, boxes) -> np.ndarray:
-    """(P, B) whether each point lies inside (or on) each box."""
-    params = np.array([(b.x_cm, b.y_cm, b.width_cm / 2, b.height_cm / 2, math.radians(b.angle_deg))
-                       for b in boxes], dtype=float).reshape(-1, 5)
-    x, y, hw, hh, a = params.T
-    c, s = np.cos(a), np.sin(a)
-    dx, dy = points[:, None, 0] - x, points[:, None, 1] - y
-    return (np.abs(dx * c + dy * s) <= hw) & (np.abs(dy * c - dx * s) <= hh)
-
-
-# -- files ---------------------------------------------------------------------------
-
 def load_world(path) -> World:
     expected = _("a world file is JSON with \"format\": \"{FORMAT}\"").format(FORMAT=FORMAT)
     return world_from_dict(read_json(path, _("world file"), WorldError, expected), str(path))
@@ -299,7 +245,8 @@ def save_world(path, world: World) -> None:
 
 def world_from_dict(data, source: str = "<world>") -> World:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise WorldError(_("{source}: not a neurocar world (expected \"format\": \"{FORMAT}\")").format(source=source, FORMAT=FORMAT))
+        raise WorldError(_("{source}: not a neurocar world (expected \"format\": \"{FORMAT}\")").format(
+            source=source, FORMAT=FORMAT))
     if data.get("version") != VERSION:
         raise WorldError(_("{source}: world version {shown} is not supported; expected {VERSION}").format(
             source=source, shown=_shown(data.get('version')), VERSION=VERSION))
@@ -372,7 +319,8 @@ def check_obstacle(o, source, index) -> None:
         smallest = MIN_THICKNESS_CM / (2 if name == "radius_cm" else 1)
         if not value >= smallest:
             raise WorldError(_("{where}: {name} = {value} is too small; at least {smallest} cm (the obstacle must be at "
-                               "least {thick} cm thick)").format(where=where, name=name, value=value, smallest=smallest, thick=MIN_THICKNESS_CM))
+                               "least {thick} cm thick)").format(
+                                   where=where, name=name, value=value, smallest=smallest, thick=MIN_THICKNESS_CM))
     if isinstance(o, Wall) and math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm) < MIN_THICKNESS_CM:
         raise WorldError(_("{where}: the wall's two ends are (almost) the same point").format(where=where))
 
@@ -388,12 +336,15 @@ def _number(table, key, where, positive=False, default=None) -> float:
     if key not in table:
         if default is not None:
             return float(default)
-        raise WorldError(_("{where}: \"{key}\" is missing; expected a number in cm or degrees").format(where=where, key=key))
+        raise WorldError(_("{where}: \"{key}\" is missing; expected a number in cm or degrees").format(
+            where=where, key=key))
     value = table[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise WorldError(_("{where}: \"{key}\" = {shown} is not a finite number").format(where=where, key=key, shown=_shown(value)))
+        raise WorldError(_("{where}: \"{key}\" = {shown} is not a finite number").format(
+            where=where, key=key, shown=_shown(value)))
     if positive and value <= 0:
-        raise WorldError(_("{where}: \"{key}\" = {shown} must be greater than 0").format(where=where, key=key, shown=_shown(value)))
+        raise WorldError(_("{where}: \"{key}\" = {shown} must be greater than 0").format(
+            where=where, key=key, shown=_shown(value)))
     if abs(value) > MAX_WORLD_CM:
         raise WorldError(_("{where}: \"{key}\" = {shown} is out of range; expected -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}").format(
             where=where, key=key, shown=_shown(value), MAX_WORLD_CM=MAX_WORLD_CM))

@@ -315,7 +315,8 @@ def _check_numbers(args) -> None:
         raise SettingError(_("--seed {seed} must be 0 or more").format(seed=args.seed))
     if not (math.isfinite(args.seconds) and 0 < args.seconds <= MAX_SECONDS):
         raise SettingError(_("--seconds {seconds:g} must be a number of seconds, at least one control tick "
-                         "and at most {MAX_SECONDS:,.0f} (a day)").format(seconds=args.seconds, MAX_SECONDS=MAX_SECONDS))
+                         "and at most {MAX_SECONDS:,.0f} (a day)").format(
+                             seconds=args.seconds, MAX_SECONDS=MAX_SECONDS))
     rate = args.max_collision_rate
     if rate is not None and not (math.isfinite(rate) and rate >= 0):
         raise SettingError(_("--max-collision-rate {rate:g} must be a finite number of collisions per minute, "
@@ -334,7 +335,8 @@ def _check_workers(args) -> None:
     most_jobs = JOBS_PER_CORE * (os.cpu_count() or 1)
     if args.address is None and not 1 <= args.jobs <= most_jobs:
         raise SettingError(_("--jobs {jobs} must be 1 or more, at most {most_jobs} "
-                           "({JOBS_PER_CORE} per core on this machine)").format(jobs=args.jobs, most_jobs=most_jobs, JOBS_PER_CORE=JOBS_PER_CORE))
+                           "({JOBS_PER_CORE} per core on this machine)").format(
+                               jobs=args.jobs, most_jobs=most_jobs, JOBS_PER_CORE=JOBS_PER_CORE))
 
 
 def _inputs(args) -> dict:

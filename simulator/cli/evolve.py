@@ -40,7 +40,8 @@ def register(sub) -> None:
                                                      "widened with zero weights, so it first decides as before"))
     p.add_argument("--hidden", type=int, metavar="N", help=_("hidden neurons (a new network: default 4)"))
     p.add_argument("--inputs", metavar="NAMES", help=_("what the brain reads, comma-separated "
-                   "(default {value}; accepted: {value2})").format(value=','.join(BASE_INPUTS), value2=', '.join(ACCEPTED_INPUTS)))
+                   "(default {value}; accepted: {value2})").format(
+                       value=','.join(BASE_INPUTS), value2=', '.join(ACCEPTED_INPUTS)))
     p.add_argument("--worlds", type=int, default=20, metavar="N", help=_("training worlds per generation (default 20)"))
     p.add_argument("--validation-worlds", type=int, default=25, metavar="N", help=_("default 25"))
     p.add_argument("--test-worlds", type=int, default=50, metavar="N", help=_("default 50"))

@@ -65,7 +65,8 @@ def register(subparsers) -> None:
                    help=_("with --fixed-point: export even where its decisions differ from the float brain's"))
     p.add_argument("--telemetry", action="store_true",
                    help=_("log every tick over serial at {BAUD} baud (neurocar listen reads it), beside a header "
-                        "naming the brain and profile; --verify then times the tick with the log in simavr").format(BAUD=BAUD))
+                        "naming the brain and profile; --verify then times the tick with the log in simavr").format(
+                            BAUD=BAUD))
     p.add_argument("--json", metavar="REPORT", help=_("write sizes and verification figures as JSON"))
     p.add_argument("--upload", action="store_true", help=_("upload the compiled sketch with avrdude"))
     p.add_argument("--port", help=_("serial port of the board, e.g. /dev/ttyACM0 (with --upload)"))

@@ -39,7 +39,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "video", help=_("render a brain driving in a world to MP4 or GIF (headless)"),
         description=_("Drive a brain in a world and render the run with the window's renderer, without a window: "
-                    "the world, the car, its beam and trail, the time and the metrics. Needs {INSTALL}.").format(INSTALL=INSTALL))
+                    "the world, the car, its beam and trail, the time and the metrics. Needs {INSTALL}.").format(
+                        INSTALL=INSTALL))
     p.add_argument("--brain", required=True, metavar="BRAIN",
                    help=_("a brain file, or a baseline: {names}").format(names=", ".join(BASELINES)))
     p.add_argument("--world", metavar="FILE", help=_("world file (JSON); default assets/worlds/{DEFAULT_WORLD}").format(
@@ -104,7 +105,8 @@ def _check_options(args):
             fps=fps, MAX_FPS=MAX_FPS))
     if suffix == ".gif" and round(args.seconds * fps) + 1 > MAX_GIF_FRAMES:
         raise SettingError(_("--out {out}: a GIF of {value:,} frames would be huge; "
-                           "at most {MAX_GIF_FRAMES:,} (fewer --seconds or --fps, or an .mp4)").format(out=args.out, value=round(args.seconds * fps) + 1, MAX_GIF_FRAMES=MAX_GIF_FRAMES))
+                           "at most {MAX_GIF_FRAMES:,} (fewer --seconds or --fps, or an .mp4)").format(
+                               out=args.out, value=round(args.seconds * fps) + 1, MAX_GIF_FRAMES=MAX_GIF_FRAMES))
     return suffix, parse_video_size(args.size or DEFAULT_SIZE[suffix]), fps
 
 

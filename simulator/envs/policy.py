@@ -52,7 +52,8 @@ def brain_policy(brain, profile):
         if not match.any(axis=1).all():
             odd = decided[~match.any(axis=1)][0]
             raise EnvSettingError(_("the brain sets the pins {tuple}, which are none of the "
-                                  "actions ({value})").format(tuple=tuple((int(v) for v in odd)), value=', '.join(ACTIONS)))
+                                  "actions ({value})").format(
+                                      tuple=tuple((int(v) for v in odd)), value=', '.join(ACTIONS)))
         return match.argmax(axis=1)
 
     return policy

@@ -76,7 +76,8 @@ def make_setup(world=None, robot=None, model: str = DEFAULT_MODEL, randomize: bo
     wrong = [m for k, m in enumerate(memory) if m not in MEMORY_INPUTS or m in memory[:k]]
     if wrong:
         raise EnvSettingError(_("memory inputs {value}: accepted {value2}, "
-                              "each at most once").format(value=', '.join(map(str, wrong)), value2=', '.join(MEMORY_INPUTS)))
+                              "each at most once").format(
+                                  value=', '.join(map(str, wrong)), value2=', '.join(MEMORY_INPUTS)))
     if not (isinstance(seconds, (int, float)) and 0 < seconds < float("inf")):
         raise EnvSettingError(_("seconds={seconds!r}: the time limit must be a positive number of seconds").format(
             seconds=seconds))

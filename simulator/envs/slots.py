@@ -212,7 +212,8 @@ class Slots:
         w, h = self.arena[i]
         if not (0 <= x <= w and 0 <= y <= h):
             raise EpisodeError(_("slot {i} (world {name!r}, seed {seed}): the car left "
-                               "the arena at ({x:.1f}, {y:.1f}) cm; the physics failed").format(i=i, name=self.worlds[i].name, seed=self.specs[i].seed, x=x, y=y))
+                               "the arena at ({x:.1f}, {y:.1f}) cm; the physics failed").format(
+                                   i=i, name=self.worlds[i].name, seed=self.specs[i].seed, x=x, y=y))
         self._count(i, x, y)
 
     def _count(self, i: int, x: float, y: float) -> None:

@@ -42,12 +42,14 @@ def open_replay(path, profile, episode: int | None = None) -> ReplayRun:
         rec = load_recording(path)
         if episode is not None and episode != rec.episode:
             raise ReplayFileError(_("{path}: holds episode {episode}, not {episode2}; give the folder it is in "
-                                  "with --episode {episode2}, or leave --episode out").format(path=path, episode=rec.episode, episode2=episode))
+                                  "with --episode {episode2}, or leave --episode out").format(
+                                      path=path, episode=rec.episode, episode2=episode))
         return run_from_recording(rec, str(path))
     if episode is not None:
         raise ReplayFileError(_("{path}: a telemetry log is one run; --episode is for recordings").format(path=path))
     log = read_log(path, name=str(path), profile=profile)
     if not log.ticks:
         raise ReplayFileError(_("{path}: no tick lines ({garbled} garbled lines, {count} headers); "
-                              "expected {ACCEPTED}").format(path=path, garbled=log.garbled, count=len(log.headers), ACCEPTED=_(ACCEPTED)))
+                              "expected {ACCEPTED}").format(
+                                  path=path, garbled=log.garbled, count=len(log.headers), ACCEPTED=_(ACCEPTED)))
     return run_from_log(log, profile, path.name)

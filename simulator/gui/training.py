@@ -37,7 +37,8 @@ def retrain(app, event=None):
     t.losses = []
     t.status, t.color = _("training…"), th.TEXT
     s.say(_("retraining on {count} rows ({optimizer}, lr {learning_rate:g}); "
-          "the car keeps driving with the old weights until it ends").format(count=len(table), optimizer=config.optimizer, learning_rate=config.learning_rate()))
+          "the car keeps driving with the old weights until it ends").format(
+              count=len(table), optimizer=config.optimizer, learning_rate=config.learning_rate()))
 
 
 def slice_for(frame_s: float, last_slice_s: float) -> float:
