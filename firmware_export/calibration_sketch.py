@@ -31,7 +31,7 @@ from brain.i18n import _
 from simulator.calibration import (PAUSE_MS, RAMP_NEAREST_CM, RAMP_STOP_CM, SERVO_US_PER_COUNT, Plan, deg_to_us,
                                    plan_for)
 
-from firmware_export.ctemplates import fill
+from firmware_export.ctemplates import fill, piece
 from firmware_export.names import check_identifier
 from firmware_export.sketch import check_pins
 from firmware_export.telemetry_format import BAUD, profile_hash
@@ -75,7 +75,7 @@ def generate(profile, name: str = "neurocar_calibration", plan: Plan | None = No
     check_identifier(name)
     check_pins(profile)
     plan = plan or plan_for(profile)
-    ino = fill("calibration.ino", **_values(profile, plan), pause_ms=pause_ms)
+    ino = fill("calibration.ino", **_values(profile, plan), pause_ms=pause_ms, servo_driver=piece("servo_timer2.h"))
     return CalibrationSketch(name, ino, measurements_text(profile, plan, name), instructions(plan))
 
 

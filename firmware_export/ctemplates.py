@@ -7,9 +7,10 @@ left unfilled is an error rather than a silent gap. The files ship inside the pa
 (pyproject.toml's package-data), and every export assembles them into one
 self-contained sketch, so the Arduino IDE needs nothing beside it.
 
-The servo driver in ``sketch.ino`` is the sketch's own. Debian's Arduino core (what
-``--check`` builds with) has no Servo library, while the Arduino IDE bundles one; a
-driver of its own compiles in both and behaves the same in both. It uses Timer2 in CTC
+The servo driver (``servo_timer2.h``, in ``sketch.ino`` and ``calibration.ino``) is the
+sketch's own. Debian's Arduino core (what ``--check`` builds with) has no Servo library,
+while the Arduino IDE bundles one; a driver of its own compiles in both and behaves the
+same in both. It uses Timer2 in CTC
 mode at 4 us per count: the compare interrupt raises the servo pin for the pulse width
 and lowers it for the rest of a 20 ms frame, in chunks of at most 255 counts. Timer0
 (millis, PWM on pins 5 and 6) and Timer1 (PWM on 9 and 10) stay free, so the motors'
@@ -27,6 +28,12 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 def source(name: str) -> str:
     """A template's text as shipped (a file with no fields is plain C)."""
     return (TEMPLATE_DIR / name).read_text(encoding="utf-8")
+
+
+def piece(name: str) -> str:
+    """A template shared by others (``servo_timer2.h``: the servo driver of the export and
+    calibration sketches), for a field on a line of its own: that line ends it."""
+    return source(name).removesuffix("\n")
 
 
 def fill(template: str, /, **values) -> str:

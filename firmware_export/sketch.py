@@ -21,7 +21,7 @@ from brain.i18n import _
 from simulator.controller import memory_inputs, paced_hold_ticks
 
 from firmware_export import cgen, cgen_fixed
-from firmware_export.ctemplates import fill
+from firmware_export.ctemplates import fill, piece
 from firmware_export.ctick import controller_source
 from firmware_export.errors import ExportError
 from firmware_export.limits import check_fits, echo_timeout_us
@@ -67,7 +67,7 @@ def generate(brain, profile, name: str = "neurocar", brain_path: str = "<brain>"
     header = banner + fill("brain.h", body=header_only(brain, profile))
     values = _ino_values(profile, brain) | _telemetry_calls(telemetry is not None)
     logged = banner + telemetry_source(telemetry, brain, profile) if telemetry else ""
-    return Sketch(name, banner + fill("sketch.ino", **values), header, logged)
+    return Sketch(name, banner + fill("sketch.ino", **values, servo_driver=piece("servo_timer2.h")), header, logged)
 
 
 def telemetry_header(brain, profile, brain_sha256: str) -> Header:

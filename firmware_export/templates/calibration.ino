@@ -42,33 +42,7 @@ static const int8_t TARGET_ANGLE_DEG[TARGETS] = {${target_angle_deg}};
 #define SERVO_US_PER_COUNT ${servo_us_per_count}
 #define SERVO_FRAME_COUNTS (20000 / SERVO_US_PER_COUNT)
 
-static volatile uint16_t servo_pulse_counts = 1500 / SERVO_US_PER_COUNT;
-static volatile uint16_t servo_counts_left = 0;
-static volatile uint8_t servo_high = 0;
-
-ISR(TIMER2_COMPA_vect)
-{
-    if (servo_counts_left == 0) {
-        servo_high = !servo_high;
-        digitalWrite(SERVO_PIN, servo_high ? HIGH : LOW);
-        servo_counts_left = servo_high ? servo_pulse_counts : SERVO_FRAME_COUNTS - servo_pulse_counts;
-    }
-    uint16_t chunk = servo_counts_left > 255 ? 200 : servo_counts_left;
-    servo_counts_left -= chunk;
-    OCR2A = (uint8_t)(chunk - 1);
-}
-
-static void servo_begin(void)
-{
-    pinMode(SERVO_PIN, OUTPUT);
-    noInterrupts();
-    TCCR2A = _BV(WGM21);
-    TCCR2B = _BV(CS22);
-    OCR2A = 249;
-    TCNT2 = 0;
-    TIMSK2 = _BV(OCIE2A);
-    interrupts();
-}
+${servo_driver}
 
 static void servo_write_us(uint16_t us)
 {
