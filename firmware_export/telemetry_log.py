@@ -17,7 +17,7 @@ from pathlib import Path
 
 from brain.errors import NeurocarError
 from brain.i18n import _
-from simulator.profile import PATTERN_NAMES, default_profile
+from simulator.profile import PATTERN_NAMES, PATTERN_WORDS, default_profile
 
 from firmware_export.telemetry_format import BAUD, Header, Tick, TelemetryLineError, parse_line
 
@@ -179,7 +179,14 @@ class LogSummary:
         share = {n: _("{share} of ticks").format(share=f"{100 * self.action_ticks[n] / self.ticks:5.1f} %")
                  for n in names}
         return [_("actions decided:")] + [f"{bar}  {share[n]}" for bar, n in
-                                       zip(_bars([(n, self.actions[n]) for n in names]), names)]
+                                       zip(_bars([(_words(n), self.actions[n]) for n in names]), names)]
+
+
+def _words(action: str) -> str:
+    """An action as the window and the replay name it: 'turn right', 'stopped'; pins as digits stay."""
+    if action == "stop":
+        return _("stopped")
+    return _(PATTERN_WORDS[action]) if action in PATTERN_WORDS else action
 
 
 def _bars(rows) -> list[str]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from brain.errors import NeurocarError
 from brain.fileio import read_text
-from brain.i18n import _
+from brain.i18n import N_, _
 from simulator.assets import asset
 from simulator.checked_table import CheckedTable, show_value
 from simulator.measured import Measured, read_measured
@@ -30,6 +30,8 @@ from simulator.world import MIN_THICKNESS_CM
 
 DEFAULT_PROFILE = "elegoo_v3.toml"
 PATTERN_NAMES = ("forward", "backward", "right", "left")
+PATTERN_WORDS = {"forward": N_("forward"), "backward": N_("backward"), "left": N_("turn left"),
+                 "right": N_("turn right")}      # the motions as people read them, shown through _()
 # Which way each wheel side runs (left, right) for each named pattern.
 PATTERN_SIDES = {"forward": (1, 1), "backward": (-1, -1), "right": (1, -1), "left": (-1, 1)}
 

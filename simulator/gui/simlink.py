@@ -7,11 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from brain.decoders import decode_all
-from brain.i18n import N_, _
+from brain.i18n import _
 from simulator.controller import output_kind
-
-MOTION_NAMES = {"forward": N_("forward"), "backward": N_("backward"), "left": N_("turn left"),
-                "right": N_("turn right")}           # the status line's words, shown through _()
+from simulator.profile import PATTERN_WORDS
 
 # teach-mode action -> (profile pattern name, label in tables, turn/direction targets)
 ACTIONS = {
@@ -67,7 +65,7 @@ def doing(profile, pins) -> str:
     """The name of the motion the pins make (forward, turn left, ...) or 'stopped'."""
     for name, pattern in profile.motors.patterns.items():
         if tuple(pattern) == tuple(pins):
-            return _(MOTION_NAMES.get(name, name))
+            return _(PATTERN_WORDS[name]) if name in PATTERN_WORDS else name
     left, right = profile.motors.side_directions(np.array(pins))
     return _("stopped") if left == 0 and right == 0 else _("left side {left:+d}, right side {right:+d}").format(
         left=int(left), right=int(right))
