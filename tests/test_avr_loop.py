@@ -18,7 +18,7 @@ from simulator.episode import Episodes
 from firmware_export import avr_build, toolchain
 from firmware_export.avr_build import SIMAVR_INCLUDE, require_libsimavr, uno_pin
 from firmware_export.avr_loop import SERVO_WIDTHS, AvrController, servo_angle
-from firmware_export.avr_verify import whole_sketch_loop
+from firmware_export.avr_verify import GivenReadings, tick_mismatches, whole_sketch_loop
 from firmware_export.errors import ExportError
 from firmware_export.sketch import telemetry_header
 from firmware_export.telemetry_format import parse_line
@@ -60,6 +60,7 @@ def test_the_sketch_decides_as_python_given_its_readings(default_brain, profile,
     assert report.decision_mismatches == 0 and report.servo_pulse_mismatches == 0
     assert report.readings_beyond_1cm == 0 and report.max_reading_difference_cm <= 1
     assert report.ticks_before_first_difference > 0 and report.tick_mismatches == 0
+    assert report.episodes_compared == 2 and report.given_readings_tick_mismatches == 0
     assert report.metrics_mismatches == 0 and report.late_ticks == 0
     assert 0 < report.max_work_us < report.tick_us
     assert report.ok, report.line()
@@ -136,3 +137,22 @@ def test_eval_controller_avr(tmp_path, capsys, fixed):
     assert whole["readings_beyond_1cm"] == 0 and whole["emulated_s_per_wall_s"] > 0
     assert [r["uno"]["ticks"] for r in report["rows"]] == [200, 200]
     assert "emulated Unos" in capsys.readouterr().out
+
+
+def test_given_the_readings_of_a_run_python_drives_it_again_exactly(default_brain, profile):
+    """What the whole-sketch check replays: the readings of a run, given to the Python
+    controller, give that run back tick for tick; other readings do not (it is not blind)."""
+    specs = random_specs(2, 5)
+    first = Episodes(specs, profile, default_brain, controller=Controller, record=True)
+    first.run(8.0)
+    readings = np.stack([first.trajectory(i)["reading_cm"] for i in range(2)])
+
+    def again(given):
+        run = Episodes(specs, profile, default_brain, record=True,
+                       controller=lambda p, b, n: GivenReadings(p, b, n, given))
+        run.run(8.0)
+        return sum(tick_mismatches(first.trajectory(i), run.trajectory(i), readings.shape[1]) for i in range(2)), run
+    same, run = again(readings)
+    assert same == 0 and [m.to_dict() for m in run.results()] == [m.to_dict() for m in first.results()]
+    shifted = np.where(readings >= 0, np.maximum(readings - 15, 0), readings)
+    assert again(shifted)[0] > 0
