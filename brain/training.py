@@ -225,16 +225,11 @@ class Trainer:
         elif self.epochs_ >= cfg.epochs:
             self.status_ = "finished"
 
-    def _right_blocks(self):
-        """Which rows the current weights get right, a block of rows at a time."""
+    def _all_right_now(self):
+        """Whether the current weights get every row right, block by block (a generator)."""
         for i in range(0, len(self.x), BLOCK_ROWS):
             outputs = self.network.forward(self.x[i:i + BLOCK_ROWS])
-            yield (decode_all(self.decoders, outputs) == self._decoded_y[i:i + BLOCK_ROWS]).all(axis=1)
-
-    def _all_right_now(self):
-        """Whether the current weights get every row right (a generator pausing between blocks)."""
-        for right in self._right_blocks():
-            if not right.all():
+            if not (decode_all(self.decoders, outputs) == self._decoded_y[i:i + BLOCK_ROWS]).all():
                 return False
             yield
         return True
@@ -244,7 +239,9 @@ class Trainer:
         training has ended."""
         if self._final_right is not None:
             return self._final_right
-        right = np.concatenate(list(self._right_blocks()))
+        outputs = np.vstack([self.network.forward(self.x[i:i + BLOCK_ROWS])
+                             for i in range(0, len(self.x), BLOCK_ROWS)])
+        right = (decode_all(self.decoders, outputs) == self._decoded_y).all(axis=1)
         if self.done:
             self._final_right = right
         return right
@@ -261,14 +258,12 @@ class DistinctRows:
 
     @classmethod
     def of(cls, x, y, decoders) -> "DistinctRows":
-        """The rows in the table's order of first occurrence (``in_steps`` without pauses:
-        a dict of the rows' bytes is quicker than ``np.unique`` over rows)."""
-        steps = cls.in_steps(x, y, decoders, max(len(x), 1))
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                return done.value
+        _, first, counts = np.unique(np.hstack([x, y]), axis=0, return_index=True, return_counts=True)
+        order = np.argsort(first)                 # keep the table's order
+        first, counts = first[order], counts[order]
+        if len(first) == len(x):
+            first, counts = np.arange(len(x)), None
+        return cls(x[first], y[first], decode_all(decoders, y[first]) if decoders else None, counts)
 
     @classmethod
     def in_steps(cls, x, y, decoders, rows_per_step: int = 1000):

@@ -7,7 +7,6 @@ import time
 import numpy as np
 
 from brain.table import load_table
-from brain.decoders import decode_all
 from brain.training import DistinctRows, TrainConfig, Trainer, new_network
 from simulator.assets import asset
 from simulator.gui.retrain import RetrainJob
@@ -45,13 +44,10 @@ def test_a_10000_row_table_retrains_in_short_slices_to_the_same_brain():
     assert all(np.array_equal(a.weights, b.weights) for a, b in zip(brain.network.layers, whole.network.layers))
 
 
-def test_distinct_rows_worked_out_in_steps_are_those_np_unique_gives():
+def test_distinct_rows_worked_out_in_steps_are_those_of_one_call():
     table = big_table(rows=5000)
     x, y = table.inputs, table.targets
-    _, first, counts = np.unique(np.hstack([x, y]), axis=0, return_index=True, return_counts=True)
-    order = np.argsort(first)                                   # the table's order of first occurrence
-    first, counts = first[order], counts[order]
-    at_once = DistinctRows(x[first], y[first], decode_all(table.decoders, y[first]), counts)
+    at_once = DistinctRows.of(x, y, table.decoders)
     steps = DistinctRows.in_steps(x, y, table.decoders, rows_per_step=333)
     pauses = 0
     try:
