@@ -44,3 +44,16 @@ class Adam:
             v *= self.beta2
             v += (1.0 - self.beta2) * g * g
             p -= step * m / (np.sqrt(v) + self.eps)
+
+
+class Bounded:
+    """Another update rule, then every parameter clipped to [-limit, limit] (projected
+    gradient descent): the network stays within a format's range, such as fixed point's."""
+
+    def __init__(self, inner, limit: float):
+        self.inner, self.limit = inner, limit
+
+    def update(self, params, grads):
+        self.inner.update(params, grads)
+        for p in params:
+            np.clip(p, -self.limit, self.limit, out=p)

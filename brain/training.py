@@ -12,11 +12,12 @@ import numpy as np
 
 from brain.activations import ACTIVATIONS
 from brain.brainfile import Brain
-from brain.decoders import decode, decode_all
+from brain.decoders import decode_all
+from brain.distinct_rows import DistinctRows
 from brain.errors import TrainingError
 from brain.losses import LOSSES, get_loss
 from brain.network import INITIALISERS, Network
-from brain.optimizers import Adam, GradientDescent, Momentum
+from brain.optimizers import Adam, Bounded, GradientDescent, Momentum
 from brain.i18n import N_, _
 
 OPTIMIZERS = ("adam", "gd", "sgd", "momentum")
@@ -50,6 +51,7 @@ class TrainConfig:
     tolerance: float = 1e-5                   # stop when the loss falls below it
     stop_when_right: bool = True              # stop when every row decodes right
     seed: int = 0
+    max_weight: float | None = None           # keep every weight and bias within +-max_weight
 
     def learning_rate(self) -> float:
         return DEFAULT_LR.get(self.optimizer, 0.0) if self.lr is None else self.lr
@@ -70,6 +72,8 @@ class TrainConfig:
              f"learning rate {lr:g}; must be a positive number"),
             (self.batch_size is None or self.batch_size >= 1, f"batch size {self.batch_size}; must be 1 or more"),
             (isinstance(self.seed, int) and 0 <= self.seed < 2**63, f"seed {self.seed}; must be a whole number, 0 or more"),
+            (self.max_weight is None or (np.isfinite(self.max_weight) and self.max_weight > 0),
+             f"largest weight {self.max_weight}; must be a positive number"),
         ]
         for ok, what in checks:
             if not ok:
@@ -78,6 +82,8 @@ class TrainConfig:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["lr"] = self.learning_rate()
+        if self.max_weight is None:              # unbounded runs record what they always have
+            del d["max_weight"]
         return d
 
 
@@ -102,6 +108,9 @@ class Trainer:
         self.rng = np.random.default_rng(config.seed)
         self.optimizer = _make_optimizer(config)
         self.params = _parameters(network)
+        if config.max_weight is not None:         # a bounded run starts within its bounds too
+            for p in self.params:
+                np.clip(p, -config.max_weight, config.max_weight, out=p)
         self._good = [p.copy() for p in self.params]
         self.epochs_ = 0
         self.iterations_ = 0
@@ -247,55 +256,6 @@ class Trainer:
         return right
 
 
-class DistinctRows:
-    """A table's rows without repeats, each with how often it occurs (``counts``, None
-    when every row is distinct) and its decoded targets (None without decoders).
-    Tables recorded in teach mode repeat the controller's few thousand inputs many times."""
-
-    def __init__(self, x, y, decoded, counts):
-        self.x, self.y, self.decoded, self.counts = x, y, decoded, counts
-        self._weights = None if counts is None else counts[:, None].astype(float)
-
-    @classmethod
-    def of(cls, x, y, decoders) -> "DistinctRows":
-        _, first, counts = np.unique(np.hstack([x, y]), axis=0, return_index=True, return_counts=True)
-        order = np.argsort(first)                 # keep the table's order
-        first, counts = first[order], counts[order]
-        if len(first) == len(x):
-            first, counts = np.arange(len(x)), None
-        return cls(x[first], y[first], decode_all(decoders, y[first]) if decoders else None, counts)
-
-    @classmethod
-    def in_steps(cls, x, y, decoders, rows_per_step: int = 1000):
-        """``of``'s answer, worked out ``rows_per_step`` rows at a time: a generator that
-        pauses between steps and returns the DistinctRows (for a window's time slices)."""
-        rows = np.ascontiguousarray(np.hstack([x, y]) + 0.0)        # + 0.0: -0.0 is 0.0, as np.unique has it
-        keys = rows.view(np.dtype((np.void, rows.itemsize * rows.shape[1]))).ravel()
-        first_of: dict = {}                  # a row's bytes -> the index of its first occurrence
-        where: list = []                     # each row's first occurrence
-        for start in range(0, len(keys), rows_per_step):
-            where += [first_of.setdefault(key, i) for i, key in enumerate(keys[start:start + rows_per_step].tolist(),
-                                                                          start)]
-            yield
-        first = np.fromiter(first_of.values(), dtype=np.intp, count=len(first_of))
-        counts = np.bincount(where, minlength=len(x))[first] if len(first) < len(x) else None
-        yield
-        return cls(x[first], y[first], decode_all(decoders, y[first]) if decoders else None, counts)
-
-    def counts_column(self, block: slice):
-        """The block's counts as a column to weigh its rows' losses by (None: each once)."""
-        return None if self.counts is None else self._weights[block]
-
-    def right(self, decoders, outputs, block: slice) -> int:
-        """How many of the table's rows in ``block`` the outputs decode right."""
-        if self.decoded is None:
-            return 0
-        ok = np.ones(len(outputs), dtype=bool)
-        for j, name in enumerate(decoders):
-            ok &= decode(name, outputs[:, j]) == self.decoded[block, j]
-        return int(ok.sum() if self.counts is None else self.counts[block][ok].sum())
-
-
 def backprop(network: Network, zs, acts, y, loss, n=None, counts=None) -> list[np.ndarray]:
     """Gradients of the loss for every trained parameter, in ``_parameters`` order: of the
     mean over n rows (len(y) if None), the rows of y counted ``counts`` times if given."""
@@ -325,10 +285,12 @@ def _parameters(network: Network) -> list[np.ndarray]:
 def _make_optimizer(config: TrainConfig):
     lr = config.learning_rate()
     if config.optimizer == "adam":
-        return Adam(lr)
-    if config.optimizer == "momentum":
-        return Momentum(lr, config.momentum)
-    return GradientDescent(lr)
+        rule = Adam(lr)
+    elif config.optimizer == "momentum":
+        rule = Momentum(lr, config.momentum)
+    else:
+        rule = GradientDescent(lr)
+    return rule if config.max_weight is None else Bounded(rule, config.max_weight)
 
 
 def check_fit(network: Network, table, config: TrainConfig | None = None) -> None:

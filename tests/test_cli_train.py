@@ -34,6 +34,26 @@ def test_train_with_two_hidden_layers_and_sgd(neurocar_cmd, tmp_path):
     assert [l["outputs"] for l in json.loads(out.read_text())["layers"]] == [5, 4, 4]
 
 
+def test_max_weight_keeps_every_parameter_within_bounds_and_is_recorded(neurocar_cmd, tmp_path):
+    free, bounded = tmp_path / "free.json", tmp_path / "bounded.json"
+    table = str(asset("tables", "improved.csv"))
+    assert run(neurocar_cmd, "train", table, "--out", free).returncode == 0
+    proc = run(neurocar_cmd, "train", table, "--out", bounded, "--max-weight", "0.9")
+    assert proc.returncode == 0, proc.stderr
+
+    def largest(path):
+        data = json.loads(path.read_text())
+        return max(abs(v) for l in data["layers"] for v in [*sum(l["weights"], []), *l["biases"]]), data
+
+    assert largest(free)[0] > 0.9                  # the bound binds: unbounded, this table needs more
+    top, data = largest(bounded)
+    assert top <= 0.9
+    assert data["provenance"]["hyperparameters"]["max_weight"] == 0.9
+    assert "max_weight" not in json.loads(free.read_text())["provenance"]["hyperparameters"]
+    bad = run(neurocar_cmd, "train", table, "--out", tmp_path / "x.json", "--max-weight", "0")
+    assert bad.returncode == 2 and bad.stderr.strip().endswith("--max-weight 0.0: must be a positive finite number")
+
+
 def test_weights_prints_every_layer_with_shapes(neurocar_cmd):
     proc = run(neurocar_cmd, "weights", str(asset("brains", "default.json")))
     assert proc.returncode == 0, proc.stderr

@@ -7,7 +7,8 @@ import time
 import numpy as np
 
 from brain.table import load_table
-from brain.training import DistinctRows, TrainConfig, Trainer, new_network
+from brain.distinct_rows import DistinctRows
+from brain.training import TrainConfig, Trainer, new_network
 from simulator.assets import asset
 from simulator.gui.retrain import RetrainJob
 

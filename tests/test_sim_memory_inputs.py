@@ -79,8 +79,9 @@ def holding_reads(profile, every=1, on=True):
     return dataclasses.replace(profile, control=control)
 
 
-@pytest.mark.parametrize("profile", [ELEGOO, TWO_WHEEL, CENTRED, holding_reads(ELEGOO), holding_reads(TWO_WHEEL, 3)],
-                         ids=["elegoo", "two_wheel", "centred", "elegoo reading while holding",
+@pytest.mark.parametrize("profile", [ELEGOO, TWO_WHEEL, CENTRED, holding_reads(ELEGOO, on=False),
+                                     holding_reads(TWO_WHEEL, 3)],
+                         ids=["elegoo (reading while holding)", "two_wheel", "centred", "elegoo reading only to decide",
                               "two_wheel reading while holding every 3 ticks"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_memory_inputs_follow_the_rules_tick_by_tick(profile, seed):
@@ -121,7 +122,9 @@ def test_reading_while_holding_leaves_two_input_brains_alone():
     on = replay(holding_reads(ELEGOO), brain, readings)
     assert [(r.reading_cm, r.pins, r.hold) for r in on] == \
         [(r.reading_cm, r.pins, r.hold) for r in replay(ELEGOO, brain, readings)]
-    assert not ELEGOO.control.read_while_holding and not TWO_WHEEL.control.read_while_holding
+    off = replay(holding_reads(ELEGOO, on=False), brain, readings)
+    assert [(r.reading_cm, r.pins, r.hold) for r in on] == [(r.reading_cm, r.pins, r.hold) for r in off]
+    assert ELEGOO.control.read_while_holding and not TWO_WHEEL.control.read_while_holding
 
 
 def test_centre_counts_in_both_halves_and_a_full_first_sweep():
@@ -273,7 +276,7 @@ def test_grid_sample_is_seeded_and_encodes_as_the_controller():
 
 
 def test_read_while_holding_is_an_optional_profile_switch(tmp_path):
-    text = asset("robots", "elegoo_v3.toml").read_text()
+    text = asset("robots", "two_wheel.toml").read_text()
     assert "read_while_holding = false" in text
     (tmp_path / "on.toml").write_text(text.replace("read_while_holding = false", "read_while_holding = true"))
     (tmp_path / "absent.toml").write_text(text.replace("read_while_holding = false", ""))

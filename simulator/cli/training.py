@@ -37,6 +37,9 @@ def register(sub) -> None:
     p.add_argument("--init", default="xavier", choices=INITIALISERS)
     p.add_argument("--loss", default="mse", choices=sorted(LOSSES))
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--max-weight", type=float, metavar="W",
+                   help=_("keep every weight and bias within -W..W (1.86 keeps a 4-input brain within the "
+                          "bounds neurocar evolve searches)"))
     p.add_argument("--no-early-stop", action="store_true",
                    help=_("train all epochs even when every row is already right"))
     p.add_argument("--plot", metavar="COST.png", help=_("write the cost curve as a PNG"))
@@ -53,7 +56,7 @@ def _config(args) -> TrainConfig:
     return TrainConfig(hidden=args.hidden or [3], activation=args.activation,
                        output_activation=args.output_activation, optimizer=args.optimizer, lr=args.lr,
                        epochs=args.epochs, batch_size=args.batch_size, init=args.init, loss=args.loss,
-                       seed=args.seed, stop_when_right=not args.no_early_stop)
+                       seed=args.seed, stop_when_right=not args.no_early_stop, max_weight=args.max_weight)
 
 
 def _check_numbers(args) -> None:
@@ -63,6 +66,9 @@ def _check_numbers(args) -> None:
               ("--batch-size", args.batch_size, args.batch_size is None or args.batch_size >= 1,
                _("a whole number, 1 or more")),
               ("--lr", args.lr, args.lr is None or (math.isfinite(args.lr) and args.lr > 0),
+               _("a positive finite number")),
+              ("--max-weight", args.max_weight,
+               args.max_weight is None or (math.isfinite(args.max_weight) and args.max_weight > 0),
                _("a positive finite number"))]
     checks += [("--hidden", h, 1 <= h <= 1024, _("a whole number from 1 to 1024")) for h in args.hidden or []]
     for option, value, ok, accepted in checks:

@@ -12,7 +12,8 @@ import time
 from brain.brainfile import Brain
 from brain.i18n import _
 from brain.table import Table
-from brain.training import (BLOCK_ROWS, DistinctRows, TrainConfig, Trainer, check_fit, new_network,
+from brain.distinct_rows import DistinctRows
+from brain.training import (BLOCK_ROWS, TrainConfig, Trainer, check_fit, new_network,
                             trained_brain)
 
 HASH_ROWS = 100               # table rows hashed between two looks at the clock
