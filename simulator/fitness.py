@@ -17,7 +17,8 @@ minute costing 5 % of the floor (or 3 %, with heavier contact and stuck penaltie
 hardly moving scored best, and the search learned to stand still. At 2.5 % the improved
 brain scores about 1.7, and standing still about 0.7.
 """
-from dataclasses import asdict, dataclass
+import math
+from dataclasses import asdict, dataclass, fields, replace
 
 from brain.i18n import english
 
@@ -43,6 +44,22 @@ class Fitness:
 
     def to_dict(self) -> dict:
         return {**asdict(self), "formula": self.formula()}
+
+    @classmethod
+    def parse(cls, text: str) -> "Fitness":
+        """Weights as ``name=value,...`` (coverage, collisions, contact, stuck; a name left
+        out keeps its default). ValueError names the first term it cannot use."""
+        names, weights = [f.name for f in fields(cls)], {}
+        for term in filter(None, (t.strip() for t in text.split(","))):
+            name, _, value = (part.strip() for part in term.partition("="))
+            try:
+                weight = float(value)
+            except ValueError:
+                weight = math.nan
+            if name not in names or not math.isfinite(weight) or weight < 0:
+                raise ValueError(term)
+            weights[name] = weight
+        return replace(cls(), **weights)
 
 
 def parts(rows) -> dict:

@@ -16,6 +16,7 @@ from brain.fixedpoint import to_fixed_point
 from brain.network import Network
 from brain.table import load_table
 from simulator.assets import asset
+from simulator.fitness import Fitness
 from simulator.genome import bounds, flatten, unflatten
 from simulator.policy_table import grid
 
@@ -96,6 +97,8 @@ def test_ray_gives_the_same_brain_as_processes(straight_run, tmp_path):
     (["--inputs", "distance,position,behind"], ["behind", "left_nearest"]),
     (["--address", "auto"], ["--address", "--backend ray"]),
     (["--seconds", "nan"], ["--seconds"]),
+    (["--fitness", "coverage=2,speed=1"], ["--fitness", "'speed=1'", "coverage, collisions, contact or stuck"]),
+    (["--fitness", "collisions=-1"], ["--fitness", "'collisions=-1'", "0 or more"]),
     (["--checkpoint", "{tmp}", "--json", "{tmp}/checkpoint.pkl"], ["--json", "is also --checkpoint"]),
 ])
 def test_bad_settings_are_one_line(neurocar_cmd, tmp_path, args, words):
@@ -104,6 +107,16 @@ def test_bad_settings_are_one_line(neurocar_cmd, tmp_path, args, words):
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert all(w in r.stderr for w in words), r.stderr
     assert not (tmp_path / "b.json").exists()
+
+
+def test_fitness_weights_are_chosen_by_name_and_printed():
+    fitness = Fitness.parse("coverage=2, stuck=1")
+    assert (fitness.coverage, fitness.collisions, fitness.contact, fitness.stuck) == (2, 2.5, 5, 1)
+    assert fitness.formula() == ("fitness = 2 x coverage_% - 2.5 x collisions_per_minute - 5 x contact_fraction - "
+                                 "1 x stuck_fraction")
+    rows = [{"seconds": 60.0, "coverage": 0.1, "collisions": 2, "contact_s": 6.0, "stuck_s": 3.0}]
+    assert fitness.of(rows) == pytest.approx(2 * 10 - 2.5 * 2 - 5 * 0.1 - 1 * 0.05)
+    assert Fitness.parse("") == Fitness()
 
 
 def test_a_checkpoint_is_never_replaced_or_resumed_by_another_run(neurocar_cmd, tmp_path):

@@ -24,7 +24,7 @@ from simulator.controller import ACCEPTED_INPUTS, BASE_INPUTS, check_brain
 from simulator.episode import check_model
 from simulator.evolution import MIN_POPULATION, Evolution, EvolveError, Settings, fresh_brain, run_key, widened
 from simulator import evolve_checkpoint as checkpoint
-from simulator.fitness import parts
+from simulator.fitness import Fitness, parts
 from simulator.policy_table import brain_table
 from simulator.profile import DEFAULT_PROFILE, load_profile
 from simulator.runner import BACKENDS, open_runner
@@ -52,6 +52,9 @@ def register(sub) -> None:
                        MIN_POPULATION=MIN_POPULATION))
     p.add_argument("--sigma", type=float, default=0.5, help=_("CMA-ES's initial step size (default 0.5)"))
     p.add_argument("--seed", type=int, default=0, metavar="K")
+    p.add_argument("--fitness", metavar="TERMS",
+                   help=_("the fitness's weights, e.g. coverage=2,collisions=2.5 (default coverage=1,"
+                          "collisions=2.5,contact=5,stuck=0; see the formula printed at the start)"))
     p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default {DEFAULT_PROFILE})").format(
         DEFAULT_PROFILE=DEFAULT_PROFILE))
     p.add_argument("--ideal", action="store_true", help=_("the idealised car instead of the measured model"))
@@ -107,9 +110,18 @@ def _prepare(args):
         raise EvolveError(_("--address {address} joins a Ray cluster; add --backend ray").format(
             address=args.address))
     settings = Settings(args.worlds, args.seconds, args.population, args.seed, args.sigma, args.validation_worlds,
-                        args.test_worlds, model, randomize=not (args.no_randomize or args.ideal))
+                        args.test_worlds, model, randomize=not (args.no_randomize or args.ideal),
+                        fitness=_fitness(args.fitness))
     settings.check()
     return settings, start, profile
+
+
+def _fitness(text: str | None) -> Fitness:
+    try:
+        return Fitness() if text is None else Fitness.parse(text)
+    except ValueError as e:
+        raise EvolveError(_("--fitness: {term!r} is not a weight; accepted: coverage, collisions, contact or stuck "
+                          "= a number, 0 or more, e.g. coverage=2,collisions=2.5").format(term=str(e))) from None
 
 
 def _check_numbers(args) -> None:
