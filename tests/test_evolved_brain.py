@@ -12,6 +12,7 @@ from brain.table import load_table
 from simulator.assets import asset
 from simulator.cli import main
 from simulator.controller import input_grid
+from simulator.policy_table import MEMORY_STEP_CM, grid
 
 from firmware_export import toolchain
 
@@ -29,9 +30,10 @@ def test_its_provenance_is_the_search_that_made_it():
     assert "formula" in evo["settings"]["fitness"]
 
 
-def test_its_shipped_table_holds_its_decisions_over_the_whole_input_grid(profile):
+def test_its_shipped_table_holds_its_decisions_over_the_input_grid(profile):
     brain, table = load_brain(EVOLVED), load_table(asset("tables", "evolved.csv"))
-    _, _, x = input_grid(profile)
+    n_memory = len(brain.input_names) - 2
+    _, _, x = grid(profile, n_memory, MEMORY_STEP_CM) if n_memory else input_grid(profile)
     assert brain.same_columns(table) and np.array_equal(table.inputs, x)
     assert np.array_equal(table.decoded_targets(), brain.decide(x))
 

@@ -34,6 +34,8 @@ PROFILE = default_profile()
 DEFAULT = load_brain(asset("brains", "default.json"))
 HOLDING = dataclasses.replace(PROFILE, control=dataclasses.replace(PROFILE.control, read_while_holding=True,
                                                                    ping_every_ticks=2))
+# A car that pings only when it decides, so that a reading on any other tick is out of place.
+DECIDING_ONLY = dataclasses.replace(PROFILE, control=dataclasses.replace(PROFILE.control, read_while_holding=False))
 
 
 def changed(brain):
@@ -137,8 +139,8 @@ def tampered(lines, field, pick, **change):
     ("decided", lambda t: not t.decided and t.tick > 50, lambda t: True)])
 def test_each_kind_of_difference_is_found_on_its_tick(field, pick, to):
     brain = memory_brain()
-    lines, tick = tampered(log_lines(PROFILE, brain, random_readings(3, 2000)), field, pick, to=to)
-    result = compare_log(read_log(lines), brain, PROFILE)
+    lines, tick = tampered(log_lines(DECIDING_ONLY, brain, random_readings(3, 2000)), field, pick, to=to)
+    result = compare_log(read_log(lines), brain, DECIDING_ONLY)
     first = result.mismatches[0]
     name = {"reading_cm": "reading"}.get(field, field)
     assert first.tick == tick and name in first.car, result.lines()
