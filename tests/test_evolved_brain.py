@@ -17,11 +17,13 @@ from simulator.policy_table import MEMORY_STEP_CM, grid
 from firmware_export import toolchain
 
 EVOLVED = str(asset("brains", "evolved.json"))
+BOTH = pytest.mark.parametrize("name", ["evolved", "evolved_2in"])     # the shipped one, and the best 2-input one
 has_avr = not toolchain.missing_tools() and toolchain.find_core() is not None and shutil.which("simavr") is not None
 
 
-def test_its_provenance_is_the_search_that_made_it():
-    evo = load_brain(EVOLVED).provenance["evolution"]
+@BOTH
+def test_its_provenance_is_the_search_that_made_it(name):
+    evo = load_brain(asset("brains", f"{name}.json")).provenance["evolution"]
     assert evo["method"].startswith("CMA-ES")
     assert 1 <= evo["chosen_generation"] <= evo["generations"] == len(evo["history"])
     chosen = evo["history"][evo["chosen_generation"] - 1]
@@ -30,21 +32,29 @@ def test_its_provenance_is_the_search_that_made_it():
     assert "formula" in evo["settings"]["fitness"]
 
 
-def test_its_shipped_table_holds_its_decisions_over_the_input_grid(profile):
-    brain, table = load_brain(EVOLVED), load_table(asset("tables", "evolved.csv"))
+@BOTH
+def test_its_shipped_table_holds_its_decisions_over_the_input_grid(profile, name):
+    brain, table = load_brain(asset("brains", f"{name}.json")), load_table(asset("tables", f"{name}.csv"))
     n_memory = len(brain.input_names) - 2
     _, _, x = grid(profile, n_memory, MEMORY_STEP_CM) if n_memory else input_grid(profile)
     assert brain.same_columns(table) and np.array_equal(table.inputs, x)
     assert np.array_equal(table.decoded_targets(), brain.decide(x))
 
 
+# Q13 decides differently from float64 only where the float output lies within 5e-4 of a
+# decoder's edge: 184 of the 4,642,785 points of the 4-input grid (0.004 %), none of them
+# met in the open-loop, closed-loop or whole-sketch runs (their counts must be 0 below).
+FIXED_POINT_DIFFERENCES = 184
+
+
 @pytest.mark.skipif(not has_avr, reason="AVR toolchain or simavr missing: apt-get install simavr " + toolchain.PACKAGES)
-@pytest.mark.parametrize("fixed", [[], ["--fixed-point"]], ids=["float", "fixed-point"])
+@pytest.mark.parametrize("fixed", [[], ["--fixed-point", "--allow-different-decisions"]], ids=["float", "fixed-point"])
 def test_it_exports_and_verifies(tmp_path, capsys, fixed):
     report = tmp_path / "r.json"
     assert main(["export", "--brain", EVOLVED, "--out", str(tmp_path / "sketch"), "--check", "--verify",
                  "--json", str(report), *fixed]) == 0, capsys.readouterr().err
     data = json.loads(report.read_text())
     assert data["pin_mismatches"] == 0 and data["ticks_compared"] >= 10_000
-    assert data["grid_pin_mismatches"] == 0
+    assert data["grid_pin_mismatches"] == 0 and data["state_mismatches"] == 0
     assert data["closed_loop"]["metrics_equal"] and data["closed_loop"]["tick_mismatches"] == 0
+    assert data.get("grid_decisions_differing_from_float", 0) == (FIXED_POINT_DIFFERENCES if fixed else 0)

@@ -144,7 +144,7 @@ def test_after_retraining_then_opening_a_brain_the_status_is_about_that_brain(ap
 
 
 def test_opening_a_table_shows_it_from_row_one(app):
-    open_by_keys(app, asset("tables", "evolved.csv"))
+    open_by_keys(app, asset("tables", "evolved_2in.csv"))
     key(pygame.K_TAB)
     for _ in range(8):
         key(pygame.K_PAGEDOWN)
