@@ -27,8 +27,8 @@ Each is a whole-cm reading (no echo reads as the clamp) encoded as ``distance`` 
   tick a full sweep ends sees that sweep, its own reading included; ``previous`` is the
   reading of the decision before this one.
 - With the profile's ``control.read_while_holding`` (off unless a profile turns it on, as
-  elegoo_v3.toml does), a car also pings
-  while it holds an action, to fill the halves: on each holding tick at least
+  elegoo_v3.toml does), a car also pings while it holds an action, to fill the halves:
+  on each holding tick at least
   ``control.ping_every_ticks`` after its last ping and at least that many before its next
   decision (whose own ping it must not crowd: the HC-SR04 ignores a trigger while it
   still waits out an earlier echo). Those readings join the sweep, never ``previous``,
