@@ -69,7 +69,21 @@ def provenance_line(prov: dict) -> str:
     if prov.get("imported_from"):
         return _("imported from the sketch {sketch}, read against the table {table}").format(
             sketch=prov["imported_from"], table=table)
+    if isinstance(prov.get("evolution"), dict):
+        return _evolution_line(prov["evolution"])
     if all(k in prov for k in ("seed", "epochs", "final_loss")):
         return _("trained on {table}, seed {seed}, {epochs} epochs, final loss {loss}").format(
             table=table, seed=prov["seed"], epochs=prov["epochs"], loss=_loss(prov["final_loss"]))
     return _("where this brain came from is not recorded in its file")
+
+
+def _evolution_line(evo: dict) -> str:
+    """An evolved brain's origin: the search, where it started and which candidate was kept."""
+    settings = evo.get("settings") if isinstance(evo.get("settings"), dict) else {}
+    line = _("evolved by {method} from {start}, seed {seed}, {generations} generations").format(
+        method=evo.get("method", "?"), start=evo.get("start", "?"), seed=settings.get("seed", "?"),
+        generations=evo.get("generations", "?"))
+    if "chosen_generation" in evo:
+        line += _("; kept generation {generation}, chosen on validation worlds").format(
+            generation=evo["chosen_generation"])
+    return line

@@ -57,6 +57,16 @@ def test_the_brain_written_is_the_validation_choice_with_its_provenance(straight
     assert evo["settings"]["population"] == 4 and "formula" in evo["settings"]["fitness"]
     assert set(evo["test"]) >= {"collisions_per_minute", "coverage_pct", "fitness"}
     assert [h[0] for h in evo["history"]] == [1, 2, 3]
+    assert evo["table_out"] == "t.csv"                     # the window opens this table for the brain
+
+
+def test_the_weights_report_says_the_brain_was_evolved(straight_run):
+    d, _ = straight_run
+    r = subprocess.run([sys.executable, "-m", "simulator.cli", "weights", str(d / "b.json")],
+                       capture_output=True, text=True, timeout=60)
+    chosen = load_brain(d / "b.json").provenance["evolution"]["chosen_generation"]
+    assert r.returncode == 0 and "evolved by CMA-ES (pycma) from a new" in r.stdout
+    assert f"seed 3, 3 generations; kept generation {chosen}" in r.stdout
 
 
 def test_the_table_holds_the_brains_decisions_over_the_input_grid(straight_run, profile):
@@ -74,7 +84,7 @@ def test_resume_gives_exactly_the_uninterrupted_run(straight_run, tmp_path):
     ck, out = tmp_path / "ck", tmp_path / "b.json"
     for generations, more in (("1", []), ("3", ["--resume"])):
         r = _evolve(cmd, "--generations", generations, "--out", str(out), "--json", str(tmp_path / "r.json"),
-                    "--checkpoint", str(ck), "--jobs", "1", *more)
+                    "--table-out", str(tmp_path / "t.csv"), "--checkpoint", str(ck), "--jobs", "1", *more)
         assert r.returncode == 0, r.stderr
     assert "resuming after generation 1 of 3" in r.stdout
     assert out.read_bytes() == (d / "b.json").read_bytes()
@@ -85,7 +95,7 @@ def test_ray_gives_the_same_brain_as_processes(straight_run, tmp_path):
     pytest.importorskip("ray", reason="the ray backend needs the ray extra: pip install 'neurocar[ray]'")
     d, _ = straight_run
     r = _evolve([sys.executable, "-m", "simulator.cli"], "--generations", "3", "--out", str(tmp_path / "b.json"),
-                "--backend", "ray", "--jobs", "2", timeout=600)
+                "--table-out", str(tmp_path / "t.csv"), "--backend", "ray", "--jobs", "2", timeout=600)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "b.json").read_bytes() == (d / "b.json").read_bytes()
 

@@ -10,6 +10,7 @@ import numpy as np
 import pygame
 import pytest
 
+from brain.brainfile import load_brain
 from simulator.gui import files, keymap
 from simulator.gui.app import App, main
 from simulator.gui.dialogs import Prompt
@@ -405,6 +406,20 @@ def test_a_brain_whose_table_is_missing_opens_with_its_decisions(tmp_path, monke
     assert a.rows_right(a.state.editor, a.state.sim.brain).all()                                # the table is what the brain does
     assert set(t.labels) <= {"forward", "backward", "turn left", "turn right", ""}
     pygame.quit()
+
+
+def test_an_evolved_brain_opens_the_table_evolve_wrote_for_it(tmp_path, monkeypatch):
+    from simulator.gui import tablefor
+    brain = load_brain(ROOT / "assets" / "brains" / "evolved_2in.json")
+    for name in ("a_first.csv", "mine.csv"):          # both have its columns; the first sorts first
+        (tmp_path / "tables").mkdir(exist_ok=True)
+        (tmp_path / "tables" / name).write_text((ROOT / "assets" / "tables" / "improved.csv").read_text())
+    monkeypatch.setattr(tablefor, "assets_dir", lambda: tmp_path)
+    brain.provenance["evolution"]["table_out"] = "mine.csv"
+    table, shipped = tablefor.table_for(brain)
+    assert shipped and table.name == "mine.csv"
+    del brain.provenance["evolution"]["table_out"]
+    assert tablefor.table_for(brain)[0].name == "a_first.csv"
 
 
 @pytest.mark.parametrize("brain, robot", [("seed_motors.json", None), ("default.json", "two_wheel.toml")])

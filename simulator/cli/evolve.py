@@ -213,6 +213,7 @@ def _write(out, args, evolution: Evolution, report: dict, profile) -> None:
     brain.provenance = {"evolution": {
         "method": "CMA-ES (pycma)", "settings": s.to_dict(), "generations": evolution.state.generation,
         "start": _start_words(args, evolution.start), **report,
+        **({"table_out": Path(args.table_out).name} if args.table_out else {}),
         "history_columns": ["generation", "best", "mean", "validation_mean", "validation_best"],
         "history": [[g.generation, round(g.best, 4), round(g.mean, 4), round(g.validation, 4),
                      round(g.validation_best, 4)] for g in evolution.state.history]}}

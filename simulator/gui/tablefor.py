@@ -1,6 +1,7 @@
-"""The table the window edits for a brain: the one it was trained on when neurocar
-ships it, else a shipped table with the same columns, else a table of the brain's own
-decisions over a grid of inputs (so a brain whose table is missing still opens)."""
+"""The table the window edits for a brain: the one it was trained on (for an evolved
+brain, the table of its decisions evolve wrote) when neurocar ships it, else a shipped
+table with the same columns, else a table of the brain's own decisions over a grid of
+inputs (so a brain whose table is missing still opens)."""
 import itertools
 import math
 from pathlib import Path
@@ -23,8 +24,10 @@ MAX_ROWS = 81
 def table_for(brain) -> tuple[Table, bool]:
     """(table, shipped): a shipped table with the brain's columns, or one made from its decisions."""
     tables = assets_dir() / "tables"
-    name = (brain.provenance or {}).get("table")
-    candidates = ([tables / Path(name).name] if name else []) + sorted(tables.glob("*.csv"))
+    provenance = brain.provenance or {}
+    evolution = provenance.get("evolution") if isinstance(provenance.get("evolution"), dict) else {}
+    names = [n for n in (provenance.get("table"), evolution.get("table_out")) if isinstance(n, str) and n]
+    candidates = [tables / Path(n).name for n in names] + sorted(tables.glob("*.csv"))
     for path in candidates:
         try:
             t = load_table(path)
