@@ -184,3 +184,21 @@ def to_fixed_point(brain) -> FixedPointBrain:
     """The fixed-point twin of a brain (itself when it is one already); FixedPointError when
     the brain cannot be held in Q13."""
     return brain if isinstance(brain, FixedPointBrain) else FixedPointBrain(brain)
+
+
+TWIN_LIMIT = 4.0              # Q13's range is [-4, 4)
+TWIN_MARGIN = 0.99            # stay clear of both edges
+_BOUNDED_OUTPUT = {"tanh": 1.0, "sigmoid": 1.0}   # |output| at most; others reach the Q13 range
+
+
+def twin_limits(network) -> list[float]:
+    """Per layer, the largest |weight| and |bias| with which the fixed-point twin always
+    exists: a weight must lie in [-4, 4), and a neuron's sum must fit 32 bits for the
+    largest inputs the layer can be handed (any int16, |x| < 4, for the first layer; at
+    most 1 after tanh or sigmoid): with n inputs of magnitude at most m and every |weight|
+    at most L, the sum stays within (n m + 1) L 8192^2 < 2^31 when L < 32 / (n m + 1)."""
+    limits, largest = [], TWIN_LIMIT
+    for layer in network.layers:
+        limits.append(TWIN_MARGIN * min(TWIN_LIMIT, 32.0 / (layer.n_in * largest + 1)))
+        largest = _BOUNDED_OUTPUT.get(layer.activation.name, TWIN_LIMIT)
+    return limits

@@ -47,13 +47,19 @@ class Adam:
 
 
 class Bounded:
-    """Another update rule, then every parameter clipped to [-limit, limit] (projected
-    gradient descent): the network stays within a format's range, such as fixed point's."""
+    """Another update rule, then each parameter clipped to [-limit, limit] (projected
+    gradient descent): the network stays within a format's range, such as fixed point's.
+    ``limits``: one per parameter array, in the order ``update`` is handed them."""
 
-    def __init__(self, inner, limit: float):
-        self.inner, self.limit = inner, limit
+    def __init__(self, inner, limits):
+        self.inner, self.limits = inner, list(limits)
 
     def update(self, params, grads):
         self.inner.update(params, grads)
-        for p in params:
-            np.clip(p, -self.limit, self.limit, out=p)
+        clip(params, self.limits)
+
+
+def clip(params, limits) -> None:
+    """Each parameter array clipped in place to within +-its limit."""
+    for p, limit in zip(params, limits, strict=True):
+        np.clip(p, -limit, limit, out=p)

@@ -15,9 +15,10 @@ from brain.brainfile import Brain
 from brain.decoders import decode_all
 from brain.distinct_rows import DistinctRows
 from brain.errors import TrainingError
+from brain.fixedpoint import twin_limits
 from brain.losses import LOSSES, get_loss
 from brain.network import INITIALISERS, Network
-from brain.optimizers import Adam, Bounded, GradientDescent, Momentum
+from brain.optimizers import Adam, Bounded, GradientDescent, Momentum, clip
 from brain.i18n import N_, _
 
 OPTIMIZERS = ("adam", "gd", "sgd", "momentum")
@@ -52,6 +53,7 @@ class TrainConfig:
     stop_when_right: bool = True              # stop when every row decodes right
     seed: int = 0
     max_weight: float | None = None           # keep every weight and bias within +-max_weight
+    fixed_point_bounds: bool = False          # keep each layer within brain.fixedpoint.twin_limits
 
     def learning_rate(self) -> float:
         return DEFAULT_LR.get(self.optimizer, 0.0) if self.lr is None else self.lr
@@ -74,6 +76,8 @@ class TrainConfig:
             (isinstance(self.seed, int) and 0 <= self.seed < 2**63, f"seed {self.seed}; must be a whole number, 0 or more"),
             (self.max_weight is None or (np.isfinite(self.max_weight) and self.max_weight > 0),
              f"largest weight {self.max_weight}; must be a positive number"),
+            (self.max_weight is None or not self.fixed_point_bounds,
+             "pair of bounds (a largest weight and fixed-point bounds); give one"),
         ]
         for ok, what in checks:
             if not ok:
@@ -82,8 +86,9 @@ class TrainConfig:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["lr"] = self.learning_rate()
-        if self.max_weight is None:              # unbounded runs record what they always have
-            del d["max_weight"]
+        for name in ("max_weight", "fixed_point_bounds"):   # unbounded runs record what they always have
+            if not d[name]:
+                del d[name]
         return d
 
 
@@ -106,11 +111,11 @@ class Trainer:
         self._rows = rows
         self.loss = get_loss(config.loss)
         self.rng = np.random.default_rng(config.seed)
-        self.optimizer = _make_optimizer(config)
         self.params = _parameters(network)
-        if config.max_weight is not None:         # a bounded run starts within its bounds too
-            for p in self.params:
-                np.clip(p, -config.max_weight, config.max_weight, out=p)
+        limits = _limits(network, config)
+        self.optimizer = _make_optimizer(config, limits)
+        if limits is not None:                    # a bounded run starts within its bounds too
+            clip(self.params, limits)
         self._good = [p.copy() for p in self.params]
         self.epochs_ = 0
         self.iterations_ = 0
@@ -282,7 +287,19 @@ def _parameters(network: Network) -> list[np.ndarray]:
     return params
 
 
-def _make_optimizer(config: TrainConfig):
+def _limits(network: Network, config: TrainConfig) -> list[float] | None:
+    """The bound of each of ``_parameters(network)``, or None for an unbounded run."""
+    if config.fixed_point_bounds:
+        per_layer = twin_limits(network)
+    elif config.max_weight is not None:
+        per_layer = [config.max_weight] * len(network.layers)
+    else:
+        return None
+    return [limit for layer, limit in zip(network.layers, per_layer)
+            for _ in range(2 if layer.has_bias else 1)]
+
+
+def _make_optimizer(config: TrainConfig, limits: list[float] | None):
     lr = config.learning_rate()
     if config.optimizer == "adam":
         rule = Adam(lr)
@@ -290,7 +307,7 @@ def _make_optimizer(config: TrainConfig):
         rule = Momentum(lr, config.momentum)
     else:
         rule = GradientDescent(lr)
-    return rule if config.max_weight is None else Bounded(rule, config.max_weight)
+    return rule if limits is None else Bounded(rule, limits)
 
 
 def check_fit(network: Network, table, config: TrainConfig | None = None) -> None:

@@ -2,19 +2,12 @@
 
 The order is layer by layer, each layer's weight matrix row by row, then its biases
 (layers without a bias contribute none). Bounds keep every evolved brain exportable in
-fixed point (``brain.fixedpoint``): a weight must lie in [-4, 4), and a neuron's sum must
-fit 32 bits for the largest inputs the layer can be handed (any int16, |x| < 4, for the
-first layer; at most 1 after tanh or sigmoid): with n inputs of magnitude at most m and
-every |weight| at most L, the sum stays within (n m + 1) L 8192^2 < 2^31 when
-L < 32 / (n m + 1).
+fixed point (``brain.fixedpoint.twin_limits``).
 """
 import numpy as np
 
+from brain.fixedpoint import twin_limits
 from brain.network import Layer, Network
-
-FIXED_POINT_LIMIT = 4.0       # Q13's range is [-4, 4)
-MARGIN = 0.99                 # stay clear of both edges
-BOUNDED_OUTPUT = {"tanh": 1.0, "sigmoid": 1.0}   # |output| at most; others reach the Q13 range
 
 
 def flatten(network: Network) -> np.ndarray:
@@ -46,12 +39,8 @@ def unflatten(template: Network, vector) -> Network:
 
 def bounds(template: Network) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) per parameter: within which the fixed-point twin always exists."""
-    limits, largest = [], FIXED_POINT_LIMIT          # the first layer's inputs may be any int16
-    for layer in template.layers:
-        limit = MARGIN * min(FIXED_POINT_LIMIT, 32.0 / (layer.n_in * largest + 1))
-        limits.append(np.full(layer.weights.size + (layer.n_out if layer.has_bias else 0), limit))
-        largest = BOUNDED_OUTPUT.get(layer.activation.name, FIXED_POINT_LIMIT)
-    upper = np.concatenate(limits)
+    upper = np.concatenate([np.full(layer.weights.size + (layer.n_out if layer.has_bias else 0), limit)
+                            for layer, limit in zip(template.layers, twin_limits(template))])
     return -upper, upper
 
 

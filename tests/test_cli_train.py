@@ -2,6 +2,8 @@
 import json
 import subprocess
 
+import numpy as np
+
 from simulator.assets import asset
 
 CAR_TABLE = str(asset("tables", "seed_turn_direction.csv"))
@@ -52,6 +54,31 @@ def test_max_weight_keeps_every_parameter_within_bounds_and_is_recorded(neurocar
     assert "max_weight" not in json.loads(free.read_text())["provenance"]["hyperparameters"]
     bad = run(neurocar_cmd, "train", table, "--out", tmp_path / "x.json", "--max-weight", "0")
     assert bad.returncode == 2 and bad.stderr.strip().endswith("--max-weight 0.0: must be a positive finite number")
+
+
+def test_fixed_point_bounds_keep_each_layer_within_its_twins_limit(neurocar_cmd, tmp_path):
+    from brain.brainfile import load_brain
+    from brain.fixedpoint import to_fixed_point, twin_limits
+    steep = tmp_path / "steep.csv"                 # a step at 0.02 on one of four inputs: steep weights fit it best
+    rows = [f"{x:.3f},0,0,0,{int(x > 0.02)},1" for x in np.linspace(-1, 1, 101)]
+    steep.write_text("a:in,b:in,c:in,d:in,turn:out:round,direction:out:sign\n" + "\n".join(rows) + "\n")
+    common = [str(steep), "--hidden", "4", "--epochs", "400", "--no-early-stop"]
+    free, bounded = tmp_path / "free.json", tmp_path / "bounded.json"
+    assert run(neurocar_cmd, "train", *common, "--out", free).returncode == 0
+    proc = run(neurocar_cmd, "train", *common, "--out", bounded, "--fixed-point-bounds")
+    assert proc.returncode == 0, proc.stderr
+
+    def largest(path):
+        return [max(np.abs(l.weights).max(), np.abs(l.biases).max()) for l in load_brain(path).network.layers]
+
+    limits = twin_limits(load_brain(bounded).network)
+    assert limits[0] < limits[1] and largest(free)[0] > limits[0]     # the first layer's bound binds
+    assert all(top <= limit for top, limit in zip(largest(bounded), limits))
+    to_fixed_point(load_brain(bounded))                                  # its twin exists
+    assert load_brain(bounded).provenance["hyperparameters"]["fixed_point_bounds"] is True
+    both = run(neurocar_cmd, "train", *common, "--out", tmp_path / "x.json", "--fixed-point-bounds", "--max-weight", "1")
+    assert both.returncode == 2 and both.stderr.strip().endswith("both bound the weights: give one")
+    assert not (tmp_path / "x.json").exists()
 
 
 def test_weights_prints_every_layer_with_shapes(neurocar_cmd):

@@ -40,6 +40,9 @@ def register(sub) -> None:
     p.add_argument("--max-weight", type=float, metavar="W",
                    help=_("keep every weight and bias within -W..W (1.86 keeps a 4-input brain within the "
                           "bounds neurocar evolve searches)"))
+    p.add_argument("--fixed-point-bounds", action="store_true",
+                   help=_("keep each layer's weights and biases within the bounds where the brain's fixed-point "
+                          "twin always exists, the bounds neurocar evolve searches"))
     p.add_argument("--no-early-stop", action="store_true",
                    help=_("train all epochs even when every row is already right"))
     p.add_argument("--plot", metavar="COST.png", help=_("write the cost curve as a PNG"))
@@ -56,7 +59,8 @@ def _config(args) -> TrainConfig:
     return TrainConfig(hidden=args.hidden or [3], activation=args.activation,
                        output_activation=args.output_activation, optimizer=args.optimizer, lr=args.lr,
                        epochs=args.epochs, batch_size=args.batch_size, init=args.init, loss=args.loss,
-                       seed=args.seed, stop_when_right=not args.no_early_stop, max_weight=args.max_weight)
+                       seed=args.seed, stop_when_right=not args.no_early_stop, max_weight=args.max_weight,
+                       fixed_point_bounds=args.fixed_point_bounds)
 
 
 def _check_numbers(args) -> None:
@@ -71,6 +75,8 @@ def _check_numbers(args) -> None:
                args.max_weight is None or (math.isfinite(args.max_weight) and args.max_weight > 0),
                _("a positive finite number"))]
     checks += [("--hidden", h, 1 <= h <= 1024, _("a whole number from 1 to 1024")) for h in args.hidden or []]
+    if args.max_weight is not None and args.fixed_point_bounds:
+        raise TrainingError(_("--max-weight and --fixed-point-bounds both bound the weights: give one"))
     for option, value, ok, accepted in checks:
         if not ok:
             raise TrainingError(_("{option} {value}: must be {accepted}").format(
