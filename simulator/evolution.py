@@ -210,7 +210,10 @@ class Evolution:
         np.random.set_state(state.rng_state)
         try:
             members = [np.asarray(x, dtype=float) for x in state.es.ask()]
-            mean = np.array(state.es.mean, dtype=float)
+            # es.mean is pycma's genotype: near a bound, its boundary transform puts it outside
+            # the bounds, where no member goes; the candidate is the phenotype, as members are
+            mean = np.array(state.es.gp.pheno(state.es.mean, into_bounds=state.es.boundary_handler.repair),
+                            dtype=float)
             worlds = self.training_worlds(number)
             rows = runner.run_many([(self.job(x), worlds) for x in members], _part(progress, 0.0, share))
             scores = [fitness.of(r) for r in rows]

@@ -158,6 +158,29 @@ def test_without_cma_the_message_says_how_to_install_it(tmp_path):
     assert r.returncode == 2 and "pip install 'neurocar[evolve]'" in r.stderr, r.stderr
 
 
+def test_the_mean_candidate_stays_within_the_bounds_from_a_start_on_them(profile):
+    from brain.brainfile import brain_from_dict
+    from simulator.evolution import Evolution, Settings
+    from simulator.runner import open_runner
+    start = load_brain(asset("brains", "sweep_backup.json"))       # fitted with --fixed-point-bounds
+    lower, upper = bounds(start.network)
+    weights = flatten(start.network)
+    assert np.sum(np.isclose(np.abs(weights), upper)) >= 8           # many weights sit on a bound
+    driven = []
+
+    with open_runner("processes", 1) as runner:
+        real = runner.run_many
+
+        def recording(pairs, progress=None):                      # the real episodes, noting each brain
+            driven.extend(flatten(brain_from_dict(job.brain).network) for job, _ in pairs)
+            return real(pairs, progress)
+
+        runner.run_many = recording
+        Evolution(Settings(worlds=1, seconds=1.0, population=4, seed=3, validation_worlds=1), start, profile).step(runner)
+    assert len(driven) == 4 + 2 and np.array_equal(driven[4], weights)   # generation 1's mean is the start itself
+    assert all(np.all((lower <= w) & (w <= upper)) for w in driven)
+
+
 def test_weights_round_trip_and_the_bounds_keep_a_fixed_point_twin():
     for sizes in ([2, 4, 2], [5, 8, 2], [4, 3, 3, 2]):
         net = Network.create(sizes, "tanh", seed=1)
