@@ -15,9 +15,11 @@ import itertools
 import numpy as np
 
 from brain.table import Column, Table
-from simulator.controller import encode_inputs, memory_inputs, sweep_angles
+from simulator.controller import decode_pins, encode_inputs, memory_inputs, sweep_angles
 
 MEMORY_STEP_CM = 5
+# The shipped tables' words for what each of the profile's motor patterns does.
+MOTION_LABELS = {"forward": "forward", "backward": "backward", "right": "turn right", "left": "turn left"}
 
 
 def grid(profile, n_memory: int, step_cm: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -34,15 +36,16 @@ def grid(profile, n_memory: int, step_cm: int = 1) -> tuple[np.ndarray, np.ndarr
     return cm, deg, encode_inputs(cm[:, 0], deg, profile, cm[:, 1:] if n_memory else None)
 
 
-def decisions_table(decide, input_names, output_names, decoders, labels: dict, profile,
+def decisions_table(decide, input_names, output_names, decoders, label, profile,
                     comments=(), name: str = "table") -> Table:
     """The table of ``decide(inputs (rows, n)) -> decoded decisions (rows, n_out)`` over
-    the grid of this input layout; labels: decision tuple -> action name."""
+    the grid of this input layout; label(decision tuple) -> action name, or ""."""
     n_memory = len(input_names) - 2
     _, _, x = grid(profile, n_memory, 1 if n_memory == 0 else MEMORY_STEP_CM)
     decided = np.asarray(decide(x), dtype=float).reshape(len(x), -1)
     columns = [Column(n, "in") for n in input_names] + [Column(n, "out", d) for n, d in zip(output_names, decoders)]
-    row_labels = [labels.get(tuple(int(v) for v in row), "") for row in decided]
+    names = {key: label(key) for key in {tuple(int(v) for v in row) for row in decided}}
+    row_labels = [names[tuple(int(v) for v in row)] for row in decided]
     if any(row_labels):
         columns.append(Column("action", "label"))
     else:
@@ -51,7 +54,14 @@ def decisions_table(decide, input_names, output_names, decoders, labels: dict, p
 
 
 def brain_table(brain, profile, comments=(), name: str = "table") -> Table:
-    """The brain's own decisions as a table (its inputs, outputs, decoders and labels)."""
+    """The brain's own decisions as a table (its inputs, outputs, decoders and labels; a
+    decision its training table never named is labelled by the motor pattern it drives)."""
     memory_inputs(brain)
-    return decisions_table(brain.decide, brain.input_names, brain.output_names, brain.decoders, brain.actions,
+    patterns = {tuple(p): MOTION_LABELS.get(n, "") for n, p in profile.motors.patterns.items()}
+
+    def label(decision) -> str:
+        pins, _ = decode_pins(np.array([decision], dtype=float), brain, profile)
+        return brain.action_label(decision) or patterns.get(tuple(int(v) for v in pins[0]), "")
+
+    return decisions_table(brain.decide, brain.input_names, brain.output_names, brain.decoders, label,
                            profile, comments, name)

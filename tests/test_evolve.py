@@ -76,6 +76,9 @@ def test_the_table_holds_the_brains_decisions_over_the_input_grid(straight_run, 
     _, _, x = grid(profile, 0)
     assert np.array_equal(table.inputs, x)
     assert np.array_equal(table.decoded_targets(), brain.decide(x))
+    motions = {(1, 1): "turn right", (1, -1): "turn right", (-1, 1): "turn left", (-1, -1): "turn left",
+               (0, 1): "forward", (0, -1): "backward"}                # what the motors do, named or not
+    assert [motions[tuple(d)] for d in table.decoded_targets().astype(int).tolist()] == list(table.labels)
 
 
 def test_resume_gives_exactly_the_uninterrupted_run(straight_run, tmp_path):

@@ -36,8 +36,8 @@ def policy_table(policy, profile, memory=(), name: str = "policy", comments=()) 
         return pins[np.asarray(policy(np.asarray(x, dtype=np.float32)), dtype=int).reshape(len(x))]
 
     pin_names = list(profile.motors.pin_order)
-    return decisions_table(decide, list(BASE_INPUTS) + list(memory), pin_names, ["bit"] * len(pin_names), labels,
-                           profile, comments, name)
+    return decisions_table(decide, list(BASE_INPUTS) + list(memory), pin_names, ["bit"] * len(pin_names),
+                           lambda decision: labels.get(decision, ""), profile, comments, name)
 
 
 def brain_policy(brain, profile):
