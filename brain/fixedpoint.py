@@ -186,7 +186,7 @@ def to_fixed_point(brain) -> FixedPointBrain:
     return brain if isinstance(brain, FixedPointBrain) else FixedPointBrain(brain)
 
 
-TWIN_LIMIT = 4.0              # Q13's range is [-4, 4)
+TWIN_LIMIT = -INT16_MIN / ONE  # Q13's range is [-4, 4)
 TWIN_MARGIN = 0.99            # stay clear of both edges
 _BOUNDED_OUTPUT = {"tanh": 1.0, "sigmoid": 1.0}   # |output| at most; others reach the Q13 range
 
