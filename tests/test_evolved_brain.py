@@ -41,10 +41,10 @@ def test_its_shipped_table_holds_its_decisions_over_the_input_grid(profile, name
     assert np.array_equal(table.decoded_targets(), brain.decide(x))
 
 
-# Q13 decides differently from float64 only where the float output lies within 5e-4 of a
-# decoder's edge: 184 of the 4,642,785 points of the 4-input grid (0.004 %), none of them
+# Q13 decides differently from float64 only where the float output lies within 1.1e-3 of a
+# decoder's edge: 332 of the 4,642,785 points of the 4-input grid (0.007 %), none of them
 # met in the open-loop, closed-loop or whole-sketch runs (their counts must be 0 below).
-FIXED_POINT_DIFFERENCES = 184
+FIXED_POINT_DIFFERENCES = 332
 
 
 @pytest.mark.skipif(not has_avr, reason="AVR toolchain or simavr missing: apt-get install simavr " + toolchain.PACKAGES)

@@ -1,4 +1,5 @@
-"""The shipped sweep-memory rules (assets/tables/sweep_rule.csv, sweep_backup.csv) and the
+"""The shipped sweep-memory rules (assets/tables/sweep_rule.csv, sweep_backup.csv,
+sweep_backup_ahead.csv) and the
 brains fitted to them (assets/brains/), which neurocar evolve starts from: each brain is
 its table's, lies within the search's fixed-point bounds unchanged, and drives as the
 rule says where the rule is far from its edges."""
@@ -11,13 +12,17 @@ from simulator.assets import asset
 from simulator.controller import encode_inputs
 from simulator.genome import bounds, flatten
 
-# Echo, left half, right half (cm) -> (turn, direction): a clear way ahead and clear halves,
-# forward; an echo at 30 cm or a half at 5 cm, turn right.
-FAR_FROM_EDGES = {(50, 50, 50): (0, 1), (45, 30, 40): (0, 1), (30, 50, 50): (1, 1), (20, 40, 40): (1, 1),
-                  (50, 5, 50): (1, 1), (45, 40, 5): (1, 1)}
+# Echo, left half, right half (cm), servo angle (degrees) -> (turn, direction): a clear way
+# ahead and clear halves, forward; an echo at 30 cm or a half at 5 cm, turn right.
+FAR_FROM_EDGES = {(50, 50, 50, 90): (0, 1), (45, 30, 40, 90): (0, 1), (30, 50, 50, 90): (1, 1),
+                  (20, 40, 40, 90): (1, 1), (50, 5, 50, 90): (1, 1), (45, 40, 5, 90): (1, 1)}
 RULES = {   # name: (the share of its table's rows it must decide right, measured; more cases far from the edges)
     "sweep_rule": (0.95, {}),
-    "sweep_backup": (0.93, {(3, 50, 50): (0, -1), (2, 5, 40): (0, -1), (12, 40, 40): (1, 1)}),   # backs away under 7 cm
+    "sweep_backup": (0.93, {(3, 50, 50, 90): (0, -1), (2, 5, 40, 90): (0, -1),      # backs away under 7 cm
+                            (12, 40, 40, 90): (1, 1)}),
+    "sweep_backup_ahead": (0.93, {(3, 50, 50, 90): (0, -1), (2, 5, 40, 81): (0, -1),   # under 6 cm, servo ahead
+                                  (3, 50, 50, 150): (1, 1), (2, 40, 40, 30): (1, 1),  # but not to the side
+                                  (12, 40, 40, 90): (1, 1)}),
 }
 BY_RULE = pytest.mark.parametrize("name", sorted(RULES))
 
@@ -46,5 +51,5 @@ def test_it_decides_as_the_rule_away_from_the_rules_edges(profile, name):
     assert (brain.decide(table.inputs) == table.decoded_targets()).all(axis=1).mean() >= least
     cases = {**FAR_FROM_EDGES, **more}
     cm = np.array(list(cases))
-    x = encode_inputs(cm[:, 0], np.full(len(cm), 90), profile, cm[:, 1:])
+    x = encode_inputs(cm[:, 0], cm[:, 3], profile, cm[:, 1:3])
     assert [tuple(d) for d in brain.decide(x).tolist()] == list(cases.values())
