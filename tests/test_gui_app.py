@@ -422,6 +422,15 @@ def test_an_evolved_brain_opens_the_table_evolve_wrote_for_it(tmp_path, monkeypa
     assert tablefor.table_for(brain)[0].name == "a_first.csv"
 
 
+def test_the_hyperparameters_start_from_an_evolved_brains_own_shape():
+    from simulator.gui.hyper import HyperParams
+    evolved = HyperParams.for_brain(load_brain(ROOT / "assets" / "brains" / "evolved.json"))   # no training settings
+    assert (evolved.values["hidden"], evolved.values["activation"], evolved.values["output"]) == ("8", "tanh", "same")
+    assert evolved.config().hidden == [8]
+    trained = HyperParams.for_brain(load_brain(ROOT / "assets" / "brains" / "sweep_backup_ahead.json"))
+    assert (trained.values["hidden"], trained.values["epochs"]) == ("8", 6000)          # its own settings
+
+
 @pytest.mark.parametrize("brain, robot", [("seed_motors.json", None), ("default.json", "two_wheel.toml")])
 def test_motor_pin_brains_and_the_two_wheel_robot_work_in_every_panel(tmp_path, monkeypatch, brain, robot):
     monkeypatch.setenv("NEUROCAR_STATE_DIR", str(tmp_path / "state"))

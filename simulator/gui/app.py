@@ -75,7 +75,7 @@ def start_state(world_path=None, brain_path=None, table_path=None, robot_path=No
     check_model(profile, model)
     state = WindowState(profile=profile, sim=Simulation(world, profile, brain, seed=seed, model=model),
                         editor=TableEditor(table), model=model,
-                        hyper=HyperParams.from_provenance(brain.provenance),
+                        hyper=HyperParams.for_brain(brain),
                         brain_name=Path(brain_path or DEFAULT_BRAIN).name, seed=seed,
                         export_dir=Path.cwd() / SKETCHES)
     return state, shipped

@@ -121,7 +121,7 @@ def _open_brain(s, path: Path, data: dict) -> None:
     brain = brain_from_dict(data, str(path))
     s.sim.brain = brain                         # refused (ControllerError) if it cannot drive this robot
     s.brain_name = path.name
-    s.hyper = HyperParams.from_provenance(brain.provenance)
+    s.hyper = HyperParams.for_brain(brain)
     note = ""
     if not brain.same_columns(s.editor.table):
         table, found = table_for(brain)

@@ -60,8 +60,17 @@ class HyperParams:
         self.note = ""                                     # what switching the optimizer did to the rate
 
     @classmethod
-    def from_provenance(cls, provenance: dict) -> "HyperParams":
-        hp = dict((provenance or {}).get("hyperparameters") or {})
+    def for_brain(cls, brain) -> "HyperParams":
+        """The settings the brain was trained with; for a brain not trained here (evolved,
+        imported), its own shape and activations, so R retrains a network like it."""
+        hp = dict((brain.provenance or {}).get("hyperparameters") or {})
+        if "hidden" not in hp and len(brain.network.layers) <= MAX_LAYERS + 1:
+            *hidden, out = brain.network.layers
+            if hidden and max(layer.n_out for layer in hidden) <= MAX_NEURONS:
+                hp["hidden"] = [layer.n_out for layer in hidden]
+                hp["activation"] = hidden[0].activation.name
+                if out.activation.name != hp["activation"]:
+                    hp["output_activation"] = out.activation.name
         known = {k: hp[k] for k in ("hidden", "activation", "output_activation", "optimizer", "lr",
                                     "epochs", "seed") if k in hp}
         try:
