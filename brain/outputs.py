@@ -75,7 +75,8 @@ class Outputs:
                                       label=label, path=path, other_label=other_label, other=other))
         for other, other_label in self.outputs.items():
             if _same_file(path, other):
-                raise OutputError(_("{label} {path} is also {other_label} {other}: give each output its own file").format(
+                raise OutputError(_("{label} {path} is also {other_label} {other}: "
+                                    "give each output its own file").format(
                     label=label, path=path, other_label=other_label, other=other))
         check_writable_folder(label, path)
         self.outputs[path] = label

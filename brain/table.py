@@ -131,7 +131,8 @@ def parse_table(text: str, source: str = "<table>", name: str = "table") -> Tabl
     for lineno, row in numbered:
         if len(row) != len(columns):
             raise TableError(_("{source}, line {lineno}: {count} values, but the header has "
-                             "{count2} columns ({value})").format(source=source, lineno=lineno, count=len(row), count2=len(columns),
+                             "{count2} columns ({value})").format(
+                    source=source, lineno=lineno, count=len(row), count2=len(columns),
                     value=', '.join((c.name for c in columns))))
     cells = list(zip(*(row for _, row in numbered)))          # column by column
     values = {j: _column(cells[j], numbered, source, col) for j, col in enumerate(columns) if col.role != "label"}

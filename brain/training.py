@@ -73,7 +73,8 @@ class TrainConfig:
             (isinstance(lr, (int, float)) and np.isfinite(lr) and lr > 0,
              f"learning rate {lr:g}; must be a positive number"),
             (self.batch_size is None or self.batch_size >= 1, f"batch size {self.batch_size}; must be 1 or more"),
-            (isinstance(self.seed, int) and 0 <= self.seed < 2**63, f"seed {self.seed}; must be a whole number, 0 or more"),
+            (isinstance(self.seed, int) and 0 <= self.seed < 2**63,
+             f"seed {self.seed}; must be a whole number, 0 or more"),
             (self.max_weight is None or (np.isfinite(self.max_weight) and self.max_weight > 0),
              f"largest weight {self.max_weight}; must be a positive number"),
             (self.max_weight is None or not self.fixed_point_bounds,
@@ -187,9 +188,10 @@ class Trainer:
 
     def _whole_table(self, step: bool):
         """The loss over every row and how many rows decode right, both for the weights
-        before the update that ``step`` asks for (a generator that pauses after each block). A table of up to BLOCK_ROWS rows is one
-        block (exactly the textbook arithmetic); a bigger one goes block by block over its
-        distinct rows, each counted as often as it occurs."""
+        before the update that ``step`` asks for (a generator that pauses after each block).
+        A table of up to BLOCK_ROWS rows is one block (exactly the textbook arithmetic); a
+        bigger one goes block by block over its distinct rows, each counted as often as it
+        occurs."""
         rows = self._rows
         n, total, grads, right = len(self.x), 0.0, None, 0
         for start in range(0, len(rows.x), BLOCK_ROWS):
@@ -315,11 +317,13 @@ def check_fit(network: Network, table, config: TrainConfig | None = None) -> Non
     source = table.name
     if network.n_inputs != len(table.input_names):
         raise TrainingError(_("{source}: the network takes {n_inputs} inputs but the table has "
-                            "{count} input columns ({value})").format(source=source, n_inputs=network.n_inputs, count=len(table.input_names),
+                            "{count} input columns ({value})").format(
+                source=source, n_inputs=network.n_inputs, count=len(table.input_names),
                 value=', '.join(table.input_names)))
     if network.n_outputs != len(table.output_names):
         raise TrainingError(_("{source}: the network gives {n_outputs} outputs but the table has "
-                            "{count} output columns ({value})").format(source=source, n_outputs=network.n_outputs, count=len(table.output_names),
+                            "{count} output columns ({value})").format(
+                source=source, n_outputs=network.n_outputs, count=len(table.output_names),
                 value=', '.join(table.output_names)))
     act = network.layers[-1].activation
     for j, name in enumerate(table.output_names):

@@ -125,7 +125,8 @@ def runner_args(runner: Path, firmware: Firmware, profile, settle_cycles: int) -
 def motor_pins(io: bytes, profile) -> list[int]:
     """The motor pins' levels (pin_order) from an answer's IO bytes."""
     ports = dict(zip(PORTS, io))
-    return [(ports[port] >> bit) & 1 for port, bit in (uno_pin(profile.motors.pins[p]) for p in profile.motors.pin_order)]
+    return [(ports[port] >> bit) & 1
+            for port, bit in (uno_pin(profile.motors.pins[p]) for p in profile.motors.pin_order)]
 
 
 def enable_duty(io: bytes, pin: int) -> int:

@@ -22,7 +22,8 @@ Beside the Unos runs the Python controller fed with the readings the Unos measur
 figures per car (``figures``) count where they do not, how the Unos' readings differ from
 the simulator's (whole cm of the distance sent), servo pulses (decoded into an angle by
 the Arduino Servo mapping, 544-2400 us for 0-180 degrees) further than a servo's
-deadband from the commanded angle's pulse, or missing, the longest tick's work (from the tick's start to ``drive()``'s return) and late ticks.
+deadband from the commanded angle's pulse, or missing, the longest tick's work (from the
+tick's start to ``drive()``'s return) and late ticks.
 The same distances give the same run, bit for bit: simavr is deterministic.
 """
 import os

@@ -77,7 +77,8 @@ class WholeSketchReport:
             pulse_error=self.max_servo_pulse_error_us, differing=self.readings_differing, share=share,
             most=self.max_reading_difference_cm, beyond=self.readings_beyond_1cm,
             before=self.ticks_before_first_difference, tick_mismatches=self.tick_mismatches,
-            given=self.given_readings_tick_mismatches, compared=self.episodes_compared, metrics=metrics, longest=self.max_work_us, tick_us=self.tick_us,
+            given=self.given_readings_tick_mismatches, compared=self.episodes_compared, metrics=metrics,
+            longest=self.max_work_us, tick_us=self.tick_us,
             late=self.late_ticks, speed=self.emulated_s_per_wall_s)
 
 
@@ -160,7 +161,8 @@ def summarise(controller: AvrController, prefix, uno_rows, given_rows, seconds: 
         controller.n, seconds, **total,
         max_reading_difference_cm=max(f["max_reading_difference_cm"] for f in figures),
         max_work_us=max(f["max_work_us"] for f in figures),
-        max_servo_pulse_error_us=max(f["max_servo_pulse_error_us"] for f in figures), tick_us=profile.control.tick_s * 1e6,
+        max_servo_pulse_error_us=max(f["max_servo_pulse_error_us"] for f in figures),
+        tick_us=profile.control.tick_s * 1e6,
         ticks_before_first_difference=prefix[0], tick_mismatches=prefix[1], episodes_compared=len(uno_rows),
         given_readings_tick_mismatches=prefix[2], metrics_mismatches=sum(a != b for a, b in zip(uno_rows, given_rows)),
         emulated_s_per_wall_s=round(controller.emulated_s / max(controller.wall_s, 1e-9), 2))

@@ -40,7 +40,8 @@ def parse_log(text: str, profile, plan: Plan, source: str) -> Log:
                                "calibration sketch logs at 115200)").format(
                                    source=source, garbled=garbled, total=total))
     if not lines:
-        raise CalibrationError(_("{source}: no calibration header ({HEADER_TAG}); not a log of the calibration sketch").format(
+        raise CalibrationError(_("{source}: no calibration header ({HEADER_TAG}); "
+                                 "not a log of the calibration sketch").format(
             source=source, HEADER_TAG=HEADER_TAG))
     if lines[-1][0] != "Z":
         step = STEPS.get(lines[-1][0], "the straight runs")
@@ -67,7 +68,8 @@ def _sealed(line: str) -> list | None:
 
 def _check_header(fields, profile, plan: Plan, source: str) -> None:
     if len(fields) != 6 or fields[1] != str(FORMAT):
-        raise CalibrationError(_("{source}: a calibration log of another format (neurocar reads format {FORMAT})").format(
+        raise CalibrationError(_("{source}: a calibration log of another format "
+                                 "(neurocar reads format {FORMAT})").format(
             source=source, FORMAT=FORMAT))
     if fields[2] != profile_hash(profile):
         raise CalibrationError(_("{source}: the log is of a sketch written for another profile (hash {fields}; "

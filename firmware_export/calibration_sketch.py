@@ -121,7 +121,8 @@ def measurements_text(profile, plan: Plan, name: str) -> str:
                   'angle_deg = ""        # how far the car turned (more than 180 if it went past half a turn)', ""]
     for k, (d, w, a) in enumerate(plan.targets, 1):
         lines += [f"[[target]]            # sweep {k}: a flat board about {d} cm ahead, {w} cm wide, facing the car",
-                  'distance_cm = ""      # from the servo\'s axis (the horn\'s screw) to the middle of the board\'s face',
+                  'distance_cm = ""      # from the servo\'s axis (the horn\'s screw) '
+                  'to the middle of the board\'s face',
                   'width_cm = ""         # the board\'s width (its side across the car\'s path)',
                   f"angle_deg = {a}        # how far the board is turned from facing the car", ""]
     return "\n".join(lines)

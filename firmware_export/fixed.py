@@ -78,7 +78,9 @@ def check_inputs(brain, profile):
     for k in range(len(x)):
         if tuple(ours[k]) != fixed_inputs(int(d[k]), int(a[k]), profile):
             raise ExportError(_("{source}: at {d} cm and {a} degrees the fixed-point sketch would encode "
-                              "its inputs differently from the simulator (a rounding tie); export the float sketch").format(source=profile.source, d=d[k], a=a[k]))
+                              "its inputs differently from the simulator (a rounding tie); "
+                              "export the float sketch").format(
+                source=profile.source, d=d[k], a=a[k]))
     return twin
 
 

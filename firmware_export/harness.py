@@ -10,7 +10,8 @@ header and a data header with the inputs to replay, runs
    each decision's inputs printed too),
 
 and prints each result over UART0 (numbers in hex, floats bit for bit; no printf in the
-per-tick lines, which keeps simavr's run short), which simavr copies to its console. ``run`` parses that back into arrays.
+per-tick lines, which keeps simavr's run short), which simavr copies to its console. ``run``
+parses that back into arrays.
 """
 import re
 import shutil

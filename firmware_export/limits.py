@@ -82,5 +82,6 @@ def check_time(us: float, profile, verb: str = "takes") -> None:
         raise ExportError(_("a decision {verb} {value:,.1f} ms on the 16 MHz Uno; the tick is "
                           "{value2:g} ms and the echo wait up to "
                           "{value3:.1f} ms, which leaves {value4:.1f} ms: "
-                          "use fewer or narrower hidden layers, or relu").format(verb=verb, value=us / 1000, value2=profile.control.tick_s * 1000,
+                          "use fewer or narrower hidden layers, or relu").format(
+                verb=verb, value=us / 1000, value2=profile.control.tick_s * 1000,
                 value3=echo_timeout_us(profile) / 1000, value4=budget / 1000))

@@ -112,11 +112,13 @@ def _build_core(core: Path, build: Path, archive: Path) -> None:
     includes = _includes(core)
     objects = []
     for src in sorted((core / "cores" / "arduino").iterdir()):
-        flags = {".c": ("avr-gcc", C_FLAGS), ".cpp": ("avr-g++", CXX_FLAGS), ".S": ("avr-gcc", ASM_FLAGS)}.get(src.suffix)
+        flags = {".c": ("avr-gcc", C_FLAGS), ".cpp": ("avr-g++", CXX_FLAGS),
+                 ".S": ("avr-gcc", ASM_FLAGS)}.get(src.suffix)
         if flags is None:
             continue
         obj = build / (src.name + ".o")
-        run([flags[0], "-c", *flags[1], "-w", *includes, str(src), "-o", obj], f"compiling the Arduino core ({src.name})")
+        run([flags[0], "-c", *flags[1], "-w", *includes, str(src), "-o", obj],
+            f"compiling the Arduino core ({src.name})")
         objects.append(obj)
     partial = build / "core.a"
     run(["avr-gcc-ar", "rcs", partial, *objects], "archiving the Arduino core")

@@ -64,7 +64,8 @@ def read_sketch(path, activation: str | None = None) -> tuple[np.ndarray, np.nda
     if hidden.shape[1] != output.shape[0]:
         raise ExportError(_("{path}, line {lines}: OutputWeights has {shape} rows but "
                           "HiddenWeights (line {lines2}) has {shape2} columns; they must "
-                          "be equal (hidden+1)").format(path=path, lines=lines['OutputWeights'], shape=output.shape[0], lines2=lines['HiddenWeights'],
+                          "be equal (hidden+1)").format(
+                path=path, lines=lines['OutputWeights'], shape=output.shape[0], lines2=lines['HiddenWeights'],
                 shape2=hidden.shape[1]))
     return hidden, output, activation or _activation(text, path)
 
@@ -215,7 +216,8 @@ def _activation(text: str, path) -> str:
     has_sigmoid = re.search(r"1(?:\.0*)?f?\s*/\s*\(\s*1(?:\.0*)?f?\s*\+\s*expf?\s*\(\s*-", text) is not None
     if has_tanh == has_sigmoid:
         found = "both tanh(...) and 1/(1+exp(-x))" if has_tanh else "neither tanh(...) nor 1/(1+exp(-x))"
-        raise ExportError(_("{path}: cannot tell the activation (found {found}); pass --activation tanh or sigmoid").format(
+        raise ExportError(_("{path}: cannot tell the activation (found {found}); "
+                            "pass --activation tanh or sigmoid").format(
             path=path, found=found))
     return "tanh" if has_tanh else "sigmoid"
 

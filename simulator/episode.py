@@ -93,7 +93,8 @@ def check_model(profile, model: str) -> None:
         raise ValueError(f"unknown car model {model!r}; accepted: {', '.join(MODELS)}")
     if model == "measured" and profile.measured is None:
         raise ProfileError(_("{source}: has no [measured.echo], [measured.servo] and [measured.motors] "
-                           "tables for the measured car model; add them (see elegoo_v3.toml) or run with --ideal").format(source=profile.source))
+                           "tables for the measured car model; "
+                           "add them (see elegoo_v3.toml) or run with --ideal").format(source=profile.source))
 
 
 def car_params(specs, profile, model: str) -> CarParams | None:
@@ -116,7 +117,8 @@ def check_start(spec: EpisodeSpec, profile) -> None:
     if space.shape_query(cars.shapes[0]):
         raise WorldError(_("{source}: the {length_cm:g} x {width_cm:g} cm car "
                          "at the start ({x:g}, {y:g}, heading {heading:g} deg) overlaps an obstacle or the "
-                         "arena wall; move the start or the obstacle").format(source=spec.world.source, length_cm=profile.body.length_cm, width_cm=profile.body.width_cm, x=x,
+                         "arena wall; move the start or the obstacle").format(
+                source=spec.world.source, length_cm=profile.body.length_cm, width_cm=profile.body.width_cm, x=x,
                 y=y, heading=heading))
 
 

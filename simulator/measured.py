@@ -160,8 +160,10 @@ def _echo(r: CheckedTable, sensor) -> EchoModel:
                                    " cm"),
         small_range_cm_per_cm=r.bounded(s, "small_range_cm_per_cm", float, 1.0, 1000.0,
                                         "cm of range per cm of target size", above=False),
-        soft_range_cm=r.bounded(s, "soft_range_cm", float, 0.0, sensor.max_range_cm, "within the sensor's range", " cm"),
-        cone_rays=r.bounded(s, "cone_rays", int, 3, 181, "rays cast across the widest cone; each costs time at every reading"),
+        soft_range_cm=r.bounded(s, "soft_range_cm", float, 0.0, sensor.max_range_cm,
+                                "within the sensor's range", " cm"),
+        cone_rays=r.bounded(s, "cone_rays", int, 3, 181,
+                            "rays cast across the widest cone; each costs time at every reading"),
     )
 
 

@@ -117,6 +117,7 @@ def physics_steps(profile, car: CarParams, drawn: bool) -> int:
             _("{source}: the [measured.motors] values and ranges let a corner of the body move at "
             "{fastest:.0f} cm/s; at most {value:g} cm/s can be simulated "
             "({MAX_STEPS_FACTOR} x {MAX_POINT_SPEED_CM_S:g} cm/s, with {MAX_STEPS_FACTOR} x the physics steps): "
-            "lower battery_v, speed_mm_s_per_v or turn_pwm, or raise turn_travel_mm_per_deg").format(source=profile.source, fastest=fastest, value=MAX_STEPS_FACTOR * MAX_POINT_SPEED_CM_S,
+            "lower battery_v, speed_mm_s_per_v or turn_pwm, or raise turn_travel_mm_per_deg").format(
+                    source=profile.source, fastest=fastest, value=MAX_STEPS_FACTOR * MAX_POINT_SPEED_CM_S,
                     MAX_STEPS_FACTOR=MAX_STEPS_FACTOR, MAX_POINT_SPEED_CM_S=MAX_POINT_SPEED_CM_S))
     return steps

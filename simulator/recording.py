@@ -210,7 +210,8 @@ def _meta(path, arrays) -> dict:
         raise RecordingError(_("{path}: its meta is not JSON ({reason}); expected {ACCEPTED}").format(
             path=path, reason=_reason(e), ACCEPTED=_(ACCEPTED))) from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise RecordingError(_("{path}: not a neurocar recording (no \"format\": \"{FORMAT}\"); expected {ACCEPTED}").format(
+        raise RecordingError(_("{path}: not a neurocar recording (no \"format\": \"{FORMAT}\"); "
+                               "expected {ACCEPTED}").format(
             path=path, FORMAT=FORMAT, ACCEPTED=_(ACCEPTED)))
     if meta.get("format_version") != FORMAT_VERSION:
         raise RecordingError(_("{path}: recording format {get!r} is not supported; "
@@ -256,7 +257,8 @@ class RecordingFolder:
         if there and not replace:
             raise RecordingError(_("{label} {folder}: holds {count:,} recording(s) this run would replace "
                                  "({there}{value}); choose another folder or "
-                                 "add --replace-recordings").format(label=label, folder=folder, count=len(there), there=there[0],
+                                 "add --replace-recordings").format(
+                    label=label, folder=folder, count=len(there), there=there[0],
                     value=', ...' if len(there) > 1 else ''))
         self._made = [p for p in (self.folder, *self.folder.parents) if not p.exists()]
         try:

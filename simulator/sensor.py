@@ -126,7 +126,8 @@ class Sonar:
     @property
     def reach_cm(self) -> float:
         """How far from a car's centre an echo can come from."""
-        mount = abs(self.profile.sensor.mount_forward_cm) if self.car is None else np.abs(self.car.mount_forward_cm).max()
+        mount = abs(self.profile.sensor.mount_forward_cm) if self.car is None else \
+            np.abs(self.car.mount_forward_cm).max()
         return self.profile.sensor.max_range_cm + float(mount)
 
     def beam_axes(self, positions, headings, servo_deg, idx=None):
@@ -200,7 +201,8 @@ class Sonar:
         origins, axes = self.beam_axes(positions, headings, servo_deg)
         if self.car is None:
             angles = axes[:, None] + self.offsets
-            dist, _ = cast(origins, angles, self.geometry.edges, self.geometry.circles, self.profile.sensor.max_range_cm)
+            dist, _ = cast(origins, angles, self.geometry.edges, self.geometry.circles,
+                           self.profile.sensor.max_range_cm)
             return origins, axes, angles, dist
         rays = self.measured_rays(origins, axes, np.arange(len(positions)))
         return origins, axes, rays.angles, np.where(rays.echoes, rays.dist, np.inf)

@@ -311,15 +311,16 @@ def check_obstacle(o, source, index) -> None:
     _surface(o.surface, where)
     for name, value in ((k, getattr(o, k)) for k in o.__dataclass_fields__ if k != "surface"):
         if isinstance(value, bool) or not isinstance(value, numbers.Real) or not abs(value) <= MAX_WORLD_CM:
-            raise WorldError(_("{where}: {name} = {shown} is not a number from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}").format(
+            raise WorldError(_("{where}: {name} = {shown} is not a number "
+                               "from -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}").format(
                 where=where, name=name, shown=_shown(value), MAX_WORLD_CM=MAX_WORLD_CM))
     sizes = {Box: ("width_cm", "height_cm"), Cylinder: ("radius_cm",), Wall: ("thickness_cm",)}[type(o)]
     for name in sizes:
         value = getattr(o, name)
         smallest = MIN_THICKNESS_CM / (2 if name == "radius_cm" else 1)
         if not value >= smallest:
-            raise WorldError(_("{where}: {name} = {value} is too small; at least {smallest} cm (the obstacle must be at "
-                               "least {thick} cm thick)").format(
+            raise WorldError(_("{where}: {name} = {value} is too small; at least {smallest} cm "
+                               "(the obstacle must be at least {thick} cm thick)").format(
                                    where=where, name=name, value=value, smallest=smallest, thick=MIN_THICKNESS_CM))
     if isinstance(o, Wall) and math.hypot(o.x2_cm - o.x1_cm, o.y2_cm - o.y1_cm) < MIN_THICKNESS_CM:
         raise WorldError(_("{where}: the wall's two ends are (almost) the same point").format(where=where))
@@ -346,6 +347,7 @@ def _number(table, key, where, positive=False, default=None) -> float:
         raise WorldError(_("{where}: \"{key}\" = {shown} must be greater than 0").format(
             where=where, key=key, shown=_shown(value)))
     if abs(value) > MAX_WORLD_CM:
-        raise WorldError(_("{where}: \"{key}\" = {shown} is out of range; expected -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}").format(
+        raise WorldError(_("{where}: \"{key}\" = {shown} is out of range; "
+                           "expected -{MAX_WORLD_CM:.0f} to {MAX_WORLD_CM:.0f}").format(
             where=where, key=key, shown=_shown(value), MAX_WORLD_CM=MAX_WORLD_CM))
     return float(value)

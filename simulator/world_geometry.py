@@ -34,7 +34,8 @@ def clearance(points, edges, circles, boxes=()) -> np.ndarray:
             part[:] = np.minimum(part, _segment_distance(p, edges[j:j + cols]).min(axis=1))
         for j in range(0, len(circles), cols):
             c = circles[j:j + cols]
-            part[:] = np.minimum(part, (np.linalg.norm(p[:, None] - c[None, :, :2], axis=-1) - c[None, :, 2]).min(axis=1))
+            part[:] = np.minimum(part,
+                                 (np.linalg.norm(p[:, None] - c[None, :, :2], axis=-1) - c[None, :, 2]).min(axis=1))
         for j in range(0, len(boxes), cols):
             part[inside_boxes(p, boxes[j:j + cols]).any(axis=1)] = 0.0
     return best

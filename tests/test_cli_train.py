@@ -76,7 +76,8 @@ def test_fixed_point_bounds_keep_each_layer_within_its_twins_limit(neurocar_cmd,
     assert all(top <= limit for top, limit in zip(largest(bounded), limits))
     to_fixed_point(load_brain(bounded))                                  # its twin exists
     assert load_brain(bounded).provenance["hyperparameters"]["fixed_point_bounds"] is True
-    both = run(neurocar_cmd, "train", *common, "--out", tmp_path / "x.json", "--fixed-point-bounds", "--max-weight", "1")
+    both = run(neurocar_cmd, "train", *common, "--out", tmp_path / "x.json",
+               "--fixed-point-bounds", "--max-weight", "1")
     assert both.returncode == 2 and both.stderr.strip().endswith("both bound the weights: give one")
     assert not (tmp_path / "x.json").exists()
 

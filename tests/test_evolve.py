@@ -179,7 +179,8 @@ def test_the_mean_candidate_stays_within_the_bounds_from_a_start_on_them(profile
             return real(pairs, progress)
 
         runner.run_many = recording
-        Evolution(Settings(worlds=1, seconds=1.0, population=4, seed=3, validation_worlds=1), start, profile).step(runner)
+        Evolution(Settings(worlds=1, seconds=1.0, population=4, seed=3,
+                           validation_worlds=1), start, profile).step(runner)
     assert len(driven) == 4 + 2 and np.array_equal(driven[4], weights)   # generation 1's mean is the start itself
     assert all(np.all((lower <= w) & (w <= upper)) for w in driven)
 

@@ -139,7 +139,8 @@ def test_unsupported_activation_is_refused():
 def test_outputs_the_robot_cannot_map_are_refused(profile):
     brain = BRAINS["default"]()
     brain.output_names = ["speed", "steer"]
-    with pytest.raises(ControllerError, match="cannot drive the motors; accepted: turn, direction or one per motor pin"):
+    with pytest.raises(ControllerError,
+                       match="cannot drive the motors; accepted: turn, direction or one per motor pin"):
         generate(brain, profile)
 
 

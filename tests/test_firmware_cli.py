@@ -109,7 +109,8 @@ def test_check_verify_json(tmp_path, capsys):
                     reason="AVR toolchain or simavr missing: apt-get install simavr " + toolchain.PACKAGES)
 def test_export_verifies_a_profile_that_pings_every_third_tick(tmp_path, capsys):
     robot = tmp_path / "paced.toml"
-    robot.write_text(asset("robots", "elegoo_v3.toml").read_text().replace("ping_every_ticks = 1", "ping_every_ticks = 3"))
+    robot.write_text(asset("robots", "elegoo_v3.toml").read_text()
+                     .replace("ping_every_ticks = 1", "ping_every_ticks = 3"))
     report = tmp_path / "r.json"
     assert main(["export", "--brain", DEFAULT, "--robot", str(robot), "--out", str(tmp_path), "--verify",
                  "--json", str(report)]) == 0

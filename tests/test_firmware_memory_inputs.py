@@ -94,7 +94,8 @@ def test_simavr_catches_a_memory_that_differs(monkeypatch):
 @needs_gcc
 @pytest.mark.parametrize("profile", [ELEGOO, TWO_WHEEL, holding_reads(ELEGOO), holding_reads(TWO_WHEEL, 3)],
                          ids=["elegoo", "two_wheel", "elegoo reading while holding", "two_wheel every 3 ticks"])
-@pytest.mark.parametrize("controllers", [(Controller, HostController), (FixedPointController, FixedPointHostController)],
+@pytest.mark.parametrize("controllers", [(Controller, HostController),
+                                         (FixedPointController, FixedPointHostController)],
                          ids=["float", "fixed"])
 def test_host_c_keeps_the_same_memory_tick_by_tick(profile, controllers, tmp_path):
     brain = random_brain(["distance", "position", "previous", "right_nearest", "left_nearest"], seed=5)

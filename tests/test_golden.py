@@ -73,4 +73,5 @@ def test_firmware_unchanged(now, brain, kind):
     same(report, recorded, f"export-{brain}-{kind}")
     compiler = subprocess.run(["avr-gcc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
     if text_same and compiler + "\n" == (RECORDED / "avr-gcc-version.txt").read_text():
-        assert (now / f"{brain}-{kind}-golden.hex").read_bytes() == (RECORDED / f"{brain}-{kind}-golden.hex").read_bytes()
+        assert (now / f"{brain}-{kind}-golden.hex").read_bytes() == \
+            (RECORDED / f"{brain}-{kind}-golden.hex").read_bytes()

@@ -403,7 +403,7 @@ def test_a_brain_whose_table_is_missing_opens_with_its_decisions(tmp_path, monke
     frames(a, 3)
     t = a.state.editor.table
     assert t.output_names == a.state.sim.brain.output_names and len(t) == 25 and "not found" in a.state.message.text
-    assert a.rows_right(a.state.editor, a.state.sim.brain).all()                                # the table is what the brain does
+    assert a.rows_right(a.state.editor, a.state.sim.brain).all()              # the table is what the brain does
     assert set(t.labels) <= {"forward", "backward", "turn left", "turn right", ""}
     pygame.quit()
 
@@ -611,7 +611,8 @@ def test_g_skips_random_worlds_this_car_cannot_start_in(app):
     from simulator.world import WorldError
     from simulator.worldgen import random_world
     body = app.state.profile.body
-    app.state.profile = replace(app.state.profile, body=replace(body, length_cm=4 * body.length_cm, width_cm=4 * body.width_cm))
+    app.state.profile = replace(app.state.profile,
+                                body=replace(body, length_cm=4 * body.length_cm, width_cm=4 * body.width_cm))
 
     def fits(seed):
         try:

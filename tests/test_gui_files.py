@@ -68,7 +68,8 @@ def test_each_save_dialog_lists_only_files_of_its_kind(app, here):
     key(pygame.K_ESCAPE)
     key(pygame.K_o)                                                # open still lists every kind
     frames(app)
-    assert {"my_brain.json", "my_world.json", "my_table.csv", "default.json", "living_room.json"} <= names(app.state.modal)
+    assert {"my_brain.json", "my_world.json", "my_table.csv",
+            "default.json", "living_room.json"} <= names(app.state.modal)
 
 
 def test_saving_the_world_over_a_brain_asks_and_esc_writes_nothing(app, here):

@@ -114,7 +114,8 @@ def test_a_world_whose_start_is_covered_is_refused_as_eval_refuses_it(neurocar_c
     env = {**os.environ, "NEUROCAR_STATE_DIR": str(state), "SDL_VIDEODRIVER": "dummy"}
     window = subprocess.run(neurocar_cmd + ["--frames", "2", "--world", str(world)], env=env,
                             capture_output=True, text=True, timeout=120)
-    evaluated = subprocess.run(neurocar_cmd + ["eval", "--brain", str(ROOT / "assets" / "brains" / "default.json"), "--world", str(world), "--quiet"], env=env,
+    evaluated = subprocess.run(neurocar_cmd + ["eval", "--brain", str(ROOT / "assets" / "brains" / "default.json"),
+                                               "--world", str(world), "--quiet"], env=env,
                                capture_output=True, text=True, timeout=120)
     assert window.returncode == evaluated.returncode == 2
     assert window.stderr.count("\n") == 1 and "overlaps an obstacle" in window.stderr

@@ -35,7 +35,8 @@ def free_of_others(world, box, index) -> bool:
     xs = np.arange(box.x_cm - box.width_cm / 2, box.x_cm + box.width_cm / 2 + 1e-9, 1.0)
     ys = np.arange(box.y_cm - box.height_cm / 2, box.y_cm + box.height_cm / 2 + 1e-9, 1.0)
     points = np.array([(x, y) for x in xs for y in ys])
-    inside = (0 < points[:, 0]) & (points[:, 0] < world.width_cm) & (0 < points[:, 1]) & (points[:, 1] < world.height_cm)
+    inside = (0 < points[:, 0]) & (points[:, 0] < world.width_cm) & \
+        (0 < points[:, 1]) & (points[:, 1] < world.height_cm)
     return bool(inside.all() and (others.clearance(points) > 0).all())
 
 

@@ -89,7 +89,8 @@ def test_an_unusable_session_is_kept_aside_and_the_backup_offered(state):
     (state / "session.json").rename(state / "session.previous.json")
     (state / "session.json").write_text('{"format": "neurocar-session", "vers')
     b = start()
-    assert isinstance(b.state.modal, Prompt) and "cannot be read" in b.state.message.text and "kept as" in b.state.message.text
+    assert isinstance(b.state.modal, Prompt) and "cannot be read" in b.state.message.text and \
+        "kept as" in b.state.message.text
     assert (state / "session.unusable-1.json").read_text().endswith('"vers')
     answer(b, pygame.K_RETURN)
     assert b.state.editor.n_rows == rows

@@ -25,7 +25,8 @@ def test_editable_install_reads_the_checkout_assets():
 
 def test_regular_install_ships_and_finds_the_assets(tmp_path):
     prefix = tmp_path / "prefix"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", "--prefix", str(prefix), str(ROOT)],
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed",
+                    "--prefix", str(prefix), str(ROOT)],
                    check=True, capture_output=True, timeout=600)
     site = Path(sysconfig.get_path("purelib", vars={"base": str(prefix), "platbase": str(prefix)}))
     env = {**os.environ, "PYTHONPATH": str(site)}

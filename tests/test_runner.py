@@ -122,7 +122,8 @@ def test_a_world_a_ray_worker_refuses_comes_back_as_that_error_and_the_runner_go
     robot = tmp_path / "big_car.toml"
     robot.write_text(asset("robots", "elegoo_v3.toml").read_text()
                      .replace("length_cm = 25.0", "length_cm = 95.0").replace("width_cm = 14.0", "width_cm = 70.0")
-                     .replace("turn_rate_deg_s = 180.0", "turn_rate_deg_s = 20.0").replace("mass_kg = 1.3", "mass_kg = 5.0"))
+                     .replace("turn_rate_deg_s = 180.0", "turn_rate_deg_s = 20.0")
+                     .replace("mass_kg = 1.3", "mass_kg = 5.0"))
     job = Job(straight_brain().to_dict(), load_profile(robot), 1.0, check_starts=True)
     with pytest.raises(WorldError) as e:
         list(ray_runner.rows(job, random_specs(3 * BATCH_SIZE, 0)))

@@ -163,7 +163,8 @@ def test_many_cars_read_as_each_would_alone():
     rng = np.random.default_rng(3)
     worlds = [World("w", 600, 600, Pose(300, 300), [_cylinder(float(rng.uniform(20, 200)), float(rng.uniform(-50, 50)),
                                                               float(rng.uniform(0.5, 10))),
-                                                    Box(float(rng.uniform(350, 550)), 300, 10, float(rng.uniform(5, 200)),
+                                                    Box(float(rng.uniform(350, 550)), 300, 10,
+                                                        float(rng.uniform(5, 200)),
                                                         float(rng.uniform(0, 90)))]) for _ in range(12)]
     pos, heading = np.tile([[X, Y]], (12, 1)) * 0 + [[250.0, 300.0]], rng.uniform(-0.5, 0.5, 12)
     servo = rng.integers(30, 150, 12)

@@ -245,7 +245,8 @@ def test_the_window_can_drop_a_solid_onto_the_car():
 def test_profiles_past_their_bounds_are_never_reported(drive, words):
     from simulator.baselines import straight_brain
     from simulator.episode import EpisodeError
-    job = Job(straight_brain().to_dict(), _broken(PROFILE, **drive), 20.0, model="ideal")     # [drive] drives the ideal car
+    job = Job(straight_brain().to_dict(), _broken(PROFILE, **drive), 20.0,             # [drive] drives the ideal car
+              model="ideal")
     specs = random_specs(30, seed=0)
     messages = []
     for jobs in (1, 2):

@@ -28,7 +28,8 @@ def test_eval_writes_the_summary_and_json(neurocar_cmd, tmp_path):
 
 def test_eval_runs_world_files_baselines_and_another_robot(neurocar_cmd):
     r = _eval(neurocar_cmd, "--brain", "random", "--world", str(asset("worlds", "slalom.json")),
-              str(asset("worlds", "corridor.json")), "--seconds", "3", "--robot", str(asset("robots", "two_wheel.toml")),
+              str(asset("worlds", "corridor.json")), "--seconds", "3",
+              "--robot", str(asset("robots", "two_wheel.toml")),
               "--quiet")
     assert r.returncode == 0, r.stderr
     assert "slalom" in r.stdout and "corridor" in r.stdout
@@ -160,7 +161,8 @@ def test_a_world_refused_by_a_worker_leaves_the_json_as_it_was(neurocar_cmd, tmp
     robot = tmp_path / "big_car.toml"
     robot.write_text(asset("robots", "elegoo_v3.toml").read_text()
                      .replace("length_cm = 25.0", "length_cm = 95.0").replace("width_cm = 14.0", "width_cm = 70.0")
-                     .replace("turn_rate_deg_s = 180.0", "turn_rate_deg_s = 20.0").replace("mass_kg = 1.3", "mass_kg = 5.0"))
+                     .replace("turn_rate_deg_s = 180.0", "turn_rate_deg_s = 20.0")
+                     .replace("mass_kg = 1.3", "mass_kg = 5.0"))
     out = tmp_path / "r.json"
     out.write_text("kept")
     for jobs in ("1", "2"):

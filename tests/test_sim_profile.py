@@ -236,7 +236,8 @@ def test_the_largest_accepted_clamp_is_the_largest_reading_the_firmware_check_re
 
 
 def test_ping_every_ticks_is_optional_and_held_to_a_firmware_count(tmp_path):
-    assert load_profile(_write(tmp_path, _set(ELEGOO, "ping_every_ticks", "3"), "ok.toml")).control.ping_every_ticks == 3
+    assert load_profile(_write(tmp_path, _set(ELEGOO, "ping_every_ticks", "3"),
+                               "ok.toml")).control.ping_every_ticks == 3
     absent = re.sub(r"^ping_every_ticks = .*\n", "", ELEGOO, flags=re.M)
     assert load_profile(_write(tmp_path, absent, "ok.toml")).control.ping_every_ticks == 1
     for bad in ("0", "256", "1.5"):

@@ -32,7 +32,8 @@ def test_known_distances_to_a_wall_within_one_cm(gap):
 def test_known_distance_to_a_cylinder_with_the_servo_at_either_end(servo_deg, side):
     # On this profile 30 degrees is the left end: the beam turns 60 degrees counter-clockwise.
     a = math.radians(60 * side)
-    world = World("w", 600, 600, Pose(300, 300), [Cylinder(300 + MOUNT + 150 * math.cos(a), 300 + 150 * math.sin(a), 20)])
+    world = World("w", 600, 600, Pose(300, 300),
+                  [Cylinder(300 + MOUNT + 150 * math.cos(a), 300 + 150 * math.sin(a), 20)])
     assert abs(_read(world, 300, 300, 0, servo_deg=servo_deg) - 130) < 1.0
     assert np.isinf(_read(world, 300, 300, 0, servo_deg=180 - servo_deg)) or \
         _read(world, 300, 300, 0, servo_deg=180 - servo_deg) > 200
@@ -40,7 +41,8 @@ def test_known_distance_to_a_cylinder_with_the_servo_at_either_end(servo_deg, si
 
 def test_an_obstacle_off_axis_but_inside_the_beam_is_seen():
     off = math.radians(6.0)                     # inside the 15-degree beam, off its axis
-    world = World("w", 600, 600, Pose(100, 300), [Cylinder(100 + MOUNT + 60 * math.cos(off), 300 + 60 * math.sin(off), 4)])
+    world = World("w", 600, 600, Pose(100, 300),
+                  [Cylinder(100 + MOUNT + 60 * math.cos(off), 300 + 60 * math.sin(off), 4)])
     origin = np.array([[100 + MOUNT, 300.0]])
     axis_only, _ = cast(origin, np.zeros((1, 1)), Geometry([world]).edges, Geometry([world]).circles, 400)
     assert np.isinf(axis_only[0, 0])           # a single ray on the axis would miss it

@@ -6,7 +6,8 @@ import pytest
 
 from simulator.assets import asset
 from simulator.profile import ProfileError, load_profile
-from simulator.world import MAX_WORLD_CM, Box, Cylinder, Pose, Wall, World, WorldError, load_world, save_world, world_from_dict
+from simulator.world import (MAX_WORLD_CM, Box, Cylinder, Pose, Wall, World, WorldError, load_world, save_world,
+                            world_from_dict)
 from simulator.worldgen import START_CLEARANCE_CM, random_world
 from tests.sim_helpers import run_for
 

@@ -51,7 +51,8 @@ def readings(seed, ticks=900):
 
 def test_sketch_without_telemetry_is_unchanged():
     brain = load_brain(DEFAULT)
-    plain, logged = generate(brain, ELEGOO), generate(brain, ELEGOO, telemetry=telemetry_header(brain, ELEGOO, "0" * 64))
+    plain, logged = generate(brain, ELEGOO), generate(brain, ELEGOO,
+                                                      telemetry=telemetry_header(brain, ELEGOO, "0" * 64))
     assert plain.telemetry == "" and "Serial" not in plain.ino and TELEMETRY_NAME not in plain.ino
     added = [line for line in logged.ino.splitlines() if "neurocar_log" in line or "neurocar_telemetry" in line
              or "Serial" in line]

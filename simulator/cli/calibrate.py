@@ -94,7 +94,8 @@ def run_sketch(args) -> int:
 def _check_fit_out(path: Path, force: bool) -> None:
     shipped = Path(asset("robots", DEFAULT_PROFILE)).resolve().parent
     if path.resolve().parent == shipped:
-        raise OutputError(_("--out {path}: is in neurocar's shipped profiles ({shipped}); write your car elsewhere").format(
+        raise OutputError(_("--out {path}: is in neurocar's shipped profiles ({shipped}); "
+                            "write your car elsewhere").format(
             path=path, shipped=shipped))
     if (path.exists() or path.is_symlink()) and not force:
         raise OutputError(_("--out {path}: already exists; give another name, or --force to write over it").format(

@@ -26,8 +26,9 @@ def register(subparsers) -> None:
     p.add_argument("--brain", required=True, metavar="BRAIN", help=_("the brain file the sketch was exported from"))
     p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML it was exported with (default: Elegoo V3)"))
     p.add_argument("--json", metavar="REPORT", help=_("write the counts and every differing tick as JSON"))
-    p.add_argument("--show", type=int, default=SHOWN, metavar="N", help=_("differing ticks listed (default {SHOWN})").format(
-        SHOWN=SHOWN))
+    p.add_argument("--show", type=int, default=SHOWN, metavar="N",
+                   help=_("differing ticks listed (default {SHOWN})").format(
+                       SHOWN=SHOWN))
     p.set_defaults(run=run_compare)
 
 

@@ -80,15 +80,20 @@ def register(subparsers) -> None:
     where = p.add_mutually_exclusive_group()
     where.add_argument("--world", nargs="+", metavar="FILE", help=_("world files (JSON) to drive in"))
     where.add_argument("--worlds", type=int, metavar="N",
-                       help=_("this many seeded random worlds (default {DEFAULT_WORLDS}, at most {MAX_WORLDS:,})").format(
+                       help=_("this many seeded random worlds (default {DEFAULT_WORLDS}, "
+                              "at most {MAX_WORLDS:,})").format(
                            DEFAULT_WORLDS=DEFAULT_WORLDS, MAX_WORLDS=MAX_WORLDS))
-    p.add_argument("--seconds", type=float, default=60.0, metavar="S", help=_("simulated seconds per episode (default 60)"))
-    p.add_argument("--seed", type=int, default=0, metavar="K", help=_("seed of the worlds, sensors and random baseline"))
+    p.add_argument("--seconds", type=float, default=60.0, metavar="S",
+                   help=_("simulated seconds per episode (default 60)"))
+    p.add_argument("--seed", type=int, default=0, metavar="K",
+                   help=_("seed of the worlds, sensors and random baseline"))
     p.add_argument("--jobs", type=int, default=None, metavar="J",
-                   help=_("workers (default: all cores, or a Ray cluster's CPUs; at most {JOBS_PER_CORE} per core here)").format(
+                   help=_("workers (default: all cores, or a Ray cluster's CPUs; "
+                          "at most {JOBS_PER_CORE} per core here)").format(
                        JOBS_PER_CORE=JOBS_PER_CORE))
     p.add_argument("--backend", choices=BACKENDS, default="processes",
-                   help=_("where the episodes run: worker processes here (default), or Ray (pip install 'neurocar[ray]')"))
+                   help=_("where the episodes run: worker processes here (default), "
+                          "or Ray (pip install 'neurocar[ray]')"))
     p.add_argument("--address", metavar="ADDR",
                    help=_("with --backend ray: join this Ray cluster ('auto' on one of its machines, HEAD:6379, "
                         "ray://HEAD:10001) instead of starting Ray here"))
@@ -96,7 +101,8 @@ def register(subparsers) -> None:
     p.add_argument("--no-rows", action="store_true", help=_("leave the per-episode rows out of --json"))
     p.add_argument("--record", metavar="DIR", help=_("write each episode's recording into DIR, for 'neurocar replay'"))
     p.add_argument("--replace-recordings", action="store_true", help=_("with --record: replace recordings in DIR"))
-    p.add_argument("--maps", metavar="DIR", help=_("draw a PNG per world into DIR: trajectories, collisions, heat, metrics"))
+    p.add_argument("--maps", metavar="DIR",
+                   help=_("draw a PNG per world into DIR: trajectories, collisions, heat, metrics"))
     p.add_argument("--max-collision-rate", type=float, metavar="R",
                    help=_("exit 1 when collisions per minute exceed R"))
     p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default {DEFAULT_PROFILE})").format(
@@ -152,7 +158,8 @@ def run(args) -> int:
         return 1
     if args.max_collision_rate is not None and summary["collisions_per_minute"] > args.max_collision_rate:
         print(_("collision rate {summary:.2f}/min exceeds --max-collision-rate "
-              "{max_collision_rate}").format(summary=summary['collisions_per_minute'], max_collision_rate=args.max_collision_rate), file=sys.stderr)
+              "{max_collision_rate}").format(
+            summary=summary['collisions_per_minute'], max_collision_rate=args.max_collision_rate), file=sys.stderr)
         return 1
     return 0
 
@@ -209,7 +216,8 @@ def _say_how_long(job, specs, runner) -> None:
     estimate = per_batch * len(batches(specs)) / _cores(runner)
     print(_("neurocar eval: {count:,} episodes of {seconds:g} s should take about "
           "{format_duration} on {workers} worker(s) (timed on the first "
-          "{min}); Ctrl-C stops it and writes nothing").format(count=len(specs), seconds=job.seconds, format_duration=format_duration(estimate),
+          "{min}); Ctrl-C stops it and writes nothing").format(
+            count=len(specs), seconds=job.seconds, format_duration=format_duration(estimate),
             workers=runner.workers, min=min(BATCH_SIZE, len(specs))), file=sys.stderr)
 
 

@@ -173,7 +173,8 @@ def _verify_telemetry(brain, profile, brain_sha256: str, seed: int):
     print(_("tick with telemetry (simavr, {BAUD} baud, longest echo wait, {ticks} ticks): worst "
           "{worst_cycles:,} cycles = {worst_us:,.0f} us (the tick leaves {budget_us:,.0f} us), "
           "mean {mean_us:,.0f} us; log lines dropped {lines_dropped}, differing from the Python "
-          "controller {log_mismatches}; ticks begun while the UART sent {uart_busy_at_ping}").format(BAUD=BAUD, ticks=timing.ticks, worst_cycles=timing.worst_cycles, worst_us=timing.worst_us,
+          "controller {log_mismatches}; ticks begun while the UART sent {uart_busy_at_ping}").format(
+            BAUD=BAUD, ticks=timing.ticks, worst_cycles=timing.worst_cycles, worst_us=timing.worst_us,
             budget_us=timing.budget_us, mean_us=timing.mean_us, lines_dropped=timing.lines_dropped,
             log_mismatches=timing.log_mismatches, uart_busy_at_ping=timing.uart_busy_at_ping))
     if not timing.ok:
@@ -214,13 +215,15 @@ def _verify(brain, profile, seed: int, logging=None):
           "({decisions_compared:,} decisions) and {grid_points} grid points compared; "
           "pin mismatches {pin_mismatches} (grid {grid_pin_mismatches}), "
           "other state mismatches {state_mismatches}, max output error {max_output_error:.2e}, "
-          "decisions near a decoder edge {near_edge_decisions}").format(ticks_compared=opened.ticks_compared, decisions_compared=opened.decisions_compared,
+          "decisions near a decoder edge {near_edge_decisions}").format(
+            ticks_compared=opened.ticks_compared, decisions_compared=opened.decisions_compared,
             grid_points=opened.grid_points, pin_mismatches=opened.pin_mismatches,
             grid_pin_mismatches=opened.grid_pin_mismatches, state_mismatches=opened.state_mismatches,
             max_output_error=opened.max_output_error, near_edge_decisions=opened.near_edge_decisions))
     print(_("time per decision {cycles_per_inference:,.0f} cycles = {us_per_inference:.0f} us "
           "(the tick leaves {decision_budget_us:,.0f} us); "
-          "full forward pass {cycles_per_forward:,.0f} cycles = {us_per_forward:.0f} us").format(cycles_per_inference=opened.cycles_per_inference, us_per_inference=opened.us_per_inference,
+          "full forward pass {cycles_per_forward:,.0f} cycles = {us_per_forward:.0f} us").format(
+            cycles_per_inference=opened.cycles_per_inference, us_per_inference=opened.us_per_inference,
             decision_budget_us=opened.decision_budget_us, cycles_per_forward=opened.cycles_per_forward,
             us_per_forward=opened.us_per_forward))
     for ex in opened.first_mismatches:
@@ -229,7 +232,8 @@ def _verify(brain, profile, seed: int, logging=None):
     closed = closed_loop(brain, profile, seed)
     print(_("closed loop (host C vs Python controller): {episodes} episodes of {seconds:.0f} s, "
           "{ticks_compared:,} ticks compared, {tick_mismatches} differ; "
-          "metrics {value}").format(episodes=closed.episodes, seconds=closed.seconds, ticks_compared=closed.ticks_compared,
+          "metrics {value}").format(
+            episodes=closed.episodes, seconds=closed.seconds, ticks_compared=closed.ticks_compared,
             tick_mismatches=closed.tick_mismatches,
             value=_("identical") if closed.metrics_equal else _("DIFFERENT")))
     whole = whole_sketch_loop(brain, profile, seed, telemetry=logging)
@@ -245,7 +249,8 @@ def run_import(args) -> int:
         out.commit()
     right = int(table.rows_right(brain.forward(table.inputs)).sum())
     print(_("wrote {out}: network {value} "
-          "({name}), {right} of {count} rows of {name2} right").format(out=args.out, value='-'.join(map(str, brain.network.sizes)),
+          "({name}), {right} of {count} rows of {name2} right").format(
+            out=args.out, value='-'.join(map(str, brain.network.sizes)),
             name=brain.network.layers[0].activation.name, right=right, count=len(table), name2=table.name))
     return 0
 

@@ -90,7 +90,8 @@ def _check_options(args) -> tuple[int, int]:
             size=args.size)) from None
     if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
         raise SettingError(_("--size {size!r}: width {MIN_SIZE}..{MAX_SIZE} and height "
-                           "{MIN_SIZE2}..{MAX_SIZE2} pixels").format(size=args.size, MIN_SIZE=MIN_SIZE[0], MAX_SIZE=MAX_SIZE[0], MIN_SIZE2=MIN_SIZE[1],
+                           "{MIN_SIZE2}..{MAX_SIZE2} pixels").format(
+                size=args.size, MIN_SIZE=MIN_SIZE[0], MAX_SIZE=MAX_SIZE[0], MIN_SIZE2=MIN_SIZE[1],
                 MAX_SIZE2=MAX_SIZE[1]))
     return w, h
 

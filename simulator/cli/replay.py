@@ -19,12 +19,13 @@ from brain.i18n import _
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("replay", help=_("play a real car's telemetry log or a simulator recording back in the window"),
+    p = subparsers.add_parser("replay", help=_("play a real car's telemetry log or a simulator recording "
+                                               "back in the window"),
                               description=_("Open the window on a run: a telemetry log of a sketch exported with "
                                           "--telemetry, or a recording written by 'neurocar eval --record' (a "
-                                          "file, or the folder with --episode K). Space plays and pauses, the arrows step, Shift+arrows, "
-                                          "Page Up/Down, Home and End jump, + and - change the speed, a click on "
-                                          "the timeline goes there, Esc or Q quits."))
+                                          "file, or the folder with --episode K). Space plays and pauses, the arrows "
+                                          "step, Shift+arrows, Page Up/Down, Home and End jump, + and - change the "
+                                          "speed, a click on the timeline goes there, Esc or Q quits."))
     p.add_argument("file", metavar="FILE", help=_("a telemetry log (text, one line per control tick), a recording "
                                                 "(.npz), or a folder of recordings"))
     p.add_argument("--episode", type=int, metavar="K",

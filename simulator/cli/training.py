@@ -109,7 +109,8 @@ def run_train(args) -> int:
         out.commit()
     print(rows_report(table, brain.forward(table.inputs)))
     print(_("{status} after {epochs} epochs ({iterations} updates) "
-          "in {value:.1f} ms of training; final loss {loss_curve:.3g}").format(status=trainer.status_words, epochs=trainer.epochs_, iterations=trainer.iterations_,
+          "in {value:.1f} ms of training; final loss {loss_curve:.3g}").format(
+            status=trainer.status_words, epochs=trainer.epochs_, iterations=trainer.iterations_,
             value=trainer.train_seconds_ * 1000, loss_curve=trainer.loss_curve_[-1]))
     print(_("wrote {files}").format(files=", ".join(str(p) for p in (args.out, args.plot, args.json) if p)))
     return 0

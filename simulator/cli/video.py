@@ -47,7 +47,8 @@ def register(subparsers) -> None:
         DEFAULT_WORLD=DEFAULT_WORLD))
     p.add_argument("--seconds", type=float, default=20.0, metavar="S", help=_("simulated seconds (default 20)"))
     p.add_argument("--out", required=True, metavar="FILE", help=_("the video: a .mp4 or .gif file"))
-    p.add_argument("--fps", type=int, metavar="N", help=_("frames per simulated second (default 25 for MP4, 10 for GIF)"))
+    p.add_argument("--fps", type=int, metavar="N",
+                   help=_("frames per simulated second (default 25 for MP4, 10 for GIF)"))
     p.add_argument("--size", metavar="WxH", help=_("picture size in pixels (default 800x600 for MP4, 480x360 for GIF)"))
     p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default: the Elegoo V3)"))
     p.add_argument("--seed", type=int, default=0, metavar="K", help=_("seed of the sensor's noise (default 0)"))
@@ -117,6 +118,7 @@ def parse_video_size(text: str) -> tuple[int, int]:
     except ValueError:
         raise SettingError(_("--size {text!r}: expected WIDTHxHEIGHT such as 800x600").format(text=text)) from None
     if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE and w % 2 == 0 and h % 2 == 0):
-        raise SettingError(_("--size {text!r}: expected even widths and heights from {MIN_SIDE} to {MAX_SIDE} pixels").format(
+        raise SettingError(_("--size {text!r}: expected even widths and heights "
+                             "from {MIN_SIDE} to {MAX_SIDE} pixels").format(
             text=text, MIN_SIDE=MIN_SIDE, MAX_SIDE=MAX_SIDE))
     return w, h

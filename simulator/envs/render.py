@@ -38,7 +38,8 @@ def draw(surface, slots, i: int) -> None:
     pointing = float(slots.servo_deg[i] if slots.horn is None else slots.horn.deg[i])
     axis = heading + profile.servo.left_sign * math.radians(pointing - 90.0)
     reading = int(slots.last_cm[i])
-    car = CarState(x, y, heading, int(slots.servo_deg[i]), (x + mount * math.cos(heading), y + mount * math.sin(heading)),
+    car = CarState(x, y, heading, int(slots.servo_deg[i]),
+                   (x + mount * math.cos(heading), y + mount * math.sin(heading)),
                    axis, float(reading) if reading < slots.clamp else math.inf)
     draw_beam(surface, cam, car, profile, slots.clamp, slots.setup.model)
     draw_car(surface, cam, car, profile)

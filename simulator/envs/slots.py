@@ -142,7 +142,8 @@ class Slots:
         down, the deciding cars (and memory cars reading while holding) ping. Returns the
         mask of slots that decide now."""
         angle, direction = sweep_step(self.servo_deg, self.servo_dir, self.profile.servo)
-        self.servo_deg, self.servo_dir = np.where(rows, angle, self.servo_deg), np.where(rows, direction, self.servo_dir)
+        self.servo_deg, self.servo_dir = \
+            np.where(rows, angle, self.servo_deg), np.where(rows, direction, self.servo_dir)
         deciding = rows & (self.hold == 0)
         pinging = deciding.copy()
         control = self.profile.control

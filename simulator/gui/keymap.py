@@ -42,7 +42,8 @@ BINDINGS: tuple[Binding, ...] = (
     Binding(("S",), "global", files.save_dialog, N_("save the brain, table or world (asks before replacing a file)"),
             N_("save")),
     Binding(("E",), "global", files.export, N_("export the firmware (Arduino sketch)"), N_("export")),
-    Binding(("Ctrl+Z",), "global", g.undo, N_("undo the last table or world edit (a new or opened world too)"), N_("undo")),
+    Binding(("Ctrl+Z",), "global", g.undo, N_("undo the last table or world edit (a new or opened world too)"),
+            N_("undo")),
     Binding(("Ctrl+Y", "Ctrl+Shift+Z"), "global", g.redo, N_("redo")),
     Binding(("+", "="), "global", g.zoom_in, N_("zoom in (mouse wheel too)")),
     Binding(("-",), "global", g.zoom_out, N_("zoom out")),
@@ -76,7 +77,8 @@ BINDINGS: tuple[Binding, ...] = (
     # teach mode
     Binding(("Arrows",), "teach", teach_commands.teach_drive,
             N_("hold to drive: Up forward, Down backward, Left / Right turn"), N_("hold to drive")),
-    Binding(("T", "Esc"), "teach", teach_commands.teach, N_("leave teach mode (then choose what to keep)"), N_("finish")),
+    Binding(("T", "Esc"), "teach", teach_commands.teach, N_("leave teach mode (then choose what to keep)"),
+            N_("finish")),
 )
 
 CONTEXT_TITLES = {"global": N_("Anywhere"), "table": N_("Table (focus)"), "hyper": N_("Hyperparameters (focus)"),

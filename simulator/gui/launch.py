@@ -90,7 +90,8 @@ def parse_size(text: str):
         raise NeurocarError(_("--size {text!r}: expected WIDTHxHEIGHT such as 1280x720").format(text=text)) from None
     if not (MIN_SIZE[0] <= w <= MAX_SIZE[0] and MIN_SIZE[1] <= h <= MAX_SIZE[1]):
         raise NeurocarError(_("--size {text!r}: width {MIN_SIZE}..{MAX_SIZE} and "
-                        "height {MIN_SIZE2}..{MAX_SIZE2} pixels").format(text=text, MIN_SIZE=MIN_SIZE[0], MAX_SIZE=MAX_SIZE[0], MIN_SIZE2=MIN_SIZE[1],
+                        "height {MIN_SIZE2}..{MAX_SIZE2} pixels").format(
+                text=text, MIN_SIZE=MIN_SIZE[0], MAX_SIZE=MAX_SIZE[0], MIN_SIZE2=MIN_SIZE[1],
                 MAX_SIZE2=MAX_SIZE[1]))
     return w, h
 

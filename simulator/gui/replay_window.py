@@ -1,8 +1,9 @@
 """The window of ``neurocar replay``: a run played back tick by tick. On the left the sweep
 around the car (a telemetry log: no position) or the world with the car in it (a
 recording), on the right the decision and the log (or the recording and its metrics so
-far), the timeline along the bottom and the keys in the hint bar. ``ReplayWindow.run(frames=N)`` runs a bounded number of
-frames, so tests end; ``main`` is what the command runs once the file has been read."""
+far), the timeline along the bottom and the keys in the hint bar.
+``ReplayWindow.run(frames=N)`` runs a bounded number of frames, so tests end; ``main`` is
+what the command runs once the file has been read."""
 import io
 
 import pygame

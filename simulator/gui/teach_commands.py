@@ -96,7 +96,8 @@ def _leave(app) -> None:
         _("{n_all} control ticks were recorded, a row each.").format(n_all=n_all),
         _("M: add every recorded row ({n_all}); a situation you drove through longer counts more").format(
             n_all=n_all),
-        _("D: add one row per situation the table does not have yet ({n_new}), with the action you chose most there").format(
+        _("D: add one row per situation the table does not have yet ({n_new}), "
+          "with the action you chose most there").format(
             n_new=n_new),
         _("Either way the brain is then retrained on the table."),
     ], [Choice(pygame.K_m, _("M: add all {n_all} rows").format(n_all=n_all), add(merged, _("every recorded row"))),

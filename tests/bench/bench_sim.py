@@ -65,7 +65,8 @@ def bare_pymunk(n: int) -> float:
 
 def eval_wall_seconds() -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; from simulator.cli import main; sys.exit(main())", "eval", "--brain", str(asset("brains", "default.json")),
+    subprocess.run([sys.executable, "-c", "import sys; from simulator.cli import main; sys.exit(main())",
+                    "eval", "--brain", str(asset("brains", "default.json")),
                     "--worlds", "100", "--seconds", "60", "--quiet"], check=True, capture_output=True)
     return time.perf_counter() - start
 
