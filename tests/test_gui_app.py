@@ -426,9 +426,28 @@ def test_the_hyperparameters_start_from_an_evolved_brains_own_shape():
     from simulator.gui.hyper import HyperParams
     evolved = HyperParams.for_brain(load_brain(ROOT / "assets" / "brains" / "evolved.json"))   # no training settings
     assert (evolved.values["hidden"], evolved.values["activation"], evolved.values["output"]) == ("8", "tanh", "same")
-    assert evolved.config().hidden == [8]
+    assert evolved.config().hidden == [8] and evolved.values["bound"] == "fixed-point"   # what evolve searched within
     trained = HyperParams.for_brain(load_brain(ROOT / "assets" / "brains" / "sweep_backup_ahead.json"))
     assert (trained.values["hidden"], trained.values["epochs"]) == ("8", 6000)          # its own settings
+    assert trained.values["bound"] == "fixed-point" and trained.config().fixed_point_bounds
+
+
+def test_a_retrain_keeps_the_weight_bound_the_panel_shows(app):
+    from brain.fixedpoint import twin_limits
+    from simulator.gui.hyper import FIELDS
+    from simulator.gui.retrain import RetrainJob
+    hyper = app.state.hyper
+    hyper.index = [f.key for f in FIELDS].index("bound")
+    assert hyper.values["bound"] == "none" and "fixed-point" in hyper.set_text("fixed point")   # refused, says what is
+    hyper.adjust(+1)
+    assert hyper.values["bound"] == "fixed-point"
+    hyper.values.update(hidden="4", lr=0.5, epochs=300)                  # a steep rate pushes weights to the bound
+    job = RetrainJob(app.state.editor.table, hyper.config())
+    _train_to_the_end(job)
+    limits = twin_limits(job.result().network)
+    assert all(np.abs(layer.weights).max() <= limit for layer, limit in zip(job.result().network.layers, limits))
+    assert job.result().provenance["hyperparameters"]["fixed_point_bounds"]
+    assert hyper.set_text("1.5") is None and hyper.config().max_weight == 1.5 and not hyper.config().fixed_point_bounds
 
 
 @pytest.mark.parametrize("brain, robot", [("seed_motors.json", None), ("default.json", "two_wheel.toml")])

@@ -13,6 +13,7 @@ from brain.training import DEFAULT_LR, OPTIMIZERS, TrainConfig
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0)
 EPOCHS = (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 40000)
 HIDDEN = ("1", "2", "3", "4", "6", "8", "12", "16", "3,3", "4,4", "8,8", "8,8,8")
+BOUNDS = ("none", "fixed-point", "1", "1.86", "2", "4")   # as train's --fixed-point-bounds and --max-weight
 OUTPUTS = ("same", *ACTIVATIONS)
 CHOICES = {"activation": tuple(ACTIVATIONS), "output": OUTPUTS, "optimizer": tuple(OPTIMIZERS)}
 MAX_LAYERS, MAX_NEURONS = 4, 64
@@ -37,6 +38,8 @@ FIELDS = (
     Field("lr", N_("learning rate"), N_("a positive number such as 0.05")),
     Field("epochs", N_("epochs"), N_("most epochs to train, 1 to 1000000")),
     Field("seed", N_("seed"), N_("seed of the initial weights (a whole number)")),
+    Field("bound", N_("weight bound"), N_("none, fixed-point (each layer within what the Uno's fixed point "
+                                          "holds) or a largest weight such as 1.86")),
 )
 LR = [f.key for f in FIELDS].index("lr")
 
@@ -52,6 +55,7 @@ class HyperParams:
             "lr": c.learning_rate(),
             "epochs": c.epochs,
             "seed": c.seed,
+            "bound": "fixed-point" if c.fixed_point_bounds else f"{c.max_weight:g}" if c.max_weight else "none",
         }
         self.index = 0
         self.flag: tuple[int, str] | None = None
@@ -62,8 +66,11 @@ class HyperParams:
     @classmethod
     def for_brain(cls, brain) -> "HyperParams":
         """The settings the brain was trained with; for a brain not trained here (evolved,
-        imported), its own shape and activations, so R retrains a network like it."""
+        imported), its own shape and activations, so R retrains a network like it, and for
+        an evolved one the fixed-point bounds its search kept to."""
         hp = dict((brain.provenance or {}).get("hyperparameters") or {})
+        if not hp and "evolution" in (brain.provenance or {}):
+            hp["fixed_point_bounds"] = True
         if "hidden" not in hp and len(brain.network.layers) <= MAX_LAYERS + 1:
             *hidden, out = brain.network.layers
             if hidden and max(layer.n_out for layer in hidden) <= MAX_NEURONS:
@@ -72,7 +79,7 @@ class HyperParams:
                 if out.activation.name != hp["activation"]:
                     hp["output_activation"] = out.activation.name
         known = {k: hp[k] for k in ("hidden", "activation", "output_activation", "optimizer", "lr",
-                                    "epochs", "seed") if k in hp}
+                                    "epochs", "seed", "max_weight", "fixed_point_bounds") if k in hp}
         try:
             config = TrainConfig(**known)
             config.validate()
@@ -96,6 +103,8 @@ class HyperParams:
         v = self.values[key]
         if key == "hidden":
             self._set(key, _step(HIDDEN, v, d))
+        elif key == "bound":
+            self._set(key, _step(BOUNDS, v, d))
         elif key in ("activation", "output", "optimizer"):
             choices = CHOICES[key]
             self._set(key, choices[(choices.index(v) + d) % len(choices)] if v in choices else choices[0])
@@ -117,10 +126,12 @@ class HyperParams:
 
     def config(self) -> TrainConfig:
         v = self.values
+        bound = v["bound"]
         return TrainConfig(hidden=[int(h) for h in v["hidden"].split(",")], activation=v["activation"],
                            output_activation=None if v["output"] == "same" else v["output"],
                            optimizer=v["optimizer"], lr=float(v["lr"]), epochs=int(v["epochs"]),
-                           seed=int(v["seed"]))
+                           seed=int(v["seed"]), fixed_point_bounds=bound == "fixed-point",
+                           max_weight=None if bound in ("none", "fixed-point") else float(bound))
 
     def to_dict(self) -> dict:
         return {**self.values, "rates": dict(self.rates)}
@@ -180,6 +191,8 @@ def parse(field: Field, text: str):
             return None, _("hidden layers {text!r}: 1 to {layers} layers of 1 to {neurons} neurons, "
                            "e.g. 3 or 4,4").format(text=text, layers=MAX_LAYERS, neurons=MAX_NEURONS)
         return ",".join(map(str, sizes)), None
+    if key == "bound":
+        return _parse_bound(text)
     if key in CHOICES:
         value = text.lower()
         if value not in CHOICES[key]:
@@ -203,6 +216,20 @@ def parse(field: Field, text: str):
     if key == "seed" and (value is None or not 0 <= value < 2 ** 32):
         return None, _("seed {text!r}: a whole number from 0 to 4294967295").format(text=text)
     return value, None
+
+
+def _parse_bound(text: str):
+    value = text.lower()
+    if value in ("none", "fixed-point"):
+        return value, None
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is None or not 0 < number <= 100:
+        return None, _("weight bound {text!r}: none, fixed-point, or a positive number up to 100 "
+                       "such as 1.86").format(text=text)
+    return f"{number:g}", None
 
 
 def _step(choices, value, d):

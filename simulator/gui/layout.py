@@ -30,7 +30,7 @@ def layout(size) -> Layout:
     inner = panel.inflate(-2 * pad, -2 * pad)
     hyper_h = px(26) + th.ROW_H * len(FIELDS) + px(56)   # every setting, its help and the status
     rest = min(hyper_h, max(0, inner.h - 2 * pad - px(160)))
-    net_h = int((inner.h - rest - 2 * pad) * 0.35)
+    net_h = int((inner.h - rest - 2 * pad) * 0.37)
     table = pygame.Rect(inner.x, inner.y, inner.w, inner.h - rest - net_h - 2 * pad)
     net = pygame.Rect(inner.x, table.bottom + pad, inner.w, net_h)
     hw = (inner.w - pad) // 2
