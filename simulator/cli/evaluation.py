@@ -97,6 +97,12 @@ def register(subparsers) -> None:
     p.add_argument("--address", metavar="ADDR",
                    help=_("with --backend ray: join this Ray cluster ('auto' on one of its machines, HEAD:6379, "
                         "ray://HEAD:10001) instead of starting Ray here"))
+    _output_options(p)
+    _car_options(p)
+    p.set_defaults(run=run)
+
+
+def _output_options(p) -> None:
     p.add_argument("--json", metavar="OUT", help=_("write the summary and per-episode rows as JSON"))
     p.add_argument("--no-rows", action="store_true", help=_("leave the per-episode rows out of --json"))
     p.add_argument("--record", metavar="DIR", help=_("write each episode's recording into DIR, for 'neurocar replay'"))
@@ -105,6 +111,10 @@ def register(subparsers) -> None:
                    help=_("draw a PNG per world into DIR: trajectories, collisions, heat, metrics"))
     p.add_argument("--max-collision-rate", type=float, metavar="R",
                    help=_("exit 1 when collisions per minute exceed R"))
+    p.add_argument("--quiet", action="store_true", help=_("no progress bar"))
+
+
+def _car_options(p) -> None:
     p.add_argument("--robot", metavar="PROFILE", help=_("robot profile TOML (default {DEFAULT_PROFILE})").format(
         DEFAULT_PROFILE=DEFAULT_PROFILE))
     p.add_argument("--controller", default="python", choices=sorted(CONTROLLERS),
@@ -122,8 +132,6 @@ def register(subparsers) -> None:
                                                          "the measured model always has it"))
     p.add_argument("--missed-echoes", action="store_true",
                    help=_("with --ideal: lose some echoes at grazing angles (seeded)"))
-    p.add_argument("--quiet", action="store_true", help=_("no progress bar"))
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:
