@@ -13,7 +13,8 @@ from brain.training import DEFAULT_LR, OPTIMIZERS, TrainConfig
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0)
 EPOCHS = (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 40000)
 HIDDEN = ("1", "2", "3", "4", "6", "8", "12", "16", "3,3", "4,4", "8,8", "8,8,8")
-BOUNDS = ("none", "fixed-point", "1", "1.86", "2", "4")   # as train's --fixed-point-bounds and --max-weight
+NO_BOUND, FIXED_POINT = "none", "fixed-point"           # train's default, and its --fixed-point-bounds
+BOUNDS = (NO_BOUND, FIXED_POINT, "1", "1.86", "2", "4")   # the numbers as train's --max-weight
 OUTPUTS = ("same", *ACTIVATIONS)
 CHOICES = {"activation": tuple(ACTIVATIONS), "output": OUTPUTS, "optimizer": tuple(OPTIMIZERS)}
 MAX_LAYERS, MAX_NEURONS = 4, 64
@@ -55,7 +56,7 @@ class HyperParams:
             "lr": c.learning_rate(),
             "epochs": c.epochs,
             "seed": c.seed,
-            "bound": "fixed-point" if c.fixed_point_bounds else f"{c.max_weight:g}" if c.max_weight else "none",
+            "bound": FIXED_POINT if c.fixed_point_bounds else f"{c.max_weight:g}" if c.max_weight else NO_BOUND,
         }
         self.index = 0
         self.flag: tuple[int, str] | None = None
@@ -71,13 +72,8 @@ class HyperParams:
         hp = dict((brain.provenance or {}).get("hyperparameters") or {})
         if not hp and "evolution" in (brain.provenance or {}):
             hp["fixed_point_bounds"] = True
-        if "hidden" not in hp and len(brain.network.layers) <= MAX_LAYERS + 1:
-            *hidden, out = brain.network.layers
-            if hidden and max(layer.n_out for layer in hidden) <= MAX_NEURONS:
-                hp["hidden"] = [layer.n_out for layer in hidden]
-                hp["activation"] = hidden[0].activation.name
-                if out.activation.name != hp["activation"]:
-                    hp["output_activation"] = out.activation.name
+        if "hidden" not in hp:
+            hp.update(_shape(brain.network))
         known = {k: hp[k] for k in ("hidden", "activation", "output_activation", "optimizer", "lr",
                                     "epochs", "seed", "max_weight", "fixed_point_bounds") if k in hp}
         try:
@@ -130,8 +126,8 @@ class HyperParams:
         return TrainConfig(hidden=[int(h) for h in v["hidden"].split(",")], activation=v["activation"],
                            output_activation=None if v["output"] == "same" else v["output"],
                            optimizer=v["optimizer"], lr=float(v["lr"]), epochs=int(v["epochs"]),
-                           seed=int(v["seed"]), fixed_point_bounds=bound == "fixed-point",
-                           max_weight=None if bound in ("none", "fixed-point") else float(bound))
+                           seed=int(v["seed"]), fixed_point_bounds=bound == FIXED_POINT,
+                           max_weight=None if bound in (NO_BOUND, FIXED_POINT) else float(bound))
 
     def to_dict(self) -> dict:
         return {**self.values, "rates": dict(self.rates)}
@@ -200,11 +196,8 @@ def parse(field: Field, text: str):
                 setting=_(field.label), text=text, choices=", ".join(CHOICES[key]))
         return value, None
     if key == "lr":
-        try:
-            value = float(text)
-        except ValueError:
-            value = None
-        if value is None or not 0 < value <= 100:
+        value = _positive_up_to_100(text)
+        if value is None:
             return None, _("learning rate {text!r}: a positive number up to 100, such as 0.05").format(text=text)
         return value, None
     try:
@@ -218,15 +211,32 @@ def parse(field: Field, text: str):
     return value, None
 
 
+def _shape(network) -> dict:
+    """A network's hidden sizes and activations as training settings ({} when the panel
+    cannot hold its shape)."""
+    *hidden, out = network.layers
+    if not hidden or len(hidden) > MAX_LAYERS or max(layer.n_out for layer in hidden) > MAX_NEURONS:
+        return {}
+    shape = {"hidden": [layer.n_out for layer in hidden], "activation": hidden[0].activation.name}
+    if out.activation.name != shape["activation"]:
+        shape["output_activation"] = out.activation.name
+    return shape
+
+
+def _positive_up_to_100(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0 < value <= 100 else None
+
+
 def _parse_bound(text: str):
     value = text.lower()
-    if value in ("none", "fixed-point"):
+    if value in (NO_BOUND, FIXED_POINT):
         return value, None
-    try:
-        number = float(value)
-    except ValueError:
-        number = None
-    if number is None or not 0 < number <= 100:
+    number = _positive_up_to_100(value)
+    if number is None:
         return None, _("weight bound {text!r}: none, fixed-point, or a positive number up to 100 "
                        "such as 1.86").format(text=text)
     return f"{number:g}", None
